@@ -1,0 +1,8 @@
+// TEMPORARY placeholder until the adapter lands; the registry needs the module to exist.
+import { ProviderError } from '../../../errors.js';
+import type { AdapterContext, FlagProvider } from '../../types.js';
+import type { LaunchDarklySettings } from './settings.js';
+
+export async function createLaunchDarklyFlags(_settings: LaunchDarklySettings, ctx: AdapterContext): Promise<FlagProvider> {
+  throw new ProviderError(ctx.name, 'this adapter is not implemented yet');
+}

@@ -1,0 +1,15 @@
+import { z } from 'zod';
+import { httpSettings, httpUrl, nonEmpty } from '../../settings-common.js';
+
+export const unleashSettings = z.strictObject({
+  type: z.literal('unleash'),
+  url: httpUrl,
+  /** an admin or personal access token, from the environment: "${UNLEASH_TOKEN}" */
+  token: nonEmpty,
+  project: nonEmpty.default('default'),
+  environment: nonEmpty,
+  /** the context field that keeps a user in the same bucket as traffic grows */
+  stickiness: nonEmpty.default('default'),
+  ...httpSettings,
+});
+export type UnleashSettings = z.infer<typeof unleashSettings>;

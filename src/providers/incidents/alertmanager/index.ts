@@ -1,0 +1,8 @@
+// TEMPORARY placeholder until the adapter lands; the registry needs the module to exist.
+import { ProviderError } from '../../../errors.js';
+import type { AdapterContext, IncidentProvider } from '../../types.js';
+import type { AlertmanagerSettings } from './settings.js';
+
+export async function createAlertmanagerIncidents(_settings: AlertmanagerSettings, ctx: AdapterContext): Promise<IncidentProvider> {
+  throw new ProviderError(ctx.name, 'this adapter is not implemented yet');
+}

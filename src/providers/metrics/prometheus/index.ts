@@ -1,0 +1,8 @@
+// TEMPORARY placeholder until the adapter lands; the registry needs the module to exist.
+import { ProviderError } from '../../../errors.js';
+import type { AdapterContext, MetricsProvider } from '../../types.js';
+import type { PrometheusSettings } from './settings.js';
+
+export async function createPrometheusMetrics(_settings: PrometheusSettings, ctx: AdapterContext): Promise<MetricsProvider> {
+  throw new ProviderError(ctx.name, 'this adapter is not implemented yet');
+}

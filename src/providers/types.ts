@@ -1,0 +1,147 @@
+/**
+ * The narrow interfaces every adapter implements. Providers measure and act; they never judge.
+ * A provider that cannot answer throws a ProviderError (src/errors.ts); it never returns a guess.
+ */
+import type { z } from "zod";
+
+export type Cohort = 'canary' | 'control' | 'all';
+
+/** An audience as the plan declares it: an attribute match (file provider) or a remote segment key. */
+export type AudienceSpec = { name: string; attribute: string; in: string[] } | { name: string; segment: string };
+
+/** What a flag serves now, as read from the provider. */
+export interface FlagState {
+  /** false when the flag serves nobody the new variant (off, disabled, or missing in the file). */
+  enabled: boolean;
+  /** percentage (0-100) of the audience that gets the new variant; 0 when disabled. */
+  traffic: number;
+  /** the audience restricting the rollout, by name or segment key; undefined when everyone is eligible. */
+  audience?: string | undefined;
+  /** provider-specific detail kept for the journal (ids, versions); never contains secrets. */
+  detail?: Record<string, unknown>;
+}
+
+export interface SetTrafficArgs {
+  flag: string;
+  /** 0-100; 0 keeps the flag defined but serves the new variant to nobody. */
+  traffic: number;
+  audience?: AudienceSpec | undefined;
+  /** free text for the provider's change history (phase name, plan). */
+  comment: string;
+}
+
+export interface FlagProvider {
+  /** Reads the flag's current state. No side effects. Throws ProviderError when it cannot. */
+  read(args: { flag: string }): Promise<FlagState>;
+  /**
+   * Makes the flag serve `traffic` % of `audience`. Idempotent: setting the state the flag already has
+   * changes nothing. Either the whole change lands or none of it does (throws ProviderError).
+   * Keeps everyone who had the new variant when traffic rises (sticky bucketing).
+   * Returns the state read back after the write.
+   */
+  setTraffic(args: SetTrafficArgs): Promise<FlagState>;
+  /** Turns the flag off for everyone (the kill switch of a rollback). Idempotent. */
+  disable(args: { flag: string; comment: string }): Promise<FlagState>;
+}
+
+export interface Point {
+  /** epoch milliseconds */
+  t: number;
+  v: number;
+}
+
+export interface MetricQuery {
+  /** the metric's name in the plan */
+  metric: string;
+  /** the rendered query (templates already expanded) */
+  query: string;
+  cohort: Cohort;
+  /** epoch ms, inclusive */
+  from: number;
+  /** epoch ms, inclusive */
+  to: number;
+}
+
+export interface Series {
+  /** points in time order; a value that is not a finite number is dropped by the adapter and counted in `invalid`. */
+  points: Point[];
+  /** number of points the provider returned as NaN, Inf, null or unparsable. */
+  invalid: number;
+  /** the sampling interval the provider used, when it chose one (ms). */
+  stepMs?: number | undefined;
+  /** provider warnings (e.g. Prometheus `warnings`); a series with warnings is not trusted for a pass. */
+  warnings?: string[] | undefined;
+}
+
+export interface MetricsProvider {
+  /** Returns the series for one cohort over [from, to]. No data is an empty series, never zeros. */
+  query(q: MetricQuery): Promise<Series>;
+}
+
+export type Severity = 'critical' | 'high' | 'medium' | 'low';
+export const SEVERITIES: readonly Severity[] = ['critical', 'high', 'medium', 'low'];
+
+export interface Incident {
+  id: string;
+  severity: Severity;
+  title: string;
+  openedAt?: string | undefined;
+  url?: string | undefined;
+}
+
+export interface IncidentProvider {
+  /** Incidents open now (resolved, silenced and inhibited ones excluded). Throws ProviderError when it cannot tell. */
+  open(args: { now: number }): Promise<Incident[]>;
+}
+
+export type NotificationKind = 'advanced' | 'held' | 'failed' | 'contingency-applied' | 'rolled-back' | 'completed' | 'reduced';
+
+export interface NotificationEvent {
+  kind: NotificationKind;
+  plan: string;
+  title: string;
+  phase: string;
+  to?: string | undefined;
+  /** one-line human summary */
+  summary: string;
+  /** the reasons or criteria, one line each */
+  lines: string[];
+  at: string;
+}
+
+export interface Notifier {
+  /** Delivers one event. Throws ProviderError on failure; callers report it and carry on. */
+  send(event: NotificationEvent): Promise<void>;
+}
+
+/** What an adapter gets besides its settings. */
+export interface AdapterContext {
+  /** the provider's name in the plan (providers.flags.NAME) */
+  name: string;
+  /** folder of the plan file; relative paths resolve against it */
+  baseDir: string;
+  /** the plan's name */
+  plan: string;
+  /** warnings go here (stderr), never secrets */
+  warn: (message: string) => void;
+  /** the tool's clock (epoch ms) */
+  now: () => number;
+  /**
+   * The environment variable a setting's value came from (`token` -> `LD_API_TOKEN`), so errors can say
+   * which credential was rejected without showing it.
+   */
+  envOf: (setting: string) => string | undefined;
+}
+
+/** One adapter: its settings schema (checked by `validate`) and a lazy factory (keeps start-up fast). */
+export interface AdapterDefinition<Role, S extends z.ZodType = z.ZodType> {
+  settings: S;
+  /** short description for `rollout schema` and doctor output */
+  description: string;
+  create: (settings: z.infer<S>, ctx: AdapterContext) => Promise<Role>;
+}
+
+/** Erases an adapter's settings type so definitions of different settings fit one registry. */
+export function defineAdapter<Role, S extends z.ZodType>(def: AdapterDefinition<Role, S>): AdapterDefinition<Role> {
+  return def as unknown as AdapterDefinition<Role>;
+}
