@@ -14,6 +14,8 @@ export interface HttpClientOptions {
   headers?: Record<string, string> | undefined;
   /** the setting that carries the credential and the env var it came from, for 401/403 messages */
   credential?: { setting: string; env?: string | undefined } | undefined;
+  /** more credentials when a provider needs several (Datadog's apiKey and appKey); named together in 401/403 messages */
+  credentials?: Array<{ setting: string; env?: string | undefined }> | undefined;
   timeoutMs?: number | undefined;
   totalTimeoutMs?: number | undefined;
   retries?: number | undefined;
@@ -23,6 +25,8 @@ export interface HttpClientOptions {
   /** extra statuses to retry (LaunchDarkly 409) */
   retryStatuses?: number[] | undefined;
   warn?: ((message: string) => void) | undefined;
+  /** exponential backoff between retries without a reset header: full jitter over base * 2^n, capped (defaults 500 ms, 8 s) */
+  backoff?: { baseMs: number; maxMs: number } | undefined;
 }
 
 export interface HttpRequest {
@@ -36,6 +40,8 @@ export interface HttpRequest {
   idempotent?: boolean | undefined;
   /** statuses returned to the caller instead of thrown (e.g. 404 when absence is an answer) */
   acceptStatuses?: number[] | undefined;
+  /** `json` (default): a 2xx body that is not JSON is a malformed answer; `text`: the body is returned as a string */
+  responseType?: 'json' | 'text' | undefined;
 }
 
 export interface HttpResponse<T = unknown> {

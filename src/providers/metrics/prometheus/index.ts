@@ -1,8 +1,53 @@
-// TEMPORARY placeholder until the adapter lands; the registry needs the module to exist.
+/**
+ * Prometheus metrics: one PromQL range query per cohort over [from, to]. The step is widened to stay
+ * under Prometheus' 11,000-point limit; NaN/Inf are counted as invalid and empty results stay empty, so
+ * missing data is never mistaken for zeros (and so never for a pass).
+ */
 import { ProviderError } from '../../../errors.js';
-import type { AdapterContext, MetricsProvider } from '../../types.js';
+import { createHttpClient } from '../../http.js';
+import { httpClientSettings, parseDurationMs } from '../../http-settings.js';
+import type { AdapterContext, MetricQuery, MetricsProvider, Series } from '../../types.js';
+import { AnswerProblem, chooseStepSeconds, parseAnswer, prometheusError } from './answer.js';
 import type { PrometheusSettings } from './settings.js';
 
-export async function createPrometheusMetrics(_settings: PrometheusSettings, ctx: AdapterContext): Promise<MetricsProvider> {
-  throw new ProviderError(ctx.name, 'this adapter is not implemented yet');
+const DEFAULT_STEP = '60s';
+
+export async function createPrometheusMetrics(settings: PrometheusSettings, ctx: AdapterContext): Promise<MetricsProvider> {
+  const http = createHttpClient({
+    provider: 'Prometheus',
+    baseURL: settings.url,
+    headers: settings.headers,
+    warn: ctx.warn,
+    ...httpClientSettings(settings),
+  });
+  const stepSeconds = parseDurationMs(settings.step ?? DEFAULT_STEP) / 1000;
+
+  return {
+    async query(q: MetricQuery): Promise<Series> {
+      const step = chooseStepSeconds({ fromMs: q.from, toMs: q.to, stepSeconds });
+      const fail = (message: string, opts: { status?: number; hint?: string } = {}) =>
+        new ProviderError(ctx.name, `Prometheus: metric ${q.metric} (${q.cohort}): ${message}\n  query: ${q.query}`, opts);
+      // 400 (bad_data) and 422 (execution) carry Prometheus' own explanation and are never worth retrying.
+      const res = await http.request({
+        method: 'GET',
+        url: '/api/v1/query_range',
+        params: { query: q.query, start: q.from / 1000, end: q.to / 1000, step },
+        acceptStatuses: [400, 422],
+      });
+      const reported = prometheusError(res.data);
+      if (reported) {
+        throw fail(`${reported.errorType}: ${reported.error}`, {
+          status: res.status,
+          hint: /maximum resolution/.test(reported.error) ? 'raise the provider `step` setting or shorten the window' : undefined,
+        });
+      }
+      if (res.status !== 200) throw fail(`unexpected HTTP ${res.status}`, { status: res.status });
+      try {
+        return parseAnswer({ body: res.data, cohort: q.cohort, stepMs: step * 1000 });
+      } catch (e) {
+        if (e instanceof AnswerProblem) throw fail(e.message, { status: res.status, hint: e.hint });
+        throw e;
+      }
+    },
+  };
 }

@@ -1,0 +1,170 @@
+/**
+ * Named rules across fields, run after the schema. Each returns its problems; none throws.
+ */
+import type { Plan } from './schema.js';
+import { parseDuration } from './duration.js';
+import { didYouMean } from './suggest.js';
+
+export interface RuleProblem {
+  path: (string | number)[];
+  message: string;
+  hint?: string | undefined;
+  severity?: 'error' | 'warning';
+  onKey?: boolean;
+}
+export type Rule = (plan: Plan) => RuleProblem[];
+
+const refProblem = (path: (string | number)[], kind: string, name: string, known: string[]): RuleProblem => ({
+  path,
+  message: `no ${kind} named "${name}"`,
+  hint: [didYouMean(name, known), known.length ? `known: ${known.join(', ')}` : `declare it first`].filter(Boolean).join('; '),
+});
+
+export const namesAreUnique: Rule = (plan) => {
+  const out: RuleProblem[] = [];
+  const check = (items: { name: string }[], field: string) => {
+    const seen = new Map<string, number>();
+    items.forEach((it, i) => {
+      const first = seen.get(it.name);
+      if (first !== undefined) out.push({ path: [field, i, 'name'], message: `"${it.name}" is already the name of ${field}[${first}]`, hint: 'names must be unique' });
+      else seen.set(it.name, i);
+    });
+  };
+  check(plan.phases, 'phases');
+  check(plan.metrics ?? [], "metrics");
+  plan.phases.forEach((ph, p) => {
+    const ids = new Map<string, number>();
+    (ph.checklist ?? []).forEach((item, i) => {
+      const id = checklistId(item, i);
+      if (ids.has(id)) out.push({ path: ['phases', p, 'checklist', i], message: `checklist item id "${id}" is used twice`, hint: 'give each item a distinct text or id' });
+      ids.set(id, i);
+    });
+  });
+  return out;
+};
+
+export const trafficNeverDecreases: Rule = (plan) => {
+  const out: RuleProblem[] = [];
+  for (let i = 1; i < plan.phases.length; i++) {
+    const prev = plan.phases[i - 1]!;
+    const cur = plan.phases[i]!;
+    if (cur.traffic < prev.traffic) {
+      out.push({
+        path: ['phases', i, 'traffic'],
+        message: `traffic ${cur.traffic} is lower than the previous phase "${prev.name}" (${prev.traffic})`,
+        hint: 'traffic never decreases from one phase to the next; reducing traffic is a contingency (`rollout reduce`)',
+      });
+    }
+  }
+  return out;
+};
+
+function singleOrNamed(
+  declared: Record<string, unknown>,
+  ref: string | undefined,
+  path: (string | number)[],
+  kind: string,
+): RuleProblem[] {
+  const names = Object.keys(declared);
+  if (ref !== undefined) return names.includes(ref) ? [] : [refProblem(path, kind, ref, names)];
+  if (names.length === 1) return [];
+  if (names.length === 0) return [{ path: path.slice(0, -1), message: `no ${kind} is declared`, hint: `add one under providers` }];
+  return [{ path: path.slice(0, -1), message: `several ${kind}s are declared (${names.join(', ')}); name one with \`provider\``, hint: `add provider: ${names[0]}` }];
+}
+
+export const flagProviderExists: Rule = (plan) => singleOrNamed(plan.providers.flags, plan.flag.provider, ['flag', 'provider'], 'flag provider');
+
+export const metricProviderExists: Rule = (plan) =>
+  (plan.metrics ?? []).flatMap((m, i) => singleOrNamed(plan.providers.metrics ?? {}, m.provider, ['metrics', i, 'provider'], 'metrics provider'));
+
+export const audienceExists: Rule = (plan) => {
+  const names = Object.keys(plan.audiences ?? {});
+  return plan.phases.flatMap((ph, i) =>
+    ph.audience !== undefined && !names.includes(ph.audience) ? [refProblem(['phases', i, 'audience'], 'audience', ph.audience, names)] : [],
+  );
+};
+
+export const notifierExists: Rule = (plan) => {
+  const names = Object.keys(plan.providers.notifications ?? {});
+  return (plan.stakeholders ?? []).flatMap((s, i) => {
+    const refs = s.notify === undefined ? [] : Array.isArray(s.notify) ? s.notify : [s.notify];
+    return refs.flatMap((r, j) =>
+      names.includes(r) ? [] : [refProblem(['stakeholders', i, 'notify', ...(Array.isArray(s.notify) ? [j] : [])], 'notification provider', r, names)],
+    );
+  });
+};
+
+export const incidentProviderForIncidentGate: Rule = (plan) => {
+  const uses = [plan.advance, ...plan.phases.map((p) => p.advance)].some((a) => a?.noOpenIncidents);
+  if (!uses || Object.keys(plan.providers.incidents ?? {}).length > 0) return [];
+  return [{ path: ['advance', 'noOpenIncidents'], message: 'noOpenIncidents needs an incidents provider', hint: 'declare one under providers.incidents, or remove noOpenIncidents' }];
+};
+
+export const approvalsAreSatisfiable: Rule = (plan) => {
+  const out: RuleProblem[] = [];
+  const check = (a: Plan['advance'] | undefined, base: (string | number)[]) => {
+    if (!a?.approvals) return;
+    const { required, approvers } = a.approvals;
+    if (required > 0 && approvers.length > 0 && required > new Set(approvers).size) {
+      out.push({ path: [...base, 'approvals', 'required'], message: `${required} distinct approvals required but only ${new Set(approvers).size} approvers listed`, hint: 'lower `required` or add approvers' });
+    }
+    if (required > 0 && approvers.length === 0) {
+      out.push({ path: [...base, 'approvals', 'approvers'], message: 'approvals are required but nobody may give them', hint: 'list the committee under approvers' });
+    }
+  };
+  check(plan.advance, ['advance']);
+  plan.phases.forEach((p, i) => check(p.advance, ['phases', i, 'advance']));
+  return out;
+};
+
+export const metricsAreWellFormed: Rule = (plan) => {
+  const out: RuleProblem[] = [];
+  (plan.metrics ?? []).forEach((m, i) => {
+    if (m.kind === 'value' && !m.query) out.push({ path: ['metrics', i], message: `metric "${m.name}" has no query`, hint: 'add `query:` (the series name for the file provider)', onKey: false });
+    if (m.kind === 'ratio' && (!m.numerator || !m.denominator)) out.push({ path: ['metrics', i], message: `ratio metric "${m.name}" needs numerator and denominator queries` });
+    if (m.kind === 'histogram' && !m.query) out.push({ path: ['metrics', i], message: `histogram metric "${m.name}" needs a query` });
+    const { slo, severe } = m;
+    if (slo?.below !== undefined && slo.above !== undefined && slo.above >= slo.below) {
+      out.push({ path: ['metrics', i, 'slo'], message: `no value can be above ${slo.above} and below ${slo.below}`, hint: '`above` must be smaller than `below`' });
+    }
+    if (severe && !slo) out.push({ path: ['metrics', i, 'severe'], message: '`severe` needs an `slo`', hint: 'severe is a second, wider bound past the SLO' });
+    if (severe?.below !== undefined && slo?.below !== undefined && severe.below < slo.below) {
+      out.push({ path: ['metrics', i, 'severe', 'below'], message: `severe.below (${severe.below}) is inside the SLO (below ${slo.below})`, hint: 'the severe bound lies past the SLO' });
+    }
+    if (severe?.above !== undefined && slo?.above !== undefined && severe.above > slo.above) {
+      out.push({ path: ['metrics', i, 'severe', 'above'], message: `severe.above (${severe.above}) is inside the SLO (above ${slo.above})`, hint: 'the severe bound lies past the SLO' });
+    }
+  });
+  return out;
+};
+
+export const windowsAreSensible: Rule = (plan) => {
+  const out: RuleProblem[] = [];
+  const check = (a: Plan['advance'] | undefined, base: (string | number)[]) => {
+    if (a?.sloWindow !== undefined && (parseDuration(a.sloWindow) ?? 0) <= 0) out.push({ path: [...base, 'sloWindow'], message: 'sloWindow must be longer than zero' });
+  };
+  check(plan.advance, ['advance']);
+  plan.phases.forEach((p, i) => check(p.advance, ['phases', i, 'advance']));
+  return out;
+};
+
+export const rules: Record<string, Rule> = {
+  namesAreUnique,
+  trafficNeverDecreases,
+  flagProviderExists,
+  metricProviderExists,
+  audienceExists,
+  notifierExists,
+  incidentProviderForIncidentGate,
+  approvalsAreSatisfiable,
+  metricsAreWellFormed,
+  windowsAreSensible,
+};
+
+/** The stable id of a checklist item: its `id`, else a slug of its text. */
+export function checklistId(item: string | { id?: string | undefined; text: string }, index: number): string {
+  if (typeof item !== 'string' && item.id) return item.id;
+  const text = typeof item === 'string' ? item : item.text;
+  const slug = text.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 60);
+  return slug || `item-${index + 1}`;
+}

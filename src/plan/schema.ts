@@ -1,0 +1,196 @@
+/**
+ * The plan's one source of truth: the TypeScript types, the validation and the JSON Schema
+ * (`rollout schema`) all come from these zod schemas. Provider settings are checked in a later pass
+ * against the adapter registry, so an unknown `type` can list the known ones.
+ */
+import { z } from 'zod';
+import { parseDuration, parseEstimate } from './duration.js';
+
+const slug = z.string().regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, 'must be a slug: lower-case letters, digits and dashes');
+const text = z.string().min(1, 'must not be empty');
+const duration = z
+  .string()
+  .refine((s) => parseDuration(s) !== undefined, 'must be a duration such as 30m, 48h or 7d');
+const estimate = z
+  .string()
+  .refine((s) => parseEstimate(s) !== undefined, 'must be a duration such as 5m, or a range such as 15m-30m');
+
+export const SEVERITY = z.enum(['critical', 'high', 'medium', 'low']);
+export const BREACH_LEVEL = z.enum(['light', 'moderate', 'severe']);
+export const DOCUMENTS = z.enum([
+  'rollout-plan',
+  'test-cases',
+  'initial-metrics',
+  'comparative-analysis',
+  'final-report',
+  'lessons-learned',
+]);
+
+export const providerSpec = z.looseObject({ type: z.string().min(1, 'name the adapter type') });
+
+const bound = z
+  .strictObject({ below: z.number().optional(), above: z.number().optional() })
+  .refine((b) => b.below !== undefined || b.above !== undefined, 'give `below`, `above` or both');
+
+const threshold = z.union([z.number().nonnegative(), z.string().regex(/^\d+(\.\d+)?%$/, 'a number or a percentage such as "5%"')]);
+
+export const metricSchema = z.strictObject({
+  name: text,
+  category: z.string().default('performance'),
+  provider: z.string().optional(),
+  kind: z.enum(['value', 'ratio', 'histogram']).default('value'),
+  query: z.string().optional(),
+  numerator: z.string().optional(),
+  denominator: z.string().optional(),
+  unit: z.string().optional(),
+  description: z.string().optional(),
+  slo: bound.optional(),
+  severe: bound.optional(),
+  onBreach: BREACH_LEVEL.default('moderate'),
+  onNoData: z.enum(['hold', 'fail']).default('hold'),
+  compare: z
+    .strictObject({
+      baseline: z.literal('control').default('control'),
+      better: z.enum(['higher', 'lower']),
+      failThreshold: threshold.optional(),
+      passMargin: threshold.optional(),
+    })
+    .optional(),
+  /** the sampling interval the data is expected at; gaps longer than 3 of these hold the gate */
+  interval: duration.optional(),
+});
+
+const approvals = z.strictObject({
+  required: z.number().int().min(0),
+  approvers: z.array(text).default([]),
+});
+
+export const advanceSchema = z.strictObject({
+  sloWindow: duration.optional(),
+  noOpenIncidents: z.union([SEVERITY, z.literal(false)]).optional(),
+  approvals: approvals.optional(),
+});
+
+const checklistItem = z.union([
+  text,
+  z.strictObject({ id: slug.optional(), text, run: z.string().optional(), timeout: duration.optional() }),
+]);
+
+export const phaseSchema = z.strictObject({
+  name: slug,
+  description: z.string().optional(),
+  traffic: z.number().min(0, 'traffic is a percentage from 0 to 100').max(100, 'traffic is a percentage from 0 to 100'),
+  audience: z.string().optional(),
+  minDuration: duration.optional(),
+  checklist: z.array(checklistItem).default([]),
+  documents: z.array(DOCUMENTS).default([]),
+  advance: advanceSchema.optional(),
+});
+
+const contingencyAction = z.strictObject({
+  action: z.enum(['hold', 'reduce-traffic', 'rollback', 'adjust-flags']),
+  /** applied without --apply-contingency when true */
+  automatic: z.boolean().default(false),
+  note: z.string().optional(),
+});
+
+const rollbackStep = z
+  .strictObject({
+    component: text,
+    procedure: text,
+    action: z.literal('flag').optional(),
+    run: z.string().min(1).optional(),
+    manual: z.boolean().optional(),
+    estimate: estimate.optional(),
+    timeout: duration.optional(),
+  })
+  .refine((s) => [s.action !== undefined, s.run !== undefined, s.manual === true].filter(Boolean).length === 1, {
+    message: 'each rollback step needs exactly one of `action: flag`, `run: COMMAND` or `manual: true`',
+  });
+
+const stakeholder = z.strictObject({
+  audience: text,
+  channel: z.string().optional(),
+  frequency: z.string().optional(),
+  owner: z.string().optional(),
+  notify: z.union([z.string(), z.array(z.string())]).optional(),
+  events: z
+    .array(z.enum(['advanced', 'held', 'failed', 'contingency-applied', 'rolled-back', 'completed', 'reduced']))
+    .optional(),
+});
+
+const audience = z.union([
+  z.strictObject({ attribute: text, in: z.array(z.union([z.string(), z.number(), z.boolean()]).transform(String)).min(1) }),
+  z.strictObject({ segment: text }),
+]);
+
+export const planSchema = z.strictObject({
+  $schema: z.string().optional(),
+  version: z.literal(1, 'the plan format version is 1'),
+  name: slug,
+  title: z.string().optional(),
+  owner: z.string().optional(),
+  service: z.string().optional(),
+  strategy: z.enum(['canary', 'blue-green']).default('canary'),
+  variables: z.record(z.string(), z.union([z.string(), z.number()]).transform(String)).default({}),
+  flag: z.strictObject({ provider: z.string().optional(), key: text }),
+  providers: z.strictObject({
+    flags: z.record(z.string(), providerSpec).default({}),
+    metrics: z.record(z.string(), providerSpec).default({}),
+    incidents: z.record(z.string(), providerSpec).default({}),
+    notifications: z.record(z.string(), providerSpec).default({}),
+  }),
+  state: z
+    .strictObject({ backend: z.enum(['file']).default('file'), dir: text.default('.rollout') })
+    .default({ backend: 'file', dir: '.rollout' }),
+  audiences: z.record(z.string(), audience).default({}),
+  metrics: z.array(metricSchema).default([]),
+  analysis: z
+    .strictObject({
+      alpha: z.number().gt(0).lt(1).default(0.05),
+      srmAlpha: z.number().gt(0).lt(1).default(0.001),
+      minSamples: z.number().int().min(1).default(100),
+      exposure: z.string().optional(),
+    })
+    .optional(),
+  phases: z.array(phaseSchema).min(1, 'a plan needs at least one phase'),
+  advance: advanceSchema.default({}),
+  contingency: z
+    .strictObject({
+      light: contingencyAction.optional(),
+      moderate: contingencyAction.optional(),
+      severe: contingencyAction.optional(),
+    })
+    .default({}),
+  rollback: z.array(rollbackStep).default([]),
+  stakeholders: z.array(stakeholder).default([]),
+  reports: z
+    .strictObject({
+      dir: text.default('reports'),
+      formats: z.array(z.enum(['md', 'json'])).min(1).default(['md', 'json']),
+    })
+    .default({ dir: 'reports', formats: ['md', 'json'] }),
+});
+
+export type PlanInput = z.input<typeof planSchema>;
+export type Plan = z.output<typeof planSchema>;
+export type Phase = Plan['phases'][number];
+export type MetricSpec = Plan['metrics'][number];
+export type AdvanceCriteria = z.output<typeof advanceSchema>;
+export type RollbackStep = Plan['rollback'][number];
+export type Stakeholder = Plan['stakeholders'][number];
+export type ContingencyLevel = z.output<typeof BREACH_LEVEL>;
+export type DocumentKind = z.output<typeof DOCUMENTS>;
+export type Severity = z.output<typeof SEVERITY>;
+
+/** Every key the plan format knows, for did-you-mean on misspelt keys. */
+export const KNOWN_KEYS = [
+  ...Object.keys(planSchema.shape),
+  ...Object.keys(metricSchema.shape),
+  ...Object.keys(phaseSchema.shape),
+  ...Object.keys(advanceSchema.shape),
+  'required', 'approvers', 'action', 'automatic', 'note', 'component', 'procedure', 'run', 'manual', 'estimate',
+  'timeout', 'audience', 'channel', 'frequency', 'owner', 'notify', 'events', 'attribute', 'in', 'segment', 'below',
+  'above', 'baseline', 'better', 'failThreshold', 'passMargin', 'alpha', 'srmAlpha', 'minSamples', 'exposure', 'dir',
+  'formats', 'backend', 'key', 'flags', 'incidents', 'notifications', 'id', 'text', 'light', 'moderate', 'severe',
+];

@@ -1,0 +1,168 @@
+/**
+ * validatePlan: text in, a typed plan or every problem out. Passes: YAML (with positions) →
+ * placeholders → schema → named rules → provider settings against the adapter registry.
+ * Pure: the environment is an argument, nothing is read or written.
+ */
+import type { z } from 'zod';
+import { registries, type ProviderRole } from '../providers/registry.js';
+import { SECRET_KEY } from '../redact.js';
+import { expandPlaceholders, issueAt, parseYaml, type ParsedDocument } from './document.js';
+import { formatPath, type PlanIssue } from './issues.js';
+import { rules } from './rules.js';
+import { KNOWN_KEYS, planSchema, type Plan } from './schema.js';
+import { didYouMean } from './suggest.js';
+
+export interface ValidatedPlan {
+  plan: Plan;
+  /** provider settings parsed by each adapter's schema (defaults applied), by role and name */
+  providerSettings: Record<ProviderRole, Record<string, unknown>>;
+  /** setting path -> environment variable it came from */
+  sources: Map<string, string>;
+  /** values that came from the environment: redact them everywhere */
+  secrets: string[];
+}
+
+export interface ValidationResult {
+  value?: ValidatedPlan;
+  errors: PlanIssue[];
+  warnings: PlanIssue[];
+}
+
+export function validatePlan(text: string, env: Readonly<Record<string, string | undefined>>): ValidationResult {
+  const { parsed, issues } = parseYaml(text);
+  if (!parsed) return { errors: issues, warnings: [] };
+  const expansion = expandPlaceholders(parsed, env);
+  const errors: PlanIssue[] = [...expansion.issues];
+  const warnings: PlanIssue[] = [];
+
+  const result = planSchema.safeParse(expansion.data);
+  if (!result.success) errors.push(...result.error.issues.flatMap((i) => zodIssue(parsed, i)));
+  // With schema errors the rules still run on the raw data, so every problem is reported at once;
+  // a rule that trips over a malformed part is skipped (the schema already reported that part).
+  const plan = result.success ? result.data : (expansion.data as Plan);
+  const add = (issue: PlanIssue) => {
+    if (issue.severity === 'warning') warnings.push(issue);
+    else if (!errors.some((e) => e.path === issue.path)) errors.push(issue);
+  };
+  for (const [, rule] of Object.entries(rules)) {
+    try {
+      for (const p of rule(plan)) add(issueAt(parsed, p.path, { message: p.message, hint: p.hint, path: '', severity: p.severity }, p.onKey));
+    } catch {
+      if (result.success) throw new Error('a plan rule failed on a valid plan');
+    }
+  }
+  let providerSettings: ValidatedPlan['providerSettings'] = { flags: {}, metrics: {}, incidents: {}, notifications: {} };
+  try {
+    providerSettings = checkProviders(parsed, plan, expansion.sources, errors, warnings);
+  } catch {
+    if (result.success) throw new Error('the provider check failed on a valid plan');
+  }
+  if (errors.length > 0 || !result.success) return { errors: sortIssues(errors), warnings: sortIssues(warnings) };
+  return {
+    value: { plan, providerSettings, sources: expansion.sources, secrets: expansion.expandedValues },
+    errors: [],
+    warnings: sortIssues(warnings),
+  };
+}
+
+function zodIssue(p: ParsedDocument, issue: z.core.$ZodIssue): PlanIssue[] {
+  const path = issue.path.map((k) => (typeof k === 'number' ? k : String(k)));
+  if (issue.code === 'unrecognized_keys') {
+    return issue.keys.map((key) =>
+      issueAt(p, [...path, key], {
+        path: formatPath([...path, key]),
+        message: `unknown key "${key}"`,
+        hint: didYouMean(key, KNOWN_KEYS) ?? 'remove it, or see `rollout schema` for the keys this place accepts',
+      }, true),
+    );
+  }
+  if (issue.code === 'invalid_union') {
+    // Report the branch that got furthest rather than "invalid input".
+    const branches = (issue as unknown as { errors: z.core.$ZodIssue[][] }).errors ?? [];
+    const best = branches.sort((a, b) => depth(b) - depth(a))[0];
+    if (best && best.length > 0) return best.flatMap((i) => zodIssue(p, { ...i, path: [...issue.path, ...i.path] } as z.core.$ZodIssue));
+  }
+  let message = issue.message;
+  let hint: string | undefined;
+  if (issue.code === 'invalid_type' && /received undefined/.test(message)) message = 'is required';
+  if (issue.code === 'invalid_value' && 'values' in issue) {
+    const values = (issue.values as unknown[]).map(String);
+    const got = p.doc.getIn(path);
+    message = `${JSON.stringify(got)} is not allowed here`;
+    hint = [typeof got === 'string' ? didYouMean(got, values) : undefined, `use one of: ${values.join(', ')}`].filter(Boolean).join('; ');
+  }
+  return [issueAt(p, path, { path: formatPath(path), message, hint })];
+}
+
+function depth(issues: z.core.$ZodIssue[]): number {
+  return Math.max(0, ...issues.map((i) => (i.code === 'invalid_type' ? i.path.length : i.path.length + 1)));
+}
+
+
+function checkProviders(
+  p: ParsedDocument,
+  plan: Plan,
+  sources: Map<string, string>,
+  errors: PlanIssue[],
+  warnings: PlanIssue[],
+): Record<ProviderRole, Record<string, unknown>> {
+  const out: Record<ProviderRole, Record<string, unknown>> = { flags: {}, metrics: {}, incidents: {}, notifications: {} };
+  for (const role of Object.keys(registries) as ProviderRole[]) {
+    const registry = registries[role] as Record<string, { settings: z.ZodType }>;
+    for (const [name, spec] of Object.entries(plan.providers[role])) {
+      const base = ['providers', role, name];
+      const adapter = registry[spec.type];
+      if (!adapter) {
+        const known = Object.keys(registry);
+        errors.push(issueAt(p, [...base, 'type'], {
+          path: formatPath([...base, 'type']),
+          message: `unknown ${role} provider type "${spec.type}"`,
+          hint: [didYouMean(spec.type, known), `known: ${known.join(', ')}`].filter(Boolean).join('; '),
+        }));
+        continue;
+      }
+      const r = adapter.settings.safeParse(spec);
+      if (!r.success) {
+        for (const i of r.error.issues) {
+          for (const issue of zodIssue(p, { ...i, path: [...base, ...i.path] } as z.core.$ZodIssue)) {
+            // A missing variable was already reported; don't pile a format error on top of it.
+            if (!errors.some((e) => e.path === issue.path)) errors.push(issue);
+          }
+        }
+        continue;
+      }
+      out[role][name] = r.data;
+      for (const [key, value] of Object.entries(spec)) {
+        const path = [...base, key];
+        if (typeof value === 'string' && SECRET_KEY.test(key) && key !== 'type' && !sources.has(formatPath(path))) {
+          warnings.push(issueAt(p, path, {
+            path: formatPath(path),
+            severity: 'warning',
+            message: `"${key}" is written in the plan as a literal`,
+            hint: `secrets come from the environment: ${key}: "\${${name.toUpperCase().replace(/[^A-Z0-9]/g, '_')}_${key.toUpperCase()}}"`,
+          }));
+        }
+      }
+    }
+  }
+  // A file flag provider evaluates attributes itself; it cannot know a remote segment.
+  const flagName = plan.flag.provider ?? Object.keys(plan.providers.flags)[0];
+  const flagType = flagName ? plan.providers.flags[flagName]?.type : undefined;
+  if (flagType === 'file') {
+    plan.phases.forEach((ph, i) => {
+      const a = ph.audience ? plan.audiences[ph.audience] : undefined;
+      if (a && 'segment' in a) {
+        errors.push(issueAt(p, ['audiences', ph.audience!], {
+          path: formatPath(['audiences', ph.audience!]),
+          message: `audience "${ph.audience}" names a remote segment, which the file flag provider cannot evaluate (used by phases[${i}])`,
+          hint: 'write it as { attribute: ..., in: [...] } for the file provider',
+        }));
+      }
+    });
+  }
+  return out;
+}
+
+function sortIssues(issues: PlanIssue[]): PlanIssue[] {
+  return [...issues].sort((a, b) => a.line - b.line || a.column - b.column);
+}
