@@ -48,7 +48,7 @@ function clip(text: string): string {
 export function credentialPhrase(opts: Pick<HttpClientOptions, 'credential' | 'credentials'>): string {
   const all = [...(opts.credential ? [opts.credential] : []), ...(opts.credentials ?? [])];
   if (all.length === 0) return 'the configured credentials';
-  return all.map((c) => (c.env ? `the ${c.setting} in ${c.env}` : `the configured ${c.setting}`)).join(' or the ');
+  return all.map((c) => (c.env ? `the ${c.setting} in ${c.env}` : `the configured ${c.setting}`)).join(' or ');
 }
 
 export function credentialEnvs(opts: Pick<HttpClientOptions, 'credential' | 'credentials'>): string {
