@@ -1,8 +1,130 @@
-// TEMPORARY placeholder until the adapter lands; the registry needs the module to exist.
+/**
+ * LaunchDarkly flags through REST API v2: read the flag in one environment, change it with one
+ * semantic patch (all-or-nothing on LaunchDarkly's side), then read it back to confirm.
+ */
 import { ProviderError } from '../../../errors.js';
-import type { AdapterContext, FlagProvider } from '../../types.js';
+import { createHttpClient, type HttpClient } from '../../http.js';
+import { httpClientSettings } from '../../http-settings.js';
+import type { AdapterContext, AudienceSpec, FlagProvider, FlagState, SetTrafficArgs } from '../../types.js';
+import { API_VERSION, SEMANTIC_PATCH, ldFlagSchema, type LdEnvironment, type LdFlag, type LdInstruction } from './api.js';
+import { findOwnedRule, flagState, pickVariations, planInstructions, weightFor, type Variations } from './mapping.js';
 import type { LaunchDarklySettings } from './settings.js';
 
-export async function createLaunchDarklyFlags(_settings: LaunchDarklySettings, ctx: AdapterContext): Promise<FlagProvider> {
-  throw new ProviderError(ctx.name, 'this adapter is not implemented yet');
+const PROVIDER = 'LaunchDarkly';
+
+interface Loaded {
+  flag: LdFlag;
+  env: LdEnvironment;
+  variations: Variations;
+}
+
+export async function createLaunchDarklyFlags(settings: LaunchDarklySettings, ctx: AdapterContext): Promise<FlagProvider> {
+  const http: HttpClient = createHttpClient({
+    provider: PROVIDER,
+    baseURL: settings.url,
+    headers: { Authorization: settings.token, 'LD-API-Version': API_VERSION },
+    credential: { setting: 'token', env: ctx.envOf('token') },
+    resetHeader: { name: 'X-Ratelimit-Reset', unit: 'epoch-ms' },
+    // optimistic_locking_error: a concurrent write; a semantic patch states intent, so re-sending is safe
+    retryStatuses: [409],
+    warn: ctx.warn,
+    ...httpClientSettings(settings),
+  });
+  const { project, environment, contextKind, bucketBy } = settings;
+  const flagPath = (flag: string): string => `/api/v2/flags/${encodeURIComponent(project)}/${encodeURIComponent(flag)}`;
+
+  async function load(flag: string): Promise<Loaded> {
+    const res = await http.request({ method: 'GET', url: flagPath(flag), params: { env: environment }, acceptStatuses: [404] });
+    if (res.status === 404) {
+      throw new ProviderError(PROVIDER, `LaunchDarkly has no flag "${flag}" in project "${project}" (404)`, {
+        status: 404,
+        hint: 'check flag.key in the plan and the project in the provider settings',
+      });
+    }
+    const parsed = ldFlagSchema.safeParse(res.data);
+    if (!parsed.success) {
+      throw new ProviderError(PROVIDER, `LaunchDarkly returned a malformed flag for "${flag}" (expected variations and environments)`);
+    }
+    const env = parsed.data.environments[environment];
+    if (!env) {
+      throw new ProviderError(PROVIDER, `LaunchDarkly flag "${flag}" has no environment "${environment}"`, {
+        hint: 'check the environment key in the provider settings',
+      });
+    }
+    const variations = pickVariations(parsed.data, env);
+    if (!variations) {
+      throw new ProviderError(PROVIDER, `LaunchDarkly flag "${flag}" needs two variations (one to roll out, one to serve when off)`);
+    }
+    return { flag: parsed.data, env, variations };
+  }
+
+  async function patch(flag: string, comment: string, instructions: LdInstruction[]): Promise<void> {
+    const res = await http.request({
+      method: 'PATCH',
+      url: flagPath(flag),
+      headers: { 'Content-Type': SEMANTIC_PATCH },
+      data: { environmentKey: environment, comment, instructions },
+      acceptStatuses: [405],
+    });
+    if (res.status === 405) {
+      throw new ProviderError(PROVIDER, `LaunchDarkly requires an approval to change flag "${flag}" in "${environment}" (405); nothing was changed`, {
+        status: 405,
+        hint: 'approve the change in LaunchDarkly, or drive an environment without required approvals',
+      });
+    }
+  }
+
+  const stateOf = (l: Loaded, audience?: AudienceSpec): FlagState =>
+    flagState({ ...l, plan: ctx.plan, ...(audience ? { audience } : {}), contextKind });
+
+  function validate(args: SetTrafficArgs): number {
+    const weight = weightFor(args.traffic);
+    if (weight === undefined) {
+      throw new ProviderError(PROVIDER, `traffic must be a percentage from 0 to 100 in steps of 0.001 (got ${args.traffic})`);
+    }
+    const a = args.audience;
+    if (a && ('segment' in a ? a.segment.trim() === '' : a.attribute.trim() === '' || a.in.length === 0)) {
+      throw new ProviderError(PROVIDER, `audience "${a.name}" is empty; give it a segment or an attribute with values`);
+    }
+    return weight;
+  }
+
+  return {
+    async read({ flag }) {
+      return stateOf(await load(flag));
+    },
+
+    async setTraffic(args) {
+      const weight = validate(args);
+      const before = await load(args.flag);
+      const instructions = planInstructions({ ...before, plan: ctx.plan, traffic: args.traffic, weight, audience: args.audience, contextKind, bucketBy });
+      if (instructions.length === 0) return stateOf(before, args.audience);
+      await patch(args.flag, args.comment, instructions);
+      const after = await load(args.flag);
+      const state = stateOf(after, args.audience);
+      const ruleFound = !args.audience || findOwnedRule(after.env, ctx.plan, args.audience, contextKind) !== undefined;
+      if (!after.env.on || Math.abs(state.traffic - args.traffic) > 1e-9 || !ruleFound) {
+        const where = args.audience ? ` of audience "${args.audience.name}"` : '';
+        throw new ProviderError(
+          PROVIDER,
+          `LaunchDarkly accepted the change to flag "${args.flag}" but it reads back ${after.env.on ? `${state.traffic} %` : 'off'}${ruleFound ? '' : ' without the audience rule'} instead of ${args.traffic} %${where}`,
+          { hint: 'someone may have changed the flag at the same time, or an approval workflow holds the change; check its history in LaunchDarkly' },
+        );
+      }
+      return state;
+    },
+
+    async disable({ flag, comment }) {
+      const before = await load(flag);
+      if (!before.env.on) return stateOf(before);
+      await patch(flag, comment, [{ kind: 'turnFlagOff' }]);
+      const after = await load(flag);
+      if (after.env.on) {
+        throw new ProviderError(PROVIDER, `LaunchDarkly accepted turning flag "${flag}" off but it still reads as on`, {
+          hint: 'turn it off in the LaunchDarkly UI now; an approval workflow may hold the change',
+        });
+      }
+      return stateOf(after);
+    },
+  };
 }

@@ -1,0 +1,230 @@
+/**
+ * A loopback LaunchDarkly REST API v2, close enough to the documented one (providers.md §1 and its
+ * appendix): GET a flag (variations by index), PATCH a semantic patch (weights keyed by `_id`, summing
+ * to 100000, all-or-nothing), 400 for a JSON-patch content type, 401/404/405/409/429 with LD's error
+ * bodies and `X-Ratelimit-Reset` in epoch ms. Faults from a FaultQueue come first.
+ */
+import type { LdFlag } from '../../../src/providers/flags/launchdarkly/api.js';
+import { FaultQueue, sendJson, startServer, type FakeServer, type RecordedRequest } from './http.js';
+
+type Env = LdFlag['environments'][string];
+type Json = Record<string, unknown>;
+
+export interface LaunchDarklyFake extends FakeServer {
+  faults: FaultQueue;
+  /** a deep copy of a flag as stored */
+  flag(key: string): LdFlag;
+  env(key: string, environment?: string): Env;
+  setFlag(flag: LdFlag): void;
+  /** PATCHes answer 405 "approval required" while set */
+  requireApproval: boolean;
+  /** the next PATCH answers 409 optimistic_locking_error */
+  conflictOnce(): void;
+  /** the next `times` requests answer 429 with the reset `resetInMs` ahead */
+  rateLimit(opts: { resetInMs: number; retryAfterS?: number; times?: number }): void;
+  /** semantic patches applied (not rejected ones) */
+  applied: Array<{ comment?: string; instructions: Json[] }>;
+}
+
+/** A boolean flag (`true` = index 0, `false` = index 1, off serves false) in one environment. */
+export function booleanFlag(args: { key: string; environment?: string; on?: boolean; fallthrough?: Env['fallthrough']; rules?: Env['rules'] }): LdFlag {
+  return {
+    key: args.key,
+    kind: 'boolean',
+    _version: 1,
+    variations: [
+      { _id: `${args.key}-true-id`, value: true },
+      { _id: `${args.key}-false-id`, value: false },
+    ],
+    environments: {
+      [args.environment ?? 'production']: {
+        on: args.on ?? false,
+        offVariation: 1,
+        fallthrough: args.fallthrough ?? { variation: 1 },
+        rules: args.rules ?? [],
+        version: 1,
+        lastModified: 1796000000000,
+        targets: [],
+        contextTargets: [],
+        prerequisites: [],
+        archived: false,
+      },
+    },
+  };
+}
+
+class Invalid extends Error {}
+
+export async function startLaunchDarklyFake(opts: { token: string; project?: string; flags?: LdFlag[] }): Promise<LaunchDarklyFake> {
+  const project = opts.project ?? 'default';
+  const flags = new Map<string, LdFlag>((opts.flags ?? []).map((f) => [f.key, structuredClone(f)]));
+  const faults = new FaultQueue();
+  const applied: LaunchDarklyFake['applied'] = [];
+  let ids = 0;
+  const state = { requireApproval: false };
+
+  const server = await startServer(async (req, res) => {
+    if (await faults.apply(req, res)) return;
+    if (req.headers.authorization !== opts.token) {
+      return sendJson(res, 401, { code: 'unauthorized', message: 'Invalid account token' });
+    }
+    const m = /^\/api\/v2\/flags\/([^/]+)\/([^/]+)$/.exec(req.path);
+    const flag = m && decodeURIComponent(m[1]!) === project ? flags.get(decodeURIComponent(m[2]!)) : undefined;
+    if (!flag) return sendJson(res, 404, { code: 'not_found', message: 'Unknown resource' });
+    if (req.method === 'GET') return sendJson(res, 200, view(flag, req.query.get('env')));
+    if (req.method !== 'PATCH') return sendJson(res, 405, { code: 'method_not_allowed', message: 'Method not allowed' });
+    if (!/domain-model=launchdarkly\.semanticpatch/.test(req.headers['content-type'] ?? '')) {
+      return sendJson(res, 400, { code: 'invalid_request', message: 'A JSON patch must be an array of operations' });
+    }
+    if (state.requireApproval) return sendJson(res, 405, { code: 'method_not_allowed', message: 'Approval is required to make changes to this flag' });
+    try {
+      const next = applyPatch(flag, req);
+      flags.set(next.key, next);
+      sendJson(res, 200, next);
+    } catch (e) {
+      if (!(e instanceof Invalid)) throw e;
+      sendJson(res, 400, { code: 'invalid_request', message: e.message });
+    }
+  });
+
+  function view(flag: LdFlag, env: string | null): LdFlag {
+    if (!env) return flag;
+    return { ...flag, environments: Object.fromEntries(Object.entries(flag.environments).filter(([k]) => k === env)) };
+  }
+
+  /** All-or-nothing: instructions apply to a copy that replaces the flag only when every one was valid. */
+  function applyPatch(flag: LdFlag, req: RecordedRequest): LdFlag {
+    let body: Json;
+    try {
+      body = JSON.parse(req.body) as Json;
+    } catch {
+      throw new Invalid('body is not JSON');
+    }
+    const envKey = body.environmentKey;
+    const instructions = body.instructions;
+    if (typeof envKey !== 'string' || !Array.isArray(instructions) || instructions.length === 0) {
+      throw new Invalid('semantic patch needs environmentKey and instructions');
+    }
+    const next = structuredClone(flag);
+    const env = next.environments[envKey];
+    if (!env) throw new Invalid(`unknown environment ${envKey}`);
+    for (const raw of instructions as Json[]) applyInstruction(next, env, raw);
+    env.version = (env.version ?? 0) + 1;
+    next._version = (next._version ?? 0) + 1;
+    applied.push({ ...(typeof body.comment === 'string' ? { comment: body.comment } : {}), instructions: instructions as Json[] });
+    return next;
+  }
+
+  function serve(flag: LdFlag, i: Json): { variation?: number; rollout?: NonNullable<Env['fallthrough']>['rollout'] } {
+    if (typeof i.variationId === 'string') {
+      const idx = flag.variations.findIndex((v) => v._id === i.variationId);
+      if (idx < 0) throw new Invalid(`unknown variationId ${i.variationId}`);
+      return { variation: idx };
+    }
+    const weights = i.rolloutWeights;
+    if (typeof weights !== 'object' || weights === null) throw new Invalid(`${String(i.kind)} needs variationId or rolloutWeights`);
+    let sum = 0;
+    const variations = Object.entries(weights as Record<string, unknown>).map(([id, w]) => {
+      const idx = flag.variations.findIndex((v) => v._id === id);
+      if (idx < 0) throw new Invalid(`rolloutWeights: unknown variation id ${id} (use _id, not an index)`);
+      if (typeof w !== 'number' || !Number.isInteger(w) || w < 0 || w > 100000) throw new Invalid(`rolloutWeights: ${id} must be an integer 0-100000`);
+      sum += w;
+      return { variation: idx, weight: w };
+    });
+    if (sum !== 100000) throw new Invalid(`rolloutWeights must sum to 100000 (got ${sum})`);
+    variations.sort((a, b) => a.variation - b.variation);
+    return {
+      rollout: {
+        variations,
+        contextKind: typeof i.rolloutContextKind === 'string' ? i.rolloutContextKind : 'user',
+        ...(typeof i.rolloutBucketBy === 'string' ? { bucketBy: i.rolloutBucketBy } : {}),
+      },
+    };
+  }
+
+  function ruleIndex(env: Env, i: Json): number {
+    const idx = env.rules.findIndex((r) => r._id === i.ruleId);
+    if (idx < 0) throw new Invalid(`unknown ruleId ${String(i.ruleId)}`);
+    return idx;
+  }
+
+  function applyInstruction(flag: LdFlag, env: Env, i: Json): void {
+    switch (i.kind) {
+      case 'turnFlagOn':
+        env.on = true;
+        return;
+      case 'turnFlagOff':
+        env.on = false;
+        return;
+      case 'updateFallthroughVariationOrRollout':
+        env.fallthrough = serve(flag, i);
+        return;
+      case 'addRule': {
+        const clauses = i.clauses;
+        if (!Array.isArray(clauses) || clauses.length === 0) throw new Invalid('addRule needs clauses');
+        const rule: Env['rules'][number] = {
+          _id: `rule-${++ids}`,
+          clauses: (clauses as Json[]).map((c) => {
+            if (typeof c.attribute !== 'string' || typeof c.op !== 'string' || !Array.isArray(c.values)) throw new Invalid('clause needs attribute, op, values');
+            return { _id: `clause-${++ids}`, attribute: c.attribute, op: c.op, values: c.values, contextKind: typeof c.contextKind === 'string' ? c.contextKind : 'user', negate: c.negate === true };
+          }),
+          trackEvents: false,
+          ...(typeof i.description === 'string' ? { description: i.description } : {}),
+          ...serve(flag, i),
+        };
+        const before = typeof i.beforeRuleId === 'string' ? ruleIndex(env, { ruleId: i.beforeRuleId }) : env.rules.length;
+        env.rules.splice(before, 0, rule);
+        return;
+      }
+      case 'updateRuleVariationOrRollout': {
+        const idx = ruleIndex(env, i);
+        const { variation: _v, rollout: _r, ...rest } = env.rules[idx]!;
+        env.rules[idx] = { ...rest, ...serve(flag, i) };
+        return;
+      }
+      case 'updateRuleDescription':
+        if (typeof i.description !== 'string') throw new Invalid('updateRuleDescription needs description');
+        env.rules[ruleIndex(env, i)]!.description = i.description;
+        return;
+      case 'removeRule':
+        env.rules = env.rules.filter((r) => r._id !== i.ruleId);
+        return;
+      default:
+        throw new Invalid(`unknown instruction kind ${String(i.kind)}`);
+    }
+  }
+
+  return {
+    ...server,
+    faults,
+    applied,
+    get requireApproval() {
+      return state.requireApproval;
+    },
+    set requireApproval(v: boolean) {
+      state.requireApproval = v;
+    },
+    flag: (key) => structuredClone(flags.get(key)!),
+    env: (key, environment = 'production') => structuredClone(flags.get(key)!.environments[environment]!),
+    setFlag: (flag) => void flags.set(flag.key, structuredClone(flag)),
+    conflictOnce: () =>
+      faults.inject(
+        { kind: 'status', status: 409, body: { code: 'optimistic_locking_error', message: 'Conflict: the flag was changed concurrently' } },
+        { method: 'PATCH' },
+      ),
+    rateLimit: ({ resetInMs, retryAfterS, times }) =>
+      faults.inject(
+        {
+          kind: 'status',
+          status: 429,
+          body: { code: 'rate_limited', message: 'You have made too many requests' },
+          headers: () => ({
+            'X-Ratelimit-Reset': String(Date.now() + resetInMs),
+            'X-Ratelimit-Route-Remaining': '0',
+            ...(retryAfterS !== undefined ? { 'Retry-After': String(retryAfterS) } : {}),
+          }),
+        },
+        { times: times ?? 1 },
+      ),
+  };
+}
