@@ -1,8 +1,54 @@
-// TEMPORARY placeholder until the adapter lands; the registry needs the module to exist.
-import { ProviderError } from '../../../errors.js';
-import type { AdapterContext, MetricsProvider } from '../../types.js';
+/**
+ * Datadog metrics: v2 `POST /api/v2/query/timeseries` (from/to in milliseconds, `to` exclusive) by
+ * default, or v1 `GET /api/v1/query` (from/to in seconds) when `api: v1`. Returns raw points; gaps
+ * (null) are counted as invalid, never read as zero.
+ */
+import { createHttpClient } from '../../http.js';
+import { httpClientSettings } from '../../http-settings.js';
+import type { AdapterContext, MetricQuery, MetricsProvider, Series } from '../../types.js';
+import { seriesFromV1, seriesFromV2 } from './api.js';
 import type { DatadogSettings } from './settings.js';
 
-export async function createDatadogMetrics(_settings: DatadogSettings, ctx: AdapterContext): Promise<MetricsProvider> {
-  throw new ProviderError(ctx.name, 'this adapter is not implemented yet');
+export async function createDatadogMetrics(settings: DatadogSettings, ctx: AdapterContext): Promise<MetricsProvider> {
+  const http = createHttpClient({
+    provider: 'Datadog',
+    baseURL: settings.url ?? `https://api.${settings.site}`,
+    headers: { 'DD-API-KEY': settings.apiKey, 'DD-APPLICATION-KEY': settings.appKey },
+    credentials: [
+      { setting: 'apiKey', env: ctx.envOf('apiKey') },
+      { setting: 'appKey', env: ctx.envOf('appKey') },
+    ],
+    resetHeader: { name: 'X-RateLimit-Reset', unit: 'seconds-until' },
+    warn: ctx.warn,
+    ...httpClientSettings(settings),
+  });
+
+  async function queryV2(q: MetricQuery): Promise<Series> {
+    const res = await http.request({
+      method: 'POST',
+      url: '/api/v2/query/timeseries',
+      // a query is a read: safe to re-send
+      idempotent: true,
+      data: {
+        data: {
+          type: 'timeseries_request',
+          attributes: { from: q.from, to: q.to + 1, queries: [{ data_source: 'metrics', name: 'q', query: q.query }] },
+        },
+      },
+    });
+    return seriesFromV2(res.data, q);
+  }
+
+  async function queryV1(q: MetricQuery): Promise<Series> {
+    const res = await http.request({
+      method: 'GET',
+      url: '/api/v1/query',
+      params: { from: Math.floor(q.from / 1000), to: Math.ceil(q.to / 1000), query: q.query },
+    });
+    return seriesFromV1(res.data, q);
+  }
+
+  return {
+    query: (q) => (settings.api === 'v1' ? queryV1(q) : queryV2(q)),
+  };
 }
