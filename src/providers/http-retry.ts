@@ -75,8 +75,10 @@ export function jitterMs(waitMs: number, random: () => number = Math.random): nu
   return Math.round(random() * Math.min(1000, 50 + waitMs * 0.1));
 }
 
-export function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
+/** Waits at least `ms` by the wall clock (timers may fire a millisecond early, and a reset time must have passed). */
+export async function sleep(ms: number): Promise<void> {
+  const end = Date.now() + ms;
+  for (let left = ms; left > 0; left = end - Date.now()) await new Promise((resolve) => setTimeout(resolve, left));
 }
 
 /** `12.3 s`, `250 ms`: durations in messages. */

@@ -235,6 +235,16 @@ describe('timeouts', () => {
   });
 });
 
+describe('redirects', () => {
+  it('does not follow them (credential headers would go along) and says what to fix', async () => {
+    fake.faults.inject({ kind: 'status', status: 302, headers: { Location: 'http://elsewhere.invalid/x' } });
+    const e = await caught(client().request({ method: 'GET', url: '/x' }));
+    expect(e.message).toBe('Prometheus answered 302 (a redirect) for GET /x');
+    expect(e.hint).toMatch(/final address/);
+    expect(fake.server.requests).toHaveLength(1);
+  });
+});
+
 describe('malformed answers', () => {
   test.each([
     ['html', /^LaunchDarkly returned a malformed body \(expected JSON\) for GET \/x: an HTML page titled "Sign in"$/],

@@ -1,6 +1,7 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, test } from '@jest/globals';
 import { ProviderError } from '../../../src/errors.js';
 import { createLaunchDarklyFlags } from '../../../src/providers/flags/launchdarkly/index.js';
+import { pickVariations } from '../../../src/providers/flags/launchdarkly/mapping.js';
 import { launchDarklySettings } from '../../../src/providers/flags/launchdarkly/settings.js';
 import type { AdapterContext, FlagProvider } from '../../../src/providers/types.js';
 import { booleanFlag, startLaunchDarklyFake, type LaunchDarklyFake } from '../../helpers/fakes/launchdarkly.js';
@@ -53,6 +54,21 @@ beforeEach(() => {
   fake.requireApproval = false;
 });
 afterEach(() => expect(warnings).toEqual([]));
+
+describe('pickVariations', () => {
+  const env = (offVariation?: number) => ({ on: true, offVariation, rules: [] });
+  const flag = (values: unknown[]) => ({ key: 'f', variations: values.map((value, i) => ({ _id: `id${i}`, value })), environments: {} });
+  test.each([
+    ['boolean, true first', [true, false], 1, { on: 0, off: 1 }],
+    ['boolean, false first', [false, true], 0, { on: 1, off: 0 }],
+    ['boolean without offVariation', [false, true], undefined, { on: 1, off: 0 }],
+    ['strings, off is the last', ['new', 'old', 'legacy'], 2, { on: 0, off: 2 }],
+    ['strings, off is the first', ['old', 'new'], 0, { on: 1, off: 0 }],
+    ['one variation', [true], 0, undefined],
+  ])('%s', (_name, values, off, expected) => {
+    expect(pickVariations(flag(values), env(off))).toEqual(expected);
+  });
+});
 
 describe('read', () => {
   test.each([
