@@ -1,8 +1,40 @@
-// TEMPORARY placeholder until the adapter lands; the registry needs the module to exist.
+/** Incidents from a JSON file: `[{ id, severity, status, title, openedAt }]`. */
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
 import { ProviderError } from '../../../errors.js';
-import type { AdapterContext, IncidentProvider } from '../../types.js';
+import { SEVERITIES, type AdapterContext, type Incident, type IncidentProvider, type Severity } from '../../types.js';
 import type { FileIncidentsSettings } from './settings.js';
 
-export async function createFileIncidents(_settings: FileIncidentsSettings, ctx: AdapterContext): Promise<IncidentProvider> {
-  throw new ProviderError(ctx.name, 'this adapter is not implemented yet');
+export async function createFileIncidents(settings: FileIncidentsSettings, ctx: AdapterContext): Promise<IncidentProvider> {
+  const file = path.resolve(ctx.baseDir, settings.path);
+  return {
+    async open() {
+      // No file means nobody has recorded an incident yet: the team writes incidents into it.
+      if (!existsSync(file)) return [];
+      let doc: unknown;
+      try {
+        doc = JSON.parse(readFileSync(file, 'utf8'));
+      } catch (e) {
+        throw new ProviderError(ctx.name, `the incidents file ${file} is not valid JSON (${(e as Error).message})`);
+      }
+      if (!Array.isArray(doc)) throw new ProviderError(ctx.name, `the incidents file ${file} must hold a JSON list`);
+      const out: Incident[] = [];
+      doc.forEach((raw: unknown, i) => {
+        const r = raw as Record<string, unknown>;
+        if (!r || typeof r !== 'object' || typeof r['status'] !== 'string') {
+          throw new ProviderError(ctx.name, `${file}: incident ${i} has no status ("open" or "resolved")`);
+        }
+        if (r['status'] === 'resolved') return;
+        const severity = String(r['severity'] ?? '').toLowerCase();
+        out.push({
+          id: String(r['id'] ?? `#${i}`),
+          // An incident whose severity cannot be read counts as critical: it is never ignored.
+          severity: (SEVERITIES as readonly string[]).includes(severity) ? (severity as Severity) : 'critical',
+          title: String(r['title'] ?? ''),
+          openedAt: typeof r['openedAt'] === 'string' ? r['openedAt'] : undefined,
+        });
+      });
+      return out;
+    },
+  };
 }

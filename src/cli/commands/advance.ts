@@ -1,0 +1,68 @@
+import { EXIT_FOR_DECISION } from '../../engine/decide.js';
+import { advance, evaluate } from '../../engine/run.js';
+import { currentRecord } from '../../engine/state-ops.js';
+import type { GlobalOptions } from '../io.js';
+import { criterionJson, renderGate, termWidth } from '../render.js';
+import { runChecklist } from './checklist.js';
+import { clockLabel, prepare } from './common.js';
+
+export async function advanceCommand(planFile: string | undefined, opts: Record<string, unknown>, global: GlobalOptions): Promise<number> {
+  const dryRun = Boolean(opts['dryRun']);
+  const ctx = await prepare(planFile, global, 'advance', { dryRun });
+  const { io, loaded, services, recorded } = ctx;
+  const { plan } = loaded;
+
+  // In a terminal, an incomplete checklist is offered before the gate is judged.
+  if (!dryRun && !global.yes && !global.json && io.stdinTTY && io.stdoutTTY) {
+    const { state, gate } = await evaluate(plan, services);
+    const cl = gate.criteria.find((c) => c.name === 'checklist');
+    if (cl && cl.verdict !== 'pass' && Object.keys(currentRecord(state).checklist).length < plan.phases[state.phaseIndex]!.checklist.length) {
+      io.out(`The checklist of "${state.phase}" is not complete (${cl.detail.split(';')[0]}).`);
+      if (await services.prompt.confirm({ message: 'Run the checklist now?', default: true })) await runChecklist(ctx);
+    }
+  }
+
+  const o = await advance(plan, services, { applyContingency: Boolean(opts['applyContingency']) });
+  const { decision, gate, state } = o;
+  if (global.json) {
+    io.json({
+      plan: plan.name,
+      decision: decision.decision,
+      from: decision.from,
+      to: decision.to,
+      state: state.status,
+      phase: state.phase,
+      traffic: state.traffic,
+      verdict: gate.verdict,
+      criteria: gate.criteria.map(criterionJson),
+      reported: gate.reported.map(criterionJson),
+      reasons: decision.reasons,
+      contingency: decision.contingency ?? null,
+      eligibleAt: gate.eligibleAt ?? null,
+      flag: o.flag ?? null,
+      rollback: o.rollback ?? null,
+      notifications: o.notifications,
+      reports: o.reports,
+      dryRun,
+      actions: dryRun ? recorded : undefined,
+      at: o.at,
+      clock: clockLabel(services),
+    });
+  } else {
+    const verb: Record<string, string> = {
+      advanced: io.style.green(`advanced: ${decision.from} → ${decision.to} (${state.traffic}% traffic)`),
+      completed: io.style.green(`completed: ${plan.name} is at ${state.traffic}%`),
+      held: io.style.yellow(`held in ${decision.from}: not eligible yet`),
+      failed: io.style.red(`gate failed in ${decision.from}`),
+      reduced: io.style.red(`gate failed; reduced: ${decision.from} → ${decision.to} (${state.traffic}% traffic)`),
+      'rolled-back': io.style.red(`gate failed; rolled back from ${decision.from}`),
+    };
+    const head = `${dryRun ? '[dry run] would be ' : ''}${verb[decision.decision]}`;
+    io.out(renderGate({ gate, decision, style: io.style, termWidth: termWidth(), headline: head }));
+    if (o.flag) io.out(`\nflag ${plan.flag.key}: ${o.flag.before.traffic}% → ${o.flag.after.traffic}%${o.flag.after.audience ? ` of ${o.flag.after.audience}` : ''}`);
+    if (o.rollback) for (const s of o.rollback) io.out(`rollback: ${s.component}: ${s.status} (${s.detail})`);
+    if (dryRun) io.out(recorded.length ? `\nwould do:\n${recorded.map((r) => `  - ${r.action} ${JSON.stringify(r.detail)}`).join('\n')}` : '\nwould change nothing');
+    for (const f of o.reports) io.log.info(`report: ${f}`);
+  }
+  return EXIT_FOR_DECISION[decision.decision];
+}

@@ -1,0 +1,128 @@
+/**
+ * The current phase's checklist: each item confirmed, or skipped with a reason; `run:` items
+ * executed with a spinner and their output kept. Answers are saved after each item, so Ctrl-C loses
+ * nothing and a re-run resumes where it stopped.
+ */
+import { readFileSync } from 'node:fs';
+import { parse as parseYaml } from 'yaml';
+import { RolloutError } from '../../errors.js';
+import { journal } from '../../engine/journal.js';
+import { loadState, withLock } from '../../engine/run.js';
+import { currentRecord, recordAnswer } from '../../engine/state-ops.js';
+import { parseDuration } from '../../plan/duration.js';
+import { checklistId } from '../../plan/rules.js';
+import type { ChecklistAnswer, RolloutState } from '../../state/types.js';
+import type { GlobalOptions } from '../io.js';
+import { nonInteractiveError } from '../prompt.js';
+import { renderTable } from '../render.js';
+import { prepare, type CommandContext } from './common.js';
+
+type Answer = { status: 'done' } | { status: 'skipped'; reason: string };
+
+export async function checklistCommand(planFile: string | undefined, _opts: Record<string, unknown>, global: GlobalOptions): Promise<number> {
+  const ctx = await prepare(planFile, global, 'checklist');
+  const { io } = ctx;
+  if (!global.yes && !global.answers && !(io.stdinTTY && io.stdoutTTY)) throw nonInteractiveError('checklist');
+  const result = await runChecklist(ctx);
+  if (global.json) io.json({ plan: ctx.loaded.plan.name, phase: result.phase, complete: result.complete, items: result.items });
+  else {
+    io.out(renderTable(['item', 'status', 'by', 'note'], result.items.map((i) => [i.text, i.status, i.by ?? '-', i.reason ?? (i.exitCode !== undefined ? `exit ${i.exitCode}` : '')]), io.style));
+    io.out(result.complete ? io.style.green(`checklist of "${result.phase}" complete`) : io.style.yellow(`checklist of "${result.phase}" incomplete: run \`rollout checklist\` again to resume`));
+  }
+  return result.complete ? 0 : 3;
+}
+
+export async function runChecklist(ctx: CommandContext): Promise<{ phase: string; complete: boolean; items: (ChecklistAnswer | { id: string; text: string; status: 'open'; by?: undefined; reason?: undefined; exitCode?: undefined })[] }> {
+  const { io, loaded, services } = ctx;
+  const { plan } = loaded;
+  const answers = io.opts.answers ? readAnswers(io.opts.answers) : undefined;
+  return withLock(services, async () => {
+    let state: RolloutState = await loadState(plan, services);
+    const phase = plan.phases[state.phaseIndex]!;
+    const items = phase.checklist.map((it, i) => ({ id: checklistId(it, i), text: typeof it === 'string' ? it : it.text, run: typeof it === 'string' ? undefined : it.run, timeout: typeof it === 'string' ? undefined : it.timeout }));
+    if (items.length === 0) io.log.info(`phase "${phase.name}" has no checklist`);
+    let stopped = false;
+    for (const item of items) {
+      const prior = currentRecord(state).checklist[item.id];
+      if (prior && prior.status !== 'failed') continue;
+      if (stopped) break;
+      const now = () => new Date(services.clock.now()).toISOString();
+      let answer: ChecklistAnswer;
+      const given = answers ? answerFor(answers, item) : undefined;
+      if (given?.status === 'skipped') {
+        answer = { id: item.id, text: item.text, status: 'skipped', reason: given.reason, by: services.actor, at: now() };
+      } else if (item.run && (given || io.opts.yes || services.prompt.interactive)) {
+        if (services.prompt.interactive && !given) {
+          const go = await services.prompt.choose({ message: `${item.text}\n  runs: ${item.run}`, choices: [{ name: 'Run it', value: 'run' }, { name: 'Skip (give a reason)', value: 'skip' }, { name: 'Stop here', value: 'stop' }] });
+          if (go === 'stop') {
+            stopped = true;
+            continue;
+          }
+          if (go === 'skip') {
+            answer = { id: item.id, text: item.text, status: 'skipped', reason: await askReason(ctx), by: services.actor, at: now() };
+            state = await save(ctx, state, answer);
+            continue;
+          }
+        }
+        const progress = services.log.progress(`${item.text}: ${item.run}`);
+        const res = await services.runner.run({ command: item.run, cwd: loaded.baseDir, timeoutMs: item.timeout ? parseDuration(item.timeout)! : 10 * 60_000 });
+        const ok = res.exitCode === 0 && !res.timedOut;
+        if (ok) progress.succeed(`${item.text} (exit 0, ${(res.durationMs / 1000).toFixed(1)}s)`);
+        else progress.fail(`${item.text} (${res.timedOut ? 'timed out' : `exit ${res.exitCode}`})`);
+        answer = { id: item.id, text: item.text, status: ok ? 'done' : 'failed', by: services.actor, at: now(), command: item.run, exitCode: res.exitCode, output: res.output, durationMs: res.durationMs };
+      } else if (given?.status === 'done' || (io.opts.yes && !answers)) {
+        answer = { id: item.id, text: item.text, status: 'done', by: services.actor, at: now() };
+      } else if (answers) {
+        throw new RolloutError('usage', `the answers file ${io.opts.answers} has no answer for "${item.text}" (id ${item.id})`, { hint: `add "${item.id}: done" or "${item.id}: skip: REASON"` });
+      } else {
+        const choice = await services.prompt.choose({ message: item.text, choices: [{ name: 'Done', value: 'done' }, { name: 'Skip (give a reason)', value: 'skip' }, { name: 'Stop here', value: 'stop' }] });
+        if (choice === 'stop') {
+          stopped = true;
+          continue;
+        }
+        answer = choice === 'done' ? { id: item.id, text: item.text, status: 'done', by: services.actor, at: now() } : { id: item.id, text: item.text, status: 'skipped', reason: await askReason(ctx), by: services.actor, at: now() };
+      }
+      state = await save(ctx, state, answer);
+    }
+    const rec = currentRecord(state).checklist;
+    const list = items.map((it) => rec[it.id] ?? { id: it.id, text: it.text, status: 'open' as const });
+    return { phase: phase.name, complete: list.every((i) => i.status === 'done' || i.status === 'skipped'), items: list };
+  });
+}
+
+async function askReason(ctx: CommandContext): Promise<string> {
+  for (;;) {
+    const r = (await ctx.services.prompt.text({ message: 'Why is it skipped?' })).trim();
+    if (r) return r;
+  }
+}
+
+async function save(ctx: CommandContext, state: RolloutState, answer: ChecklistAnswer): Promise<RolloutState> {
+  const next = recordAnswer(state, answer, new Date(ctx.services.clock.now()).toISOString());
+  await ctx.services.store.save(next);
+  await journal(ctx.services, 'checklist.answered', { id: answer.id, text: answer.text, status: answer.status, by: answer.by, reason: answer.reason, command: answer.command, exitCode: answer.exitCode }, state.phase);
+  return next;
+}
+
+/** Answers file: `{ ID-or-text: done | true | "skip: reason" | { skip: reason } }`. */
+function readAnswers(file: string): Map<string, Answer> {
+  let doc: unknown;
+  try {
+    doc = parseYaml(readFileSync(file, 'utf8'));
+  } catch (e) {
+    throw new RolloutError('usage', `cannot read the answers file ${file}: ${(e as Error).message}`);
+  }
+  if (!doc || typeof doc !== 'object' || Array.isArray(doc)) throw new RolloutError('usage', `the answers file ${file} must map checklist ids (or texts) to answers`, { hint: 'e.g. load-tests-completed: done' });
+  const out = new Map<string, Answer>();
+  for (const [k, v] of Object.entries(doc as Record<string, unknown>)) {
+    if (v === true || v === 'done' || v === 'yes') out.set(k, { status: 'done' });
+    else if (typeof v === 'string' && /^skip(ped)?:/i.test(v) && v.split(':').slice(1).join(':').trim()) out.set(k, { status: 'skipped', reason: v.split(':').slice(1).join(':').trim() });
+    else if (v && typeof v === 'object' && typeof (v as { skip?: unknown }).skip === 'string') out.set(k, { status: 'skipped', reason: (v as { skip: string }).skip });
+    else throw new RolloutError('usage', `answer for "${k}" in ${file} must be done, or skip with a reason ("skip: REASON")`);
+  }
+  return out;
+}
+
+function answerFor(answers: Map<string, Answer>, item: { id: string; text: string }): Answer | undefined {
+  return answers.get(item.id) ?? answers.get(item.text);
+}

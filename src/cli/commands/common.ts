@@ -1,0 +1,23 @@
+/** What most commands start with: the io, the plan and the services. */
+import { createIo, type GlobalOptions, type Io } from '../io.js';
+import { loadPlan, type LoadedPlan } from '../load-plan.js';
+import { buildServices, type Recorded } from '../services.js';
+import type { Services } from '../../engine/services.js';
+import { RolloutError } from '../../errors.js';
+
+export interface CommandContext {
+  io: Io;
+  loaded: LoadedPlan;
+  services: Services;
+  recorded: Recorded[];
+}
+
+export async function prepare(planFile: string | undefined, global: GlobalOptions, command: string, opts: { dryRun?: boolean } = {}): Promise<CommandContext> {
+  const io = await createIo(global);
+  if (!planFile) throw new RolloutError('usage', `'${command}' needs the path of a plan`);
+  const loaded = loadPlan(planFile, io);
+  const { services, recorded } = buildServices({ loaded, io, command, dryRun: opts.dryRun });
+  return { io, loaded, services, recorded };
+}
+
+export const clockLabel = (s: Services) => (s.clock.simulated ? 'ROLLOUT_NOW' : 'system');

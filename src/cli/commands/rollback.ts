@@ -1,0 +1,26 @@
+import { formatDuration } from '../../plan/duration.js';
+import { rollbackNow } from '../../engine/run.js';
+import type { GlobalOptions } from '../io.js';
+import { renderTable } from '../render.js';
+import { prepare } from './common.js';
+
+export async function rollbackCommand(planFile: string | undefined, opts: Record<string, unknown>, global: GlobalOptions): Promise<number> {
+  const dryRun = Boolean(opts['dryRun']);
+  const { io, loaded, services, recorded } = await prepare(planFile, global, 'rollback', { dryRun });
+  const r = await rollbackNow(loaded.plan, services, String(opts['reason'] ?? 'manual rollback'));
+  const failed = r.steps.some((s) => s.status === 'failed');
+  const pending = r.steps.filter((s) => s.status === 'pending').length;
+  if (global.json) {
+    io.json({ plan: loaded.plan.name, decision: failed ? 'rollback-incomplete' : 'rolled-back', state: r.state.status, phase: r.state.phase, traffic: r.state.traffic, steps: r.steps, pending, reports: r.reports, dryRun, actions: dryRun ? recorded : undefined });
+  } else {
+    io.out(
+      renderTable(
+        ['#', 'component', 'how', 'status', 'took', 'estimate', 'detail'],
+        r.steps.map((s) => [String(s.index + 1), s.component, s.kind, s.status === 'failed' ? io.style.red(s.status) : s.status === 'pending' ? io.style.yellow(s.status) : io.style.green(s.status), formatDuration(s.durationMs), `${s.estimate ?? '-'}${s.overEstimate ? io.style.red(' (over)') : ''}`, s.detail]),
+        io.style,
+      ),
+    );
+    io.out(failed ? io.style.red('rollback incomplete: a step failed; fix it and run `rollout rollback` again') : `${dryRun ? '[dry run] ' : ''}rolled back${pending ? `; ${pending} manual step(s) pending an operator` : ''}`);
+  }
+  return failed ? 1 : 0;
+}

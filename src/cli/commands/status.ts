@@ -1,0 +1,59 @@
+import { formatDuration } from '../../plan/duration.js';
+import { evaluate, loadState } from '../../engine/run.js';
+import { currentRecord } from '../../engine/state-ops.js';
+import type { GlobalOptions } from '../io.js';
+import { criterionJson, renderCriteria, renderTable, termWidth } from '../render.js';
+import { clockLabel, prepare } from './common.js';
+import { timeline } from './timeline.js';
+
+export async function statusCommand(planFile: string | undefined, _opts: Record<string, unknown>, global: GlobalOptions): Promise<number> {
+  const { io, loaded, services } = await prepare(planFile, global, 'status');
+  const { plan } = loaded;
+  const state = await loadState(plan, services);
+  const now = services.clock.now();
+  const active = state.status !== 'completed' && state.status !== 'rolled-back';
+  const ev = active ? await evaluate(plan, services) : undefined;
+  const rec = currentRecord(state);
+  const inPhase = state.status === 'not-started' ? 0 : now - Date.parse(rec.enteredAt);
+  const tl = timeline(plan, state, now);
+  const eligibleAt = ev?.gate.eligibleAt;
+  const untilEligible = eligibleAt ? Math.max(0, Date.parse(eligibleAt) - now) : 0;
+  if (global.json) {
+    io.json({
+      plan: plan.name,
+      state: state.status,
+      phase: state.phase,
+      phaseIndex: state.phaseIndex,
+      traffic: state.traffic,
+      enteredAt: state.status === 'not-started' ? null : rec.enteredAt,
+      timeInPhaseMs: inPhase,
+      eligibleAt: eligibleAt ?? null,
+      untilEligibleMs: untilEligible,
+      verdict: ev?.gate.verdict ?? null,
+      decision: ev?.decision.decision ?? null,
+      criteria: ev?.gate.criteria.map(criterionJson) ?? [],
+      reported: ev?.gate.reported.map(criterionJson) ?? [],
+      timeline: tl.rows,
+      earliestCompletion: tl.earliestCompletion,
+      at: new Date(now).toISOString(),
+      clock: clockLabel(services),
+    });
+    return 0;
+  }
+  const s = io.style;
+  io.out(`${s.bold(plan.title ?? plan.name)} (${plan.name})`);
+  io.out(`state ${s.bold(state.status)} · phase ${s.bold(state.phase)} (${state.phaseIndex + 1}/${plan.phases.length}) · traffic ${s.bold(`${state.traffic}%`)} · in phase ${formatDuration(inPhase)}` + (active ? ` · eligible ${untilEligible > 0 ? `in ${formatDuration(untilEligible)} (${eligibleAt})` : 'now'}` : ''));
+  if (ev) io.out('\n' + renderCriteria(ev.gate.criteria, s, termWidth()) + `\n\nadvance now would decide: ${s.bold(ev.decision.decision)}`);
+  io.out('\n' + renderTimeline(tl, io.style));
+  return 0;
+}
+
+export function renderTimeline(tl: ReturnType<typeof timeline>, style: Parameters<typeof renderTable>[2]): string {
+  return (
+    renderTable(
+      ['phase', 'traffic', 'soak', 'status', 'when'],
+      tl.rows.map((r) => [r.phase, `${r.traffic}%${r.audience ? ` of ${r.audience}` : ''}`, r.minDuration ?? '-', r.status, r.status === 'done' ? `${r.enteredAt ?? '-'} → ${r.leftAt ?? '-'}` : r.status === 'current' ? `entered ${r.enteredAt ?? '(not yet)'}; soak ends ${r.eligibleAt}` : `earliest ${r.earliestEntry}`]),
+      style,
+    ) + `\n\nearliest completion: ${tl.earliestCompletion}`
+  );
+}

@@ -1,0 +1,43 @@
+/** The rollout's timeline: when each phase was or can be entered, and the earliest completion. */
+import type { Plan } from '../../plan/schema.js';
+import type { RolloutState } from '../../state/types.js';
+import { parseDuration } from '../../plan/duration.js';
+
+export interface TimelineRow {
+  phase: string;
+  traffic: number;
+  audience?: string | undefined;
+  minDuration?: string | undefined;
+  status: 'done' | 'current' | 'next' | 'later';
+  enteredAt?: string | undefined;
+  leftAt?: string | undefined;
+  /** for phases not yet entered: the earliest time they can be entered */
+  earliestEntry?: string | undefined;
+  /** for the current phase: when its soak time ends */
+  eligibleAt?: string | undefined;
+}
+
+export function timeline(plan: Plan, state: RolloutState | undefined, now: number): { rows: TimelineRow[]; earliestCompletion: string } {
+  const rows: TimelineRow[] = [];
+  const current = state?.phaseIndex ?? 0;
+  const finished = state?.status === 'completed' || state?.status === 'rolled-back';
+  let cursor = now;
+  plan.phases.forEach((p, i) => {
+    const rec = state?.phases[p.name];
+    const min = p.minDuration ? parseDuration(p.minDuration)! : 0;
+    if (i < current || (finished && i === current)) {
+      rows.push({ phase: p.name, traffic: p.traffic, audience: p.audience, minDuration: p.minDuration, status: 'done', enteredAt: rec?.enteredAt, leftAt: rec?.leftAt });
+      return;
+    }
+    if (i === current) {
+      const entered = rec && state?.status !== 'not-started' ? Date.parse(rec.enteredAt) : now;
+      const eligible = Math.max(now, entered + min);
+      rows.push({ phase: p.name, traffic: p.traffic, audience: p.audience, minDuration: p.minDuration, status: 'current', enteredAt: state?.status === 'not-started' ? undefined : rec?.enteredAt, eligibleAt: new Date(entered + min).toISOString() });
+      cursor = eligible;
+      return;
+    }
+    rows.push({ phase: p.name, traffic: p.traffic, audience: p.audience, minDuration: p.minDuration, status: i === current + 1 ? 'next' : 'later', earliestEntry: new Date(cursor).toISOString() });
+    cursor += min;
+  });
+  return { rows, earliestCompletion: new Date(finished ? Date.parse(state?.completedAt ?? state?.rolledBackAt ?? new Date(now).toISOString()) : cursor).toISOString() };
+}

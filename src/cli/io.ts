@@ -1,0 +1,118 @@
+/**
+ * Terminal manners: results to stdout (one JSON document with --json, nothing else there), logs and
+ * progress to stderr, colour through chalk (off with NO_COLOR, --no-color or a non-TTY, on with
+ * FORCE_COLOR), spinners only on a TTY, every line redacted.
+ */
+import { redact } from '../redact.js';
+import type { Log } from '../engine/services.js';
+
+export interface GlobalOptions {
+  json: boolean;
+  yes: boolean;
+  quiet: boolean;
+  color: boolean;
+  debug: boolean;
+  answers?: string | undefined;
+  by?: string | undefined;
+}
+
+export interface Io {
+  opts: GlobalOptions;
+  /** stdout: the command's result */
+  out(text: string): void;
+  /** stdout: the one JSON document of --json */
+  json(value: unknown): void;
+  /** stderr: logs, warnings, progress */
+  err(text: string): void;
+  log: Log;
+  stdinTTY: boolean;
+  stdoutTTY: boolean;
+  stderrTTY: boolean;
+  style: Style;
+}
+
+export interface Style {
+  bold(s: string): string;
+  dim(s: string): string;
+  green(s: string): string;
+  red(s: string): string;
+  yellow(s: string): string;
+  cyan(s: string): string;
+}
+
+const plain: Style = { bold: (s) => s, dim: (s) => s, green: (s) => s, red: (s) => s, yellow: (s) => s, cyan: (s) => s };
+
+/** Whether colour is on: FORCE_COLOR wins over NO_COLOR (Node's precedence); --no-color wins over both. */
+export function colorEnabled(opts: { color: boolean }, env: NodeJS.ProcessEnv, isTTY: boolean): boolean {
+  if (!opts.color) return false;
+  if (env['FORCE_COLOR'] !== undefined) return env['FORCE_COLOR'] !== '0' && env['FORCE_COLOR'] !== 'false';
+  if (env['NO_COLOR'] !== undefined && env['NO_COLOR'] !== '') return false;
+  return isTTY && env['TERM'] !== 'dumb';
+}
+
+export async function createIo(opts: GlobalOptions): Promise<Io> {
+  const stdoutTTY = Boolean(process.stdout.isTTY);
+  const stderrTTY = Boolean(process.stderr.isTTY);
+  const useColor = colorEnabled(opts, process.env, stdoutTTY);
+  let style = plain;
+  if (useColor) {
+    const { Chalk } = await import('chalk');
+    const c = new Chalk({ level: 1 });
+    style = { bold: c.bold, dim: c.dim, green: c.green, red: c.red, yellow: c.yellow, cyan: c.cyan };
+  }
+  const write = (stream: NodeJS.WriteStream, text: string) => stream.write(redact(text.endsWith('\n') ? text : text + '\n'));
+  const err = (text: string) => write(process.stderr, text);
+  const spinnerOk = stderrTTY && !opts.quiet && !opts.json && process.env['CI'] === undefined;
+  const log: Log = {
+    info: (m) => {
+      if (!opts.quiet) err(m);
+    },
+    warn: (m) => err(`${style.yellow('warning:')} ${m}`),
+    progress: (m) => {
+      if (spinnerOk) return startSpinner(m, opts.color && colorEnabled(opts, process.env, stderrTTY));
+      if (!opts.quiet) err(`… ${m}`);
+      return {
+        succeed: (x) => {
+          if (!opts.quiet) err(`  ✓ ${x ?? m}`);
+        },
+        fail: (x) => err(`  ✗ ${x ?? m}`),
+      };
+    },
+  };
+  return {
+    opts,
+    out: (t) => {
+      if (!opts.json) write(process.stdout, t);
+    },
+    json: (v) => process.stdout.write(redact(JSON.stringify(v, null, 2)) + '\n'),
+    err,
+    log,
+    stdinTTY: Boolean(process.stdin.isTTY),
+    stdoutTTY,
+    stderrTTY,
+    style,
+  };
+}
+
+/** ora, loaded only when a spinner is shown; until it loads, a plain line stands in. */
+function startSpinner(text: string, color: boolean): { succeed(m?: string): void; fail(m?: string): void } {
+  let spinner: { succeed(t?: string): unknown; fail(t?: string): unknown } | undefined;
+  let ended: ['succeed' | 'fail', string | undefined] | undefined;
+  void import('ora').then(({ default: ora }) => {
+    if (ended) {
+      process.stderr.write(redact(`${ended[0] === 'succeed' ? '✔' : '✖'} ${ended[1] ?? text}\n`));
+      return;
+    }
+    spinner = ora({ text: redact(text), stream: process.stderr, color: color ? 'cyan' : false as never, discardStdin: false }).start();
+  });
+  return {
+    succeed: (m) => {
+      if (spinner) spinner.succeed(redact(m ?? text));
+      else ended = ['succeed', m];
+    },
+    fail: (m) => {
+      if (spinner) spinner.fail(redact(m ?? text));
+      else ended = ['fail', m];
+    },
+  };
+}

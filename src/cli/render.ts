@@ -1,0 +1,85 @@
+/** Text rendering for the terminal: aligned tables and the gate, with numbers. */
+import type { Criterion, GateResult } from '../gates/types.js';
+import type { Decision } from '../engine/decide.js';
+import type { Style } from './io.js';
+
+// eslint-disable-next-line no-control-regex
+const ANSI = /\u001b\[[0-9;]*m/g;
+const width = (s: string) => [...s.replace(ANSI, '')].length;
+
+export function renderTable(head: string[], rows: string[][], style: Style, opts: { maxWidth?: number } = {}): string {
+  const all = [head, ...rows];
+  const widths = head.map((_, i) => Math.max(...all.map((r) => width(r[i] ?? ''))));
+  const max = opts.maxWidth ?? 200;
+  // The last column wraps: it carries the long detail.
+  const fixed = widths.slice(0, -1).reduce((a, b) => a + b + 2, 0);
+  const lastWidth = Math.max(20, Math.min(widths.at(-1) ?? 20, max - fixed));
+  const line = (r: string[], st?: (s: string) => string) => {
+    const cells = r.slice(0, -1).map((c, i) => c + ' '.repeat(widths[i]! - width(c)));
+    const last = r.at(-1) ?? '';
+    const chunks = wrap(last, lastWidth);
+    const pad = ' '.repeat(fixed);
+    return [cells.concat(chunks[0] ?? '').join('  '), ...chunks.slice(1).map((c) => pad + c)].map((l) => (st ? st(l) : l)).join('\n');
+  };
+  return [line(head, style.bold), ...rows.map((r) => line(r))].join('\n');
+}
+
+function wrap(text: string, w: number): string[] {
+  if (width(text) <= w) return [text];
+  const words = text.split(' ');
+  const out: string[] = [];
+  let cur = '';
+  for (const word of words) {
+    if (cur && width(cur) + 1 + width(word) > w) {
+      out.push(cur);
+      cur = word;
+    } else cur = cur ? `${cur} ${word}` : word;
+  }
+  if (cur) out.push(cur);
+  return out;
+}
+
+export function verdictText(v: string, style: Style): string {
+  if (v === 'pass') return style.green('pass');
+  if (v === 'fail') return style.red('FAIL');
+  if (v === 'hold') return style.yellow('hold');
+  return v;
+}
+
+export function renderCriteria(criteria: Criterion[], style: Style, termWidth: number): string {
+  return renderTable(
+    ['criterion', 'verdict', 'detail'],
+    criteria.map((c) => [c.name, verdictText(c.verdict, style), c.detail + (c.level ? ` [${c.level}]` : '')]),
+    style,
+    { maxWidth: termWidth },
+  );
+}
+
+export function renderGate(args: { gate: GateResult; decision: Decision; style: Style; termWidth: number; headline: string }): string {
+  const { gate, decision, style } = args;
+  const lines = [style.bold(args.headline), '', renderCriteria(gate.criteria, style, args.termWidth)];
+  if (gate.reported.length) {
+    lines.push('', style.dim('reported (no SLO, never gating):'), renderCriteria(gate.reported, style, args.termWidth));
+  }
+  if (decision.contingency) {
+    const c = decision.contingency;
+    lines.push('', `${style.red('contingency')} (${c.level}): ${c.action}${c.applied ? ' — applied' : c.automatic ? ' — automatic' : ' — not applied'}. ${c.advice}`);
+  }
+  return lines.join('\n');
+}
+
+/** What a JSON consumer needs from a criterion: name, verdict, detail, and the numbers. */
+export function criterionJson(c: Criterion): Record<string, unknown> {
+  const out: Record<string, unknown> = { name: c.name, kind: c.kind, verdict: c.verdict, detail: c.detail };
+  if (c.level) out['level'] = c.level;
+  if (c.eligibleAt) out['eligibleAt'] = c.eligibleAt;
+  if (c.metric) {
+    const m = c.metric;
+    Object.assign(out, { cohort: m.cohort, slo: m.slo, unit: m.unit, window: m.window, points: m.points, observed: m.worst?.value ?? m.last?.value ?? null, worst: m.worst ?? null, last: m.last ?? null, mean: m.mean ?? null, breaches: m.breaches, invalid: m.invalid });
+  }
+  return out;
+}
+
+export function termWidth(): number {
+  return Math.max(60, Math.min(process.stdout.columns || 120, 160));
+}

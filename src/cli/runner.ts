@@ -1,0 +1,40 @@
+/** Runs `run:` commands through the shell, asynchronously (the lock heartbeat keeps beating), with a timeout. */
+import { spawn } from 'node:child_process';
+import type { CommandRunner } from '../engine/services.js';
+
+const KEEP_LINES = 40;
+
+export function createRunner(): CommandRunner {
+  return {
+    run: ({ command, cwd, timeoutMs }) =>
+      new Promise((resolve) => {
+        const start = performance.now();
+        const child = spawn('/bin/sh', ['-c', command], { cwd, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+        let output = '';
+        const take = (d: Buffer) => {
+          output += d.toString('utf8');
+          if (output.length > 64_000) output = output.slice(-32_000);
+        };
+        child.stdout.on('data', take);
+        child.stderr.on('data', take);
+        let timedOut = false;
+        const timer = setTimeout(() => {
+          timedOut = true;
+          try {
+            process.kill(-child.pid!, 'SIGKILL');
+          } catch {
+            child.kill('SIGKILL');
+          }
+        }, timeoutMs);
+        const finish = (exitCode: number | null) => {
+          clearTimeout(timer);
+          resolve({ exitCode, output: output.trimEnd().split('\n').slice(-KEEP_LINES).join('\n'), durationMs: Math.round(performance.now() - start), timedOut });
+        };
+        child.on('error', (e) => {
+          output += String(e.message);
+          finish(127);
+        });
+        child.on('close', (code) => finish(timedOut ? null : code));
+      }),
+  };
+}

@@ -1,0 +1,133 @@
+/**
+ * Builds the engine's services from a loaded plan: the state store, the providers (created lazily
+ * through the registry), the prompt, the runner and the report sink. `--dry-run` swaps the
+ * write-capable ones for recorders that change nothing.
+ */
+import { mkdirSync } from 'node:fs';
+import { userInfo } from 'node:os';
+import path from 'node:path';
+import writeFileAtomic from 'write-file-atomic';
+import type { ProviderSet, PromptService, Services } from '../engine/services.js';
+import { registries, type ProviderRole } from '../providers/registry.js';
+import type { AdapterContext, FlagProvider, FlagState, Notifier } from '../providers/types.js';
+import { createFileStore } from '../state/file-store.js';
+import { createClock } from './clock.js';
+import type { Io } from './io.js';
+import type { LoadedPlan } from './load-plan.js';
+import { choosePrompt } from './prompt.js';
+import { createRunner } from './runner.js';
+
+export interface Recorded {
+  action: string;
+  detail: Record<string, unknown>;
+}
+
+export function actorName(by: string | undefined, env: NodeJS.ProcessEnv = process.env): string {
+  if (by) return by;
+  if (env['ROLLOUT_USER']) return env['ROLLOUT_USER'];
+  try {
+    return userInfo().username;
+  } catch {
+    return 'unknown';
+  }
+}
+
+export function buildServices(args: { loaded: LoadedPlan; io: Io; command: string; dryRun?: boolean; prompt?: PromptService }): { services: Services; recorded: Recorded[] } {
+  const { loaded, io } = args;
+  const { plan } = loaded;
+  const clock = createClock();
+  const dryRun = Boolean(args.dryRun);
+  const recorded: Recorded[] = [];
+  const stateDir = path.resolve(loaded.baseDir, plan.state.dir);
+  const reportsDir = path.resolve(loaded.baseDir, plan.reports.dir);
+
+  const cache = new Map<string, Promise<unknown>>();
+  const create = <T>(role: ProviderRole, name: string): Promise<T> => {
+    const key = `${role}/${name}`;
+    if (!cache.has(key)) {
+      const spec = plan.providers[role][name];
+      const settings = loaded.providerSettings[role][name];
+      const def = (registries[role] as Record<string, { create: (s: unknown, c: AdapterContext) => Promise<unknown> }>)[spec!.type]!;
+      const ctx: AdapterContext = {
+        name,
+        baseDir: loaded.baseDir,
+        plan: plan.name,
+        warn: (m) => io.log.warn(`${name}: ${m}`),
+        now: () => clock.now(),
+        envOf: (setting) => loaded.sources.get(`providers.${role}.${name}.${setting}`),
+      };
+      cache.set(key, def.create(settings, ctx));
+    }
+    return cache.get(key) as Promise<T>;
+  };
+
+  const flagName = plan.flag.provider ?? Object.keys(plan.providers.flags)[0]!;
+  const providers: ProviderSet = {
+    flagName,
+    flags: async () => {
+      const real = await create<FlagProvider>('flags', flagName);
+      return dryRun ? recordingFlags(real, recorded) : real;
+    },
+    metrics: (name) => create('metrics', name),
+    incidents: async () => Promise.all(Object.keys(plan.providers.incidents).map(async (name) => ({ name, provider: await create('incidents', name) as never }))),
+    notifier: async (name) => (dryRun ? recordingNotifier(name, recorded) : create<Notifier>('notifications', name)),
+  };
+
+  const store = createFileStore({ dir: stateDir, plan: plan.name, now: () => new Date(clock.now()) });
+  const runner = createRunner();
+  const services: Services = {
+    clock,
+    log: io.log,
+    prompt: args.prompt ?? choosePrompt({ command: args.command, yes: io.opts.yes, tty: io.stdinTTY && io.stdoutTTY }),
+    runner: dryRun
+      ? {
+          run: async ({ command }) => {
+            recorded.push({ action: 'run', detail: { command } });
+            return { exitCode: 0, output: '(dry run: not executed)', durationMs: 0, timedOut: false };
+          },
+        }
+      : runner,
+    store: dryRun ? { ...store, save: async () => undefined, append: async (e) => ({ seq: 0, ...e }) } : store,
+    providers,
+    reports: {
+      async write(rel, content) {
+        const file = path.join(reportsDir, rel);
+        if (dryRun) {
+          recorded.push({ action: 'write-report', detail: { file } });
+          return file;
+        }
+        mkdirSync(path.dirname(file), { recursive: true });
+        await writeFileAtomic(file, content);
+        return file;
+      },
+    },
+    actor: actorName(io.opts.by),
+    baseDir: loaded.baseDir,
+    dryRun,
+  };
+  return { services, recorded };
+}
+
+/** Reads pass through; writes are recorded and answered with the state they would produce. */
+function recordingFlags(real: FlagProvider, recorded: Recorded[]): FlagProvider {
+  return {
+    read: (a) => real.read(a),
+    async setTraffic(a) {
+      recorded.push({ action: 'flag.set-traffic', detail: { flag: a.flag, traffic: a.traffic, audience: a.audience?.name } });
+      const s: FlagState = { enabled: a.traffic > 0, traffic: a.traffic, audience: a.audience?.name };
+      return s;
+    },
+    async disable(a) {
+      recorded.push({ action: 'flag.disable', detail: { flag: a.flag } });
+      return { enabled: false, traffic: 0 };
+    },
+  };
+}
+
+function recordingNotifier(name: string, recorded: Recorded[]): Notifier {
+  return {
+    send: async (e) => {
+      recorded.push({ action: 'notify', detail: { notifier: name, kind: e.kind } });
+    },
+  };
+}

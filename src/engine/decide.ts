@@ -1,0 +1,111 @@
+/**
+ * decide: from a gate's assessment to what should happen next, and why. Pure.
+ */
+import type { GateResult } from '../gates/types.js';
+import type { ContingencyLevel, Plan } from '../plan/schema.js';
+import type { RolloutState } from '../state/types.js';
+
+export type DecisionKind = 'advanced' | 'completed' | 'held' | 'failed' | 'rolled-back' | 'reduced';
+export type ContingencyAction = 'hold' | 'reduce-traffic' | 'rollback' | 'adjust-flags';
+
+export type Action =
+  | { type: 'set-traffic'; toPhase: number; traffic: number; audience?: string | undefined }
+  | { type: 'reduce'; toPhase: number; traffic: number; audience?: string | undefined }
+  | { type: 'rollback' }
+  | { type: 'complete' };
+
+export interface ContingencyDecision {
+  level: ContingencyLevel;
+  action: ContingencyAction;
+  /** whether this run applies it (asked with --apply-contingency, or automatic in the plan) */
+  applied: boolean;
+  automatic: boolean;
+  /** what a person should do, in words */
+  advice: string;
+}
+
+export interface Decision {
+  decision: DecisionKind;
+  from: string;
+  to: string | null;
+  reasons: string[];
+  contingency?: ContingencyDecision | undefined;
+  actions: Action[];
+}
+
+/** What the plan says to do at each level when it says nothing. */
+const DEFAULT_CONTINGENCY: Record<ContingencyLevel, ContingencyAction> = { light: 'hold', moderate: 'reduce-traffic', severe: 'rollback' };
+
+export const EXIT_FOR_DECISION: Record<DecisionKind, number> = {
+  advanced: 0,
+  completed: 0,
+  held: 3,
+  failed: 4,
+  'rolled-back': 4,
+  reduced: 4,
+};
+
+export function decide(args: { plan: Plan; state: RolloutState; gate: GateResult; applyContingency: boolean }): Decision {
+  const { plan, state, gate } = args;
+  const i = state.phaseIndex;
+  const phase = plan.phases[i]!;
+  const next = plan.phases[i + 1];
+
+  if (gate.verdict === 'fail') {
+    const level = gate.level ?? 'moderate';
+    const configured = plan.contingency[level];
+    let action: ContingencyAction = configured?.action ?? DEFAULT_CONTINGENCY[level];
+    const automatic = configured?.automatic ?? false;
+    const prev = plan.phases[i - 1];
+    let advice = adviceFor(action, plan, i);
+    // Nothing to step back to: the only way down from the first phase is a rollback.
+    if (action === 'reduce-traffic' && (!prev || state.traffic <= (prev?.traffic ?? 0) && i === 0)) {
+      action = 'rollback';
+      advice = `there is no earlier phase to step back to; ${adviceFor('rollback', plan, i)}`;
+    }
+    const wants = args.applyContingency || automatic;
+    const applied = wants && (action === 'reduce-traffic' || action === 'rollback');
+    const reasons = gate.criteria.filter((c) => c.verdict === 'fail').map((c) => `${c.name}: ${c.detail}`);
+    const contingency: ContingencyDecision = { level, action, applied, automatic, advice };
+    if (applied && action === 'rollback') return { decision: 'rolled-back', from: phase.name, to: null, reasons, contingency, actions: [{ type: 'rollback' }] };
+    if (applied && action === 'reduce-traffic') {
+      return {
+        decision: 'reduced',
+        from: phase.name,
+        to: prev!.name,
+        reasons,
+        contingency,
+        actions: [{ type: 'reduce', toPhase: i - 1, traffic: prev!.traffic, audience: prev!.audience }],
+      };
+    }
+    return { decision: 'failed', from: phase.name, to: null, reasons, contingency, actions: [] };
+  }
+
+  if (gate.verdict === 'hold') {
+    const reasons = gate.criteria.filter((c) => c.verdict === 'hold').map((c) => `${c.name}: ${c.detail}`);
+    return { decision: 'held', from: phase.name, to: next?.name ?? null, reasons, actions: [] };
+  }
+
+  if (!next) return { decision: 'completed', from: phase.name, to: null, reasons: ['every criterion passed on the last phase'], actions: [{ type: 'complete' }] };
+  return {
+    decision: 'advanced',
+    from: phase.name,
+    to: next.name,
+    reasons: [`every criterion passed; traffic ${state.traffic}% → ${next.traffic}%`],
+    actions: [{ type: 'set-traffic', toPhase: i + 1, traffic: next.traffic, audience: next.audience }],
+  };
+}
+
+function adviceFor(action: ContingencyAction, plan: Plan, i: number): string {
+  const prev = plan.phases[i - 1];
+  switch (action) {
+    case 'hold':
+      return 'hold the traffic where it is and adjust parameters by flag; the gate is checked again on the next run';
+    case 'adjust-flags':
+      return 'adjust the feature parameters by flag (a person decides which); the traffic stays';
+    case 'reduce-traffic':
+      return prev ? `step back to "${prev.name}" (${prev.traffic}%): \`rollout reduce\` or \`rollout advance --apply-contingency\`` : 'roll back';
+    case 'rollback':
+      return `run the rollback plan (${plan.rollback.length} steps): \`rollout rollback\` or \`rollout advance --apply-contingency\``;
+  }
+}

@@ -1,0 +1,46 @@
+/** observe: asks the providers for what the gate needs. Failures become observations, never passes. */
+import { phaseCriteria } from '../gates/criteria.js';
+import type { Observations } from '../gates/types.js';
+import { redact } from '../redact.js';
+import type { Plan } from '../plan/schema.js';
+import type { Services } from './services.js';
+import { renderTemplate, templateValues } from './template.js';
+
+export async function observe(args: { plan: Plan; phaseIndex: number; services: Services; now: number }): Promise<Observations> {
+  const { plan, services, now } = args;
+  const phase = plan.phases[args.phaseIndex]!;
+  const c = phaseCriteria(plan, phase);
+  const from = now - c.sloWindowMs;
+  const values = templateValues(plan, { cohort: c.cohort, window: c.sloWindow });
+  const metricsProviders = Object.keys(plan.providers.metrics);
+
+  const metrics: Observations['metrics'] = {};
+  await Promise.all(
+    plan.metrics.map(async (m) => {
+      const base = { cohort: c.cohort, from, to: now };
+      try {
+        if (m.kind !== 'value') {
+          metrics[m.name] = { ...base, error: `${m.kind} metrics are judged by the comparison engine, not available in this version` };
+          return;
+        }
+        const provider = await services.providers.metrics(m.provider ?? metricsProviders[0]!);
+        const query = renderTemplate(m.query ?? m.name, values);
+        metrics[m.name] = { ...base, series: await provider.query({ metric: m.name, query, cohort: c.cohort, from, to: now }) };
+      } catch (e) {
+        metrics[m.name] = { ...base, error: redact((e as Error).message) };
+      }
+    }),
+  );
+
+  let incidents: Observations['incidents'];
+  if (c.noOpenIncidents) {
+    try {
+      const all = await services.providers.incidents();
+      const lists = await Promise.all(all.map((p) => p.provider.open({ now })));
+      incidents = { list: lists.flat() };
+    } catch (e) {
+      incidents = { error: redact((e as Error).message) };
+    }
+  }
+  return { metrics, incidents };
+}

@@ -1,0 +1,62 @@
+/** What a gate is judged on and what it concludes. Plain data, shared by the engine, the CLI and reports. */
+import type { ContingencyLevel } from '../plan/schema.js';
+import type { Cohort, Incident, Series } from '../providers/types.js';
+
+export type Verdict = 'pass' | 'fail' | 'hold';
+
+export interface Criterion {
+  /** `checklist`, `minDuration`, `approvals`, `incidents`, `paused`, or the metric's name */
+  name: string;
+  kind: 'checklist' | 'minDuration' | 'metric' | 'incidents' | 'approvals' | 'paused';
+  verdict: Verdict;
+  /** one line with the numbers: observed vs SLO, window, points */
+  detail: string;
+  /** for a failed criterion: how bad */
+  level?: ContingencyLevel | undefined;
+  /** metric criteria: the numbers behind the verdict */
+  metric?: MetricFinding | undefined;
+  /** time criteria: when it can pass (ISO) */
+  eligibleAt?: string | undefined;
+}
+
+export interface MetricFinding {
+  cohort: Cohort;
+  unit?: string | undefined;
+  slo: string;
+  window: { from: string; to: string; label: string };
+  points: number;
+  /** the value furthest on the wrong side of the SLO (or closest to it when within) */
+  worst?: { at: string; value: number } | undefined;
+  last?: { at: string; value: number } | undefined;
+  mean?: number | undefined;
+  breaches: number;
+  invalid: number;
+  largestGapMs?: number | undefined;
+  intervalMs?: number | undefined;
+}
+
+/** One metric's observation: the series, or why there is none. */
+export interface MetricObservation {
+  cohort: Cohort;
+  from: number;
+  to: number;
+  series?: Series | undefined;
+  error?: string | undefined;
+}
+
+export interface Observations {
+  metrics: Record<string, MetricObservation>;
+  /** undefined when the gate has no incident criterion */
+  incidents?: { list?: Incident[] | undefined; error?: string | undefined } | undefined;
+}
+
+export interface GateResult {
+  verdict: Verdict;
+  criteria: Criterion[];
+  /** metrics without an SLO: reported, never gating */
+  reported: Criterion[];
+  /** the worst level among failed criteria */
+  level?: ContingencyLevel | undefined;
+  /** the earliest time the time-based criteria allow leaving the phase */
+  eligibleAt?: string | undefined;
+}

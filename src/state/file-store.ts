@@ -1,0 +1,129 @@
+/**
+ * The file backend: `<dir>/<plan>.state.json` (atomic replace: temp file, fsync, rename, via
+ * write-file-atomic), `<dir>/<plan>.journal.jsonl` (append + fsync) and a lock (proper-lockfile,
+ * whose mtime heartbeat lets a lock left by a dead process be taken over safely).
+ */
+import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, writeSync, existsSync, rmSync } from 'node:fs';
+import { hostname } from 'node:os';
+import path from 'node:path';
+import lockfile from 'proper-lockfile';
+import writeFileAtomic from 'write-file-atomic';
+import { RolloutError } from '../errors.js';
+import { redactValue } from '../redact.js';
+import type { JournalEntry, Lock, RolloutState, StateStore } from './types.js';
+
+export interface FileStoreOptions {
+  dir: string;
+  plan: string;
+  /** how long a second run waits for the lock before giving up (ms) */
+  lockWaitMs?: number;
+  now: () => Date;
+}
+
+/** A lock not refreshed for this long belongs to a dead process and may be taken over. */
+const STALE_MS = 5000;
+
+export function createFileStore(opts: FileStoreOptions): StateStore {
+  const statePath = path.join(opts.dir, `${opts.plan}.state.json`);
+  const journalPath = path.join(opts.dir, `${opts.plan}.journal.jsonl`);
+  const lockPath = path.join(opts.dir, `${opts.plan}.lock`);
+  const holderPath = path.join(opts.dir, `${opts.plan}.lock-holder.json`);
+  let seq: number | undefined;
+
+  const ensureDir = () => mkdirSync(opts.dir, { recursive: true });
+
+  const readJournal = (): JournalEntry[] => {
+    if (!existsSync(journalPath)) return [];
+    const lines = readFileSync(journalPath, 'utf8').split('\n');
+    const out: JournalEntry[] = [];
+    for (const line of lines) {
+      if (!line.trim()) continue;
+      try {
+        out.push(JSON.parse(line) as JournalEntry);
+      } catch {
+        // A torn last line from a crash mid-append; everything before it is intact.
+      }
+    }
+    return out;
+  };
+
+  return {
+    describe: () => statePath,
+    async load() {
+      if (!existsSync(statePath)) return undefined;
+      const text = readFileSync(statePath, 'utf8');
+      try {
+        return JSON.parse(text) as RolloutState;
+      } catch (e) {
+        throw new RolloutError('internal', `the state file ${statePath} is not valid JSON`, {
+          hint: 'restore it from a backup, or rebuild it from the journal',
+          cause: e,
+        });
+      }
+    },
+    async save(state) {
+      ensureDir();
+      await writeFileAtomic(statePath, JSON.stringify(redactValue(state), null, 2) + '\n', { fsync: true });
+    },
+    async append(entry) {
+      ensureDir();
+      if (seq === undefined) seq = readJournal().reduce((m, e) => Math.max(m, e.seq), 0);
+      const full: JournalEntry = redactValue({ seq: ++seq, ...entry });
+      const fd = openSync(journalPath, 'a');
+      try {
+        writeSync(fd, JSON.stringify(full) + '\n');
+        fsyncSync(fd);
+      } finally {
+        closeSync(fd);
+      }
+      return full;
+    },
+    async journal() {
+      return readJournal();
+    },
+    async lock(): Promise<Lock> {
+      ensureDir();
+      const wait = opts.lockWaitMs ?? 6000;
+      let release: () => Promise<void>;
+      try {
+        release = await lockfile.lock(opts.dir, {
+          lockfilePath: lockPath,
+          stale: STALE_MS,
+          update: 1000,
+          realpath: false,
+          retries: { retries: Math.max(1, Math.ceil(wait / 250)), factor: 1, minTimeout: 200, maxTimeout: 300, randomize: true },
+          onCompromised: (err) => {
+            process.emitWarning(`rollout: the lock on ${opts.plan} was compromised: ${err.message}`);
+          },
+        });
+      } catch (e) {
+        if ((e as { code?: string }).code === 'ELOCKED') {
+          throw new RolloutError('locked', `another run holds the lock on "${opts.plan}": ${describeHolder(holderPath)}`, {
+            hint: 'wait for it to finish and run again; a lock left by a crashed run is taken over after a few seconds',
+          });
+        }
+        throw e;
+      }
+      const holder = { pid: process.pid, host: hostname(), since: opts.now().toISOString(), command: process.argv.slice(2).join(' ') };
+      await writeFileAtomic(holderPath, JSON.stringify(holder) + '\n');
+      return {
+        async release() {
+          try {
+            rmSync(holderPath, { force: true });
+          } finally {
+            await release();
+          }
+        },
+      };
+    },
+  };
+}
+
+function describeHolder(holderPath: string): string {
+  try {
+    const h = JSON.parse(readFileSync(holderPath, 'utf8')) as { pid: number; host: string; since: string; command?: string };
+    return `pid ${h.pid} on ${h.host} since ${h.since}${h.command ? ` (rollout ${h.command})` : ''}`;
+  } catch {
+    return 'holder unknown (it is starting or finishing)';
+  }
+}
