@@ -6,8 +6,6 @@
 import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, writeSync, existsSync, rmSync } from 'node:fs';
 import { hostname } from 'node:os';
 import path from 'node:path';
-import lockfile from 'proper-lockfile';
-import writeFileAtomic from 'write-file-atomic';
 import { RolloutError } from '../errors.js';
 import { redactValue } from '../redact.js';
 import type { JournalEntry, Lock, RolloutState, StateStore } from './types.js';
@@ -63,6 +61,7 @@ export function createFileStore(opts: FileStoreOptions): StateStore {
     },
     async save(state) {
       ensureDir();
+      const { default: writeFileAtomic } = await import('write-file-atomic');
       await writeFileAtomic(statePath, JSON.stringify(redactValue(state), null, 2) + '\n', { fsync: true });
     },
     async append(entry) {
@@ -85,6 +84,8 @@ export function createFileStore(opts: FileStoreOptions): StateStore {
       ensureDir();
       const wait = opts.lockWaitMs ?? 6000;
       let release: () => Promise<void>;
+      // Loaded here: read-only commands (status, check) never pay for them.
+      const [{ default: lockfile }, { default: writeFileAtomic }] = await Promise.all([import('proper-lockfile'), import('write-file-atomic')]);
       try {
         release = await lockfile.lock(opts.dir, {
           lockfilePath: lockPath,

@@ -22,19 +22,25 @@ export function parseTimestamp(raw: unknown): number {
 }
 
 export function parseCsvRows(text: string, file: string): MetricRow[] {
-  const lines = text.split(/\r?\n/);
+  const lines = text.split('\n');
   const header = lines[0]?.trim().toLowerCase().replace(/\s/g, '');
   if (header !== 'timestamp,metric,cohort,value') {
     throw new RowError(`${file}:1:1 the header must be "timestamp,metric,cohort,value" (found "${lines[0]?.slice(0, 60) ?? ''}")`);
   }
   const rows: MetricRow[] = [];
+  // Rows of one sampling instant share a timestamp: parse each distinct one once.
+  const times = new Map<string, number>();
   for (let i = 1; i < lines.length; i++) {
-    const line = lines[i]!;
-    if (!line.trim() || line.startsWith('#')) continue;
+    const line = lines[i]!.endsWith('\r') ? lines[i]!.slice(0, -1) : lines[i]!;
+    if (line === '' || line.startsWith('#') || !line.trim()) continue;
     const cols = line.split(',');
     if (cols.length !== 4) throw new RowError(`${file}:${i + 1}:1 expected 4 columns, found ${cols.length}`);
-    const [ts, metric, cohort, value] = cols.map((c) => c.trim().replace(/^"(.*)"$/, '$1')) as [string, string, string, string];
-    const t = parseTimestamp(ts);
+    const [ts, metric, cohort, value] = (line.includes('"') || line.includes(' ') ? cols.map((c) => c.trim().replace(/^"(.*)"$/, '$1')) : cols) as [string, string, string, string];
+    let t = times.get(ts);
+    if (t === undefined) {
+      t = parseTimestamp(ts);
+      times.set(ts, t);
+    }
     if (!Number.isFinite(t)) throw new RowError(`${file}:${i + 1}:1 "${ts}" is not an ISO-8601 time or unix seconds`);
     rows.push({ t, metric, cohort, value: value === '' ? NaN : Number(value) });
   }
