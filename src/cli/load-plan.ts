@@ -1,11 +1,19 @@
-/** Reads and validates a plan file at the edge; problems become one RolloutError('plan') listing them all. */
-import { readFileSync, statSync } from 'node:fs';
+/**
+ * Reads and validates a plan file at the edge; problems become one RolloutError('plan') listing them
+ * all. Validation results are cached by content (the plan's bytes, the values of the environment
+ * variables it names, the tool's version), so commands run on a schedule skip yaml and zod entirely.
+ * Plans whose placeholders expanded are never cached: the result would hold their secrets.
+ */
+import { createHash } from 'node:crypto';
+import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir, userInfo } from 'node:os';
 import path from 'node:path';
 import { RolloutError } from '../errors.js';
-import { formatIssue } from '../plan/issues.js';
-import { MAX_PLAN_BYTES } from '../plan/document.js';
-import { validatePlan, type ValidatedPlan } from '../plan/validate.js';
+import { formatIssue, type PlanIssue } from '../plan/issues.js';
+import { MAX_PLAN_BYTES } from '../plan/limits.js';
+import type { ValidatedPlan, ValidationResult } from '../plan/validate.js';
 import { addSecret } from '../redact.js';
+import { VERSION } from '../version.js';
 import type { Io } from './io.js';
 
 export interface LoadedPlan extends ValidatedPlan {
@@ -29,9 +37,19 @@ export function readPlanText(file: string): string {
   return new TextDecoder('utf-8', { fatal: false }).decode(buf);
 }
 
-export function loadPlan(file: string, io: Io | undefined, env: NodeJS.ProcessEnv = process.env): LoadedPlan {
-  const text = readPlanText(file);
+export async function validateText(text: string, env: NodeJS.ProcessEnv): Promise<ValidationResult> {
+  const key = cacheKey(text, env);
+  const cached = readCache(key);
+  if (cached) return cached;
+  const { validatePlan } = await import('../plan/validate.js');
   const r = validatePlan(text, env);
+  if (r.value && r.value.secrets.length === 0 && r.value.sources.size === 0) writeCache(key, r);
+  return r;
+}
+
+export async function loadPlan(file: string, io: Io | undefined, env: NodeJS.ProcessEnv = process.env): Promise<LoadedPlan> {
+  const text = readPlanText(file);
+  const r = await validateText(text, env);
   for (const w of r.warnings) io?.log.warn(formatIssue(file, w).replace(/ warning: /, ' '));
   if (!r.value) {
     const n = r.errors.length;
@@ -44,4 +62,53 @@ export function loadPlan(file: string, io: Io | undefined, env: NodeJS.ProcessEn
     }
   }
   return { ...r.value, file, baseDir: path.dirname(path.resolve(file)) };
+}
+
+// ---- the validation cache
+
+function cacheDir(): string {
+  let user = 'user';
+  try {
+    user = String(userInfo().uid);
+  } catch {
+    // no passwd entry: one shared name is still private to this machine's tmp
+  }
+  return path.join(process.env['ROLLOUT_CACHE_DIR'] ?? path.join(tmpdir(), `rollout-cache-${user}`));
+}
+
+function cacheKey(text: string, env: NodeJS.ProcessEnv): string {
+  const names = [...new Set([...text.matchAll(/\$\{([A-Za-z_][A-Za-z0-9_]*)/g)].map((m) => m[1]!))].sort();
+  const h = createHash('sha256').update(VERSION).update('\0').update(text);
+  for (const n of names) h.update(`\0${n}=${env[n] === undefined ? '\u0001' : env[n]}`);
+  return h.digest('hex');
+}
+
+interface CacheEntry {
+  plan: ValidatedPlan['plan'];
+  providerSettings: ValidatedPlan['providerSettings'];
+  warnings: PlanIssue[];
+}
+
+function readCache(key: string): ValidationResult | undefined {
+  if (process.env['ROLLOUT_NO_CACHE']) return undefined;
+  try {
+    const e = JSON.parse(readFileSync(path.join(cacheDir(), `${key}.json`), 'utf8')) as CacheEntry;
+    return { value: { plan: e.plan, providerSettings: e.providerSettings, sources: new Map(), secrets: [] }, errors: [], warnings: e.warnings };
+  } catch {
+    return undefined;
+  }
+}
+
+function writeCache(key: string, r: ValidationResult): void {
+  if (process.env['ROLLOUT_NO_CACHE'] || !r.value) return;
+  try {
+    const dir = cacheDir();
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    const entry: CacheEntry = { plan: r.value.plan, providerSettings: r.value.providerSettings, warnings: r.warnings };
+    const tmp = path.join(dir, `${key}.${process.pid}.tmp`);
+    writeFileSync(tmp, JSON.stringify(entry));
+    renameSync(tmp, path.join(dir, `${key}.json`));
+  } catch {
+    // A cache that cannot be written only costs time.
+  }
 }

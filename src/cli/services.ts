@@ -6,9 +6,9 @@
 import { mkdirSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import path from 'node:path';
-import writeFileAtomic from 'write-file-atomic';
 import type { ProviderSet, PromptService, Services } from '../engine/services.js';
-import { registries, type ProviderRole } from '../providers/registry.js';
+import { factories } from '../providers/factories.js';
+import type { ProviderRole } from '../providers/registry.js';
 import type { AdapterContext, FlagProvider, FlagState, Notifier } from '../providers/types.js';
 import { createFileStore } from '../state/file-store.js';
 import { createClock } from './clock.js';
@@ -47,7 +47,7 @@ export function buildServices(args: { loaded: LoadedPlan; io: Io; command: strin
     if (!cache.has(key)) {
       const spec = plan.providers[role][name];
       const settings = loaded.providerSettings[role][name];
-      const def = (registries[role] as Record<string, { create: (s: unknown, c: AdapterContext) => Promise<unknown> }>)[spec!.type]!;
+      const create = (factories[role] as Record<string, (s: unknown, c: AdapterContext) => Promise<unknown>>)[spec!.type]!;
       const ctx: AdapterContext = {
         name,
         baseDir: loaded.baseDir,
@@ -56,7 +56,7 @@ export function buildServices(args: { loaded: LoadedPlan; io: Io; command: strin
         now: () => clock.now(),
         envOf: (setting) => loaded.sources.get(`providers.${role}.${name}.${setting}`),
       };
-      cache.set(key, def.create(settings, ctx));
+      cache.set(key, create(settings, ctx));
     }
     return cache.get(key) as Promise<T>;
   };
@@ -97,6 +97,7 @@ export function buildServices(args: { loaded: LoadedPlan; io: Io; command: strin
           return file;
         }
         mkdirSync(path.dirname(file), { recursive: true });
+        const { default: writeFileAtomic } = await import('write-file-atomic');
         await writeFileAtomic(file, content);
         return file;
       },

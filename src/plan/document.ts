@@ -5,8 +5,8 @@
 import { isMap, isNode, isPair, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
 import { formatPath, type PlanIssue } from './issues.js';
 
-export const MAX_PLAN_BYTES = 1024 * 1024;
-export const MAX_DEPTH = 32;
+import { MAX_DEPTH, MAX_PLAN_BYTES } from './limits.js';
+export { MAX_DEPTH, MAX_PLAN_BYTES };
 
 export interface ParsedDocument {
   doc: Document.Parsed;

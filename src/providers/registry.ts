@@ -1,8 +1,8 @@
 /**
  * The typed registry of adapters, one per folder, chosen by the plan's `type`. A type missing here
  * fails compilation; an unknown type in a plan fails validation listing the known ones.
- * Settings schemas are imported eagerly (validation needs them); implementations lazily, so a
- * command only loads the adapters (and axios) that its plan uses.
+ * This file holds each adapter's settings schema (validation needs them); factories.ts creates
+ * the adapters, lazily.
  */
 import { defineAdapter, type AdapterDefinition, type FlagProvider, type IncidentProvider, type MetricsProvider, type Notifier } from './types.js';
 import { fileFlagSettings } from './flags/file/settings.js';
@@ -28,17 +28,14 @@ export const flagAdapters: Record<FlagType, AdapterDefinition<FlagProvider>> = {
   file: defineAdapter({
     settings: fileFlagSettings,
     description: 'a flagd flag-definition JSON file',
-    create: async (s, ctx) => (await import('./flags/file/index.js')).createFileFlags(s, ctx),
   }),
   launchdarkly: defineAdapter({
     settings: launchDarklySettings,
     description: 'LaunchDarkly REST API v2 (semantic patch)',
-    create: async (s, ctx) => (await import('./flags/launchdarkly/index.js')).createLaunchDarklyFlags(s, ctx),
   }),
   unleash: defineAdapter({
     settings: unleashSettings,
     description: 'Unleash Admin API (flexibleRollout strategy)',
-    create: async (s, ctx) => (await import('./flags/unleash/index.js')).createUnleashFlags(s, ctx),
   }),
 };
 
@@ -46,27 +43,22 @@ export const metricsAdapters: Record<MetricsType, AdapterDefinition<MetricsProvi
   file: defineAdapter({
     settings: fileMetricsSettings,
     description: 'a CSV or JSON file of timestamp,metric,cohort,value rows',
-    create: async (s, ctx) => (await import('./metrics/file/index.js')).createFileMetrics(s, ctx),
   }),
   prometheus: defineAdapter({
     settings: prometheusSettings,
     description: 'Prometheus HTTP API (PromQL range queries)',
-    create: async (s, ctx) => (await import('./metrics/prometheus/index.js')).createPrometheusMetrics(s, ctx),
   }),
   datadog: defineAdapter({
     settings: datadogSettings,
     description: 'Datadog metrics query API (v2 timeseries or v1 query)',
-    create: async (s, ctx) => (await import('./metrics/datadog/index.js')).createDatadogMetrics(s, ctx),
   }),
   http: defineAdapter({
     settings: httpMetricsSettings,
     description: 'any JSON endpoint, with a JSONPath to the value',
-    create: async (s, ctx) => (await import('./metrics/http/index.js')).createHttpMetrics(s, ctx),
   }),
   command: defineAdapter({
     settings: commandMetricsSettings,
     description: 'a command that prints a number or JSON',
-    create: async (s, ctx) => (await import('./metrics/command/index.js')).createCommandMetrics(s, ctx),
   }),
 };
 
@@ -74,17 +66,14 @@ export const incidentAdapters: Record<IncidentsType, AdapterDefinition<IncidentP
   file: defineAdapter({
     settings: fileIncidentsSettings,
     description: 'a JSON file of incidents',
-    create: async (s, ctx) => (await import('./incidents/file/index.js')).createFileIncidents(s, ctx),
   }),
   alertmanager: defineAdapter({
     settings: alertmanagerSettings,
     description: 'Prometheus Alertmanager API v2 (active alerts)',
-    create: async (s, ctx) => (await import('./incidents/alertmanager/index.js')).createAlertmanagerIncidents(s, ctx),
   }),
   pagerduty: defineAdapter({
     settings: pagerDutySettings,
     description: 'PagerDuty REST API v2 (open incidents)',
-    create: async (s, ctx) => (await import('./incidents/pagerduty/index.js')).createPagerDutyIncidents(s, ctx),
   }),
 };
 
@@ -92,12 +81,10 @@ export const notifierAdapters: Record<NotifierType, AdapterDefinition<Notifier>>
   slack: defineAdapter({
     settings: slackSettings,
     description: 'Slack incoming webhook (blocks)',
-    create: async (s, ctx) => (await import('./notifications/slack/index.js')).createSlackNotifier(s, ctx),
   }),
   webhook: defineAdapter({
     settings: webhookSettings,
     description: 'a JSON POST, optionally signed with HMAC-SHA256',
-    create: async (s, ctx) => (await import('./notifications/webhook/index.js')).createWebhookNotifier(s, ctx),
   }),
 };
 

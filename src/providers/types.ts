@@ -133,12 +133,13 @@ export interface AdapterContext {
   envOf: (setting: string) => string | undefined;
 }
 
-/** One adapter: its settings schema (checked by `validate`) and a lazy factory (keeps start-up fast). */
+/** One adapter's settings schema (checked by `validate`); `Role` ties it to the role's registry. */
 export interface AdapterDefinition<Role, S extends z.ZodType = z.ZodType> {
   settings: S;
   /** short description for `rollout schema` and doctor output */
   description: string;
-  create: (settings: z.infer<S>, ctx: AdapterContext) => Promise<Role>;
+  /** phantom: which interface the adapter implements */
+  readonly role?: Role;
 }
 
 /** Erases an adapter's settings type so definitions of different settings fit one registry. */

@@ -15,7 +15,7 @@ export interface CommandContext {
 export async function prepare(planFile: string | undefined, global: GlobalOptions, command: string, opts: { dryRun?: boolean } = {}): Promise<CommandContext> {
   const io = await createIo(global);
   if (!planFile) throw new RolloutError('usage', `'${command}' needs the path of a plan`);
-  const loaded = loadPlan(planFile, io);
+  const loaded = await loadPlan(planFile, io);
   const { services, recorded } = buildServices({ loaded, io, command, dryRun: opts.dryRun });
   return { io, loaded, services, recorded };
 }

@@ -1,13 +1,12 @@
 import { EXIT_CODES } from '../../errors.js';
 import { formatIssue } from '../../plan/issues.js';
-import { validatePlan } from '../../plan/validate.js';
 import { createIo, type GlobalOptions } from '../io.js';
-import { readPlanText } from '../load-plan.js';
+import { readPlanText, validateText } from '../load-plan.js';
 
 export async function validateCommand(planFile: string | undefined, _opts: Record<string, unknown>, global: GlobalOptions): Promise<number> {
   const io = await createIo(global);
   const file = planFile!;
-  const r = validatePlan(readPlanText(file), process.env);
+  const r = await validateText(readPlanText(file), process.env);
   const fmt = (i: Parameters<typeof formatIssue>[1]) => formatIssue(file, i);
   if (global.json) {
     io.json({ plan: r.value?.plan.name ?? null, file, valid: Boolean(r.value), errors: r.errors.map((i) => ({ ...i, text: fmt(i) })), warnings: r.warnings.map((i) => ({ ...i, text: fmt(i) })) });

@@ -2,16 +2,16 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { ProviderError } from '../../../errors.js';
-import type { AdapterContext, MetricsProvider, Series } from '../../types.js';
+import type { AdapterContext, MetricsProvider, Point, Series } from '../../types.js';
 import type { FileMetricsSettings } from './settings.js';
-import { parseCsvRows, parseJsonRows, RowError, type MetricRow } from './rows.js';
+import { parseCsv, parseJson, RowError, type MetricTable } from './rows.js';
 
 export async function createFileMetrics(settings: FileMetricsSettings, ctx: AdapterContext): Promise<MetricsProvider> {
   const file = path.resolve(ctx.baseDir, settings.path);
-  let rows: Map<string, MetricRow[]> | undefined;
+  let table: MetricTable | undefined;
 
-  const load = (): Map<string, MetricRow[]> => {
-    if (rows) return rows;
+  const load = (): MetricTable => {
+    if (table) return table;
     let text: string;
     try {
       text = readFileSync(file, 'utf8');
@@ -19,15 +19,8 @@ export async function createFileMetrics(settings: FileMetricsSettings, ctx: Adap
       throw new ProviderError(ctx.name, `cannot read the metrics file ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
     }
     try {
-      const list = file.endsWith('.json') || text.trimStart().startsWith('[') ? parseJsonRows(text, file) : parseCsvRows(text, file);
-      rows = new Map();
-      for (const r of list) {
-        const key = `${r.metric}\u0000${r.cohort}`;
-        const bucket = rows.get(key) ?? [];
-        bucket.push(r);
-        rows.set(key, bucket);
-      }
-      return rows;
+      table = file.endsWith('.json') || text.trimStart().startsWith('[') ? parseJson(text, file) : parseCsv(text, file);
+      return table;
     } catch (e) {
       if (e instanceof RowError) throw new ProviderError(ctx.name, `malformed metrics file: ${e.message}`);
       throw e;
@@ -36,13 +29,22 @@ export async function createFileMetrics(settings: FileMetricsSettings, ctx: Adap
 
   return {
     async query({ query, cohort, from, to }): Promise<Series> {
-      const all = load();
+      const byCohort = load().get(query);
       // The baseline of a phase with no traffic is the whole service when no control rows exist.
-      let list = all.get(`${query}\u0000${cohort === 'all' ? '' : cohort}`);
-      if (!list && cohort === 'control') list = all.get(`${query}\u0000`);
-      const inWindow = (list ?? []).filter((r) => r.t >= from && r.t <= to);
-      const points = inWindow.filter((r) => Number.isFinite(r.value)).map((r) => ({ t: r.t, v: r.value }));
-      return { points: points.sort((a, b) => a.t - b.t), invalid: inWindow.length - points.length };
+      let cols = byCohort?.get(cohort === 'all' ? '' : cohort);
+      if (!cols && cohort === 'control') cols = byCohort?.get('');
+      const points: Point[] = [];
+      let invalid = 0;
+      if (cols) {
+        for (let i = 0; i < cols.t.length; i++) {
+          const t = cols.t[i]!;
+          if (t < from || t > to) continue;
+          const v = cols.v[i]!;
+          if (Number.isFinite(v)) points.push({ t, v });
+          else invalid++;
+        }
+      }
+      return { points: points.sort((a, b) => a.t - b.t), invalid };
     },
   };
 }

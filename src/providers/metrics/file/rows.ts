@@ -1,15 +1,18 @@
 /**
- * Rows of the metrics file: CSV `timestamp,metric,cohort,value` or JSON of the same rows.
- * The CSV reader is hand-written: four unquoted columns of names and numbers need no CSV library,
- * and a strict reader reports a malformed row by its line instead of guessing.
+ * The metrics file: CSV `timestamp,metric,cohort,value` or JSON of the same rows, grouped by metric
+ * and cohort as it is read. The CSV reader is hand-written: four unquoted columns of names and
+ * numbers need no CSV library, a strict reader reports a malformed row by its line instead of
+ * guessing, and scanning with indexOf keeps `rollout status` fast on a large history.
  */
-export interface MetricRow {
-  t: number;
-  metric: string;
-  cohort: string;
+export interface Columns {
+  /** epoch ms */
+  t: number[];
   /** NaN when the value is empty or not a number */
-  value: number;
+  v: number[];
 }
+
+/** metric -> cohort ('' for the whole service) -> columns */
+export type MetricTable = Map<string, Map<string, Columns>>;
 
 export class RowError extends Error {}
 
@@ -17,37 +20,68 @@ export function parseTimestamp(raw: unknown): number {
   if (typeof raw === 'number') return raw * 1000;
   const s = String(raw).trim();
   if (/^\d+(\.\d+)?$/.test(s)) return Number(s) * 1000;
-  const t = Date.parse(s);
-  return t;
+  return Date.parse(s);
 }
 
-export function parseCsvRows(text: string, file: string): MetricRow[] {
-  const lines = text.split('\n');
-  const header = lines[0]?.trim().toLowerCase().replace(/\s/g, '');
+function add(table: MetricTable, metric: string, cohort: string, t: number, v: number): void {
+  let byCohort = table.get(metric);
+  if (!byCohort) table.set(metric, (byCohort = new Map()));
+  let cols = byCohort.get(cohort);
+  if (!cols) byCohort.set(cohort, (cols = { t: [], v: [] }));
+  cols.t.push(t);
+  cols.v.push(v);
+}
+
+const unquote = (s: string) => {
+  const x = s.trim();
+  return x.length >= 2 && x.startsWith('"') && x.endsWith('"') ? x.slice(1, -1) : x;
+};
+
+export function parseCsv(text: string, file: string): MetricTable {
+  const firstEnd = text.indexOf('\n');
+  const header = (firstEnd < 0 ? text : text.slice(0, firstEnd)).trim().toLowerCase().replace(/\s/g, '');
   if (header !== 'timestamp,metric,cohort,value') {
-    throw new RowError(`${file}:1:1 the header must be "timestamp,metric,cohort,value" (found "${lines[0]?.slice(0, 60) ?? ''}")`);
+    throw new RowError(`${file}:1:1 the header must be "timestamp,metric,cohort,value" (found "${header.slice(0, 60)}")`);
   }
-  const rows: MetricRow[] = [];
+  const table: MetricTable = new Map();
   // Rows of one sampling instant share a timestamp: parse each distinct one once.
   const times = new Map<string, number>();
-  for (let i = 1; i < lines.length; i++) {
-    const line = lines[i]!.endsWith('\r') ? lines[i]!.slice(0, -1) : lines[i]!;
-    if (line === '' || line.startsWith('#') || !line.trim()) continue;
-    const cols = line.split(',');
-    if (cols.length !== 4) throw new RowError(`${file}:${i + 1}:1 expected 4 columns, found ${cols.length}`);
-    const [ts, metric, cohort, value] = (line.includes('"') || line.includes(' ') ? cols.map((c) => c.trim().replace(/^"(.*)"$/, '$1')) : cols) as [string, string, string, string];
-    let t = times.get(ts);
-    if (t === undefined) {
-      t = parseTimestamp(ts);
-      times.set(ts, t);
+  let line = 1;
+  let pos = firstEnd < 0 ? text.length : firstEnd + 1;
+  while (pos < text.length) {
+    line++;
+    let end = text.indexOf('\n', pos);
+    if (end < 0) end = text.length;
+    let stop = end;
+    if (stop > pos && text.charCodeAt(stop - 1) === 13) stop--;
+    if (stop > pos && text.charCodeAt(pos) !== 35 /* # */) {
+      const c1 = text.indexOf(',', pos);
+      const c2 = c1 < 0 || c1 >= stop ? -1 : text.indexOf(',', c1 + 1);
+      const c3 = c2 < 0 || c2 >= stop ? -1 : text.indexOf(',', c2 + 1);
+      const extra = c3 < 0 || c3 >= stop ? -1 : text.indexOf(',', c3 + 1);
+      if (c3 < 0 || c3 >= stop || (extra >= 0 && extra < stop)) {
+        if (text.slice(pos, stop).trim() !== '') {
+          const cols = text.slice(pos, stop).split(',').length;
+          throw new RowError(`${file}:${line}:1 expected 4 columns, found ${cols}`);
+        }
+      } else {
+        const ts = text.slice(pos, c1);
+        let t = times.get(ts);
+        if (t === undefined) {
+          t = parseTimestamp(unquote(ts));
+          if (!Number.isFinite(t)) throw new RowError(`${file}:${line}:1 "${ts}" is not an ISO-8601 time or unix seconds`);
+          times.set(ts, t);
+        }
+        const raw = text.slice(c3 + 1, stop).trim();
+        add(table, unquote(text.slice(c1 + 1, c2)), unquote(text.slice(c2 + 1, c3)), t, raw === '' ? NaN : Number(unquote(raw)));
+      }
     }
-    if (!Number.isFinite(t)) throw new RowError(`${file}:${i + 1}:1 "${ts}" is not an ISO-8601 time or unix seconds`);
-    rows.push({ t, metric, cohort, value: value === '' ? NaN : Number(value) });
+    pos = end + 1;
   }
-  return rows;
+  return table;
 }
 
-export function parseJsonRows(text: string, file: string): MetricRow[] {
+export function parseJson(text: string, file: string): MetricTable {
   let doc: unknown;
   try {
     doc = JSON.parse(text);
@@ -55,13 +89,15 @@ export function parseJsonRows(text: string, file: string): MetricRow[] {
     throw new RowError(`${file} is not valid JSON (${(e as Error).message})`);
   }
   if (!Array.isArray(doc)) throw new RowError(`${file} must hold a JSON list of {timestamp, metric, cohort, value} rows`);
-  return doc.map((r: unknown, i) => {
+  const table: MetricTable = new Map();
+  doc.forEach((r: unknown, i) => {
     const row = r as Record<string, unknown>;
-    const t = parseTimestamp(row?.['timestamp']);
+    const t = row && typeof row === 'object' ? parseTimestamp(row['timestamp']) : NaN;
     if (!row || typeof row !== 'object' || typeof row['metric'] !== 'string' || !Number.isFinite(t)) {
       throw new RowError(`${file}: row ${i} needs a timestamp and a metric`);
     }
     const v = row['value'];
-    return { t, metric: row['metric'], cohort: typeof row['cohort'] === 'string' ? row['cohort'] : '', value: typeof v === 'number' ? v : v === null || v === undefined || v === '' ? NaN : Number(v) };
+    add(table, row['metric'], typeof row['cohort'] === 'string' ? row['cohort'] : '', t, typeof v === 'number' ? v : v === null || v === undefined || v === '' ? NaN : Number(v));
   });
+  return table;
 }
