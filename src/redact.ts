@@ -19,10 +19,24 @@ export function redact(text: string): string {
   return out;
 }
 
-/** Deep-redacts any JSON-like value (journal entries, report models). */
+/**
+ * Deep-redacts any JSON-like value (journal entries, report models): every string, keys included.
+ * Walks the value rather than redacting its JSON text, because JSON escapes a secret holding `"` or `\`
+ * (so the text would not contain it) and a digits-only secret would match inside a number (and break the JSON).
+ */
 export function redactValue<T>(value: T): T {
   if (secrets.size === 0) return value;
-  return JSON.parse(redact(JSON.stringify(value))) as T;
+  const walk = (v: unknown): unknown => {
+    if (typeof v === 'string') return redact(v);
+    if (Array.isArray(v)) return v.map(walk);
+    if (v && typeof v === 'object' && (Object.getPrototypeOf(v) === Object.prototype || Object.getPrototypeOf(v) === null)) {
+      return Object.fromEntries(Object.entries(v).map(([k, x]) => [redact(k), walk(x)]));
+    }
+    // Class instances (Date, errors, ...) as JSON would write them, then redacted as plain data.
+    if (v && typeof v === 'object') return walk(JSON.parse(JSON.stringify(v)) as unknown);
+    return v;
+  };
+  return walk(value) as T;
 }
 
 export const SECRET_KEY = /token|secret|password|apikey|appkey|webhookurl|authorization|cookie|key$/i;

@@ -42,7 +42,9 @@ function median(xs: number[]): number {
   return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
 }
 
-const fmt = (v: number) => (Math.abs(v) >= 100 ? v.toFixed(0) : Math.abs(v) >= 1 ? v.toFixed(2) : v.toPrecision(3)).replace(/\.?0+$/, '') || '0';
+// Trailing zeros go only after a decimal point: 600 stays "600", 0.500 becomes "0.5".
+const trimZeros = (s: string) => (s.includes('.') ? s.replace(/0+$/, '').replace(/\.$/, '') : s);
+const fmt = (v: number) => trimZeros(Math.abs(v) >= 100 ? v.toFixed(0) : Math.abs(v) >= 1 ? v.toFixed(2) : v.toPrecision(3)) || '0';
 const iso = (t: number) => new Date(t).toISOString();
 
 export function evaluateMetric(args: {

@@ -95,9 +95,15 @@ export const notifierExists: Rule = (plan) => {
 };
 
 export const incidentProviderForIncidentGate: Rule = (plan) => {
-  const uses = [plan.advance, ...plan.phases.map((p) => p.advance)].some((a) => a?.noOpenIncidents);
-  if (!uses || Object.keys(plan.providers.incidents ?? {}).length > 0) return [];
-  return [{ path: ['advance', 'noOpenIncidents'], message: 'noOpenIncidents needs an incidents provider', hint: 'declare one under providers.incidents, or remove noOpenIncidents' }];
+  if (Object.keys(plan.providers.incidents ?? {}).length > 0) return [];
+  // Reported where each use is written (the plan's `advance` or a phase's override), not at a fixed path.
+  const uses: [Plan['advance'] | undefined, (string | number)[]][] = [
+    [plan.advance, ['advance']],
+    ...plan.phases.map((p, i): [Plan['advance'] | undefined, (string | number)[]] => [p.advance, ['phases', i, 'advance']]),
+  ];
+  return uses
+    .filter(([a]) => a?.noOpenIncidents)
+    .map(([, base]) => ({ path: [...base, 'noOpenIncidents'], message: 'noOpenIncidents needs an incidents provider', hint: 'declare one under providers.incidents, or remove noOpenIncidents' }));
 };
 
 export const approvalsAreSatisfiable: Rule = (plan) => {

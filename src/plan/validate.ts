@@ -132,17 +132,20 @@ function checkProviders(
         continue;
       }
       out[role][name] = r.data;
-      for (const [key, value] of Object.entries(spec)) {
-        const path = [...base, key];
-        if (typeof value === 'string' && SECRET_KEY.test(key) && key !== 'type' && !sources.has(formatPath(path))) {
+      // Nested settings too: `headers: { Authorization: "Bearer ..." }` is as much a secret as `token`.
+      const literalSecrets = (value: unknown, path: (string | number)[]): void => {
+        const key = path[path.length - 1];
+        if (typeof value === 'string' && typeof key === 'string' && SECRET_KEY.test(key) && key !== 'type' && !sources.has(formatPath(path))) {
           warnings.push(issueAt(p, path, {
             path: formatPath(path),
             severity: 'warning',
             message: `"${key}" is written in the plan as a literal`,
-            hint: `secrets come from the environment: ${key}: "\${${name.toUpperCase().replace(/[^A-Z0-9]/g, '_')}_${key.toUpperCase()}}"`,
+            hint: `secrets come from the environment: ${key}: "\${${name.toUpperCase().replace(/[^A-Z0-9]/g, '_')}_${key.toUpperCase().replace(/[^A-Z0-9]/g, '_')}}"`,
           }));
-        }
-      }
+        } else if (Array.isArray(value)) value.forEach((v, i) => literalSecrets(v, [...path, i]));
+        else if (value && typeof value === 'object') for (const [k, v] of Object.entries(value)) literalSecrets(v, [...path, k]);
+      };
+      for (const [key, value] of Object.entries(spec)) literalSecrets(value, [...base, key]);
     }
   }
   // A file flag provider evaluates attributes itself; it cannot know a remote segment.
