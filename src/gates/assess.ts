@@ -112,7 +112,9 @@ export function assessGate(args: {
 
   // Approvals
   if (c.approvals.required > 0) {
-    const distinct = [...new Set((record?.approvals ?? []).map((a) => a.by))];
+    // Only the current committee counts: an approval recorded before someone left the list does not.
+    const listed = (by: string) => c.approvals.approvers.length === 0 || c.approvals.approvers.includes(by);
+    const distinct = [...new Set((record?.approvals ?? []).map((a) => a.by).filter(listed))];
     const ok = distinct.length >= c.approvals.required;
     criteria.push({
       name: 'approvals',
