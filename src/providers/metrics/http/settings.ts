@@ -3,9 +3,15 @@ import { headersMap, httpSettings, httpUrl, nonEmpty } from '../../settings-comm
 
 export const httpMetricsSettings = z.strictObject({
   type: z.literal('http'),
-  /** a template: {{query}}, {{cohort}}, {{from}}, {{to}} and the plan's variables are expanded */
+  /**
+   * a template: {{query}} (the metric's rendered query, where plan variables go), {{cohort}}, {{metric}},
+   * {{from}}/{{to}} (unix seconds) and {{fromMs}}/{{toMs}} are expanded, each URL-encoded
+   */
   url: httpUrl,
-  /** JSONPath to the value, or to a list of [timestamp, value] pairs or {timestamp, value} objects */
+  /**
+   * JSONPath (jsonpath-plus) to a number, a {timestamp, value} object, or a list of [timestamp, value]
+   * pairs or {timestamp, value} objects; {{cohort}} is expanded
+   */
   jsonPath: nonEmpty,
   headers: headersMap.optional(),
   ...httpSettings,
