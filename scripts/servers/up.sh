@@ -78,21 +78,28 @@ if [ "${STATE[pg]:-}" = reuse ]; then
   fi
 elif "$HERE/start-postgres.sh" "$PG_DIR" "$PG_PORT"; then
   STATE[pg]=started; step "postgres started"
-  # a running Unleash of ours lost its database with the old cluster: restart it
-  if [ "${STATE[unleash]:-}" = reuse ] && pid=$(owned_pid "$UNLEASH_DIR"); then
-    step "unleash: restarting it (its database went away with the old cluster)"
-    stop_pid unleash "$pid"; unset 'STATE[unleash]'; launch_unleash
-  fi
 else
   STATE[pg]=failed; step "postgres FAILED"
 fi
 
 echo "${STATE[pg]}" > "$PG_STATE_FILE"
 
-# ---- Unleash reused: check the admin token
+# ---- Unleash already answering: reuse it if the admin token works; restart our own if it is broken or
+#      lost its database with a fresh PostgreSQL; start one if it went away meanwhile.
+token_ok() { curl -fsS -m 5 -o /dev/null -H "Authorization: $UNLEASH_ADMIN_TOKEN" "http://127.0.0.1:$UNLEASH_PORT/api/admin/projects" 2>/dev/null; }
+gone() { local i; for i in $(seq 1 30); do unleash_up || return 0; sleep 0.1; done; return 1; }
 if [ "${STATE[unleash]:-}" = reuse ]; then
-  if curl -fsS -m 5 -o /dev/null -H "Authorization: $UNLEASH_ADMIN_TOKEN" "http://127.0.0.1:$UNLEASH_PORT/api/admin/projects"; then
+  if [ "${STATE[pg]}" = started ] && pid=$(owned_pid "$UNLEASH_DIR"); then
+    step "unleash: restarting ours (its database went away with the old PostgreSQL)"
+    stop_pid unleash "$pid"; launch_unleash
+  elif token_ok; then
     step "unleash: reusing 127.0.0.1:$UNLEASH_PORT"
+  elif pid=$(owned_pid "$UNLEASH_DIR"); then
+    step "unleash: ours answers but rejects the admin token; restarting it"
+    stop_pid unleash "$pid"; launch_unleash
+  elif gone; then
+    step "unleash: the server on 127.0.0.1:$UNLEASH_PORT went away; starting one"
+    launch_unleash
   else
     step "unleash: something answers on 127.0.0.1:$UNLEASH_PORT but rejects the admin token"; STATE[unleash]=failed
   fi
