@@ -52,8 +52,8 @@ export function renderTimeline(tl: ReturnType<typeof timeline>, style: Parameter
   return (
     renderTable(
       ['phase', 'traffic', 'soak', 'status', 'when'],
-      tl.rows.map((r) => [r.phase, `${r.traffic}%${r.audience ? ` of ${r.audience}` : ''}`, r.minDuration ?? '-', r.status, r.status === 'done' ? `${r.enteredAt ?? '-'} → ${r.leftAt ?? '-'}` : r.status === 'current' ? `entered ${r.enteredAt ?? '(not yet)'}; soak ends ${r.eligibleAt}` : `earliest ${r.earliestEntry}`]),
+      tl.rows.map((r) => [r.phase, `${r.traffic}%${r.audience ? ` of ${r.audience}` : ''}`, r.minDuration ?? '-', r.status, r.status === 'done' ? `${r.enteredAt ?? '-'} → ${r.leftAt ?? '-'}` : r.status === 'cancelled' ? 'not reached (rolled back)' : r.status === 'current' ? `entered ${r.enteredAt ?? '(not yet)'}; soak ends ${r.eligibleAt}` : `earliest ${r.earliestEntry}`]),
       style,
-    ) + `\n\nearliest completion: ${tl.earliestCompletion}`
+    ) + `\n\n${tl.earliestCompletion ? `earliest completion: ${tl.earliestCompletion}` : 'rolled back: the rollout will not complete'}`
   );
 }

@@ -8,7 +8,8 @@ export interface TimelineRow {
   traffic: number;
   audience?: string | undefined;
   minDuration?: string | undefined;
-  status: 'done' | 'current' | 'next' | 'later';
+  /** `cancelled`: a phase a rolled-back rollout will not reach */
+  status: 'done' | 'current' | 'next' | 'later' | 'cancelled';
   enteredAt?: string | undefined;
   leftAt?: string | undefined;
   /** for phases not yet entered: the earliest time they can be entered */
@@ -17,7 +18,8 @@ export interface TimelineRow {
   eligibleAt?: string | undefined;
 }
 
-export function timeline(plan: Plan, state: RolloutState | undefined, now: number): { rows: TimelineRow[]; earliestCompletion: string } {
+/** `earliestCompletion` is null for a rolled-back rollout: it will not complete. */
+export function timeline(plan: Plan, state: RolloutState | undefined, now: number): { rows: TimelineRow[]; earliestCompletion: string | null } {
   const rows: TimelineRow[] = [];
   const current = state?.phaseIndex ?? 0;
   const finished = state?.status === 'completed' || state?.status === 'rolled-back';
@@ -27,6 +29,10 @@ export function timeline(plan: Plan, state: RolloutState | undefined, now: numbe
     const min = p.minDuration ? parseDuration(p.minDuration)! : 0;
     if (i < current || (finished && i === current)) {
       rows.push({ phase: p.name, traffic: p.traffic, audience: p.audience, minDuration: p.minDuration, status: 'done', enteredAt: rec?.enteredAt, leftAt: rec?.leftAt });
+      return;
+    }
+    if (state?.status === 'rolled-back') {
+      rows.push({ phase: p.name, traffic: p.traffic, audience: p.audience, minDuration: p.minDuration, status: 'cancelled' });
       return;
     }
     if (i === current) {
@@ -39,5 +45,6 @@ export function timeline(plan: Plan, state: RolloutState | undefined, now: numbe
     rows.push({ phase: p.name, traffic: p.traffic, audience: p.audience, minDuration: p.minDuration, status: i === current + 1 ? 'next' : 'later', earliestEntry: new Date(cursor).toISOString() });
     cursor += min;
   });
-  return { rows, earliestCompletion: new Date(finished ? Date.parse(state?.completedAt ?? state?.rolledBackAt ?? new Date(now).toISOString()) : cursor).toISOString() };
+  if (state?.status === 'rolled-back') return { rows, earliestCompletion: null };
+  return { rows, earliestCompletion: new Date(finished ? Date.parse(state?.completedAt ?? new Date(now).toISOString()) : cursor).toISOString() };
 }
