@@ -70,14 +70,14 @@ export async function evaluate(plan: Plan, services: Services, applyContingency 
 
 export async function advance(plan: Plan, services: Services, opts: { applyContingency: boolean }): Promise<Outcome> {
   return withLock(services, async () => {
-    const { state: before, gate, decision } = await evaluate(plan, services, opts.applyContingency);
+    const { state: before, gate, decision: decided } = await evaluate(plan, services, opts.applyContingency);
     const at = iso(services);
-    await journal(services, 'gate.evaluated', { decision: decision.decision, from: decision.from, to: decision.to, verdict: gate.verdict, criteria: gate.criteria, reported: gate.reported, reasons: decision.reasons, contingency: decision.contingency }, before.phase);
+    await journal(services, 'gate.evaluated', { decision: decided.decision, from: decided.from, to: decided.to, verdict: gate.verdict, criteria: gate.criteria, reported: gate.reported, reasons: decided.reasons, contingency: decided.contingency }, before.phase);
 
     let state: RolloutState = { ...before, status: before.status === 'not-started' ? 'in-progress' : before.status, updatedAt: at, simulatedClock: before.simulatedClock || services.clock.simulated };
     let flag: FlagChange | undefined;
     let rollback: RollbackStepResult[] | undefined;
-    for (const action of decision.actions) {
+    for (const action of decided.actions) {
       if (action.type === 'set-traffic' || action.type === 'reduce') {
         const target = plan.phases[action.toPhase]!;
         flag = await setFlagTraffic({
@@ -92,10 +92,18 @@ export async function advance(plan: Plan, services: Services, opts: { applyConti
       } else if (action.type === 'complete') {
         state = complete(state, at);
       } else {
-        rollback = await runRollback({ plan, services, phase: before.phase, reason: decision.reasons[0] ?? 'gate failed' });
+        rollback = await runRollback({ plan, services, phase: before.phase, reason: decided.reasons[0] ?? 'gate failed' });
         if (!rollback.some((r) => r.status === 'failed')) state = rolledBack(state, at);
       }
     }
+
+    // A rollback with a failed step has not rolled the rollout back: the gate failed, the contingency
+    // was applied and is incomplete; never report it as rolled back.
+    const failedSteps = rollback?.filter((r) => r.status === 'failed') ?? [];
+    const decision: Decision =
+      failedSteps.length === 0
+        ? decided
+        : { ...decided, decision: 'failed', reasons: [...decided.reasons, `rollback incomplete: ${failedSteps.map((r) => `${r.component} (${r.detail})`).join(', ')}; fix it and run \`rollout rollback\` again`] };
 
     // A held gate notifies when the reason changes, not at every check.
     let notifyKind: string | undefined = decision.decision;

@@ -32,6 +32,12 @@ export function parseYaml(text: string): { parsed?: ParsedDocument; issues: Plan
   const issues: PlanIssue[] = [];
   for (const e of doc.errors) {
     const pos = e.linePos?.[0];
+    // The parser gives up on absurd nesting with RESOURCE_EXHAUSTION ("Maximum call stack size
+    // exceeded"): say what is wrong in the plan's terms, not the parser's.
+    if (e.code === 'RESOURCE_EXHAUSTION') {
+      issues.push({ severity: 'error', path: '', message: `the plan nests too deeply to be read; at most ${MAX_DEPTH} levels are allowed`, hint: 'a plan is a shallow document; is this the right file?', line: pos?.line ?? 1, column: pos?.col ?? 1 });
+      continue;
+    }
     issues.push({
       severity: 'error',
       path: '',

@@ -3,7 +3,7 @@
  * write-file-atomic), `<dir>/<plan>.journal.jsonl` (append + fsync) and a lock (proper-lockfile,
  * whose mtime heartbeat lets a lock left by a dead process be taken over safely).
  */
-import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, writeSync, existsSync, rmSync } from 'node:fs';
+import { closeSync, fstatSync, fsyncSync, mkdirSync, openSync, readFileSync, readSync, writeSync, existsSync, rmSync } from 'node:fs';
 import { hostname } from 'node:os';
 import path from 'node:path';
 import { RolloutError } from '../errors.js';
@@ -68,9 +68,14 @@ export function createFileStore(opts: FileStoreOptions): StateStore {
       ensureDir();
       if (seq === undefined) seq = readJournal().reduce((m, e) => Math.max(m, e.seq), 0);
       const full: JournalEntry = redactValue({ seq: ++seq, ...entry });
-      const fd = openSync(journalPath, 'a');
+      const fd = openSync(journalPath, 'a+');
       try {
-        writeSync(fd, JSON.stringify(full) + '\n');
+        // After a crash mid-append the file ends in a torn line: start a line of our own, or this
+        // entry would be glued to the torn one and lost with it.
+        const { size } = fstatSync(fd);
+        const last = Buffer.alloc(1);
+        const torn = size > 0 && readSync(fd, last, 0, 1, size - 1) === 1 && last[0] !== 0x0a;
+        writeSync(fd, (torn ? '\n' : '') + JSON.stringify(full) + '\n');
         fsyncSync(fd);
       } finally {
         closeSync(fd);
