@@ -76,9 +76,20 @@ function cacheDir(): string {
   return path.join(process.env['ROLLOUT_CACHE_DIR'] ?? path.join(tmpdir(), `rollout-cache-${user}`));
 }
 
+/** The build of the validator itself: a rebuilt rule or schema must not be answered from the cache. */
+function validatorStamp(): string {
+  try {
+    return ['../plan/validate.js', '../plan/rules.js', '../plan/schema.js', '../providers/registry.js']
+      .map((f) => String(statSync(new URL(f, import.meta.url)).mtimeMs))
+      .join(',');
+  } catch {
+    return String(Date.now());
+  }
+}
+
 function cacheKey(text: string, env: NodeJS.ProcessEnv): string {
   const names = [...new Set([...text.matchAll(/\$\{([A-Za-z_][A-Za-z0-9_]*)/g)].map((m) => m[1]!))].sort();
-  const h = createHash('sha256').update(VERSION).update('\0').update(text);
+  const h = createHash('sha256').update(VERSION).update('\0').update(validatorStamp()).update('\0').update(text);
   for (const n of names) h.update(`\0${n}=${env[n] === undefined ? '\u0001' : env[n]}`);
   return h.digest('hex');
 }

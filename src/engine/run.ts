@@ -77,24 +77,32 @@ export async function advance(plan: Plan, services: Services, opts: { applyConti
     let state: RolloutState = { ...before, status: before.status === 'not-started' ? 'in-progress' : before.status, updatedAt: at, simulatedClock: before.simulatedClock || services.clock.simulated };
     let flag: FlagChange | undefined;
     let rollback: RollbackStepResult[] | undefined;
-    for (const action of decided.actions) {
-      if (action.type === 'set-traffic' || action.type === 'reduce') {
-        const target = plan.phases[action.toPhase]!;
-        flag = await setFlagTraffic({
-          plan,
-          services,
-          phase: before.phase,
-          traffic: action.traffic,
-          audience: action.audience,
-          reason: action.type === 'reduce' ? `contingency: back to ${target.name} (${action.traffic}%)` : `enter ${target.name} (${action.traffic}%)`,
-        });
-        state = enterPhase(state, plan, action.toPhase, action.traffic, at, { before: flag.before, after: flag.after });
-      } else if (action.type === 'complete') {
-        state = complete(state, at);
-      } else {
-        rollback = await runRollback({ plan, services, phase: before.phase, reason: decided.reasons[0] ?? 'gate failed' });
-        if (!rollback.some((r) => r.status === 'failed')) state = rolledBack(state, at);
+    try {
+      for (const action of decided.actions) {
+        if (action.type === 'set-traffic' || action.type === 'reduce') {
+          const target = plan.phases[action.toPhase]!;
+          flag = await setFlagTraffic({
+            plan,
+            services,
+            phase: before.phase,
+            traffic: action.traffic,
+            audience: action.audience,
+            reason: action.type === 'reduce' ? `contingency: back to ${target.name} (${action.traffic}%)` : `enter ${target.name} (${action.traffic}%)`,
+          });
+          state = enterPhase(state, plan, action.toPhase, action.traffic, at, { before: flag.before, after: flag.after });
+        } else if (action.type === 'complete') {
+          state = complete(state, at);
+        } else {
+          rollback = await runRollback({ plan, services, phase: before.phase, reason: decided.reasons[0] ?? 'gate failed' });
+          if (!rollback.some((r) => r.status === 'failed')) state = rolledBack(state, at);
+          // The flag is off even when a later step failed: the state says what is served.
+          else if (rollback.some((r) => r.kind === 'flag' && r.status === 'done')) state = { ...state, traffic: 0 };
+        }
       }
+    } catch (e) {
+      // The decision above was not carried out: say so, so the journal never reads as if it had been.
+      await journal(services, 'advance.aborted', { decision: decided.decision, error: (e as Error).message, state: 'unchanged' }, before.phase);
+      throw e;
     }
 
     // A rollback with a failed step has not rolled the rollout back: the gate failed, the contingency
@@ -176,7 +184,8 @@ export async function rollbackNow(plan: Plan, services: Services, reason: string
     const steps = await runRollback({ plan, services, phase: before.phase, reason });
     const at = iso(services);
     const failed = steps.some((s) => s.status === 'failed');
-    const state = failed ? { ...before, updatedAt: at } : rolledBack(before, at);
+    const flagOff = steps.some((s) => s.kind === 'flag' && s.status === 'done');
+    const state = failed ? { ...before, updatedAt: at, traffic: flagOff ? 0 : before.traffic } : rolledBack(before, at);
     if (!services.dryRun) await services.store.save(state);
     await journal(services, failed ? 'rollback.incomplete' : 'rollout.rolled-back', { reason, steps: steps.map((s) => ({ component: s.component, status: s.status, durationMs: s.durationMs })) }, before.phase);
     await notify(plan, services, {

@@ -87,7 +87,8 @@ export function createFileStore(opts: FileStoreOptions): StateStore {
     },
     async lock(): Promise<Lock> {
       ensureDir();
-      const wait = opts.lockWaitMs ?? 6000;
+      // Longer than STALE_MS, so a run started just after a crash still takes the dead run's lock over.
+      const wait = opts.lockWaitMs ?? 8000;
       let release: () => Promise<void>;
       // Loaded here: read-only commands (status, check) never pay for them.
       const [{ default: lockfile }, { default: writeFileAtomic }] = await Promise.all([import('proper-lockfile'), import('write-file-atomic')]);
