@@ -1,10 +1,10 @@
 #!/usr/bin/env node
 // Generates plans/data/recommendations-metrics.csv: the bundled history the reference plan reads with
-// the file metrics provider. 15-minute samples from 2026-06-17 to 2026-07-01 for the canary and
+// the file metrics provider. 15-minute samples from 2026-06-17 to 2026-06-25 (the reference rollout ends 2026-06-23 at the earliest) for the canary and
 // control cohorts, all within the plan's SLOs, deterministic (seeded). Re-run to regenerate:
 //   node scripts/gen-demo-metrics.mjs > plans/data/recommendations-metrics.csv
 const start = Date.parse('2026-06-17T00:00:00Z');
-const end = Date.parse('2026-07-01T00:00:00Z');
+const end = Date.parse('2026-06-25T00:00:00Z');
 const step = 15 * 60 * 1000;
 let seed = 42;
 const rnd = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);

@@ -12,7 +12,6 @@ import { setFlagTraffic, type FlagChange } from './flag-change.js';
 import { journal } from './journal.js';
 import { notify, type NotifyOutcome } from './notify.js';
 import { observe } from './observe.js';
-import { writeReports } from './reporting.js';
 import { runRollback, type RollbackStepResult } from './rollback.js';
 import type { Services } from './services.js';
 import { complete, currentRecord, enterPhase, initialState, rolledBack } from './state-ops.js';
@@ -28,6 +27,12 @@ export interface Outcome {
   notifications: NotifyOutcome[];
   reports: string[];
   dryRun: boolean;
+}
+
+/** Reports load only when a phase is left, so read-only commands never pay for them. */
+async function writeReportsLazily(args: Parameters<typeof import('./reporting.js').writeReports>[0]): Promise<string[]> {
+  const { writeReports } = await import('./reporting.js');
+  return writeReports(args);
 }
 
 const iso = (services: Services) => new Date(services.clock.now()).toISOString();
@@ -134,7 +139,7 @@ export async function advance(plan: Plan, services: Services, opts: { applyConti
         })
       : [];
     const left = decision.actions.length > 0 ? [before.phase] : [];
-    const reports = services.dryRun || left.length === 0 ? [] : await writeReports({ plan, state, services, phases: left });
+    const reports = services.dryRun || left.length === 0 ? [] : await writeReportsLazily({ plan, state, services, phases: left });
     return { decision, gate, before, state, at, flag, rollback, notifications, reports, dryRun: services.dryRun };
   });
 }
@@ -170,7 +175,7 @@ export async function reduce(plan: Plan, services: Services, reason: string): Pr
     if (!services.dryRun) await services.store.save(state);
     await journal(services, 'rollout.reduced', { from: before.phase, to: prev.name, traffic: prev.traffic, reason }, before.phase);
     await notify(plan, services, { kind: 'reduced', phase: before.phase, to: prev.name, summary: `${plan.name}: reduced from ${before.phase} to ${prev.name} (${prev.traffic}%)`, lines: [reason] });
-    const reports = services.dryRun ? [] : await writeReports({ plan, state, services, phases: [before.phase] });
+    const reports = services.dryRun ? [] : await writeReportsLazily({ plan, state, services, phases: [before.phase] });
     return { before, state, flag, to: prev.name, reports };
   });
 }
@@ -194,7 +199,7 @@ export async function rollbackNow(plan: Plan, services: Services, reason: string
       summary: `${plan.name}: ${failed ? 'rollback incomplete' : 'rolled back'} from ${before.phase}`,
       lines: steps.map((s) => `${s.component}: ${s.status} (${s.detail})`),
     });
-    const reports = services.dryRun ? [] : await writeReports({ plan, state, services, phases: [before.phase] });
+    const reports = services.dryRun ? [] : await writeReportsLazily({ plan, state, services, phases: [before.phase] });
     return { before, state, steps, reports };
   });
 }

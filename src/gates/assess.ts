@@ -4,7 +4,7 @@
  * hold, so a breach is never hidden behind a soak time.
  */
 import { formatDuration } from '../plan/duration.js';
-import { checklistId } from '../plan/rules.js';
+import { checklistId } from '../plan/checklist-id.js';
 import type { ContingencyLevel, Plan } from '../plan/schema.js';
 import { SEVERITIES, type Severity } from '../providers/types.js';
 import type { PhaseRecord } from '../state/types.js';

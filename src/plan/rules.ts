@@ -4,6 +4,9 @@
 import type { Plan } from './schema.js';
 import { parseDuration } from './duration.js';
 import { didYouMean } from './suggest.js';
+import { checklistId } from './checklist-id.js';
+
+export { checklistId };
 
 export interface RuleProblem {
   path: (string | number)[];
@@ -167,10 +170,3 @@ export const rules: Record<string, Rule> = {
   windowsAreSensible,
 };
 
-/** The stable id of a checklist item: its `id`, else a slug of its text. */
-export function checklistId(item: string | { id?: string | undefined; text: string }, index: number): string {
-  if (typeof item !== 'string' && item.id) return item.id;
-  const text = typeof item === 'string' ? item : item.text;
-  const slug = text.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 60);
-  return slug || `item-${index + 1}`;
-}

@@ -3,7 +3,7 @@
  * Every renderer (Markdown, JSON, later HTML, JUnit, CI summaries) reads this model only.
  */
 import { formatDuration } from "../plan/duration.js";
-import { checklistId } from '../plan/rules.js';
+import { checklistId } from '../plan/checklist-id.js';
 import type { DocumentKind, Plan } from '../plan/schema.js';
 import type { Criterion } from '../gates/types.js';
 import { phaseCriteria } from '../gates/criteria.js';

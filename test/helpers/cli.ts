@@ -19,7 +19,7 @@ export const PLAN = 'plans/recommendations.yaml';
 export const PLAN_NAME = 'recommendations-v2';
 export const FLAG_KEY = 'recommendations-v2';
 
-/** The reference timeline used across the CLI tests (the bundled data covers 2026-06-17..2026-07-01). */
+/** The reference timeline used across the CLI tests (the bundled data covers 2026-06-17..2026-06-25). */
 export const T = {
   /** the checklist is done, pre-deploy is left and canary-5 entered */
   canary5: '2026-06-18T09:00:00Z',

@@ -10,7 +10,7 @@ import { journal } from '../../engine/journal.js';
 import { loadState, withLock } from '../../engine/run.js';
 import { currentRecord, recordAnswer } from '../../engine/state-ops.js';
 import { parseDuration } from '../../plan/duration.js';
-import { checklistId } from '../../plan/rules.js';
+import { checklistId } from '../../plan/checklist-id.js';
 import type { ChecklistAnswer, RolloutState } from '../../state/types.js';
 import type { GlobalOptions } from '../io.js';
 import { nonInteractiveError } from '../prompt.js';
