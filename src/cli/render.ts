@@ -55,16 +55,22 @@ export function renderCriteria(criteria: Criterion[], style: Style, termWidth: n
   );
 }
 
-export function renderGate(args: { gate: GateResult; decision: Decision; style: Style; termWidth: number; headline: string }): string {
+export function renderGate(args: { gate: GateResult; decision: Decision; style: Style; termWidth: number; headline: string; planFile?: string }): string {
   const { gate, decision, style } = args;
   const lines = [style.bold(args.headline), '', renderCriteria(gate.criteria, style, args.termWidth)];
   if (gate.reported.length) {
-    lines.push('', style.dim('reported (no SLO, never gating):'), renderCriteria(gate.reported, style, args.termWidth));
+    lines.push(
+      '',
+      style.dim('reported (no SLO, never gating):'),
+      renderTable(['metric', 'data', 'detail'], gate.reported.map((c) => [c.name, c.verdict === 'pass' ? 'ok' : style.yellow('missing'), c.detail.replace(/ \(no SLO: reported only\)$/, '')]), style, { maxWidth: args.termWidth }),
+    );
   }
   if (decision.contingency) {
     const c = decision.contingency;
     lines.push('', `${style.red('contingency')} (${c.level}): ${c.action}${c.applied ? ' — applied' : c.automatic ? ' — automatic' : ' — not applied'}. ${c.advice}`);
   }
+  const next = nextSteps(gate, args.planFile);
+  if (decision.decision === 'held' && next.length) lines.push('', `${style.bold('next:')} ${next.join(' · ')}`);
   return lines.join('\n');
 }
 
@@ -82,4 +88,18 @@ export function criterionJson(c: Criterion): Record<string, unknown> {
 
 export function termWidth(): number {
   return Math.max(60, Math.min(process.stdout.columns || 120, 160));
+}
+
+/** What a person can do about each criterion that holds, in the order the gate lists them. */
+export function nextSteps(gate: GateResult, planFile = 'PLAN'): string[] {
+  const out: string[] = [];
+  for (const c of gate.criteria) {
+    if (c.verdict !== 'hold') continue;
+    if (c.kind === 'checklist') out.push(`\`rollout checklist ${planFile}\``);
+    else if (c.kind === 'approvals') out.push(`\`rollout approve ${planFile} --by NAME\``);
+    else if (c.kind === 'minDuration' && c.eligibleAt) out.push(`run again after ${c.eligibleAt}`);
+    else if (c.kind === 'paused') out.push(`\`rollout resume ${planFile}\``);
+    else if (c.kind === 'metric' || c.kind === 'incidents') out.push(`check the data of ${c.name} (\`rollout doctor ${planFile}\`)`);
+  }
+  return [...new Set(out)];
 }

@@ -90,7 +90,8 @@ const ITEMS = [
 ];
 
 /** The prompt for one item, with "Done" highlighted: the select list is ready for keys. */
-const asking = (item: string) => new RegExp(`\\? ${item}\\s*\\n❯ Done`);
+// the prompt numbers the items: `? [2/7] Configure feature flags`
+const asking = (item: string) => new RegExp(`\\? \\[\\d+/\\d+\\] ${item}\\s*\\n❯ Done`);
 
 describe('the interactive checklist in a terminal', () => {
   it('answers with Enter (Done) and arrows (Skip + reason), saves each answer, survives Ctrl-C and resumes at the next item', async () => {
@@ -115,7 +116,7 @@ describe('the interactive checklist in a terminal', () => {
     t1.keys('Enter');
     // 4: Ctrl-C while it asks
     const screen = await t1.waitFor(asking(ITEMS[3]!));
-    expect(screen).toContain(`✔ ${ITEMS[0]} Done`);
+    expect(screen).toContain(`✔ [1/7] ${ITEMS[0]} Done`);
     expect(screen).toContain('✔ Why is it skipped? flags are managed by the platform team');
     t1.keys('C-c');
     expect(await t1.exitCode()).toBe(130);

@@ -58,7 +58,7 @@ export async function advanceCommand(planFile: string | undefined, opts: Record<
       'rolled-back': io.style.red(`gate failed; rolled back from ${decision.from}`),
     };
     const head = `${dryRun ? '[dry run] would be ' : ''}${verb[decision.decision]}`;
-    io.out(renderGate({ gate, decision, style: io.style, termWidth: termWidth(), headline: head }));
+    io.out(renderGate({ gate, decision, style: io.style, termWidth: termWidth(), headline: head, planFile: loaded.file }));
     if (o.flag) io.out(`\nflag ${plan.flag.key}: ${o.flag.before.traffic}% → ${o.flag.after.traffic}%${o.flag.after.audience ? ` of ${o.flag.after.audience}` : ''}`);
     if (o.rollback) for (const s of o.rollback) io.out(`rollback: ${s.component}: ${s.status} (${s.detail})`);
     if (dryRun) io.out(recorded.length ? `\nwould do:\n${recorded.map((r) => `  - ${r.action} ${JSON.stringify(r.detail)}`).join('\n')}` : '\nwould change nothing');

@@ -28,7 +28,7 @@ export async function checkCommand(planFile: string | undefined, _opts: Record<s
     });
   } else {
     const head = `${loaded.plan.name}: phase ${state.phase} (${state.traffic}%) — advance would decide: ${decision.decision}${decision.to && decision.decision === 'advanced' ? ` → ${decision.to}` : ''}`;
-    io.out(renderGate({ gate, decision, style: io.style, termWidth: termWidth(), headline: head }));
+    io.out(renderGate({ gate, decision, style: io.style, termWidth: termWidth(), headline: head, planFile: loaded.file }));
   }
   return EXIT_FOR_DECISION[decision.decision];
 }

@@ -42,7 +42,8 @@ export async function runChecklist(ctx: CommandContext): Promise<{ phase: string
     const items = phase.checklist.map((it, i) => ({ id: checklistId(it, i), text: typeof it === 'string' ? it : it.text, run: typeof it === 'string' ? undefined : it.run, timeout: typeof it === 'string' ? undefined : it.timeout }));
     if (items.length === 0) io.log.info(`phase "${phase.name}" has no checklist`);
     let stopped = false;
-    for (const item of items) {
+    for (const [n, item] of items.entries()) {
+      const label = `[${n + 1}/${items.length}] ${item.text}`;
       const prior = currentRecord(state).checklist[item.id];
       if (prior && prior.status !== 'failed') continue;
       if (stopped) break;
@@ -53,7 +54,7 @@ export async function runChecklist(ctx: CommandContext): Promise<{ phase: string
         answer = { id: item.id, text: item.text, status: 'skipped', reason: given.reason, by: services.actor, at: now() };
       } else if (item.run && (given || io.opts.yes || services.prompt.interactive)) {
         if (services.prompt.interactive && !given) {
-          const go = await services.prompt.choose({ message: `${item.text}\n  runs: ${item.run}`, choices: [{ name: 'Run it', value: 'run' }, { name: 'Skip (give a reason)', value: 'skip' }, { name: 'Stop here', value: 'stop' }] });
+          const go = await services.prompt.choose({ message: `${label}\n  runs: ${item.run}`, choices: [{ name: 'Run it', value: 'run' }, { name: 'Skip (give a reason)', value: 'skip' }, { name: 'Stop here', value: 'stop' }] });
           if (go === 'stop') {
             stopped = true;
             continue;
@@ -75,7 +76,7 @@ export async function runChecklist(ctx: CommandContext): Promise<{ phase: string
       } else if (answers) {
         throw new RolloutError('usage', `the answers file ${io.opts.answers} has no answer for "${item.text}" (id ${item.id})`, { hint: `add "${item.id}: done" or "${item.id}: skip: REASON"` });
       } else {
-        const choice = await services.prompt.choose({ message: item.text, choices: [{ name: 'Done', value: 'done' }, { name: 'Skip (give a reason)', value: 'skip' }, { name: 'Stop here', value: 'stop' }] });
+        const choice = await services.prompt.choose({ message: label, choices: [{ name: 'Done', value: 'done' }, { name: 'Skip (give a reason)', value: 'skip' }, { name: 'Stop here', value: 'stop' }] });
         if (choice === 'stop') {
           stopped = true;
           continue;
