@@ -54,13 +54,19 @@ export function renderMarkdown(r: PhaseReport): string {
       ],
     ),
   );
+  out.push(`**Summary:** ${summary(r)}\n`);
   out.push('## Gate\n');
   if (r.gate) {
     out.push(`Last evaluated ${r.gate.evaluatedAt}: **${r.gate.verdict}**.\n`);
     out.push(criteriaTable(r.gate.criteria));
     if (r.gate.reported.length) {
       out.push('\nReported metrics (no SLO, never gating):\n');
-      out.push(criteriaTable(r.gate.reported));
+      out.push(
+        table(
+          ['metric', 'data', 'last', 'mean', 'window', 'points'],
+          r.gate.reported.map((c) => [c.name, c.verdict === 'pass' ? 'ok' : `missing: ${c.detail}`, num(c.metric?.last?.value, c.metric?.unit), num(c.metric?.mean, c.metric?.unit), c.metric?.window.label ?? '-', String(c.metric?.points ?? 0)]),
+        ),
+      );
     }
   } else out.push('_The gate of this phase has not been evaluated yet._\n');
   out.push('## Decision\n');
@@ -89,6 +95,32 @@ export function renderMarkdown(r: PhaseReport): string {
   out.push('## Events\n');
   out.push(table(['at', 'event'], r.events.map((e) => [e.at, e.summary])));
   return out.join('\n');
+}
+
+const num = (v: number | undefined, unit?: string) => (v === undefined ? '-' : `${Number(v.toPrecision(4))}${unit ? ` ${unit}` : ''}`);
+
+/** One sentence a reader can stop at: where the phase stands and why. */
+function summary(r: PhaseReport): string {
+  const where = `${r.phase.traffic}%${r.phase.audience ? ` of ${r.phase.audience}` : ''}`;
+  const d = r.decision;
+  const failed = r.gate?.criteria.filter((c) => c.verdict === 'fail').map((c) => c.name) ?? [];
+  const held = r.gate?.criteria.filter((c) => c.verdict === 'hold').map((c) => c.name) ?? [];
+  if (r.phase.status === 'not-reached') return `phase "${r.phase.name}" (${where}) has not been reached.`;
+  if (!d) return `phase "${r.phase.name}" (${where}) was entered ${r.phase.enteredAt}; its gate has not been evaluated yet.`;
+  switch (d.decision) {
+    case 'advanced':
+      return `after ${r.phase.timeInPhase} at ${where}, every criterion passed and the rollout moved on to "${d.to}".`;
+    case 'completed':
+      return `after ${r.phase.timeInPhase} at ${where}, every criterion passed and the rollout completed.`;
+    case 'held':
+      return `at ${where} for ${r.phase.timeInPhase}; the gate holds on ${held.join(', ')}.`;
+    case 'reduced':
+      return `the gate failed on ${failed.join(', ')}; traffic went back to "${d.to}".`;
+    case 'rolled-back':
+      return `the gate failed on ${failed.join(', ')}; the rollout was rolled back.`;
+    default:
+      return `the gate failed on ${failed.join(', ')}; the contingency is below.`;
+  }
 }
 
 function flagRow(label: string, s: unknown): string[] {

@@ -156,6 +156,7 @@ function buildDocument(kind: DocumentKind, ctx: { plan: Plan; state: RolloutStat
         source: 'data',
         blocks: [
           { type: 'text', text: `${plan.title ?? plan.name}: a ${plan.strategy} rollout of ${plan.service ?? plan.name}, driven by the flag "${plan.flag.key}". Owner: ${plan.owner ?? 'not named'}.` },
+          { type: 'text', text: 'Phases and the gate to leave each:' },
           {
             type: 'table',
             head: ['#', 'phase', 'traffic', 'audience', 'soak', 'gate window', 'approvals'],
@@ -164,8 +165,11 @@ function buildDocument(kind: DocumentKind, ctx: { plan: Plan; state: RolloutStat
               return [String(i), p.name, `${p.traffic}%`, p.audience ?? 'everyone', p.minDuration ?? '-', c.sloWindow, c.approvals.required ? `${c.approvals.required} of ${c.approvals.approvers.join(', ')}` : '-'];
             }),
           },
+          { type: 'text', text: 'Metrics and their SLOs:' },
           { type: 'table', head: ['metric', 'category', 'SLO', 'severe', 'on breach'], rows: plan.metrics.map((m) => [m.name, m.category, m.slo ? bound(m.slo, m.unit) : 'reported only', m.severe ? bound(m.severe, m.unit) : '-', m.slo ? m.onBreach : '-']) },
+          { type: 'text', text: 'Contingency ladder:' },
           { type: 'table', head: ['level', 'action'], rows: (['light', 'moderate', 'severe'] as const).map((l) => [l, plan.contingency[l]?.action ?? 'default']) },
+          { type: 'text', text: 'Rollback plan, in order:' },
           { type: 'table', head: ['component', 'procedure', 'how', 'estimate'], rows: plan.rollback.map((r) => [r.component, r.procedure, r.action === 'flag' ? 'flag off' : r.run ? `run: ${r.run.trim()}` : 'manual', r.estimate ?? '-']) },
         ],
       };

@@ -172,7 +172,9 @@ describe('document sections', () => {
   test('rollout-plan: phases with their gates, metrics with SLOs, contingency, rollback', () => {
     const d = docs('pre-deploy')['rollout-plan'];
     expect(d.blocks[0]).toEqual({ type: 'text', text: 'Demo rollout: a canary rollout of demo-svc, driven by the flag "demo-flag". Owner: Recs team.' });
-    expect(d.blocks.slice(1).map((b) => (b.type === 'table' ? b.rows : []))).toEqual([
+    // each table is introduced by a caption
+    expect(d.blocks.slice(1).filter((b) => b.type === 'text').map((b) => (b as { text: string }).text)).toEqual(['Phases and the gate to leave each:', 'Metrics and their SLOs:', 'Contingency ladder:', 'Rollback plan, in order:']);
+    expect(d.blocks.slice(1).filter((b) => b.type === 'table').map((b) => (b.type === 'table' ? b.rows : []))).toEqual([
       [
         ['0', 'pre-deploy', '0%', 'everyone', '-', '1h', '1 of ana, bo'],
         ['1', 'canary', '10%', 'beta', '48h', '1h', '1 of ana, bo'],
@@ -276,7 +278,7 @@ describe('renderMarkdown', () => {
     expect(text).toContain('| minDuration | ✅ pass | - | - | - | - | 3d in phase ≥ 48h |');
     expect(text).toMatch(/\| latency \| ❌ fail \| 900 ms \(worst\) \| < 500 ms \| 1h \| 13 \| 900 ms at \S+ breaks the SLO < 500 ms; 13 of 13 points outside over 1h \(past the severe bound < 800 ms\) \[severe\] \|/);
     expect(text).toContain('Reported metrics (no SLO, never gating):');
-    expect(text).toMatch(/\| throughput \| ✅ pass \| 1200 \| no SLO \| 1h \| 13 \| last 1200 req\/s/);
+    expect(text).toMatch(/\| throughput \| ok \| 1200 req\/s \| [\d.]+ req\/s \| 1h \| 13 \|/);
   });
 
   test('the decision with its reasons and the contingency', () => {
