@@ -91,7 +91,8 @@ export async function main(argv: string[]): Promise<void> {
 
 function report(e: unknown, g: GlobalOptions): number {
   if (e instanceof CommanderError) {
-    if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') return 0;
+    // `rollout` alone shows the help as an error (exitCode 1): a usage error for us.
+    if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || (e.code === 'commander.help' && e.exitCode === 0)) return 0;
     // commander already printed its message on stderr; --json still promises one document on stdout
     if (g.json) process.stdout.write(JSON.stringify({ error: { code: 'usage', exitCode: EXIT_CODES.usage, message: e.message.replace(/^error: /, ''), details: [], hint: 'rollout --help lists the commands and options' } }, null, 2) + '\n');
     return EXIT_CODES.usage;
