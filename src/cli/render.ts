@@ -1,6 +1,7 @@
 /** Text rendering for the terminal: aligned tables and the gate, with numbers. */
 import type { Criterion, GateResult } from '../gates/types.js';
 import type { Decision } from '../engine/decide.js';
+import type { RolloutState } from '../state/types.js';
 import type { Style } from './io.js';
 
 // eslint-disable-next-line no-control-regex
@@ -102,4 +103,26 @@ export function nextSteps(gate: GateResult, planFile = 'PLAN'): string[] {
     else if (c.kind === 'metric' || c.kind === 'incidents') out.push(`check the data of ${c.name} (\`rollout doctor ${planFile}\`)`);
   }
   return [...new Set(out)];
+}
+
+/** The decision document that `check --json` and `advance --json` share (contract §3). */
+export function decisionJson(args: { plan: string; decision: Decision; gate: GateResult; state: RolloutState; at: string; clock: string }): Record<string, unknown> {
+  const { decision, gate, state } = args;
+  return {
+    plan: args.plan,
+    decision: decision.decision,
+    from: decision.from,
+    to: decision.to,
+    state: state.status,
+    phase: state.phase,
+    traffic: state.traffic,
+    verdict: gate.verdict,
+    criteria: gate.criteria.map(criterionJson),
+    reported: gate.reported.map(criterionJson),
+    reasons: decision.reasons,
+    contingency: decision.contingency ?? null,
+    eligibleAt: gate.eligibleAt ?? null,
+    at: args.at,
+    clock: args.clock,
+  };
 }

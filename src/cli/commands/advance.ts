@@ -2,7 +2,7 @@ import { EXIT_FOR_DECISION } from '../../engine/decide.js';
 import { advance, evaluate } from '../../engine/run.js';
 import { currentRecord } from '../../engine/state-ops.js';
 import type { GlobalOptions } from '../io.js';
-import { criterionJson, renderGate, termWidth } from '../render.js';
+import { decisionJson, renderGate, termWidth } from '../render.js';
 import { runChecklist } from './checklist.js';
 import { clockLabel, prepare } from './common.js';
 
@@ -26,27 +26,13 @@ export async function advanceCommand(planFile: string | undefined, opts: Record<
   const { decision, gate, state } = o;
   if (global.json) {
     io.json({
-      plan: plan.name,
-      decision: decision.decision,
-      from: decision.from,
-      to: decision.to,
-      state: state.status,
-      phase: state.phase,
-      traffic: state.traffic,
-      verdict: gate.verdict,
-      criteria: gate.criteria.map(criterionJson),
-      reported: gate.reported.map(criterionJson),
-      reasons: decision.reasons,
-      contingency: decision.contingency ?? null,
-      eligibleAt: gate.eligibleAt ?? null,
+      ...decisionJson({ plan: plan.name, decision, gate, state, at: o.at, clock: clockLabel(services) }),
       flag: o.flag ?? null,
       rollback: o.rollback ?? null,
       notifications: o.notifications,
       reports: o.reports,
       dryRun,
       actions: dryRun ? recorded : undefined,
-      at: o.at,
-      clock: clockLabel(services),
     });
   } else {
     const verb: Record<string, string> = {

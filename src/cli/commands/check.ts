@@ -1,7 +1,7 @@
 import { EXIT_FOR_DECISION } from '../../engine/decide.js';
 import { evaluate } from '../../engine/run.js';
 import type { GlobalOptions } from '../io.js';
-import { criterionJson, renderGate, termWidth } from '../render.js';
+import { decisionJson, renderGate, termWidth } from '../render.js';
 import { clockLabel, prepare } from './common.js';
 
 export async function checkCommand(planFile: string | undefined, _opts: Record<string, unknown>, global: GlobalOptions): Promise<number> {
@@ -9,23 +9,7 @@ export async function checkCommand(planFile: string | undefined, _opts: Record<s
   const { state, gate, decision } = await evaluate(loaded.plan, services, false);
   const at = new Date(services.clock.now()).toISOString();
   if (global.json) {
-    io.json({
-      plan: loaded.plan.name,
-      decision: decision.decision,
-      from: decision.from,
-      to: decision.to,
-      state: state.status,
-      phase: state.phase,
-      traffic: state.traffic,
-      verdict: gate.verdict,
-      criteria: gate.criteria.map(criterionJson),
-      reported: gate.reported.map(criterionJson),
-      reasons: decision.reasons,
-      contingency: decision.contingency ?? null,
-      eligibleAt: gate.eligibleAt ?? null,
-      at,
-      clock: clockLabel(services),
-    });
+    io.json(decisionJson({ plan: loaded.plan.name, decision, gate, state, at, clock: clockLabel(services) }));
   } else {
     const head = `${loaded.plan.name}: phase ${state.phase} (${state.traffic}%) — advance would decide: ${decision.decision}${decision.to && decision.decision === 'advanced' ? ` → ${decision.to}` : ''}`;
     io.out(renderGate({ gate, decision, style: io.style, termWidth: termWidth(), headline: head, planFile: loaded.file }));
