@@ -75,6 +75,13 @@ export function buildProgram(run: (action: () => Promise<number>, global: () => 
 }
 
 export async function main(argv: string[]): Promise<void> {
+  // `rollout history PLAN | head`: a reader that went away is not an error.
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (e: NodeJS.ErrnoException) => {
+      if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+      throw e;
+    });
+  }
   let code = 0;
   let globals: GlobalOptions = { json: argv.includes('--json'), yes: false, quiet: false, color: true, debug: argv.includes('--debug') };
   const program = buildProgram(async (action, g) => {

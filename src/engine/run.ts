@@ -12,6 +12,7 @@ import { setFlagTraffic, type FlagChange } from './flag-change.js';
 import { journal } from './journal.js';
 import { notify, type NotifyOutcome } from './notify.js';
 import { observe } from './observe.js';
+import { describeEffect, unfinishedEffects } from './recovery.js';
 import { runRollback, type RollbackStepResult } from './rollback.js';
 import type { Services } from './services.js';
 import { complete, currentRecord, enterPhase, initialState, rolledBack } from './state-ops.js';
@@ -48,9 +49,30 @@ export async function withLock<T>(services: Services, fn: () => Promise<T>): Pro
   if (services.dryRun) return fn();
   const lock = await services.store.lock();
   try {
+    await reportInterrupted(services);
     return await fn();
   } finally {
     await lock.release();
+  }
+}
+
+/**
+ * A run that died between `effect.start` and its outcome left an effect that may or may not have
+ * landed. Say so once, loudly, and close it in the journal; the provider is read again before any
+ * new write, so nothing is done twice blindly.
+ */
+async function reportInterrupted(services: Services): Promise<void> {
+  const open = unfinishedEffects(await services.store.journal());
+  for (const e of open) {
+    services.log.warn(`a previous run stopped before it finished: ${describeEffect(e)}; check what it did (\`rollout status\`, the provider) before relying on the state`);
+    await services.store.append({
+      at: new Date(services.clock.now()).toISOString(),
+      clock: services.clock.simulated ? 'ROLLOUT_NOW' : 'system',
+      type: 'effect.interrupted',
+      phase: e.phase,
+      effect: e.effect,
+      data: { action: (e.data as { action?: string }).action, startedAt: e.at, actor: services.actor },
+    });
   }
 }
 

@@ -16,6 +16,16 @@ export async function statusCommand(planFile: string | undefined, _opts: Record<
   const rec = currentRecord(state);
   const inPhase = state.status === 'not-started' ? 0 : now - Date.parse(rec.enteredAt);
   const tl = timeline(plan, state, now);
+  // What the flag provider serves now, against what the state recorded: a hand edit or a crashed
+  // run shows up here.
+  let flag: { enabled: boolean; traffic: number; audience?: string | undefined } | { error: string };
+  try {
+    const f = await (await services.providers.flags()).read({ flag: plan.flag.key });
+    flag = { enabled: f.enabled, traffic: f.traffic, audience: f.audience };
+  } catch (e) {
+    flag = { error: (e as Error).message };
+  }
+  const mismatch = 'traffic' in flag && state.status !== 'not-started' && !Number.isNaN(flag.traffic) && flag.traffic !== state.traffic;
   const eligibleAt = ev?.gate.eligibleAt;
   const untilEligible = eligibleAt ? Math.max(0, Date.parse(eligibleAt) - now) : 0;
   if (global.json) {
@@ -33,6 +43,8 @@ export async function statusCommand(planFile: string | undefined, _opts: Record<
       decision: ev?.decision.decision ?? null,
       criteria: ev?.gate.criteria.map(criterionJson) ?? [],
       reported: ev?.gate.reported.map(criterionJson) ?? [],
+      flag,
+      flagMatchesState: !mismatch,
       timeline: tl.rows,
       earliestCompletion: tl.earliestCompletion,
       at: new Date(now).toISOString(),
@@ -43,6 +55,9 @@ export async function statusCommand(planFile: string | undefined, _opts: Record<
   const s = io.style;
   io.out(`${s.bold(plan.title ?? plan.name)} (${plan.name})`);
   io.out(`state ${s.bold(state.status)} · phase ${s.bold(state.phase)} (${state.phaseIndex + 1}/${plan.phases.length}) · traffic ${s.bold(`${state.traffic}%`)} · in phase ${formatDuration(inPhase)}` + (active ? ` · eligible ${untilEligible > 0 ? `in ${formatDuration(untilEligible)} (${eligibleAt})` : 'now'}` : ''));
+  if ('error' in flag) io.log.warn(`cannot read the flag ${plan.flag.key}: ${flag.error}`);
+  else io.out(`flag ${plan.flag.key} serves ${Number.isNaN(flag.traffic) ? 'an unknown share' : `${flag.traffic}%`}${flag.audience ? ` of ${flag.audience}` : ''}${flag.enabled ? '' : ' (off)'}`);
+  if (mismatch) io.log.warn(`the flag serves ${'traffic' in flag ? flag.traffic : '?'}% but the state records ${state.traffic}%: someone changed the flag by hand, or a run stopped half-way`);
   if (ev) io.out('\n' + renderCriteria(ev.gate.criteria, s, termWidth()) + `\n\nadvance now would decide: ${s.bold(ev.decision.decision)}`);
   io.out('\n' + renderTimeline(tl, io.style));
   return 0;
