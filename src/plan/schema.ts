@@ -167,7 +167,7 @@ export const planSchema = z.strictObject({
   reports: z
     .strictObject({
       dir: text.default('reports'),
-      formats: z.array(z.enum(['md', 'json'])).min(1).default(['md', 'json']),
+      formats: z.array(z.enum(['md', 'json', 'html', 'junit'])).min(1).default(['md', 'json']),
     })
     .default({ dir: 'reports', formats: ['md', 'json'] }),
 });
