@@ -20,10 +20,12 @@ const num = (v: number | undefined, unit?: string) => (v === undefined ? '-' : e
 /** A bar showing where the worst value sits against the SLO bound: the number, drawn. */
 function gauge(c: Criterion): string {
   const m = c.metric;
-  const bound = m?.slo.match(/< ([\d.]+)/)?.[1] ?? m?.slo.match(/> ([\d.]+)/)?.[1];
-  if (!m?.worst || bound === undefined) return '';
-  const b = Number(bound);
-  const ratio = b === 0 ? 1 : Math.min(1.5, Math.abs(m.worst.value) / b);
+  const below = m?.slo.match(/< (-?[\d.]+)/)?.[1];
+  const above = m?.slo.match(/> (-?[\d.]+)/)?.[1];
+  if (!m?.worst || (below === undefined && above === undefined)) return '';
+  // The bar is the share of the bound used up: past the line is past the SLO, whichever side it is on.
+  const v = Math.abs(m.worst.value);
+  const ratio = Math.min(1.5, below !== undefined ? (Number(below) === 0 ? 1.5 : v / Math.abs(Number(below))) : v === 0 ? 1.5 : Math.abs(Number(above)) / v);
   const pct = Math.round((ratio / 1.5) * 100);
   const line = Math.round((1 / 1.5) * 100);
   return `<svg class="gauge" width="120" height="10" role="img" aria-label="worst ${esc(String(m.worst.value))} against ${esc(m.slo)}"><rect width="120" height="10" fill="#eee"/><rect width="${(pct * 1.2).toFixed(0)}" height="10" fill="${c.verdict === 'fail' ? '#c0392b' : '#2e86c1'}"/><line x1="${(line * 1.2).toFixed(0)}" x2="${(line * 1.2).toFixed(0)}" y1="0" y2="10" stroke="#000" stroke-width="2"/></svg>`;
@@ -50,7 +52,7 @@ export function renderHtml(r: PhaseReport): string {
   if (r.simulatedClock) parts.push('<p class="sim"><strong>Simulated clock:</strong> times in this report come from ROLLOUT_NOW (a test, replay or drill), not the wall clock.</p>');
   parts.push(
     table(
-      ['', ''],
+      ['', 'phase'],
       [
         ['plan', r.plan.name],
         ['flag', r.plan.flag],
