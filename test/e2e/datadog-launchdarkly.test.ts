@@ -12,7 +12,7 @@
  * `npm run build` must have run: this exercises dist/, not src/.
  */
 import { randomBytes } from 'node:crypto';
-import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
@@ -22,6 +22,7 @@ import { startDatadogFake, type DatadogFake, type FakeSeries } from '../helpers/
 import { booleanFlag, startLaunchDarklyFake, type LaunchDarklyFake } from '../helpers/fakes/launchdarkly.js';
 import { startPagerDutyFake, type FakeIncident, type PagerDutyFake } from '../helpers/fakes/pagerduty.js';
 import { startSlackFake, type SlackFake } from '../helpers/fakes/slack.js';
+import { expectNoSecretIn, filesUnder } from '../helpers/files.js';
 
 const PLAN = 'plans/datadog-launchdarkly.yaml';
 const PLAN_NAME = 'recommendations-dd-ld';
@@ -576,25 +577,14 @@ describe('reference rollout on Datadog + LaunchDarkly + PagerDuty + Slack (loopb
         expect(r.stderr).not.toContain(v);
       }
     }
-    const files: string[] = [];
-    const walk = (d: string) => {
-      for (const f of readdirSync(d)) {
-        const p = path.join(d, f);
-        if (statSync(p).isDirectory()) walk(p);
-        else files.push(p);
-      }
-    };
-    for (const d of dirs) walk(d);
+    const files = dirs.flatMap((d) => filesUnder(d));
     const written = files.filter((f) => f.includes(`${path.sep}.rollout-dd${path.sep}`) || f.includes(`${path.sep}reports${path.sep}`));
     // state, journal and reports of several sandboxes
     expect(written.some((f) => f.endsWith('.journal.jsonl'))).toBe(true);
     expect(written.some((f) => f.endsWith('.state.json'))).toBe(true);
     expect(written.some((f) => f.endsWith('.md'))).toBe(true);
     expect(written.some((f) => f.endsWith('.json') && f.includes(`${path.sep}reports${path.sep}`))).toBe(true);
-    for (const f of files) {
-      const text = readFileSync(f, 'utf8');
-      for (const v of values) if (text.includes(v)) throw new Error(`${f} contains a secret value`);
-    }
+    expectNoSecretIn(files, values);
     // and the secrets did go out, to the fakes only
     expect(ld.requests.some((q) => q.headers.authorization === LD_TOKEN)).toBe(true);
     expect(dd.requests.some((q) => q.headers['dd-api-key'] === DD_API_KEY && q.headers['dd-application-key'] === DD_APP_KEY)).toBe(true);

@@ -5,11 +5,12 @@
  * The history's canary has a latency regression from END-30h to END-26h (scripts/servers/README.md).
  * Unleash's own evaluator (the advanced playground) proves who gets the feature.
  */
-import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { explain, REPO, rollout, type CliResult } from '../helpers/cli.js';
+import { expectNoSecretIn, filesUnder } from '../helpers/files.js';
 import { alertmanagerUrl, prometheusUrl, promEnd, unleash } from '../helpers/servers.js';
 
 const PLAN = 'plans/prometheus-unleash.yaml';
@@ -146,18 +147,10 @@ describe('reference rollout on Prometheus + Unleash + Alertmanager', () => {
 
   it('the Unleash token appears nowhere the tool wrote', () => {
     const token = unleash().token;
-    const files: string[] = [];
-    const walk = (d: string) => {
-      for (const f of readdirSync(d)) {
-        const p = path.join(d, f);
-        if (statSync(p).isDirectory()) walk(p);
-        else files.push(p);
-      }
-    };
-    walk(path.join(dir, 'plans'));
+    const files = filesUnder(path.join(dir, 'plans'));
     const written = files.filter((f) => f.includes('.rollout-prom') || f.includes(`${path.sep}reports${path.sep}`));
     expect(written.length).toBeGreaterThan(3);
-    for (const f of written) expect(readFileSync(f, 'utf8')).not.toContain(token);
+    expectNoSecretIn(written, [token]);
   });
 });
 

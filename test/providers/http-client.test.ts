@@ -10,6 +10,7 @@ import { createHttpClient } from '../../src/providers/http.js';
 import type { HttpClientOptions } from '../../src/providers/http.js';
 import { addSecret, clearSecrets } from '../../src/redact.js';
 import { FaultQueue, sendJson, startServer, type FakeServer } from '../helpers/fakes/http.js';
+import { expectProviderError } from '../helpers/providers.js';
 
 const FAST = { baseMs: 5, maxMs: 20 };
 
@@ -23,15 +24,7 @@ async function startEcho(): Promise<{ server: FakeServer; faults: FaultQueue }> 
   return { server, faults };
 }
 
-async function caught(p: Promise<unknown>): Promise<ProviderError> {
-  try {
-    await p;
-  } catch (e) {
-    expect(e).toBeInstanceOf(ProviderError);
-    return e as ProviderError;
-  }
-  throw new Error('expected a ProviderError, got a value');
-}
+const caught = (p: Promise<unknown>) => expectProviderError(p);
 
 /** Every place an error could carry text out: message, hint, stack, cause, and its JSON. */
 function everything(e: ProviderError): string {

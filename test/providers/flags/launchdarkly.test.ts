@@ -1,10 +1,10 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, test } from '@jest/globals';
-import { ProviderError } from '../../../src/errors.js';
 import { createLaunchDarklyFlags } from '../../../src/providers/flags/launchdarkly/index.js';
 import { pickVariations } from '../../../src/providers/flags/launchdarkly/mapping.js';
 import { launchDarklySettings } from '../../../src/providers/flags/launchdarkly/settings.js';
-import type { AdapterContext, FlagProvider } from '../../../src/providers/types.js';
+import type { FlagProvider } from '../../../src/providers/types.js';
 import { booleanFlag, startLaunchDarklyFake, type LaunchDarklyFake } from '../../helpers/fakes/launchdarkly.js';
+import { adapterContext, expectProviderError } from '../../helpers/providers.js';
 
 const TOKEN = 'api-7f3c9e21-aaaa-bbbb-cccc-0123456789ab';
 const FLAG = 'new-checkout';
@@ -12,32 +12,14 @@ const beta = { name: 'beta', segment: 'beta-testers' };
 const countries = { name: 'nordics', attribute: 'country', in: ['SE', 'NO'] };
 
 let fake: LaunchDarklyFake;
-const warnings: string[] = [];
-const ctx: AdapterContext = {
-  name: 'ld',
-  baseDir: '/',
-  plan: 'checkout',
-  warn: (m) => warnings.push(m),
-  now: () => Date.now(),
-  envOf: (s) => (s === 'token' ? 'LD_API_TOKEN' : undefined),
-};
+const { ctx, warnings } = adapterContext({ name: 'ld', envOf: (s) => (s === 'token' ? 'LD_API_TOKEN' : undefined) });
 
 function provider(over: Record<string, unknown> = {}): Promise<FlagProvider> {
   const settings = launchDarklySettings.parse({ type: 'launchdarkly', project: 'default', environment: 'production', token: TOKEN, url: fake.url, timeout: '500ms', ...over });
   return createLaunchDarklyFlags(settings, ctx);
 }
 
-async function caught(p: Promise<unknown>): Promise<ProviderError> {
-  try {
-    await p;
-  } catch (e) {
-    expect(e).toBeInstanceOf(ProviderError);
-    const err = e as ProviderError;
-    for (const text of [err.message, err.hint ?? '', err.stack ?? '', JSON.stringify(err), String(err.cause ?? '')]) expect(text).not.toContain(TOKEN);
-    return err;
-  }
-  throw new Error('expected a ProviderError, got a value');
-}
+const caught = (p: Promise<unknown>) => expectProviderError(p, { secrets: [TOKEN] });
 
 const patches = () => fake.requests.filter((r) => r.method === 'PATCH');
 const lastInstructions = () => fake.applied.at(-1)?.instructions ?? [];

@@ -6,11 +6,11 @@
  */
 import type { ServerResponse } from 'node:http';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
-import { ProviderError } from '../../../src/errors.js';
 import { createUnleashFlags } from '../../../src/providers/flags/unleash/index.js';
 import type { UnleashSettings } from '../../../src/providers/flags/unleash/settings.js';
-import type { AdapterContext, FlagProvider } from '../../../src/providers/types.js';
+import type { FlagProvider } from '../../../src/providers/types.js';
 import { sendJson, startServer, type FakeServer, type RecordedRequest } from '../../helpers/fakes/http.js';
+import { adapterContext, expectProviderError } from '../../helpers/providers.js';
 
 // TODO(servers): switch to test/helpers/servers.ts unleash() once it lands
 function unleash(): { url: string; token: string } {
@@ -22,15 +22,7 @@ function unleash(): { url: string; token: string } {
 
 const ENV = 'production';
 const USERS = Array.from({ length: 2000 }, (_, i) => `user-${i}`);
-const warnings: string[] = [];
-const ctx: AdapterContext = {
-  name: 'flags',
-  baseDir: '.',
-  plan: 'recs-test',
-  warn: (m) => warnings.push(m),
-  now: () => Date.now(),
-  envOf: (s) => (s === 'token' ? 'UNLEASH_TOKEN' : undefined),
-};
+const { ctx, warnings } = adapterContext({ name: 'flags', baseDir: '.', plan: 'recs-test', envOf: (s) => (s === 'token' ? 'UNLEASH_TOKEN' : undefined) });
 const settings = (over: Partial<UnleashSettings> = {}): UnleashSettings => ({
   type: 'unleash',
   url: unleash().url,
@@ -222,9 +214,8 @@ describe('Unleash adapter (real server)', () => {
     });
 
     it('an unknown segment', async () => {
-      const err = await flags.setTraffic({ flag, traffic: 25, audience: { name: 'x', segment: 'no-such-segment' }, comment: 'bad' }).catch((e: unknown) => e);
-      expect(err).toBeInstanceOf(ProviderError);
-      expect((err as ProviderError).message).toMatch(/segment "no-such-segment" does not exist/);
+      const err = await expectProviderError(flags.setTraffic({ flag, traffic: 25, audience: { name: 'x', segment: 'no-such-segment' }, comment: 'bad' }));
+      expect(err.message).toMatch(/segment "no-such-segment" does not exist/);
       expect(await envView(flag)).toEqual(before);
     });
   });
@@ -238,11 +229,10 @@ describe('Unleash adapter (real server)', () => {
 
   it('a rejected token names the environment variable it came from', async () => {
     const bad = await createUnleashFlags(settings({ token: '*:*.not-the-token' }), ctx);
-    const err = await bad.read({ flag: 'whatever' }).catch((e: unknown) => e);
-    expect(err).toBeInstanceOf(ProviderError);
-    expect((err as ProviderError).status).toBe(401);
-    expect(`${(err as ProviderError).message} ${(err as ProviderError).hint ?? ''}`).toContain('UNLEASH_TOKEN');
-    expect((err as ProviderError).message).not.toContain('not-the-token');
+    const err = await expectProviderError(bad.read({ flag: 'whatever' }), { secrets: ['not-the-token'] });
+    expect(err.status).toBe(401);
+    expect(`${err.message} ${err.hint ?? ''}`).toContain('UNLEASH_TOKEN');
+    expect(err.message).not.toContain('not-the-token');
   });
 });
 
@@ -318,9 +308,8 @@ describe('Unleash adapter behind a fault-injecting proxy', () => {
       sendJson(res, 400, { name: 'BadDataError', message: 'injected: cannot enable' });
       return true;
     };
-    const err = await (await viaProxy()).setTraffic({ flag, traffic: 25, audience: regionEu, comment: 'resume' }).catch((e: unknown) => e);
-    expect(err).toBeInstanceOf(ProviderError);
-    expect((err as ProviderError).message).toMatch(/injected: cannot enable.*the flag was left as it was/s);
+    const err = await expectProviderError((await viaProxy()).setTraffic({ flag, traffic: 25, audience: regionEu, comment: 'resume' }));
+    expect(err.message).toMatch(/injected: cannot enable.*the flag was left as it was/s);
     expect(await envView(flag)).toEqual(before);
   });
 

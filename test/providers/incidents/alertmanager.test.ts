@@ -8,8 +8,8 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { ProviderError } from '../../../src/errors.js';
 import { createAlertmanagerIncidents } from '../../../src/providers/incidents/alertmanager/index.js';
 import type { AlertmanagerSettings } from '../../../src/providers/incidents/alertmanager/settings.js';
-import type { AdapterContext } from '../../../src/providers/types.js';
 import { FaultQueue, sendJson, startServer, type FakeServer } from '../../helpers/fakes/http.js';
+import { adapterContext, expectProviderError } from '../../helpers/providers.js';
 
 // TODO(servers): switch to test/helpers/servers.ts getters once it lands
 const alertmanagerUrl = (): string => {
@@ -18,8 +18,7 @@ const alertmanagerUrl = (): string => {
   return v;
 };
 
-const warnings: string[] = [];
-const ctx: AdapterContext = { name: 'alerts', baseDir: '.', plan: 'test', warn: (m) => warnings.push(m), now: () => Date.now(), envOf: () => undefined };
+const { ctx, warnings } = adapterContext({ name: 'alerts', baseDir: '.', plan: 'test' });
 const settings = (over: Partial<AlertmanagerSettings>): AlertmanagerSettings => ({ type: 'alertmanager', url: alertmanagerUrl(), severityLabel: 'severity', ...over });
 
 const run = randomUUID();
@@ -112,10 +111,9 @@ describe('Alertmanager adapter (real server)', () => {
 
   it("a malformed matcher is a ProviderError with Alertmanager's explanation", async () => {
     const am = await createAlertmanagerIncidents(settings({ filter: 'severity="crit' }), ctx);
-    const err = await am.open({ now: Date.now() }).catch((e: unknown) => e);
-    expect(err).toBeInstanceOf(ProviderError);
-    expect((err as ProviderError).status).toBe(400);
-    expect((err as ProviderError).message).toMatch(/rejected the filter .*: .+/);
+    const err = await expectProviderError(am.open({ now: Date.now() }));
+    expect(err.status).toBe(400);
+    expect(err.message).toMatch(/rejected the filter .*: .+/);
   });
 });
 

@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it, test } from '@jest/globals';
-import { ProviderError } from '../../../src/errors.js';
 import { createPagerDutyIncidents, incidentsQuery } from '../../../src/providers/incidents/pagerduty/index.js';
 import { createSeverityMapper } from '../../../src/providers/incidents/pagerduty/severity.js';
 import { pagerDutySettings } from '../../../src/providers/incidents/pagerduty/settings.js';
-import type { AdapterContext, IncidentProvider } from '../../../src/providers/types.js';
+import type { IncidentProvider } from '../../../src/providers/types.js';
 import { startPagerDutyFake, type FakeIncident, type PagerDutyFake } from '../../helpers/fakes/pagerduty.js';
+import { adapterContext, expectProviderError } from '../../helpers/providers.js';
 
 const TOKEN = 'u+pdtoken-a1b2c3d4e5f6g7h8';
 const SERVICE = 'PIJ90N7';
@@ -12,15 +12,7 @@ const OTHER = 'PXYZ123';
 const NOW = Date.parse('2026-11-30T08:00:00Z');
 
 let fake: PagerDutyFake;
-const warnings: string[] = [];
-const ctx: AdapterContext = {
-  name: 'pd',
-  baseDir: '/',
-  plan: 'checkout',
-  warn: (m) => warnings.push(m),
-  now: () => NOW,
-  envOf: (s) => ({ token: 'PAGERDUTY_TOKEN' })[s],
-};
+const { ctx, warnings } = adapterContext({ name: 'pd', now: () => NOW, envOf: (s) => ({ token: 'PAGERDUTY_TOKEN' })[s] });
 
 function provider(over: Record<string, unknown> = {}): Promise<IncidentProvider> {
   const settings = pagerDutySettings.parse({ type: 'pagerduty', token: TOKEN, serviceIds: [SERVICE], url: fake.url, timeout: '500ms', ...over });
@@ -37,17 +29,7 @@ const incident = (id: string, over: Partial<FakeIncident> = {}): FakeIncident =>
   ...over,
 });
 
-async function caught(p: Promise<unknown>): Promise<ProviderError> {
-  try {
-    await p;
-  } catch (e) {
-    expect(e).toBeInstanceOf(ProviderError);
-    const err = e as ProviderError;
-    for (const text of [err.message, err.hint ?? '', err.stack ?? '', JSON.stringify(err), String(err.cause ?? '')]) expect(text).not.toContain(TOKEN);
-    return err;
-  }
-  throw new Error('expected a ProviderError, got a value');
-}
+const caught = (p: Promise<unknown>) => expectProviderError(p, { secrets: [TOKEN] });
 
 beforeAll(async () => {
   fake = await startPagerDutyFake({ token: TOKEN });

@@ -2,33 +2,23 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it, test } from '@jest/globals';
-import { ProviderError } from '../../../src/errors.js';
 import { addSecret, clearSecrets } from '../../../src/redact.js';
 import { createCommandMetrics, parseOutput } from '../../../src/providers/metrics/command/index.js';
 import { commandMetricsSettings } from '../../../src/providers/metrics/command/settings.js';
-import type { AdapterContext, MetricQuery, MetricsProvider } from '../../../src/providers/types.js';
+import type { MetricQuery, MetricsProvider } from '../../../src/providers/types.js';
+import { adapterContext, expectProviderError } from '../../helpers/providers.js';
 
 const T0 = 1796000000000;
 const MIN = 60_000;
 const SECRET = 'cmd-secret-3e8d1f0a9b7c';
 
 let dir: string;
-const ctx = (): AdapterContext => ({ name: 'scripts', baseDir: dir, plan: 'checkout', warn: () => undefined, now: () => T0, envOf: () => undefined });
+const ctx = () => adapterContext({ name: 'scripts', baseDir: dir, now: () => T0 }).ctx;
 const provider = (over: Record<string, unknown> = {}): Promise<MetricsProvider> =>
   createCommandMetrics(commandMetricsSettings.parse({ type: 'command', timeout: '5s', ...over }), ctx());
 const q = (query: string, over: Partial<MetricQuery> = {}): MetricQuery => ({ metric: 'latency', query, cohort: 'canary', from: T0, to: T0 + 10 * MIN, ...over });
 
-async function caught(p: Promise<unknown>): Promise<ProviderError> {
-  try {
-    await p;
-  } catch (e) {
-    expect(e).toBeInstanceOf(ProviderError);
-    const err = e as ProviderError;
-    for (const text of [err.message, err.hint ?? '', err.stack ?? '']) expect(text).not.toContain(SECRET);
-    return err;
-  }
-  throw new Error('expected a ProviderError, got a value');
-}
+const caught = (p: Promise<unknown>) => expectProviderError(p, { secrets: [SECRET] });
 
 /** Running, not merely a zombie waiting for an init that does not reap (as in some containers). */
 const alive = (pid: number): boolean => {

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it, test } from '@jest/globals';
-import { ProviderError } from '../../../src/errors.js';
 import { createDatadogMetrics } from '../../../src/providers/metrics/datadog/index.js';
 import { datadogSettings } from '../../../src/providers/metrics/datadog/settings.js';
-import type { AdapterContext, MetricQuery, MetricsProvider } from '../../../src/providers/types.js';
+import type { MetricQuery, MetricsProvider } from '../../../src/providers/types.js';
 import { startDatadogFake, type DatadogFake } from '../../helpers/fakes/datadog.js';
+import { adapterContext, expectProviderError } from '../../helpers/providers.js';
 
 const API_KEY = 'dd-api-0123456789abcdef0123456789ab';
 const APP_KEY = 'dd-app-fedcba9876543210fedcba9876543210abcd';
@@ -13,14 +13,7 @@ const LATENCY = 'avg:checkout.latency.p95{env:prod,cohort:canary}';
 const BY_COHORT = 'avg:checkout.latency.p95{env:prod} by {cohort}';
 
 let fake: DatadogFake;
-const ctx: AdapterContext = {
-  name: 'dd',
-  baseDir: '/',
-  plan: 'checkout',
-  warn: () => undefined,
-  now: () => T0,
-  envOf: (s) => ({ apiKey: 'DD_API_KEY', appKey: 'DD_APP_KEY' })[s],
-};
+const { ctx } = adapterContext({ name: 'dd', now: () => T0, envOf: (s) => ({ apiKey: 'DD_API_KEY', appKey: 'DD_APP_KEY' })[s] });
 
 function provider(over: Record<string, unknown> = {}): Promise<MetricsProvider> {
   const settings = datadogSettings.parse({ type: 'datadog', apiKey: API_KEY, appKey: APP_KEY, url: fake.url, timeout: '500ms', ...over });
@@ -29,20 +22,7 @@ function provider(over: Record<string, unknown> = {}): Promise<MetricsProvider> 
 
 const q = (over: Partial<MetricQuery> = {}): MetricQuery => ({ metric: 'latency', query: LATENCY, cohort: 'canary', from: T0, to: T0 + 10 * MIN, ...over });
 
-async function caught(p: Promise<unknown>): Promise<ProviderError> {
-  try {
-    await p;
-  } catch (e) {
-    expect(e).toBeInstanceOf(ProviderError);
-    const err = e as ProviderError;
-    for (const text of [err.message, err.hint ?? '', err.stack ?? '', JSON.stringify(err), String(err.cause ?? '')]) {
-      expect(text).not.toContain(API_KEY);
-      expect(text).not.toContain(APP_KEY);
-    }
-    return err;
-  }
-  throw new Error('expected a ProviderError, got a value');
-}
+const caught = (p: Promise<unknown>) => expectProviderError(p, { secrets: [API_KEY, APP_KEY] });
 
 beforeAll(async () => {
   fake = await startDatadogFake({ apiKey: API_KEY, appKey: APP_KEY });

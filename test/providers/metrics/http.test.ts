@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it, test } from '@jest/globals';
-import { ProviderError } from '../../../src/errors.js';
 import { createHttpMetrics } from '../../../src/providers/metrics/http/index.js';
 import { httpMetricsSettings } from '../../../src/providers/metrics/http/settings.js';
-import type { AdapterContext, MetricQuery, MetricsProvider } from '../../../src/providers/types.js';
+import type { MetricQuery, MetricsProvider } from '../../../src/providers/types.js';
 import { FaultQueue, sendJson, startServer, type FakeServer } from '../../helpers/fakes/http.js';
+import { adapterContext, expectProviderError } from '../../helpers/providers.js';
 
 const TOKEN = 'metrics-bearer-5f1c0a9e7d3b4c2a';
 const URL_KEY = 'urlkey-8a7b6c5d4e3f2a1b';
@@ -15,16 +15,7 @@ let server: FakeServer;
 const faults = new FaultQueue();
 /** what the endpoint answers, by the `q` parameter */
 const bodies = new Map<string, unknown>();
-const warnings: string[] = [];
-
-const ctx: AdapterContext = {
-  name: 'custom',
-  baseDir: '/',
-  plan: 'checkout',
-  warn: (m) => warnings.push(m),
-  now: () => T0,
-  envOf: (s) => ({ 'headers.Authorization': 'METRICS_TOKEN' })[s],
-};
+const { ctx, warnings } = adapterContext({ name: 'custom', now: () => T0, envOf: (s) => ({ 'headers.Authorization': 'METRICS_TOKEN' })[s] });
 
 function provider(over: Record<string, unknown> = {}): Promise<MetricsProvider> {
   const settings = httpMetricsSettings.parse({
@@ -40,20 +31,7 @@ function provider(over: Record<string, unknown> = {}): Promise<MetricsProvider> 
 
 const q = (over: Partial<MetricQuery> = {}): MetricQuery => ({ metric: 'latency', query: 'p95', cohort: 'canary', from: T0, to: T0 + 10 * MIN, ...over });
 
-async function caught(p: Promise<unknown>): Promise<ProviderError> {
-  try {
-    await p;
-  } catch (e) {
-    expect(e).toBeInstanceOf(ProviderError);
-    const err = e as ProviderError;
-    for (const text of [err.message, err.hint ?? '', err.stack ?? '', JSON.stringify(err), String(err.cause ?? '')]) {
-      expect(text).not.toContain(TOKEN);
-      expect(text).not.toContain(URL_KEY);
-    }
-    return err;
-  }
-  throw new Error('expected a ProviderError, got a value');
-}
+const caught = (p: Promise<unknown>) => expectProviderError(p, { secrets: [TOKEN, URL_KEY] });
 
 beforeAll(async () => {
   server = await startServer(async (req, res) => {

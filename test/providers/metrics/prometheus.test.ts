@@ -7,8 +7,9 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { ProviderError } from '../../../src/errors.js';
 import { createPrometheusMetrics } from '../../../src/providers/metrics/prometheus/index.js';
 import type { PrometheusSettings } from '../../../src/providers/metrics/prometheus/settings.js';
-import type { AdapterContext, Cohort, MetricsProvider } from '../../../src/providers/types.js';
+import type { Cohort, MetricsProvider } from '../../../src/providers/types.js';
 import { FaultQueue, sendJson, startServer, type FakeServer } from '../../helpers/fakes/http.js';
+import { adapterContext, expectProviderError } from '../../helpers/providers.js';
 
 // TODO(servers): switch to test/helpers/servers.ts getters once it lands
 const required = (name: string): string => {
@@ -20,8 +21,7 @@ const prometheusUrl = () => required('ROLLOUT_TEST_PROMETHEUS_URL');
 const promEnd = () => Number(required('ROLLOUT_TEST_PROM_END'));
 
 const H = 3_600_000;
-const warnings: string[] = [];
-const ctx: AdapterContext = { name: 'prom', baseDir: '.', plan: 'test', warn: (m) => warnings.push(m), now: () => Date.now(), envOf: () => undefined };
+const { ctx } = adapterContext({ name: 'prom', baseDir: '.', plan: 'test' });
 const settings = (over: Partial<PrometheusSettings> = {}): PrometheusSettings => ({ type: 'prometheus', url: prometheusUrl(), ...over });
 
 const P95 = 'histogram_quantile(0.95, sum by (le) (rate(http_request_duration_seconds_bucket{service="recommendations",cohort="{{cohort}}"}[5m])))';
@@ -77,10 +77,9 @@ describe('Prometheus adapter (real server)', () => {
 
   it('refuses several series it cannot tell apart, naming {{cohort}}', async () => {
     const q = 'sum by (cohort, code) (rate(http_requests_total{service="recommendations"}[5m]))';
-    const err = await query({ query: q, from: END - H, to: END }).catch((e: unknown) => e);
-    expect(err).toBeInstanceOf(ProviderError);
-    expect((err as ProviderError).message).toContain(q);
-    expect((err as ProviderError).hint).toContain('{{cohort}}');
+    const err = await expectProviderError(query({ query: q, from: END - H, to: END }));
+    expect(err.message).toContain(q);
+    expect(err.hint).toContain('{{cohort}}');
   });
 
   it('no matching series is an empty series, never zeros', async () => {
@@ -99,11 +98,10 @@ describe('Prometheus adapter (real server)', () => {
 
   it("reports Prometheus' own message and the query for a bad query", async () => {
     const q = 'sum(rate(http_requests_total[5m]';
-    const err = await query({ query: q, from: END - H, to: END }).catch((e: unknown) => e);
-    expect(err).toBeInstanceOf(ProviderError);
-    expect((err as ProviderError).status).toBe(400);
-    expect((err as ProviderError).message).toMatch(/bad_data: .*parse error/);
-    expect((err as ProviderError).message).toContain(q);
+    const err = await expectProviderError(query({ query: q, from: END - H, to: END }));
+    expect(err.status).toBe(400);
+    expect(err.message).toMatch(/bad_data: .*parse error/);
+    expect(err.message).toContain(q);
   });
 });
 

@@ -1,16 +1,16 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it, test } from '@jest/globals';
-import { ProviderError } from '../../../src/errors.js';
 import { buildSlackMessage, escapeMrkdwn } from '../../../src/providers/notifications/slack/blocks.js';
 import { createSlackNotifier, webhookMasker } from '../../../src/providers/notifications/slack/index.js';
 import { slackSettings } from '../../../src/providers/notifications/slack/settings.js';
-import type { AdapterContext, NotificationEvent, Notifier } from '../../../src/providers/types.js';
+import type { NotificationEvent, Notifier } from '../../../src/providers/types.js';
 import { startSlackFake, type SlackFake } from '../../helpers/fakes/slack.js';
+import { adapterContext, expectProviderError } from '../../helpers/providers.js';
 
 const HOOK_SECRET = 'xQ9kR2mZ7vB4nL1pW8sT3yC6';
 const HOOK_PATH = `/services/T0ACME001/B0ROLL002/${HOOK_SECRET}`;
 
 let fake: SlackFake;
-const ctx: AdapterContext = { name: 'team-slack', baseDir: '/', plan: 'checkout', warn: () => undefined, now: () => 0, envOf: (s) => ({ webhookUrl: 'SLACK_WEBHOOK_URL' })[s] };
+const { ctx } = adapterContext({ name: 'team-slack', now: () => 0, envOf: (s) => ({ webhookUrl: 'SLACK_WEBHOOK_URL' })[s] });
 
 const event = (over: Partial<NotificationEvent> = {}): NotificationEvent => ({
   kind: 'advanced',
@@ -29,20 +29,7 @@ function notifier(over: Record<string, unknown> = {}): Promise<Notifier> {
 }
 
 /** The hook's path is the credential: no part of it may surface in an error. */
-async function caught(p: Promise<unknown>): Promise<ProviderError> {
-  try {
-    await p;
-  } catch (e) {
-    expect(e).toBeInstanceOf(ProviderError);
-    const err = e as ProviderError;
-    for (const text of [err.message, err.hint ?? '', err.stack ?? '', JSON.stringify(err), String(err.cause ?? '')]) {
-      expect(text).not.toContain(HOOK_SECRET);
-      expect(text).not.toContain('B0ROLL002');
-    }
-    return err;
-  }
-  throw new Error('expected a ProviderError, got nothing');
-}
+const caught = (p: Promise<unknown>) => expectProviderError(p, { secrets: [HOOK_SECRET, 'B0ROLL002'] });
 
 beforeAll(async () => {
   fake = await startSlackFake({ hookPath: HOOK_PATH });

@@ -1,24 +1,17 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, test } from '@jest/globals';
-import { ProviderError } from '../../../src/errors.js';
 import { createWebhookNotifier, webhookBody } from '../../../src/providers/notifications/webhook/index.js';
 import { webhookSettings } from '../../../src/providers/notifications/webhook/settings.js';
-import type { AdapterContext, NotificationEvent, Notifier } from '../../../src/providers/types.js';
+import type { NotificationEvent, Notifier } from '../../../src/providers/types.js';
 import { FaultQueue, sendText, startServer, type FakeServer } from '../../helpers/fakes/http.js';
+import { adapterContext, expectProviderError } from '../../helpers/providers.js';
 
 const SECRET = 'whsec-4f2a9c7e1b3d5f6a8c0e';
 const BEARER = 'receiver-token-0a1b2c3d4e';
 
 let receiver: FakeServer;
 const faults = new FaultQueue();
-const ctx: AdapterContext = {
-  name: 'ops-hook',
-  baseDir: '/',
-  plan: 'checkout',
-  warn: () => undefined,
-  now: () => 0,
-  envOf: (s) => ({ secret: 'ROLLOUT_WEBHOOK_SECRET', 'headers.Authorization': 'HOOK_TOKEN' })[s],
-};
+const { ctx } = adapterContext({ name: 'ops-hook', now: () => 0, envOf: (s) => ({ secret: 'ROLLOUT_WEBHOOK_SECRET', 'headers.Authorization': 'HOOK_TOKEN' })[s] });
 
 const event = (over: Partial<NotificationEvent> = {}): NotificationEvent => ({
   kind: 'failed',
@@ -43,20 +36,7 @@ function verify(rawBody: string, signature: string | undefined, secret: string):
   return given.length === expected.length && timingSafeEqual(given, expected);
 }
 
-async function caught(p: Promise<unknown>): Promise<ProviderError> {
-  try {
-    await p;
-  } catch (e) {
-    expect(e).toBeInstanceOf(ProviderError);
-    const err = e as ProviderError;
-    for (const text of [err.message, err.hint ?? '', err.stack ?? '', JSON.stringify(err), String(err.cause ?? '')]) {
-      expect(text).not.toContain(SECRET);
-      expect(text).not.toContain(BEARER);
-    }
-    return err;
-  }
-  throw new Error('expected a ProviderError, got nothing');
-}
+const caught = (p: Promise<unknown>) => expectProviderError(p, { secrets: [SECRET, BEARER] });
 
 beforeAll(async () => {
   receiver = await startServer(async (req, res) => {
