@@ -9,16 +9,10 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/glob
 import { createUnleashFlags } from '../../../src/providers/flags/unleash/index.js';
 import type { UnleashSettings } from '../../../src/providers/flags/unleash/settings.js';
 import type { FlagProvider } from '../../../src/providers/types.js';
+import { unleash } from '../../helpers/servers.js';
 import { sendJson, startServer, type FakeServer, type RecordedRequest } from '../../helpers/fakes/http.js';
 import { adapterContext, expectProviderError } from '../../helpers/providers.js';
 
-// TODO(servers): switch to test/helpers/servers.ts unleash() once it lands
-function unleash(): { url: string; token: string } {
-  const url = process.env.ROLLOUT_TEST_UNLEASH_URL;
-  const token = process.env.ROLLOUT_TEST_UNLEASH_TOKEN;
-  if (!url || !token) throw new Error('ROLLOUT_TEST_UNLEASH_URL / ROLLOUT_TEST_UNLEASH_TOKEN are not set: start the test servers (scripts/servers) first');
-  return { url, token };
-}
 
 const ENV = 'production';
 const USERS = Array.from({ length: 2000 }, (_, i) => `user-${i}`);

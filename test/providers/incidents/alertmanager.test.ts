@@ -10,13 +10,8 @@ import { createAlertmanagerIncidents } from '../../../src/providers/incidents/al
 import type { AlertmanagerSettings } from '../../../src/providers/incidents/alertmanager/settings.js';
 import { FaultQueue, sendJson, startServer, type FakeServer } from '../../helpers/fakes/http.js';
 import { adapterContext, expectProviderError } from '../../helpers/providers.js';
+import { alertmanagerUrl } from '../../helpers/servers.js';
 
-// TODO(servers): switch to test/helpers/servers.ts getters once it lands
-const alertmanagerUrl = (): string => {
-  const v = process.env.ROLLOUT_TEST_ALERTMANAGER_URL;
-  if (!v) throw new Error('ROLLOUT_TEST_ALERTMANAGER_URL is not set: start the test servers (scripts/servers) first');
-  return v;
-};
 
 const { ctx, warnings } = adapterContext({ name: 'alerts', baseDir: '.', plan: 'test' });
 const settings = (over: Partial<AlertmanagerSettings>): AlertmanagerSettings => ({ type: 'alertmanager', url: alertmanagerUrl(), severityLabel: 'severity', ...over });

@@ -10,15 +10,8 @@ import type { PrometheusSettings } from '../../../src/providers/metrics/promethe
 import type { Cohort, MetricsProvider } from '../../../src/providers/types.js';
 import { FaultQueue, sendJson, startServer, type FakeServer } from '../../helpers/fakes/http.js';
 import { adapterContext, expectProviderError } from '../../helpers/providers.js';
+import { prometheusUrl, promEnd } from '../../helpers/servers.js';
 
-// TODO(servers): switch to test/helpers/servers.ts getters once it lands
-const required = (name: string): string => {
-  const v = process.env[name];
-  if (!v) throw new Error(`${name} is not set: start the test servers (scripts/servers) first`);
-  return v;
-};
-const prometheusUrl = () => required('ROLLOUT_TEST_PROMETHEUS_URL');
-const promEnd = () => Number(required('ROLLOUT_TEST_PROM_END'));
 
 const H = 3_600_000;
 const { ctx } = adapterContext({ name: 'prom', baseDir: '.', plan: 'test' });
