@@ -47,11 +47,16 @@ const trimZeros = (s: string) => (s.includes('.') ? s.replace(/0+$/, '').replace
 const fmt = (v: number) => trimZeros(Math.abs(v) >= 100 ? v.toFixed(0) : Math.abs(v) >= 1 ? v.toFixed(2) : v.toPrecision(3)) || '0';
 const iso = (t: number) => new Date(t).toISOString();
 
-export function evaluateMetric(args: {
-  metric: MetricSpec;
-  observation: MetricObservation | undefined;
-  windowLabel: string;
-}): Criterion {
+type EvaluateArgs = { metric: MetricSpec; observation: MetricObservation | undefined; windowLabel: string };
+
+export function evaluateMetric(args: EvaluateArgs): Criterion {
+  const c = judge(args);
+  // The provider's caveat (e.g. whole-service data standing for a cohort) travels with the verdict.
+  const note = args.observation?.series?.note;
+  return note ? { ...c, detail: `${c.detail} (${note})` } : c;
+}
+
+function judge(args: EvaluateArgs): Criterion {
   const { metric, observation } = args;
   const unit = metric.unit;
   const u = unit ? ` ${unit}` : '';

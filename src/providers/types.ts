@@ -71,6 +71,8 @@ export interface Series {
   stepMs?: number | undefined;
   /** provider warnings (e.g. Prometheus `warnings`); a series with warnings is not trusted for a pass. */
   warnings?: string[] | undefined;
+  /** what the data stands for when it is not exactly what was asked (e.g. the whole service for a cohort) */
+  note?: string | undefined;
 }
 
 export interface MetricsProvider {

@@ -228,3 +228,17 @@ describe('evaluateMetric: not enough data holds (never a pass)', () => {
     expect(c.detail).toMatch(/ \(onNoData: fail\)$/);
   });
 });
+
+describe('a provider note travels with the verdict', () => {
+  const m = metricSchema.parse(metricInput({ name: 'latency', slo: { below: 500 } }));
+  test('whole-service data standing for the canary passes, and says so', () => {
+    const c = evaluateMetric({ metric: m, observation: observation({ value: 100, series: { note: 'whole-service data: the file has no canary rows for latency' } }), windowLabel: '1h' });
+    expect(c.verdict).toBe('pass');
+    expect(c.detail).toMatch(/\(whole-service data: the file has no canary rows for latency\)$/);
+  });
+  test('and a breach in it still fails', () => {
+    const c = evaluateMetric({ metric: m, observation: observation({ value: 700, series: { note: 'whole-service data' } }), windowLabel: '1h' });
+    expect(c.verdict).toBe('fail');
+    expect(c.detail).toContain('(whole-service data)');
+  });
+});

@@ -30,9 +30,13 @@ export async function createFileMetrics(settings: FileMetricsSettings, ctx: Adap
   return {
     async query({ query, cohort, from, to }): Promise<Series> {
       const byCohort = load().get(query);
-      // The baseline of a phase with no traffic is the whole service when no control rows exist.
+      // A series kept only for the whole service (empty cohort) stands for either cohort, and says so.
       let cols = byCohort?.get(cohort === 'all' ? '' : cohort);
-      if (!cols && cohort === 'control') cols = byCohort?.get('');
+      let note: string | undefined;
+      if (!cols && cohort !== 'all' && byCohort?.has('')) {
+        cols = byCohort.get('');
+        note = `whole-service data: the file has no ${cohort} rows for ${query}`;
+      }
       const points: Point[] = [];
       let invalid = 0;
       if (cols) {
@@ -44,7 +48,7 @@ export async function createFileMetrics(settings: FileMetricsSettings, ctx: Adap
           else invalid++;
         }
       }
-      return { points: points.sort((a, b) => a.t - b.t), invalid };
+      return { points: points.sort((a, b) => a.t - b.t), invalid, note };
     },
   };
 }
