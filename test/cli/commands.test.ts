@@ -29,12 +29,20 @@ describe('without a terminal', () => {
     expect(sb.state()?.phases['pre-deploy']?.checklist ?? {}).toEqual({});
   });
 
-  it('rollback without --yes does not wait for the manual step either: it stays pending', async () => {
+  it('rollback with a manual step, no terminal and no --yes fails at once, before any step; with --yes the manual step stays pending', async () => {
     const sb = await atStage('canary-5');
+    const flagBefore = JSON.stringify(sb.flagDoc());
     const r = await sb.cmd('rollback', ['--json'], { timeoutMs: 15_000 });
     expect(r.timedOut).toBe(false);
-    expectCode(r, 0);
-    const j = r.json();
+    expectCode(r, 2);
+    expect(r.json().error.hint).toContain('--yes');
+    expect(JSON.stringify(sb.flagDoc())).toBe(flagBefore);
+    expect(sb.state()).toMatchObject({ status: 'in-progress', phase: 'canary-5' });
+    expect(sb.journal().some((e) => e.type.startsWith('rollback'))).toBe(false);
+
+    const y = await sb.cmd('rollback', ['--yes', '--json'], { timeoutMs: 15_000 });
+    expectCode(y, 0);
+    const j = y.json();
     expect(j).toMatchObject({ decision: 'rolled-back', state: 'rolled-back', traffic: 0, pending: 1 });
     expect(j.steps.find((s: { kind: string }) => s.kind === 'manual')).toMatchObject({ status: 'pending' });
   });

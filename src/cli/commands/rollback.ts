@@ -3,10 +3,13 @@ import { rollbackNow } from '../../engine/run.js';
 import type { GlobalOptions } from '../io.js';
 import { renderTable } from '../render.js';
 import { prepare } from './common.js';
+import { nonInteractiveError } from '../prompt.js';
 
 export async function rollbackCommand(planFile: string | undefined, opts: Record<string, unknown>, global: GlobalOptions): Promise<number> {
   const dryRun = Boolean(opts['dryRun']);
   const { io, loaded, services, recorded } = await prepare(planFile, global, 'rollback', { dryRun });
+  // Manual steps need an operator: with no terminal, say so before any step runs (--yes records them as pending).
+  if (!dryRun && !global.yes && !(io.stdinTTY && io.stdoutTTY) && loaded.plan.rollback.some((s) => s.manual)) throw nonInteractiveError('rollback');
   const r = await rollbackNow(loaded.plan, services, String(opts['reason'] ?? 'manual rollback'));
   const failed = r.steps.some((s) => s.status === 'failed');
   const pending = r.steps.filter((s) => s.status === 'pending').length;
