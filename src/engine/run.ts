@@ -160,8 +160,9 @@ export async function advance(plan: Plan, services: Services, opts: { applyConti
           lines: decision.reasons,
         })
       : [];
-    const left = decision.actions.length > 0 ? [before.phase] : [];
-    const reports = services.dryRun || left.length === 0 ? [] : await writeReportsLazily({ plan, state, services, phases: left });
+    // Every decision lands in the report of the phase it was taken in (contract §2): the phase left, or
+    // the phase that holds or failed, whose report then shows the latest gate.
+    const reports = services.dryRun ? [] : await writeReportsLazily({ plan, state, services, phases: [before.phase] });
     return { decision, gate, before, state, at, flag, rollback, notifications, reports, dryRun: services.dryRun };
   });
 }
