@@ -1,4 +1,5 @@
 import { phaseCriteria } from '../../gates/criteria.js';
+import { formatDuration, parseEstimate } from '../../plan/duration.js';
 import { loadState } from '../../engine/run.js';
 import type { GlobalOptions } from '../io.js';
 import { renderTable } from '../render.js';
@@ -23,9 +24,12 @@ export async function showCommand(planFile: string | undefined, _opts: Record<st
   const s = io.style;
   io.out(`${s.bold(plan.title ?? plan.name)} (${plan.name}) · ${plan.strategy} · flag ${plan.flag.key} · owner ${plan.owner ?? '-'}\n`);
   io.out(renderTable(['phase', 'traffic', 'soak', 'checklist', 'gate to leave'], phases.map((p) => [p.name, `${p.traffic}%${p.audience ? ` of ${p.audience}` : ''}`, p.minDuration ?? '-', p.checklist ? `${p.checklist} items` : '-', [`SLOs over ${p.gate.sloWindow} (${p.gate.cohort})`, p.gate.noOpenIncidents ? `no ${p.gate.noOpenIncidents} incident` : '', p.gate.approvals.required ? `${p.gate.approvals.required} approval(s)` : ''].filter(Boolean).join('; ')]), s));
-  io.out('\n' + renderTable(['metric', 'SLO', 'severe', 'on breach'], plan.metrics.map((m) => [m.name, m.slo ? [m.slo.above !== undefined ? `> ${m.slo.above}` : '', m.slo.below !== undefined ? `< ${m.slo.below}` : ''].filter(Boolean).join(' and ') + (m.unit ? ` ${m.unit}` : '') : 'reported only', m.severe ? [m.severe.above !== undefined ? `> ${m.severe.above}` : '', m.severe.below !== undefined ? `< ${m.severe.below}` : ''].filter(Boolean).join(' and ') : '-', m.slo ? m.onBreach : '-']), s));
+  io.out('\n' + renderTable(['metric', 'SLO', 'severe', 'on breach'], plan.metrics.map((m) => [m.name, m.slo ? [m.slo.above !== undefined ? `> ${m.slo.above}` : '', m.slo.below !== undefined ? `< ${m.slo.below}` : ''].filter(Boolean).join(' and ') + (m.unit ? ` ${m.unit}` : '') : 'reported only', m.severe ? [m.severe.above !== undefined ? `> ${m.severe.above}` : '', m.severe.below !== undefined ? `< ${m.severe.below}` : ''].filter(Boolean).join(' and ') + (m.unit ? ` ${m.unit}` : '') : '-', m.slo ? m.onBreach : '-']), s));
   io.out('\ncontingency: ' + (['light', 'moderate', 'severe'] as const).map((l) => `${l} → ${plan.contingency[l]?.action ?? 'default'}`).join(', '));
   io.out('\n' + renderTable(['#', 'rollback step', 'how', 'estimate'], plan.rollback.map((r, i) => [String(i + 1), `${r.component}: ${r.procedure}`, r.action === 'flag' ? 'flag off' : r.run ? `run ${r.run.trim()}` : 'manual', r.estimate ?? '-']), s));
+  const est = plan.rollback.map((r) => (r.estimate ? parseEstimate(r.estimate) : undefined));
+  const total = est.reduce<{ min: number; max: number }>((a, e) => ({ min: a.min + (e?.min ?? 0), max: a.max + (e?.max ?? 0) }), { min: 0, max: 0 });
+  if (plan.rollback.length) io.out(`rollback estimate: ${formatDuration(total.min)}${total.max > total.min ? ` to ${formatDuration(total.max)}` : ''}${est.some((e) => !e) ? ' (some steps have no estimate)' : ''}`);
   io.out('\n' + renderTimeline(tl, s));
   return 0;
 }
