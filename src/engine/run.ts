@@ -140,10 +140,12 @@ export async function advance(plan: Plan, services: Services, opts: { applyConti
         ? decided
         : { ...decided, decision: 'failed', reasons: [...decided.reasons, `rollback incomplete: ${failedSteps.map((r) => `${r.component} (${r.detail})`).join(', ')}; fix it and run \`rollout rollback\` again`] };
 
-    // A held gate notifies when the reason changes, not at every check.
+    // A gate that holds (or fails without a contingency applied) notifies when its reason changes,
+    // not at every scheduled check.
     let notifyKind: string | undefined = decision.decision;
-    if (decision.decision === 'held') {
-      const key = gate.criteria.filter((c) => c.verdict === 'hold').map((c) => c.name).join(',');
+    if (decision.decision === 'held' || (decision.decision === 'failed' && !decision.contingency?.applied)) {
+      const verdict = decision.decision === 'held' ? 'hold' : 'fail';
+      const key = `${decision.decision}:${gate.criteria.filter((c) => c.verdict === verdict).map((c) => c.name).join(',')}`;
       if (key === before.lastHeldKey) notifyKind = undefined;
       state = { ...state, lastHeldKey: key };
     } else state = { ...state, lastHeldKey: undefined };

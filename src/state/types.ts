@@ -48,7 +48,7 @@ export interface RolloutState {
   pauseReason?: string | undefined;
   rolledBackAt?: string | undefined;
   completedAt?: string | undefined;
-  /** the last held reason notified, so a held gate notifies when its reason changes only */
+  /** the last held or failed reason notified (`held:checklist,approvals`), so a gate notifies when its reason changes only */
   lastHeldKey?: string | undefined;
   /** true when ROLLOUT_NOW drove the clock at some point */
   simulatedClock?: boolean | undefined;

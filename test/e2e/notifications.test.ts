@@ -80,4 +80,25 @@ describe('notifications', () => {
       failing = false;
     }
   });
+
+  it('a failing gate checked again and again notifies once, until its reason changes', async () => {
+    const sb = Sandbox.create({ now: '2026-06-18T09:00:00Z', editPlan: withWebhook });
+    const env = { HOOK_URL: receiver.url, HOOK_SECRET: SECRET };
+    expect((await sb.cmd('checklist', ['--yes'], { env })).code).toBe(0);
+    expect((await sb.cmd('approve', ['--by', 'tech-lead'], { env })).code).toBe(0);
+    expect((await sb.cmd('advance', [], { env })).code).toBe(0);
+    receiver.requests.length = 0;
+    sb.clock.set('2026-06-18T21:00:00Z');
+    sb.setMetric('2026-06-18T20:00:00Z', 'latency_p95', 'canary', 640);
+    expect((await sb.cmd('advance', [], { env })).code).toBe(4);
+    sb.clock.set('2026-06-18T21:15:00Z');
+    expect((await sb.cmd('advance', [], { env })).code).toBe(4);
+    expect(events().map((e) => e.event)).toEqual(['failed']);
+    // a second metric breaks too: a new reason, a new notification
+    sb.setMetric('2026-06-18T21:00:00Z', 'error_rate', 'canary', 0.9);
+    sb.clock.set('2026-06-18T21:30:00Z');
+    expect((await sb.cmd('advance', [], { env })).code).toBe(4);
+    expect(events().map((e) => e.event)).toEqual(['failed', 'failed']);
+    expect(events()[1]!.summary).toContain('gate failed in canary-5');
+  });
 });
