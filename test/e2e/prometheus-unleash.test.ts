@@ -51,8 +51,9 @@ beforeAll(() => {
   rmSync(path.join(dir, 'plans', '.rollout-prom'), { recursive: true, force: true });
   const planFile = path.join(dir, PLAN);
   // The history spans END-72h..END. canary-5 is entered at END-47h (its baseline window must lie inside
-  // the history) and soaks 46h instead of 48h, so it can leave at END-1h with a window still covered.
-  writeFileSync(planFile, readFileSync(planFile, 'utf8').replace('key: recommendations-v2', `key: ${flag}`).replace('minDuration: 48h', 'minDuration: 46h')
+  // the history) and soaks 46h instead of 48h, so it can leave at END-1h with a window still covered;
+  // canary-25 soaks 30m instead of 72h, so full is reached at END-30m, still inside the history.
+  writeFileSync(planFile, readFileSync(planFile, 'utf8').replace('key: recommendations-v2', `key: ${flag}`).replace('minDuration: 48h', 'minDuration: 46h').replace('minDuration: 72h', 'minDuration: 30m')
       // alerts of other tests on the shared Alertmanager must not reach this rollout
       .replace(`filter: 'service="recommendations"'`, `filter: ['service="recommendations"', 'run="${flag}"']`));
   env = { UNLEASH_URL: unleash().url, UNLEASH_TOKEN: unleash().token, PROMETHEUS_URL: prometheusUrl(), ALERTMANAGER_URL: alertmanagerUrl(), ROLLOUT_NO_CACHE: '1' };
@@ -120,13 +121,22 @@ describe('reference rollout on Prometheus + Unleash + Alertmanager', () => {
     expect(await exposed({ activity: 'idle' })).toBe(0);
   });
 
+  it('canary-25 → full: everyone gets the feature, in and out of the earlier audiences', async () => {
+    expect((await run(['approve', '--by', 'product-manager'], at(0.5))).code).toBe(0);
+    const r = await run(['advance', '--json'], at(0.5));
+    if (r.code !== 0) throw new Error(explain(r));
+    expect(r.json()).toMatchObject({ decision: 'advanced', from: 'canary-25', to: 'full', traffic: 100 });
+    expect(await exposed({ activity: 'idle', profile: 'other' })).toBe(USERS.length);
+    expect(await exposed({ activity: 'active' })).toBe(USERS.length);
+  });
+
   it('a critical alert in Alertmanager fails the gate as severe; rollback turns the Unleash flag off', async () => {
     const now = new Date();
     const alert = [{ labels: { alertname: `RolloutE2E${process.pid}`, severity: 'critical', service: 'recommendations', run: flag }, annotations: { summary: 'canary 5xx' }, startsAt: now.toISOString(), endsAt: new Date(now.getTime() + 10 * 60_000).toISOString() }];
     const post = await fetch(`${alertmanagerUrl()}/api/v2/alerts`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(alert) });
     expect(post.status).toBe(200);
     try {
-      const c = await run(['check', '--json'], at(1));
+      const c = await run(['check', '--json'], at(0.5));
       expect(c.code).toBe(4);
       const inc = c.json().criteria.find((x: { name: string }) => x.name === 'incidents');
       expect(inc).toMatchObject({ verdict: 'fail', level: 'severe' });
@@ -136,12 +146,12 @@ describe('reference rollout on Prometheus + Unleash + Alertmanager', () => {
       alert[0]!.endsAt = new Date().toISOString();
       await fetch(`${alertmanagerUrl()}/api/v2/alerts`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(alert) });
     }
-    const rb = await run(['rollback', '--yes', '--json'], at(1));
+    const rb = await run(['rollback', '--yes', '--json'], at(0.5));
     expect(rb.code).toBe(0);
     expect(rb.json().steps.map((s: { status: string }) => s.status)).toEqual(['done', 'done']);
     expect(await exposed({ activity: 'active' })).toBe(0);
-    expect(await exposed({ profile: 'technical', activity: 'active' })).toBe(0);
-    const st = await run(['status', '--json'], at(1));
+    expect(await exposed({ activity: 'idle', profile: 'other' })).toBe(0);
+    const st = await run(['status', '--json'], at(0.5));
     expect(st.json()).toMatchObject({ state: 'rolled-back', traffic: 0 });
   });
 
