@@ -8,10 +8,14 @@ import { parseCsv, parseJson, RowError, type MetricTable } from './rows.js';
 
 export async function createFileMetrics(settings: FileMetricsSettings, ctx: AdapterContext): Promise<MetricsProvider> {
   const file = path.resolve(ctx.baseDir, settings.path);
+  // One run judges one window: keep the rows of the window asked for, and read again only when a
+  // query reaches outside it.
   let table: MetricTable | undefined;
+  let kept: { from: number; to: number } | undefined;
 
-  const load = (): MetricTable => {
-    if (table) return table;
+  const load = (from: number, to: number): MetricTable => {
+    if (table && kept && kept.from <= from && kept.to >= to) return table;
+    const window = kept ? { from: Math.min(kept.from, from), to: Math.max(kept.to, to) } : { from, to };
     let text: string;
     try {
       text = readFileSync(file, 'utf8');
@@ -19,7 +23,8 @@ export async function createFileMetrics(settings: FileMetricsSettings, ctx: Adap
       throw new ProviderError(ctx.name, `cannot read the metrics file ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
     }
     try {
-      table = file.endsWith('.json') || text.trimStart().startsWith('[') ? parseJson(text, file) : parseCsv(text, file);
+      table = file.endsWith('.json') || text.trimStart().startsWith('[') ? parseJson(text, file, window) : parseCsv(text, file, window);
+      kept = window;
       return table;
     } catch (e) {
       if (e instanceof RowError) throw new ProviderError(ctx.name, `malformed metrics file: ${e.message}`);
@@ -29,7 +34,7 @@ export async function createFileMetrics(settings: FileMetricsSettings, ctx: Adap
 
   return {
     async query({ query, cohort, from, to }): Promise<Series> {
-      const byCohort = load().get(query);
+      const byCohort = load(from, to).get(query);
       // A series kept only for the whole service (empty cohort) stands for either cohort, and says so.
       let cols = byCohort?.get(cohort === 'all' ? '' : cohort);
       let note: string | undefined;

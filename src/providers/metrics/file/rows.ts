@@ -37,7 +37,8 @@ const unquote = (s: string) => {
   return x.length >= 2 && x.startsWith('"') && x.endsWith('"') ? x.slice(1, -1) : x;
 };
 
-export function parseCsv(text: string, file: string): MetricTable {
+/** Rows outside `window` (epoch ms, inclusive) are checked but not kept: a gate reads one window. */
+export function parseCsv(text: string, file: string, window?: { from: number; to: number }): MetricTable {
   const firstEnd = text.indexOf('\n');
   const header = (firstEnd < 0 ? text : text.slice(0, firstEnd)).trim().toLowerCase().replace(/\s/g, '');
   if (header !== 'timestamp,metric,cohort,value') {
@@ -72,6 +73,10 @@ export function parseCsv(text: string, file: string): MetricTable {
           if (!Number.isFinite(t)) throw new RowError(`${file}:${line}:1 "${ts}" is not an ISO-8601 time or unix seconds`);
           times.set(ts, t);
         }
+        if (window && (t < window.from || t > window.to)) {
+          pos = end + 1;
+          continue;
+        }
         const raw = text.slice(c3 + 1, stop).trim();
         add(table, unquote(text.slice(c1 + 1, c2)), unquote(text.slice(c2 + 1, c3)), t, raw === '' ? NaN : Number(unquote(raw)));
       }
@@ -81,7 +86,7 @@ export function parseCsv(text: string, file: string): MetricTable {
   return table;
 }
 
-export function parseJson(text: string, file: string): MetricTable {
+export function parseJson(text: string, file: string, window?: { from: number; to: number }): MetricTable {
   let doc: unknown;
   try {
     doc = JSON.parse(text);
@@ -96,6 +101,7 @@ export function parseJson(text: string, file: string): MetricTable {
     if (!row || typeof row !== 'object' || typeof row['metric'] !== 'string' || !Number.isFinite(t)) {
       throw new RowError(`${file}: row ${i} needs a timestamp and a metric`);
     }
+    if (window && (t < window.from || t > window.to)) return;
     const v = row['value'];
     add(table, row['metric'], typeof row['cohort'] === 'string' ? row['cohort'] : '', t, typeof v === 'number' ? v : v === null || v === undefined || v === '' ? NaN : Number(v));
   });
