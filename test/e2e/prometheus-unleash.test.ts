@@ -61,7 +61,6 @@ beforeAll(() => {
 
 afterAll(async () => {
   await admin('DELETE', `/api/admin/projects/default/features/${flag}`).catch(() => undefined);
-  await admin('DELETE', `/api/admin/archive/${flag}`).catch(() => undefined);
   if (dir && !process.env['ROLLOUT_KEEP_TMP']) rmSync(dir, { recursive: true, force: true });
 });
 

@@ -1,5 +1,5 @@
 /**
- * The Unleash adapter against a real unleash-server. Every test uses its own flag (archived and deleted
+ * The Unleash adapter against a real unleash-server. Every test uses its own flag (archived
  * afterwards, so the playground stays small). Exposure is proved with Unleash's own evaluator, the
  * advanced playground, over 2000 users in and out of the audience. Faults the server will not produce
  * (a lost answer, a failing /on) come from a loopback proxy in front of the same server.
@@ -66,8 +66,9 @@ const regionEu = { name: 'eu-users', attribute: 'region', in: ['eu', 'eu-west'] 
 
 afterEach(async () => {
   for (const flag of created.splice(0)) {
+    // Archive only: deleting an archived flag right away races Unleash 7.5.1's lifecycle listener,
+    // whose failed insert is an unhandled rejection that takes the server down.
     await admin('DELETE', `/api/admin/projects/default/features/${flag}`);
-    await admin('DELETE', `/api/admin/archive/${flag}`);
   }
 });
 
@@ -199,7 +200,6 @@ describe('Unleash adapter (real server)', () => {
     });
     afterAll(async () => {
       await admin('DELETE', `/api/admin/projects/default/features/${flag}`);
-      await admin('DELETE', `/api/admin/archive/${flag}`);
     });
 
     it.each([150, -1, 2.5, Number.NaN])('traffic %p', async (traffic) => {

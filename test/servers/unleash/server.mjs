@@ -16,6 +16,13 @@ const unleash = await start({
 });
 console.log(`unleash listening on http://${host}:${port} pid ${process.pid}`);
 
+// Unleash 7.5.1 handles some events in listeners whose rejections are unhandled (e.g. the feature
+// lifecycle insert after a flag was archived and deleted at once): Node would end the process and
+// take every later test down with it. Log them and keep serving; the log shows what happened.
+process.on('unhandledRejection', (e) => {
+  console.error(`[unhandled rejection inside unleash-server, kept running] ${e instanceof Error ? e.stack : String(e)}`);
+});
+
 let stopping = false;
 for (const sig of ['SIGTERM', 'SIGINT']) {
   process.on(sig, async () => {
