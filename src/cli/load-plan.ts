@@ -12,7 +12,7 @@ import { RolloutError } from '../errors.js';
 import { formatIssue, type PlanIssue } from '../plan/issues.js';
 import { MAX_PLAN_BYTES } from '../plan/limits.js';
 import type { ValidatedPlan, ValidationResult } from '../plan/validate.js';
-import { addSecret } from '../redact.js';
+import { addSecret, SECRET_KEY } from '../redact.js';
 import { VERSION } from '../version.js';
 import type { Io } from './io.js';
 
@@ -56,11 +56,13 @@ export async function loadPlan(file: string, io: Io | undefined, env: NodeJS.Pro
     throw new RolloutError('plan', `${file}: ${n} problem${n === 1 ? '' : 's'} in the plan`, { details: r.errors.map((i) => formatIssue(file, i)) });
   }
   for (const s of r.value.secrets) addSecret(s);
-  for (const role of Object.values(r.value.providerSettings)) {
-    for (const settings of Object.values(role)) {
-      for (const [k, v] of Object.entries(settings as Record<string, unknown>)) if (typeof v === 'string' && /token|key|secret|password|webhook/i.test(k)) addSecret(v);
-    }
-  }
+  // Literal secrets too (validation warned about them), nested ones such as headers.Authorization included.
+  const register = (value: unknown, key: string): void => {
+    if (typeof value === 'string') {
+      if (SECRET_KEY.test(key)) addSecret(value);
+    } else if (value && typeof value === 'object') for (const [k, v] of Object.entries(value)) register(v, k);
+  };
+  for (const role of Object.values(r.value.providerSettings)) for (const settings of Object.values(role)) register(settings, '');
   return { ...r.value, file, baseDir: path.dirname(path.resolve(file)) };
 }
 

@@ -8,6 +8,7 @@ import type { DocumentKind, Plan } from '../plan/schema.js';
 import type { Criterion } from '../gates/types.js';
 import { phaseCriteria } from '../gates/criteria.js';
 import type { JournalEntry, RolloutState } from '../state/types.js';
+import { formatValue as fmt } from './format.js';
 import { lastOf, type DocumentSection, type PhaseReport } from './model.js';
 
 const TITLES: Record<DocumentKind, string> = {
@@ -25,7 +26,6 @@ function metricRows(criteria: Criterion[]): string[][] {
     .map((c) => [c.name, c.metric?.cohort ?? '', fmt(c.metric?.worst?.value, c.metric?.unit), fmt(c.metric?.mean, c.metric?.unit), fmt(c.metric?.last?.value, c.metric?.unit), c.metric?.slo ?? '', String(c.metric?.points ?? 0), c.verdict]);
 }
 
-const fmt = (v: number | undefined, unit?: string) => (v === undefined ? '-' : `${Number(v.toPrecision(4))}${unit ? ` ${unit}` : ''}`);
 
 export function buildDocument(kind: DocumentKind, ctx: { plan: Plan; state: RolloutState; journal: JournalEntry[]; report: PhaseReport }): DocumentSection {
   const { plan, report } = ctx;

@@ -3,6 +3,7 @@
  * people who read reports in a browser or attach them to a change ticket. Pure.
  */
 import type { Criterion } from '../gates/types.js';
+import { formatValue } from './format.js';
 import type { Block, PhaseReport } from './model.js';
 
 const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
@@ -15,7 +16,7 @@ function table(head: string[], rows: string[][], cls = ''): string {
 }
 
 const verdict = (v: string) => `<span class="v ${esc(v)}">${esc(v)}</span>`;
-const num = (v: number | undefined, unit?: string) => (v === undefined ? '-' : esc(`${Number(v.toPrecision(4))}${unit ? ` ${unit}` : ''}`));
+const num = (v: number | undefined, unit?: string) => esc(formatValue(v, unit));
 
 /** A bar showing where the worst value sits against the SLO bound: the number, drawn. */
 function gauge(c: Criterion): string {

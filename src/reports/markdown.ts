@@ -1,5 +1,6 @@
 /** Renders a phase report as Markdown for people to read. Pure. */
 import type { Criterion } from '../gates/types.js';
+import { formatValue } from './format.js';
 import type { Block, PhaseReport } from './model.js';
 
 const esc = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
@@ -23,7 +24,7 @@ function criteriaTable(criteria: Criterion[]): string {
     criteria.map((c) => [
       c.name,
       VERDICT[c.verdict] ?? c.verdict,
-      c.metric?.worst ? `${Number(c.metric.worst.value.toPrecision(4))}${c.metric.unit ? ` ${c.metric.unit}` : ''} (worst)` : c.metric?.last ? `${Number(c.metric.last.value.toPrecision(4))}` : '-',
+      c.metric?.worst ? `${formatValue(c.metric.worst.value, c.metric.unit)} (worst)` : c.metric?.last ? formatValue(c.metric.last.value) : '-',
       c.metric?.slo ?? '-',
       c.metric ? c.metric.window.label : '-',
       c.metric ? String(c.metric.points) : '-',
@@ -64,7 +65,7 @@ export function renderMarkdown(r: PhaseReport): string {
       out.push(
         table(
           ['metric', 'data', 'last', 'mean', 'window', 'points'],
-          r.gate.reported.map((c) => [c.name, c.verdict === 'pass' ? 'ok' : `missing: ${c.detail}`, num(c.metric?.last?.value, c.metric?.unit), num(c.metric?.mean, c.metric?.unit), c.metric?.window.label ?? '-', String(c.metric?.points ?? 0)]),
+          r.gate.reported.map((c) => [c.name, c.verdict === 'pass' ? 'ok' : `missing: ${c.detail}`, formatValue(c.metric?.last?.value, c.metric?.unit), formatValue(c.metric?.mean, c.metric?.unit), c.metric?.window.label ?? '-', String(c.metric?.points ?? 0)]),
         ),
       );
     }
@@ -97,7 +98,6 @@ export function renderMarkdown(r: PhaseReport): string {
   return out.join('\n');
 }
 
-const num = (v: number | undefined, unit?: string) => (v === undefined ? '-' : `${Number(v.toPrecision(4))}${unit ? ` ${unit}` : ''}`);
 
 /** One sentence a reader can stop at: where the phase stands and why. */
 function summary(r: PhaseReport): string {
