@@ -1,7 +1,7 @@
 /**
  * Latency histograms (statistics.md §4): window increases of cumulative bucket counters with
  * counter resets handled, bucket validation, and the exceedance count "slower than L" that the
- * gate judges. Gating never interpolates; `histogramQuantile` (histogram-quantile.ts) is display only.
+ * gate judges. Gating never interpolates; `histogramQuantile` is for display only.
  */
 import { checkCount } from './validate.js';
 import { parseLe, type Bucket, type DataIssue } from './types.js';
@@ -97,4 +97,33 @@ export function exceedance(buckets: readonly Bucket[], threshold: number): Excee
   for (const b of buckets) if (Number.isFinite(b.le) && b.le <= threshold) at = b;
   if (!at) return { status: 'invalid', reason: `no bucket boundary at or below ${threshold}` };
   return { slow: total - at.count, total, boundary: at.le, approximate: at.le !== threshold };
+}
+
+/**
+ * DISPLAY ONLY (e.g. "p95 ≈ 404 ms"): the gate never uses interpolated quantiles.
+ *
+ * lo + (hi − lo)·(rank − c_lo)/(c_hi − c_lo), rank = q·c(+Inf), on buckets validated by
+ * `validateBuckets`. The first bucket starts at 0 (when its bound is > 0); a rank in the `+Inf`
+ * bucket returns the largest finite bound, as Prometheus does. undefined for q outside [0, 1]
+ * or an empty histogram.
+ */
+export function histogramQuantile(buckets: readonly Bucket[], q: number): number | undefined {
+  if (!(q >= 0 && q <= 1) || buckets.length === 0) return undefined;
+  const total = buckets[buckets.length - 1]?.count ?? 0;
+  if (!(total > 0)) return undefined;
+  const rank = q * total;
+  for (let i = 0; i < buckets.length; i++) {
+    const b = buckets[i] as Bucket;
+    if (b.count < rank) continue;
+    if (b.le === Number.POSITIVE_INFINITY) {
+      const prev = buckets[i - 1];
+      return prev ? prev.le : undefined;
+    }
+    const prev = buckets[i - 1];
+    const lo = prev ? prev.le : Math.min(0, b.le);
+    const cLo = prev ? prev.count : 0;
+    if (b.count === cLo) return b.le;
+    return lo + ((b.le - lo) * (rank - cLo)) / (b.count - cLo);
+  }
+  return undefined;
 }

@@ -32,7 +32,7 @@ export function logLikelihoodRatio(e: Evidence & { tau2: number; theta0?: number
   return -0.5 * Math.log1p(tau2 / v) + (tau2 * d * d) / (2 * v * (v + tau2));
 }
 
-/** Turns ln Λ into an always-valid p-value: p = min(1, 1/Λ), always in (0, 1]. */
+/** Turns ln Λ into an always-valid p-value: p = min(1, 1/Λ), in [0, 1] (0 once 1/Λ underflows). */
 export function pValueFromLogLambda(logLambda: number): number {
   return Math.min(1, Math.exp(-logLambda));
 }

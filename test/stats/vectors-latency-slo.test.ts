@@ -1,8 +1,8 @@
 // statistics.md §7 T6 (histogram exceedance, display quantiles) and T7 (one-sample SLO checks).
 import { describe, expect, it } from '@jest/globals';
 import { differenceOfProportions } from '../../src/stats/difference.js';
-import { exceedance, validateBuckets } from '../../src/stats/histogram.js';
-import { histogramQuantile } from '../../src/stats/histogram-quantile.js';
+import { exceedance, histogramQuantile, validateBuckets } from '../../src/stats/histogram.js';
+
 import { confidenceSequence, logLikelihoodRatio } from '../../src/stats/msprt.js';
 import { checkSlo } from '../../src/stats/slo.js';
 import { oneSampleTau2 } from '../../src/stats/tau.js';
