@@ -69,9 +69,9 @@ export function isValidMargin(m: unknown, positive: boolean): m is Margin {
 
 /** τ² from a two-sample `TauSource`, or the reason it cannot be used. */
 export function resolveTau2(tau: unknown, alpha: number): number | DataIssue {
-  const t = tau as { tau2?: unknown; baselineRate?: unknown; horizon?: { canary?: unknown; control?: unknown } } | undefined;
-  if (t && 'tau2' in t) return isPositive(t.tau2) ? t.tau2 : { status: 'invalid', reason: `τ² must be a number > 0 (got ${String(t.tau2)})` };
-  if (t && isOpenUnit(t.baselineRate) && isPositive(t.horizon?.canary) && isPositive(t.horizon?.control)) {
+  const t = (typeof tau === 'object' && tau !== null ? tau : {}) as { tau2?: unknown; baselineRate?: unknown; horizon?: { canary?: unknown; control?: unknown } };
+  if ('tau2' in t) return isPositive(t.tau2) ? t.tau2 : { status: 'invalid', reason: `τ² must be a number > 0 (got ${String(t.tau2)})` };
+  if (isOpenUnit(t.baselineRate) && isPositive(t.horizon?.canary) && isPositive(t.horizon?.control)) {
     return plannedTau2({ baselineRate: t.baselineRate, horizon: { canary: t.horizon.canary, control: t.horizon.control }, alpha });
   }
   return { status: 'invalid', reason: 'τ² needs { tau2 } or { baselineRate in (0, 1), horizon: { canary > 0, control > 0 } }' };
@@ -83,12 +83,13 @@ export function resolveTau2(tau: unknown, alpha: number): number | DataIssue {
  * current data say (valid because the CS is time-uniform); its first reason is kept.
  */
 export function remember(result: ComparisonResult, prior: ComparisonMemory | undefined): { result: ComparisonResult; memory: ComparisonMemory } {
-  const priorMin = typeof prior?.minPValue === 'number' ? prior.minPValue : null;
+  const p = prior?.minPValue;
+  const priorMin = typeof p === 'number' && p >= 0 && p <= 1 ? p : null;
   const minPValue = result.pValue === null ? priorMin : runningMinimum(priorMin, result.pValue);
   if (prior?.failed === true) {
-    const failedBecause = prior.failedBecause ?? result.reasons[0];
+    const failedBecause = typeof prior.failedBecause === 'string' ? prior.failedBecause : result.reasons[0];
     if (result.status === 'fail') return { result: { ...result, minPValue }, memory: { failed: true, minPValue, failedBecause } };
-    const because = prior.failedBecause ? `: ${prior.failedBecause}` : '';
+    const because = typeof prior.failedBecause === 'string' && prior.failedBecause ? `: ${prior.failedBecause}` : '';
     const reasons = [`FAIL at an earlier check of this phase${because}; a failure stays for the whole phase`, ...result.reasons];
     return { result: { ...result, status: 'fail', minPValue, needed: null, reasons }, memory: { failed: true, minPValue, failedBecause } };
   }

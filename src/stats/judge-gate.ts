@@ -29,7 +29,8 @@ function settingsIssue(a: AnalysisSettings): string | undefined {
 
 function priorOf(memory: GateMemory | undefined, name: string): ComparisonMemory | undefined {
   const m = memory?.comparisons;
-  return m && typeof m === 'object' && Object.hasOwn(m, name) ? m[name] : undefined;
+  const prior = m && typeof m === 'object' && Object.hasOwn(m, name) ? m[name] : undefined;
+  return typeof prior === 'object' && prior !== null ? prior : undefined;
 }
 
 /**

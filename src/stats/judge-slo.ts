@@ -25,9 +25,9 @@ function canaryCounts(input: SloComparisonInput, notes: string[]): Counts | Data
 }
 
 function resolveTau2(input: SloComparisonInput, limit: number, alpha: number): number | DataIssue {
-  const t = input.tau as { tau2?: unknown; horizon?: unknown } | undefined;
-  if (t && 'tau2' in t) return isPositive(t.tau2) ? t.tau2 : { status: 'invalid', reason: `τ² must be a number > 0 (got ${String(t.tau2)})` };
-  if (t && isPositive(t.horizon)) return oneSampleTau2({ limit, n: t.horizon, alpha });
+  const t = (typeof input.tau === 'object' && input.tau !== null ? input.tau : {}) as { tau2?: unknown; horizon?: unknown };
+  if ('tau2' in t) return isPositive(t.tau2) ? t.tau2 : { status: 'invalid', reason: `τ² must be a number > 0 (got ${String(t.tau2)})` };
+  if (isPositive(t.horizon)) return oneSampleTau2({ limit, n: t.horizon, alpha });
   return { status: 'invalid', reason: 'τ² needs { tau2 } or { horizon: planned canary units > 0 }' };
 }
 

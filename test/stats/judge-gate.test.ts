@@ -1,6 +1,7 @@
 // The §8 gate as a pure function: statistics.md T5 looks, T6 and T7 through the gate, α split,
 // sticky FAIL, SRM, relative margins, zero events, "needed".
 import { describe, expect, it } from '@jest/globals';
+import type { GateMemory } from '../../src/stats/gate-types.js';
 import { judgeGate } from '../../src/stats/judge-gate.js';
 import { sequentialSampleSize } from '../../src/stats/sample-size.js';
 import { parseMargin } from '../../src/stats/types.js';
@@ -16,8 +17,8 @@ describe('judgeGate: T5 looks on a conversion metric (single metric, α = 0.05, 
   ] as const;
 
   it('holds, holds, FAILs at the third look, and stays FAIL at the fourth (sticky)', () => {
-    let memory;
-    const seen = [];
+    let memory: GateMemory | undefined;
+    const seen: [string, string | undefined][] = [];
     for (const [canary, control] of looks) {
       const r = judgeGate(gate({ comparisons: [ratio({ canary, control })], memory }));
       seen.push([r.verdict, r.comparisons[0]?.status]);

@@ -94,6 +94,8 @@ describe('bad settings are invalid, never a pass', () => {
     ['pass margin NaN', ratio({ passMargin: { kind: 'relative', value: Number.NaN } })],
     ['negative fail threshold', ratio({ failThreshold: { kind: 'absolute', value: -0.001 } })],
     ['no τ²', ratio({ tau: {} as never })],
+    ['τ² a bare number', ratio({ tau: 1e-5 as never })],
+    ['SLO τ² a bare number', slo({ tau: 1e-5 as never })],
     ['τ² 0', ratio({ tau: { tau2: 0 } })],
     ['baseline rate 0', ratio({ tau: { baselineRate: 0, horizon: { canary: 1, control: 1 } } })],
     ['better sideways', ratio({ better: 'sideways' as never })],
@@ -111,6 +113,15 @@ describe('bad settings are invalid, never a pass', () => {
     const r = judgeGate(gate({ comparisons: [slo(), slo()] }));
     expect(r.comparisons.map((c) => c.status)).toEqual(['pass', 'invalid']);
     expect(r.verdict).toBe('hold');
+  });
+
+  it('corrupt memory is ignored, never taken as a pass or a fail', () => {
+    for (const junk of [null, 'x', 42, { failed: 'yes', minPValue: 7 }, { failed: false, minPValue: Number.NaN }]) {
+      const memory = { comparisons: { errors: junk }, srm: { minPValue: 'low' } } as never;
+      const r = judgeGate(gate({ comparisons: [slo()], memory }));
+      expect(r.verdict).toBe('pass');
+      expect(r.comparisons[0]?.minPValue).toBe(r.comparisons[0]?.pValue);
+    }
   });
 
   it('a sticky FAIL survives missing data and bad settings', () => {

@@ -134,6 +134,25 @@ describe('properties of judgeGate', () => {
   });
 });
 
+describe('judgeGate never throws on malformed comparisons', () => {
+  it('answers with a status for arbitrary field values', () => {
+    const statuses = ['pass', 'fail', 'inconclusive', 'no-data', 'invalid'];
+    fc.assert(
+      fc.property(fc.anything(), fc.anything(), fc.anything(), fc.anything(), fc.anything(), (a, b, c, d, e) => {
+        const comparisons = [
+          { ...ratio(), canary: a, control: b, tau: c, passMargin: d, failThreshold: e },
+          { ...slo({ name: 's' }), canary: a, tau: c, limit: d },
+          { kind: 'exceedance', name: 'x', threshold: e, canary: a, control: b, tau: c, passMargin: d },
+        ] as never[];
+        const r = judgeGate(gate({ comparisons, memory: e as never, exposure: a as never }));
+        for (const x of r.comparisons) expect(statuses).toContain(x.status);
+        expect(['pass', 'fail', 'hold']).toContain(r.verdict);
+      }),
+      runs,
+    );
+  });
+});
+
 function counts0(): Counts {
   return { events: 0, total: 100000 };
 }
