@@ -9,7 +9,7 @@ import type { ChiSquareResult } from './srm.js';
 import type { Horizon } from './tau.js';
 import type { Better, Bucket, Counts, Interval, Margin } from './types.js';
 
-/** τ² fixed before the phase: given, or from the baseline rate and the planned horizon (§3.4). */
+/** τ² fixed before the phase: given, or from the baseline rate and the planned horizon at the plan's α (§3.4). */
 export type TauSource = { tau2: number } | { baselineRate: number; horizon: Horizon };
 
 interface TwoSampleCommon {

@@ -1,7 +1,7 @@
 // statistics.md §7 T5: mSPRT, always-valid p and confidence sequence, with the extra looks,
 // the equal-n Johari form, the ρ form, the τ rule and zero events.
 import { describe, expect, it } from '@jest/globals';
-import { normalQuantile } from '../../src/stats/distributions.js';
+import { normalQuantile, twoSidedNormalP } from '../../src/stats/distributions.js';
 import { differenceOfProportions } from '../../src/stats/difference.js';
 import {
   alwaysValidPValue,
@@ -59,6 +59,7 @@ describe('T5 mSPRT and CS (unpooled v, α = 0.05)', () => {
     const d = differenceOfProportions(c(40, 5000), c(475, 95000));
     const z = d.estimate / Math.sqrt(d.variance);
     expectDigits(z, '2.34');
+    expectDigits(twoSidedNormalP(z), '0.019');
     expect(alwaysValidPValue({ ...d, tau2: 1e-5 })).toBeGreaterThan(0.25);
   });
 
