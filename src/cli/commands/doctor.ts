@@ -5,6 +5,7 @@
  */
 import { phaseCriteria } from '../../gates/criteria.js';
 import { evaluateMetric } from '../../gates/evaluate-metric.js';
+import { parseDuration } from '../../plan/duration.js';
 import { loadState } from '../../engine/run.js';
 import { renderTemplate, templateValues } from '../../engine/template.js';
 import { redact } from '../../redact.js';
@@ -32,7 +33,7 @@ export async function doctorCommand(planFile: string | undefined, _opts: Record<
     try {
       findings.push({ ...f, ok: true, detail: await fn() });
     } catch (e) {
-      findings.push({ ...f, ok: false, detail: redact((e as Error).message) });
+      findings.push({ ...f, ok: false, detail: `unreachable: ${redact((e as Error).message)}` });
     }
   };
 
@@ -50,7 +51,8 @@ export async function doctorCommand(planFile: string | undefined, _opts: Record<
       continue;
     }
     try {
-      const series = await (await services.providers.metrics(provider)).query({ metric: m.name, query: renderTemplate(m.query ?? m.name, values), cohort: c.cohort, from: now - c.sloWindowMs, to: now });
+      const intervalMs = m.interval ? parseDuration(m.interval) : undefined;
+      const series = await (await services.providers.metrics(provider)).query({ metric: m.name, query: renderTemplate(m.query ?? m.name, values), cohort: c.cohort, from: now - c.sloWindowMs, to: now, intervalMs });
       // Judge coverage only: a metric with a breach but full data is healthy for the doctor.
       const coverage = evaluateMetric({ metric: { ...m, slo: undefined, onNoData: 'hold' }, observation: { cohort: c.cohort, from: now - c.sloWindowMs, to: now, series }, windowLabel: c.sloWindow });
       findings.push({ ...f, ok: coverage.verdict === 'pass', detail: coverage.verdict === 'pass' ? `${series.points.length} points cover the window` : coverage.detail });
