@@ -117,6 +117,19 @@ describe('a missing incidents source is never "no open incident"', () => {
   });
 });
 
+describe('a missing flag file mid-rollout', () => {
+  it('status reports it as a mismatch and doctor as unreachable (exit 1)', async () => {
+    const sb = await atStage('canary-5');
+    rmSync(sb.flagFile);
+    const s = await sb.json('status', [], 0);
+    expect(s.flagMatchesState).toBe(false);
+    expect(s.flagMismatch.join('\n')).toContain('the flag file does not exist');
+    const doc = await sb.cmd('doctor', ['--json']);
+    expectCode(doc, 1);
+    expect(doc.json().findings.find((f: { role: string }) => f.role === 'flags')).toMatchObject({ ok: false, detail: expect.stringMatching(/^unreachable: the flag file does not exist/) });
+  });
+});
+
 describe('a comparison is never dropped without a word', () => {
   const withCompare = (y: string) =>
     y

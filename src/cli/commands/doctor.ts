@@ -39,6 +39,8 @@ export async function doctorCommand(planFile: string | undefined, _opts: Record<
 
   await attempt({ provider: services.providers.flagName, role: 'flags', check: `read flag ${plan.flag.key}` }, async () => {
     const s = await (await services.providers.flags()).read({ flag: plan.flag.key });
+    // Before the rollout starts the tool creates the flag file; after, a missing one is lost state.
+    if (s.detail?.['fileMissing'] === true && state.status !== 'not-started') throw new Error(`the flag file does not exist, though the rollout "${plan.name}" is at ${state.traffic}%`);
     return `reachable; serves ${Number.isNaN(s.traffic) ? 'an unknown share' : `${s.traffic}%`}${s.audience ? ` of ${s.audience}` : ''}${s.enabled ? '' : ' (off)'}`;
   });
 
