@@ -99,7 +99,7 @@ export function nextSteps(gate: GateResult, planFile = 'PLAN'): string[] {
     if (c.verdict !== 'hold') continue;
     if (c.kind === 'checklist') out.push(`\`rollout checklist ${planFile}\``);
     else if (c.kind === 'approvals') out.push(`\`rollout approve ${planFile} --by NAME\``);
-    else if (c.kind === 'minDuration' && c.eligibleAt) out.push(`run again after ${c.eligibleAt}`);
+    else if ((c.kind === 'minDuration' || c.kind === 'metric') && c.eligibleAt) out.push(`run again after ${c.eligibleAt}`);
     else if (c.kind === 'paused') out.push(`\`rollout resume ${planFile}\``);
     else if (c.kind === 'metric' || c.kind === 'incidents') out.push(`check the data of ${c.name} (\`rollout doctor ${planFile}\`)`);
   }

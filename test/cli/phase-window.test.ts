@@ -44,6 +44,9 @@ describe('the judged window starts when the phase was entered', () => {
     expect(s).toMatchObject({ state: 'in-progress', eligibleAt: '2026-06-24T09:00:00.000Z', untilEligibleMs: 24 * 3600_000 - 10 * 60_000, earliestCompletion: '2026-06-24T09:00:00.000Z' });
     const text = await sb.cmd('status');
     expect(text.stdout).toContain('earliest completion: 2026-06-24T09:00:00.000Z');
+    const held = await sb.cmd('advance');
+    expectCode(held, 3);
+    expect(held.stdout).toContain('run again after 2026-06-24T09:00:00.000Z');
 
     // a breach in this phase's own data fails at once, covered window or not
     sb.clock.set(after(T.full, '30m'));
