@@ -1,4 +1,5 @@
 import { RolloutError } from '../errors.js';
+import { readIsoTime } from '../iso-time.js';
 import type { Clock } from '../engine/services.js';
 
 /** The tool's clock: ROLLOUT_NOW (ISO-8601) when set, for tests, replays and drills. */
@@ -9,9 +10,8 @@ export function createClock(env: NodeJS.ProcessEnv = process.env): Clock {
     return () => Math.round(performance.now() - start);
   };
   if (raw === undefined || raw === '') return { now: () => Date.now(), simulated: false, stopwatch };
-  const t = Date.parse(raw);
-  if (!/^\d{4}-\d{2}-\d{2}/.test(raw) || !Number.isFinite(t)) {
-    throw new RolloutError('usage', `ROLLOUT_NOW="${raw}" is not an ISO-8601 time`, { hint: 'e.g. ROLLOUT_NOW=2026-06-20T09:00:00Z' });
-  }
-  return { now: () => t, simulated: true, stopwatch };
+  // strict: `2026-02-30` is refused rather than rolled over to March; no offset means UTC, whatever TZ says
+  const t = readIsoTime(raw);
+  if (!t.ok) throw new RolloutError('usage', `ROLLOUT_NOW=${t.reason}`, { hint: 'e.g. ROLLOUT_NOW=2026-06-20T09:00:00Z' });
+  return { now: () => t.ms, simulated: true, stopwatch };
 }

@@ -10,7 +10,8 @@ const width = (s: string) => [...s.replace(ANSI, '')].length;
 
 export function renderTable(head: string[], rows: string[][], style: Style, opts: { maxWidth?: number } = {}): string {
   const all = [head, ...rows];
-  const widths = head.map((_, i) => Math.max(...all.map((r) => width(r[i] ?? ''))));
+  // a reduce, not Math.max(...): a table (the journal's history) may have more rows than a call has room for arguments
+  const widths = head.map((_, i) => all.reduce((w, r) => Math.max(w, width(r[i] ?? '')), 0));
   const max = opts.maxWidth ?? 200;
   // The last column wraps: it carries the long detail.
   const fixed = widths.slice(0, -1).reduce((a, b) => a + b + 2, 0);
@@ -98,7 +99,7 @@ export function nextSteps(gate: GateResult, planFile = 'PLAN'): string[] {
     if (c.verdict !== 'hold') continue;
     if (c.kind === 'checklist') out.push(`\`rollout checklist ${planFile}\``);
     else if (c.kind === 'approvals') out.push(`\`rollout approve ${planFile} --by NAME\``);
-    else if (c.kind === 'minDuration' && c.eligibleAt) out.push(`run again after ${c.eligibleAt}`);
+    else if ((c.kind === 'minDuration' || c.kind === 'metric') && c.eligibleAt) out.push(`run again after ${c.eligibleAt}`);
     else if (c.kind === 'paused') out.push(`\`rollout resume ${planFile}\``);
     else if (c.kind === 'metric' || c.kind === 'incidents') out.push(`check the data of ${c.name} (\`rollout doctor ${planFile}\`)`);
   }

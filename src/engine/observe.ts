@@ -1,23 +1,28 @@
 /** observe: asks the providers for what the gate needs. Failures become observations, never passes. */
-import { phaseCriteria } from '../gates/criteria.js';
+import { judgedWindow, phaseCriteria } from '../gates/criteria.js';
+import { parseDuration } from '../plan/duration.js';
 import type { Observations } from '../gates/types.js';
 import { redact } from '../redact.js';
 import type { Plan } from '../plan/schema.js';
 import type { Services } from './services.js';
 import { renderTemplate, templateValues } from './template.js';
 
-export async function observe(args: { plan: Plan; phaseIndex: number; services: Services; now: number }): Promise<Observations> {
+/**
+ * `enteredAt` is when the current phase was entered (epoch ms): the judged window never starts before
+ * it, except in a phase with traffic 0, which judges the baseline.
+ */
+export async function observe(args: { plan: Plan; phaseIndex: number; services: Services; now: number; enteredAt?: number | undefined }): Promise<Observations> {
   const { plan, services, now } = args;
   const phase = plan.phases[args.phaseIndex]!;
   const c = phaseCriteria(plan, phase);
-  const from = now - c.sloWindowMs;
+  const { from, windowMs } = judgedWindow({ plan, phase, enteredAt: args.enteredAt, now });
   const values = templateValues(plan, { cohort: c.cohort, window: c.sloWindow });
   const metricsProviders = Object.keys(plan.providers.metrics);
 
   const metrics: Observations['metrics'] = {};
   await Promise.all(
     plan.metrics.map(async (m) => {
-      const base = { cohort: c.cohort, from, to: now };
+      const base = { cohort: c.cohort, from, to: now, windowMs };
       try {
         if (m.kind !== 'value') {
           metrics[m.name] = { ...base, error: `${m.kind} metrics are judged by the comparison engine, not available in this version` };
@@ -25,7 +30,8 @@ export async function observe(args: { plan: Plan; phaseIndex: number; services: 
         }
         const provider = await services.providers.metrics(m.provider ?? metricsProviders[0]!);
         const query = renderTemplate(m.query ?? m.name, values);
-        metrics[m.name] = { ...base, series: await provider.query({ metric: m.name, query, cohort: c.cohort, from, to: now }) };
+        const intervalMs = m.interval ? parseDuration(m.interval) : undefined;
+        metrics[m.name] = { ...base, series: await provider.query({ metric: m.name, query, cohort: c.cohort, from, to: now, intervalMs }) };
       } catch (e) {
         metrics[m.name] = { ...base, error: redact((e as Error).message) };
       }

@@ -90,7 +90,7 @@ export async function evaluate(plan: Plan, services: Services, applyContingency 
   const state = await loadState(plan, services);
   assertActive(state);
   const now = services.clock.now();
-  const observations = await observe({ plan, phaseIndex: state.phaseIndex, services, now });
+  const observations = await observe({ plan, phaseIndex: state.phaseIndex, services, now, enteredAt: Date.parse(currentRecord(state).enteredAt) });
   const gate = assessGate({ plan, phaseIndex: state.phaseIndex, record: currentRecord(state), observations, now, paused: state.status === 'paused' });
   return { state, gate, decision: decide({ plan, state, gate, applyContingency }) };
 }

@@ -13,6 +13,7 @@ import { evaluateMetric } from './evaluate-metric.js';
 import type { Criterion, GateResult, Observations } from './types.js';
 
 const LEVEL_ORDER: ContingencyLevel[] = ['light', 'moderate', 'severe'];
+const NO_COMPARISON = 'canary-vs-control comparison is not available in this version of rollout';
 
 export function worstLevel(levels: (ContingencyLevel | undefined)[]): ContingencyLevel | undefined {
   let worst: ContingencyLevel | undefined;
@@ -83,7 +84,10 @@ export function assessGate(args: {
     if (m.compare !== undefined && m.slo === undefined) {
       // Canary-vs-control comparisons are judged by the statistics engine (contract §4), which this
       // build does not include yet: never a pass.
-      criteria.push({ name: m.name, kind: 'metric', verdict: 'hold', detail: 'canary-vs-control comparison is not available in this version of rollout; the metric cannot pass' });
+      criteria.push({ name: m.name, kind: 'metric', verdict: 'hold', detail: `${NO_COMPARISON}; the metric cannot pass` });
+    } else if (m.compare !== undefined) {
+      // The SLO is judged (a breach fails at once); the comparison is never dropped: it holds.
+      criteria.push(criterion.verdict === 'fail' ? criterion : { ...criterion, verdict: 'hold', detail: `${criterion.detail}; ${NO_COMPARISON}, so the metric cannot pass` });
     } else if (m.slo !== undefined) criteria.push(criterion);
     else reported.push(criterion);
   }

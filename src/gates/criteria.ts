@@ -31,3 +31,27 @@ export function phaseCriteria(plan: Plan, phase: Phase): PhaseCriteria {
 export function gatingMetrics(plan: Plan) {
   return plan.metrics.filter((m) => m.slo !== undefined || m.compare !== undefined);
 }
+
+/**
+ * The window a phase's metrics are judged on: the last sloWindow, but never before the phase was
+ * entered, so a phase is judged at its own traffic only. A phase with traffic 0 judges the baseline,
+ * which existed before the rollout: its window reaches back a whole sloWindow from the start.
+ */
+export function judgedWindow(args: { plan: Plan; phase: Phase; enteredAt: number | undefined; now: number }): { from: number; to: number; windowMs: number } {
+  const { plan, phase, now } = args;
+  const windowMs = phaseCriteria(plan, phase).sloWindowMs;
+  const full = now - windowMs;
+  if (phase.traffic === 0) return { from: full, to: now, windowMs };
+  const entered = args.enteredAt === undefined || !Number.isFinite(args.enteredAt) ? now : args.enteredAt;
+  return { from: Math.min(now, Math.max(full, entered)), to: now, windowMs };
+}
+
+/**
+ * The least time a phase lasts once entered: its soak time, and, when metrics gate it at some
+ * traffic, the whole sloWindow of data at that traffic.
+ */
+export function phaseHoldMs(plan: Plan, phase: Phase): number {
+  const c = phaseCriteria(plan, phase);
+  const window = phase.traffic > 0 && gatingMetrics(plan).length > 0 ? c.sloWindowMs : 0;
+  return Math.max(c.minDurationMs, window);
+}

@@ -33,13 +33,23 @@ export interface MetricFinding {
   invalid: number;
   largestGapMs?: number | undefined;
   intervalMs?: number | undefined;
+  /** the points the window calls for at `intervalMs` */
+  expectedPoints?: number | undefined;
+  /** when the judged window is shorter than the sloWindow (the phase is younger): when it will be covered (ISO) */
+  coveredAt?: string | undefined;
 }
 
 /** One metric's observation: the series, or why there is none. */
 export interface MetricObservation {
   cohort: Cohort;
+  /** the judged window [from, to] (epoch ms): never before the phase was entered, unless the phase judges the baseline */
   from: number;
   to: number;
+  /**
+   * the whole sloWindow (ms). When the judged window is shorter (the phase was entered less than a
+   * window ago), the metric holds until the phase has covered it. Defaults to the judged window.
+   */
+  windowMs?: number | undefined;
   series?: Series | undefined;
   error?: string | undefined;
 }

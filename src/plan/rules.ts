@@ -157,6 +157,26 @@ export const windowsAreSensible: Rule = (plan) => {
   return out;
 };
 
+/**
+ * Canary-vs-control comparisons (`compare`, `ratio` and `histogram` metrics) are judged by a
+ * statistics engine this version does not include yet. Such a metric can never pass: say so at
+ * validation instead of letting the gate hold for ever, or drop the comparison without a word.
+ */
+export const comparisonsCannotPassYet: Rule = (plan) =>
+  (plan.metrics ?? []).flatMap((m, i): RuleProblem[] => {
+    const where = m.compare !== undefined ? ['metrics', i, 'compare'] : m.kind !== undefined && m.kind !== 'value' ? ['metrics', i, 'kind'] : undefined;
+    if (!where) return [];
+    const what = m.compare !== undefined ? 'a canary-vs-control comparison (`compare`)' : `a ${m.kind} metric (judged by comparison)`;
+    return [
+      {
+        path: where,
+        severity: 'warning',
+        message: `metric "${m.name}" asks for ${what}, which this version of rollout cannot judge yet: ${m.slo ? 'its SLO is judged, but ' : ''}the metric cannot pass, so every gate it is part of holds`,
+        hint: m.slo ? 'remove `compare` to gate on the SLO alone' : 'give it an `slo` and remove the comparison, or remove the metric until comparisons are available',
+      },
+    ];
+  });
+
 export const rules: Record<string, Rule> = {
   namesAreUnique,
   trafficNeverDecreases,
@@ -168,5 +188,6 @@ export const rules: Record<string, Rule> = {
   approvalsAreSatisfiable,
   metricsAreWellFormed,
   windowsAreSensible,
+  comparisonsCannotPassYet,
 };
 

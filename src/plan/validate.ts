@@ -36,7 +36,7 @@ export function validatePlan(text: string, env: Readonly<Record<string, string |
   const warnings: PlanIssue[] = [];
 
   const result = planSchema.safeParse(expansion.data);
-  if (!result.success) errors.push(...result.error.issues.flatMap((i) => zodIssue(parsed, i)));
+  if (!result.success) for (const issue of result.error.issues.flatMap((i) => zodIssue(parsed, i))) errors.push(issue);
   // With schema errors the rules still run on the raw data, so every problem is reported at once;
   // a rule that trips over a malformed part is skipped (the schema already reported that part).
   const plan = result.success ? result.data : (expansion.data as Plan);
@@ -95,7 +95,7 @@ function zodIssue(p: ParsedDocument, issue: z.core.$ZodIssue): PlanIssue[] {
 }
 
 function depth(issues: z.core.$ZodIssue[]): number {
-  return Math.max(0, ...issues.map((i) => (i.code === 'invalid_type' ? i.path.length : i.path.length + 1)));
+  return issues.reduce((d, i) => Math.max(d, i.code === 'invalid_type' ? i.path.length : i.path.length + 1), 0);
 }
 
 

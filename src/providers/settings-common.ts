@@ -17,3 +17,12 @@ export const httpSettings = {
 export const httpUrl = z.url({ protocol: /^https?$/, error: 'expected an http(s) URL' });
 export const headersMap = z.record(z.string(), z.string());
 export const nonEmpty = z.string().min(1, 'must not be empty');
+
+/**
+ * How often a metrics provider's data is sampled (`15m`); the gate expects a window to hold a point
+ * per interval. A metric's own `interval` in the plan wins over it.
+ */
+export const sampleInterval = z
+  .string()
+  .regex(/^(\d+(\.\d+)?(s|m|h|d))+$/, 'expected a duration such as 60s, 5m or 1h')
+  .refine((s) => !/^(0+(\.0+)?(s|m|h|d))+$/.test(s), 'the interval must be longer than zero');

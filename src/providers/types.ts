@@ -60,6 +60,8 @@ export interface MetricQuery {
   from: number;
   /** epoch ms, inclusive */
   to: number;
+  /** the sampling interval the plan declares for this metric (ms), for providers that can ask for one */
+  intervalMs?: number | undefined;
 }
 
 export interface Series {
@@ -67,7 +69,11 @@ export interface Series {
   points: Point[];
   /** number of points the provider returned as NaN, Inf, null or unparsable. */
   invalid: number;
-  /** the sampling interval the provider used, when it chose one (ms). */
+  /**
+   * the sampling interval the provider used or declares (ms): Prometheus' step, the interval asked of
+   * Datadog, the provider's `interval` setting, a file's typical spacing. Never inferred from the few
+   * points returned: the gate counts a window's points against it.
+   */
   stepMs?: number | undefined;
   /** provider warnings (e.g. Prometheus `warnings`); a series with warnings is not trusted for a pass. */
   warnings?: string[] | undefined;

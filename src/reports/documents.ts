@@ -20,17 +20,19 @@ const TITLES: Record<DocumentKind, string> = {
   'lessons-learned': 'Lessons learned',
 };
 
-function metricRows(criteria: Criterion[]): string[][] {
-  return criteria
-    .filter((c) => c.kind === 'metric')
-    .map((c) => [c.name, c.metric?.cohort ?? '', fmt(c.metric?.worst?.value, c.metric?.unit), fmt(c.metric?.mean, c.metric?.unit), fmt(c.metric?.last?.value, c.metric?.unit), c.metric?.slo ?? '', String(c.metric?.points ?? 0), c.verdict]);
+/** Gating metrics with their verdict; reported-only metrics (no SLO) are `reported`, never `pass`. */
+function metricRows(gating: Criterion[], reported: Criterion[]): string[][] {
+  const row = (c: Criterion, verdict: string) => [c.name, c.metric?.cohort ?? '', fmt(c.metric?.worst?.value, c.metric?.unit), fmt(c.metric?.mean, c.metric?.unit), fmt(c.metric?.last?.value, c.metric?.unit), c.metric?.slo ?? '', String(c.metric?.points ?? 0), verdict];
+  return [
+    ...gating.filter((c) => c.kind === 'metric').map((c) => row(c, c.verdict)),
+    ...reported.map((c) => row(c, c.verdict === 'pass' ? 'reported' : 'reported (no data)')),
+  ];
 }
 
 
 export function buildDocument(kind: DocumentKind, ctx: { plan: Plan; state: RolloutState; journal: JournalEntry[]; report: PhaseReport }): DocumentSection {
   const { plan, report } = ctx;
   const title = TITLES[kind];
-  const crit = report.gate ? [...report.gate.criteria, ...report.gate.reported] : [];
   switch (kind) {
     case 'rollout-plan':
       return {
@@ -77,7 +79,7 @@ export function buildDocument(kind: DocumentKind, ctx: { plan: Plan; state: Roll
         blocks: report.gate
           ? [
               { type: 'text', text: `Metrics at ${report.phase.traffic}% traffic, evaluated ${report.gate.evaluatedAt}.` },
-              { type: 'table', head: ['metric', 'cohort', 'worst', 'mean', 'last', 'SLO', 'points', 'verdict'], rows: metricRows(crit) },
+              { type: 'table', head: ['metric', 'cohort', 'worst', 'mean', 'last', 'SLO', 'points', 'verdict'], rows: metricRows(report.gate.criteria, report.gate.reported) },
             ]
           : [{ type: 'todo', text: 'No gate evaluation was recorded in this phase yet; run `rollout check` or `rollout advance`.' }],
       };
@@ -89,7 +91,7 @@ export function buildDocument(kind: DocumentKind, ctx: { plan: Plan; state: Roll
       const rows = names.map((n) => {
         const a = prev?.find((c) => c.name === n)?.metric;
         const b = cur.find((c) => c.name === n)?.metric;
-        const delta = a?.mean !== undefined && b?.mean !== undefined && a.mean !== 0 ? `${(((b.mean - a.mean) / Math.abs(a.mean)) * 100).toFixed(1)}%` : '-';
+        const delta = typeof a?.mean === 'number' && typeof b?.mean === 'number' && Number.isFinite(a.mean) && Number.isFinite(b.mean) && a.mean !== 0 ? `${(((b.mean - a.mean) / Math.abs(a.mean)) * 100).toFixed(1)}%` : '-';
         return [n, fmt(a?.mean, a?.unit), fmt(b?.mean, b?.unit), delta];
       });
       return {

@@ -239,7 +239,8 @@ describe('history, report, show', () => {
   it('show --json has the phases, the rollback plan, the timeline and the earliest completion', async () => {
     const fresh = Sandbox.create();
     const s0 = await fresh.json('show', [], 0);
-    expect(s0).toMatchObject({ plan: 'recommendations-v2', state: 'not-started', phase: 'pre-deploy', earliestCompletion: '2026-06-23T09:00:00.000Z', clock: 'ROLLOUT_NOW' });
+    // 48h + 72h of soak, then a whole 24h SLO window at 100%
+    expect(s0).toMatchObject({ plan: 'recommendations-v2', state: 'not-started', phase: 'pre-deploy', earliestCompletion: '2026-06-24T09:00:00.000Z', clock: 'ROLLOUT_NOW' });
     expect(s0.phases.map((p: { name: string; traffic: number }) => [p.name, p.traffic])).toEqual([
       ['pre-deploy', 0],
       ['canary-5', 5],
@@ -259,10 +260,12 @@ describe('history, report, show', () => {
       expect.objectContaining({ phase: 'canary-25', status: 'next', earliestEntry: '2026-06-20T09:00:00.000Z' }),
       expect.objectContaining({ phase: 'full', status: 'later', earliestEntry: '2026-06-23T09:00:00.000Z' }),
     ]);
-    expect(s.earliestCompletion).toBe('2026-06-23T09:00:00.000Z');
+    expect(s.timeline[3]).toMatchObject({ phase: 'full', holdMs: 24 * 3600_000 });
+    expect(s.earliestCompletion).toBe('2026-06-24T09:00:00.000Z');
     const text = await sb.cmd('show');
     expectCode(text, 0);
-    expect(text.stdout).toContain('earliest completion: 2026-06-23T09:00:00.000Z');
+    expect(text.stdout).toContain('earliest completion: 2026-06-24T09:00:00.000Z');
+    expect(text.stdout).toMatch(/full +100% +24h \(SLO window\)/);
   });
 });
 

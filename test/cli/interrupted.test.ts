@@ -32,14 +32,46 @@ describe('interrupted runs', () => {
     expect(ok.flag).toMatchObject({ enabled: true, traffic: 5, audience: 'technical-users' });
     expect(ok.flagMatchesState).toBe(true);
 
-    // someone edits the flag by hand
+    // someone edits the split by hand (what flagd serves), leaving rollout's metadata as it was
     const doc = JSON.parse(readFileSync(sb.flagFile, 'utf8'));
-    doc.flags['recommendations-v2'].metadata.traffic = 50;
+    const split = JSON.stringify(doc.flags['recommendations-v2'].targeting);
+    expect(split).toContain('["on",5000],["off",95000]');
+    doc.flags['recommendations-v2'].targeting = JSON.parse(split.replace('["on",5000],["off",95000]', '["on",50000],["off",50000]'));
+    expect(doc.flags['recommendations-v2'].metadata.traffic).toBe(5);
     writeFileSync(sb.flagFile, JSON.stringify(doc));
     const r = await sb.cmd('status');
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('serves 50% of technical-users');
     expect(r.stderr).toContain('the flag serves 50% but the state records 5%');
-    expect((await sb.json('status', [], 0)).flagMatchesState).toBe(false);
+    const s = await sb.json('status', [], 0);
+    expect(s.flagMatchesState).toBe(false);
+    expect(s.flag).toMatchObject({ traffic: 50 });
+  });
+
+  it('status derives the audience from the targeting condition: a hand edit of it is a mismatch', async () => {
+    const sb = await atStage('canary-5');
+    const doc = JSON.parse(readFileSync(sb.flagFile, 'utf8'));
+    const rule = JSON.stringify(doc.flags['recommendations-v2'].targeting);
+    expect(rule).toContain('{"in":[{"var":"profile"},["technical"]]}');
+    doc.flags['recommendations-v2'].targeting = JSON.parse(rule.replace('["technical"]', '["technical","business"]'));
+    writeFileSync(sb.flagFile, JSON.stringify(doc));
+    const s = await sb.json('status', [], 0);
+    expect(s.flagMatchesState).toBe(false);
+    expect(s.flag).toMatchObject({ traffic: 5 });
+    expect(s.flagMismatch.join('\n')).toContain('the flag serves profile in [technical, business], but the audience technical-users is profile in [technical]');
+  });
+
+  it('targeting rollout did not write is unrecognised: never read as a number, and never as matching', async () => {
+    const sb = await atStage('canary-5');
+    const doc = JSON.parse(readFileSync(sb.flagFile, 'utf8'));
+    doc.flags['recommendations-v2'].targeting = { if: [{ '==': [{ var: 'email' }, 'ceo@example.com'] }, 'on', null] };
+    writeFileSync(sb.flagFile, JSON.stringify(doc));
+    const s = await sb.json('status', [], 0);
+    expect(s.flag.traffic).toBeNull();
+    expect(s.flag.note).toMatch(/unrecognised targeting/);
+    expect(s.flagMatchesState).toBe(false);
+    const r = await sb.cmd('status');
+    expect(r.stdout).toContain('serves an unknown share');
+    expect(r.stderr).toMatch(/what the flag serves cannot be told/);
   });
 });

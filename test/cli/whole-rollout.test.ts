@@ -5,7 +5,7 @@
  * the reports of every phase left.
  */
 import { afterAll, describe, expect, it } from '@jest/globals';
-import { explain, removeSandboxes, Sandbox, T, type FlagdFlag } from '../helpers/cli.js';
+import { after, explain, removeSandboxes, Sandbox, T, type FlagdFlag } from '../helpers/cli.js';
 import type { JournalEntry } from '../../src/state/types.js';
 
 afterAll(removeSandboxes);
@@ -68,7 +68,8 @@ describe('the reference rollout, start to finish', () => {
 
     // A plan with no state is at its first phase.
     const s0 = await expectStatus(sb, { state: 'not-started', phase: 'pre-deploy', traffic: 0 });
-    expect(s0.earliestCompletion).toBe('2026-06-23T09:00:00.000Z'); // now + 48h + 72h
+    // now + 48h + 72h, then a whole 24h SLO window at 100%
+    expect(s0.earliestCompletion).toBe('2026-06-24T09:00:00.000Z');
 
     // pre-deploy: the checklist and the approval are missing → held, nothing changes in the flag file.
     const held = await sb.cmd('advance', ['--json']);
@@ -119,15 +120,29 @@ describe('the reference rollout, start to finish', () => {
     expect(f.defaultVariant).toBe('on');
     expect(f.targeting === undefined || Object.keys(f.targeting).length === 0).toBe(true);
 
+    // the last phase completes only once 100% has held its SLOs for a whole window since it was entered
+    const early = await sb.json('approve', ['--by', 'tech-lead'], 0);
+    expect(early.recorded).toBe(true);
+    sb.clock.set(after(T.full, '10m'));
+    const soon = await sb.cmd('advance', ['--json']);
+    expect(soon.code).toBe(3);
+    const lat = soon.json().criteria.find((c: any) => c.name === 'latency_p95');
+    expect(lat).toMatchObject({ verdict: 'hold', eligibleAt: '2026-06-24T09:00:00.000Z', window: { from: '2026-06-23T09:00:00.000Z', label: '10m of 24h' } });
+    expect(lat.detail).toContain('covered at 2026-06-24T09:00:00.000Z');
+    expect((await sb.json('status', [], 0)).earliestCompletion).toBe('2026-06-24T09:00:00.000Z');
+    expect(sb.state()!.status).toBe('in-progress');
+
     // advance from the last phase completes the rollout
-    const a4 = await approveAndAdvance(sb);
-    expect(a4).toMatchObject({ decision: 'completed', from: 'full', to: null, state: 'completed', traffic: 100 });
+    sb.clock.set(T.done);
+    const a4 = await sb.cmd('advance', ['--json']);
+    expect({ code: a4.code, why: a4.code === 0 ? '' : explain(a4) }).toEqual({ code: 0, why: '' });
+    expect(a4.json()).toMatchObject({ decision: 'completed', from: 'full', to: null, state: 'completed', traffic: 100 });
     await expectStatus(sb, { state: 'completed', phase: 'full', traffic: 100 });
     expect(sb.flagTraffic()).toBe(100);
 
     // the state file tells the story
     const state = sb.state()!;
-    expect(state).toMatchObject({ plan: 'recommendations-v2', status: 'completed', phase: 'full', traffic: 100, completedAt: '2026-06-23T09:00:00.000Z', simulatedClock: true });
+    expect(state).toMatchObject({ plan: 'recommendations-v2', status: 'completed', phase: 'full', traffic: 100, completedAt: '2026-06-24T09:00:00.000Z', simulatedClock: true });
     expect(state.phases['pre-deploy']).toMatchObject({ leftAt: '2026-06-18T09:00:00.000Z' });
     expect(state.phases['canary-5']).toMatchObject({ enteredAt: '2026-06-18T09:00:00.000Z', leftAt: '2026-06-20T09:00:00.000Z' });
     expect(state.phases['canary-25']).toMatchObject({ enteredAt: '2026-06-20T09:00:00.000Z', leftAt: '2026-06-23T09:00:00.000Z' });

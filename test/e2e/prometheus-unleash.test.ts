@@ -52,8 +52,9 @@ beforeAll(() => {
   const planFile = path.join(dir, PLAN);
   // The history spans END-72h..END. canary-5 is entered at END-47h (its baseline window must lie inside
   // the history) and soaks 46h instead of 48h, so it can leave at END-1h with a window still covered;
-  // canary-25 soaks 30m instead of 72h, so full is reached at END-30m, still inside the history.
-  writeFileSync(planFile, readFileSync(planFile, 'utf8').replace('key: recommendations-v2', `key: ${flag}`).replace('minDuration: 48h', 'minDuration: 46h').replace('minDuration: 72h', 'minDuration: 30m')
+  // canary-25 soaks 30m instead of 72h and judges a 30m window (a phase holds until it has covered its
+  // window since it was entered), so full is reached at END-30m, still inside the history.
+  writeFileSync(planFile, readFileSync(planFile, 'utf8').replace('key: recommendations-v2', `key: ${flag}`).replace('minDuration: 48h', 'minDuration: 46h').replace('minDuration: 72h', 'minDuration: 30m\n    advance: { sloWindow: 30m }')
       // alerts of other tests on the shared Alertmanager must not reach this rollout
       .replace(`filter: 'service="recommendations"'`, `filter: ['service="recommendations"', 'run="${flag}"']`));
   env = { UNLEASH_URL: unleash().url, UNLEASH_TOKEN: unleash().token, PROMETHEUS_URL: prometheusUrl(), ALERTMANAGER_URL: alertmanagerUrl(), ROLLOUT_NO_CACHE: '1' };

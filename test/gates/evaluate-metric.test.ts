@@ -1,5 +1,5 @@
 import { describe, expect, test } from '@jest/globals';
-import { describeBound, evaluateMetric, GAP_INTERVALS, violates } from '../../src/gates/evaluate-metric.js';
+import { describeBound, evaluateMetric, GAP_INTERVALS, MIN_INTERVALS, violates } from '../../src/gates/evaluate-metric.js';
 import type { MetricObservation } from '../../src/gates/types.js';
 import { metricSchema, type MetricSpec } from '../../src/plan/schema.js';
 import type { Point } from '../../src/providers/types.js';
@@ -47,7 +47,7 @@ describe('evaluateMetric: pass', () => {
     const c = judge(metric(), observation({ points: full((i) => 100 + i * 10) }));
     expect(c).toMatchObject({ name: 'latency', kind: 'metric', verdict: 'pass' });
     expect(c.level).toBeUndefined();
-    expect(c.detail).toBe('worst 220 ms within < 500 ms over 1h; 13 points, every 5m');
+    expect(c.detail).toBe('worst 220 ms within < 500 ms over 1h; 13 of 13 expected points (every 5m)');
     expect(c.metric).toEqual({
       cohort: 'canary',
       unit: 'ms',
@@ -60,6 +60,7 @@ describe('evaluateMetric: pass', () => {
       last: { at: at(), value: 220 },
       mean: 160,
       intervalMs: 5 * MIN,
+      expectedPoints: 13,
       largestGapMs: 5 * MIN,
     });
   });
@@ -67,12 +68,12 @@ describe('evaluateMetric: pass', () => {
   test('an `above` SLO passes when every value is above it', () => {
     const c = judge(metric({ name: 'throughput', unit: 'req/s', slo: { above: 100 } }), observation({ points: full((i) => 150 - i) }));
     expect(c.verdict).toBe('pass');
-    expect(c.detail).toBe('worst 138 req/s within > 100 req/s over 1h; 13 points, every 5m');
+    expect(c.detail).toBe('worst 138 req/s within > 100 req/s over 1h; 13 of 13 expected points (every 5m)');
   });
 
   test('small values keep their digits in the detail', () => {
     const c = judge(metric({ name: 'error_rate', unit: '%', slo: { below: 0.5 } }), observation({ points: full(0.25) }));
-    expect(c.detail).toBe('worst 0.25 % within < 0.5 % over 1h; 13 points, every 5m');
+    expect(c.detail).toBe('worst 0.25 % within < 0.5 % over 1h; 13 of 13 expected points (every 5m)');
   });
 
   test('points outside the window are ignored (an old breach does not count)', () => {
@@ -91,17 +92,18 @@ describe('evaluateMetric: pass', () => {
   test('a metric without an SLO is reported, with last and mean', () => {
     const c = judge(metric({ name: 'throughput', unit: 'req/s', slo: undefined }), observation({ points: full((i) => 1000 + i) }));
     expect(c.verdict).toBe('pass');
-    expect(c.detail).toBe('last 1012 req/s, mean 1006 req/s over 1h; 13 points (no SLO: reported only)');
+    expect(c.detail).toBe('last 1012 req/s, mean 1006 req/s over 1h; 13 of 13 expected points, every 5m (no SLO: reported only)');
     expect(c.metric!.slo).toBe('no SLO');
   });
 
   test(`gaps up to ${GAP_INTERVALS} intervals are tolerated (lead, tail and middle)`, () => {
-    const pts = full().filter((_, i) => [3, 4, 5, 8, 9, 10, 12].includes(i));
-    // first point 15m into the window, a 15m hole after 25m, the last point at T0
-    expect(pts[0]!.t - FROM).toBe(15 * MIN);
-    const c = judge(metric(), observation({ points: pts }));
+    // a 6h window every 5m (73 points) without its first two, its last two and two in the middle
+    const pts = points({ from: T0 - 6 * HOUR, to: T0, every: 5 * MIN, value: 100 }).filter((_, i) => ![0, 1, 30, 31, 71, 72].includes(i));
+    expect(pts[0]!.t - (T0 - 6 * HOUR)).toBe(10 * MIN);
+    const c = judge(metric(), observation({ window: 6 * HOUR, points: pts }), '6h');
     expect(c.verdict).toBe('pass');
     expect(c.metric!.largestGapMs).toBe(15 * MIN);
+    expect(c.detail).toBe('worst 100 ms within < 500 ms over 6h; 67 of 73 expected points (every 5m)');
   });
 });
 
@@ -177,10 +179,10 @@ describe('evaluateMetric: not enough data holds (never a pass)', () => {
     ['only points outside the window', observation({ points: [{ t: FROM - MIN, v: 1 }] }), /^no data in the last 1h/],
     ['NaN points', observation({ series: { invalid: 2 } }), /^2 point\(s\) were NaN or not numbers; 13 valid$/],
     ['provider warnings', observation({ series: { warnings: ['query timed out', 'partial'] } }), /^the provider warned: query timed out; partial$/],
-    ['a single point', observation({ points: [{ t: T0, v: 100 }] }), /^only 1 point in the last 1h; too few to cover the window$/],
-    ['data starting late', observation({ points: full().slice(4) }), new RegExp(`^data starts 20m into the 1h window \\(at ${at(-40 * MIN)}\\); the window is not covered yet$`)],
-    ['a stale tail', observation({ points: full().slice(0, 9) }), new RegExp(`^no data for the last 20m \\(last point ${at(-20 * MIN)}\\); data is stale$`)],
-    ['a gap over 3 intervals', observation({ points: full().filter((_, i) => i < 4 || i > 7) }), new RegExp(`^a 25m gap in the data after ${at(-45 * MIN)} \\(sampling every 5m\\)$`)],
+    ['a single point', observation({ points: [{ t: T0, v: 100 }] }), /; only 1 of 13 expected points \(every 5m\) in the last 1h; at least 12 are needed$/],
+    ['data starting late', observation({ points: full().slice(4) }), new RegExp(`^data starts 20m into the 1h window \\(at ${at(-40 * MIN)}\\); the window is not covered yet; only 9 of 13 expected points`)],
+    ['a stale tail', observation({ points: full().slice(0, 9) }), new RegExp(`^no data for the last 20m \\(last point ${at(-20 * MIN)}\\); data is stale; only 9 of 13 expected points`)],
+    ['a gap over 3 intervals', observation({ points: full().filter((_, i) => i < 4 || i > 7) }), new RegExp(`^a 25m gap in the data after ${at(-45 * MIN)} \\(sampling every 5m\\); only 9 of 13 expected points \\(every 5m\\)`)],
   ])('%s → hold', (_what, obs, detail) => {
     const c = judge(metric(), obs);
     expect(c.verdict).toBe('hold');
@@ -192,9 +194,10 @@ describe('evaluateMetric: not enough data holds (never a pass)', () => {
     [0, 'pass'],
     [1, 'hold'],
   ])('a gap of exactly 3 intervals plus %d ms → %s', (extra, verdict) => {
-    const pts = full().filter((_, i) => i < 4 || i > 5); // 15m between the 4th and 5th points
+    const day = points({ from: T0 - 6 * HOUR, to: T0, every: 5 * MIN, value: 100 });
+    const pts = day.filter((_, i) => i < 4 || i > 5); // 15m between the 4th and 5th points
     pts[4] = { ...pts[4]!, t: pts[4]!.t + extra };
-    expect(judge(metric({ interval: '5m' }), observation({ points: pts })).verdict).toBe(verdict);
+    expect(judge(metric({ interval: '5m' }), observation({ window: 6 * HOUR, points: pts }), '6h').verdict).toBe(verdict);
   });
 
   test('a declared interval is the yardstick for gaps', () => {
@@ -210,9 +213,11 @@ describe('evaluateMetric: not enough data holds (never a pass)', () => {
     expect(c.metric!.intervalMs).toBe(MIN);
   });
 
-  test('a single point with a known step is judged on coverage, not refused outright', () => {
-    const c = judge(metric(), observation({ window: 10 * MIN, points: [{ t: T0 - 5 * MIN, v: 1 }], series: { stepMs: 5 * MIN } }));
-    expect(c.verdict).toBe('pass');
+  test('a window of two or three intervals is no verdict, even when every point is there', () => {
+    const c = judge(metric(), observation({ window: 10 * MIN, points: [{ t: T0 - 10 * MIN, v: 1 }, { t: T0 - 5 * MIN, v: 1 }, { t: T0, v: 1 }], series: { stepMs: 5 * MIN } }), '10m');
+    expect(c.verdict).toBe('hold');
+    expect(c.level).toBeUndefined();
+    expect(c.detail).toBe(`sampling every 5m is too coarse to judge a 10m window: a verdict needs at least ${MIN_INTERVALS} intervals per window; lengthen sloWindow or sample more often`);
   });
 
   test.each<[string, MetricObservation | undefined]>([
@@ -240,5 +245,98 @@ describe('a provider note travels with the verdict', () => {
     const c = evaluateMetric({ metric: m, observation: observation({ value: 700, series: { note: 'whole-service data' } }), windowLabel: '1h' });
     expect(c.verdict).toBe('fail');
     expect(c.detail).toContain('(whole-service data)');
+  });
+});
+
+describe('a value that is not a finite number is never a point', () => {
+  test.each([Infinity, -Infinity, NaN])('%d in the series is invalid: the metric holds, and no worst value is built on it', (bad) => {
+    const c = judge(metric(), observation({ points: withPoint(6, bad) }));
+    expect(c.verdict).toBe('hold');
+    expect(c.metric!.invalid).toBe(1);
+    expect(c.metric!.points).toBe(12);
+    expect(Number.isFinite(c.metric!.worst!.value)).toBe(true);
+    expect(c.detail).toBe('1 point(s) were NaN or not numbers; 12 valid');
+  });
+
+  test('-Infinity never passes an `above` SLO nor a `below` one', () => {
+    for (const slo of [{ below: 500 }, { above: 0 }]) {
+      const c = judge(metric({ slo }), observation({ points: full(-Infinity), series: {} }));
+      expect(c.verdict).not.toBe('pass');
+    }
+  });
+});
+
+describe('sparse data: the interval comes from the plan or the provider, never from the points', () => {
+  const DAYWIN = 24 * HOUR;
+  test('two points a day apart in a 24h window sampled every 15m hold, and say how many were expected', () => {
+    const c = judge(metric(), observation({ window: DAYWIN, points: [{ t: T0 - DAYWIN, v: 100 }, { t: T0, v: 100 }], series: { stepMs: 15 * MIN } }), '24h');
+    expect(c.verdict).toBe('hold');
+    expect(c.detail).toMatch(/only 2 of 97 expected points \(every 15m\) in the last 24h; at least 88 are needed$/);
+    expect(c.metric).toMatchObject({ points: 2, expectedPoints: 97, intervalMs: 15 * MIN });
+  });
+
+  test('evenly spread points, each gap within the tolerance, still hold when too few', () => {
+    // every 40 minutes at a stated 15m: no gap over 3 intervals, but 37 of 97 points
+    const pts = points({ from: T0 - DAYWIN, to: T0, every: 40 * MIN, value: 100 });
+    const c = judge(metric(), observation({ window: DAYWIN, points: pts, series: { stepMs: 15 * MIN } }), '24h');
+    expect(c.verdict).toBe('hold');
+    expect(c.detail).toMatch(/^only 37 of 97 expected points \(every 15m\) in the last 24h; at least 88 are needed$/);
+  });
+
+  test('no interval stated anywhere: the points are not counted against their own rhythm', () => {
+    const c = judge(metric(), observation({ window: DAYWIN, points: [{ t: T0 - DAYWIN, v: 100 }, { t: T0, v: 100 }], series: { stepMs: undefined } }), '24h');
+    expect(c.verdict).toBe('hold');
+    expect(c.detail).toMatch(/sampling interval of latency is unknown/);
+  });
+
+  test('an interval as long as the window is no verdict (two points a day apart at a stated 1d)', () => {
+    const c = judge(metric({ interval: '1d' }), observation({ window: DAYWIN, points: [{ t: T0 - DAYWIN, v: 100 }, { t: T0, v: 100 }] }), '24h');
+    expect(c.verdict).toBe('hold');
+    expect(c.detail).toMatch(/^sampling every 1d is too coarse to judge a 24h window/);
+  });
+
+  test('more points than a call has arguments for are judged without overflowing the stack', () => {
+    const pts = points({ from: T0 - 2 * DAYWIN, to: T0, every: 1000, value: 100 });
+    expect(pts.length).toBeGreaterThan(150_000);
+    const c = judge(metric(), observation({ window: 2 * DAYWIN, points: pts, series: { stepMs: 1000 } }), '48h');
+    expect(c.verdict).toBe('pass');
+    expect(c.metric!.largestGapMs).toBe(1000);
+  });
+});
+
+describe('a judged window shorter than the sloWindow (a phase younger than its window)', () => {
+  const young = (pts: Point[] = points({ from: T0 - 3 * HOUR, to: T0, every: 15 * MIN, value: 100 })): MetricObservation => ({
+    cohort: 'canary',
+    from: T0 - 3 * HOUR,
+    to: T0,
+    windowMs: 24 * HOUR,
+    series: { points: pts, invalid: 0, stepMs: 15 * MIN },
+  });
+
+  test('healthy data holds until the window is covered, saying when', () => {
+    const c = judge(metric(), young(), '24h');
+    expect(c.verdict).toBe('hold');
+    expect(c.eligibleAt).toBe(at(21 * HOUR));
+    expect(c.detail).toBe(`worst 100 ms within < 500 ms over 3h of 24h; 13 of 13 expected points (every 15m); 3h of 24h at this traffic; the 24h window is covered at ${at(21 * HOUR)}`);
+    expect(c.metric).toMatchObject({ window: { from: at(-3 * HOUR), to: at(), label: '3h of 24h' }, coveredAt: at(21 * HOUR), points: 13 });
+  });
+
+  test('a breach in it fails at once', () => {
+    const c = judge(metric(), young(points({ from: T0 - 3 * HOUR, to: T0, every: 15 * MIN, value: (i) => (i === 5 ? 650 : 100) })), '24h');
+    expect(c.verdict).toBe('fail');
+    expect(c.detail).toMatch(/1 of 13 points outside over 3h of 24h$/);
+  });
+
+  test('moments after the phase was entered, no data yet is not a data problem, even with onNoData: fail', () => {
+    const c = judge(metric({ onNoData: 'fail' }), { ...young([]), from: T0 - 10 * MIN }, '24h');
+    expect(c.verdict).toBe('hold');
+    expect(c.detail).toMatch(/^0 of 1 expected points \(every 15m\) so far: 10m of 24h at this traffic/);
+  });
+
+  test('missing data in it is still missing data', () => {
+    const c = judge(metric(), young(points({ from: T0 - 3 * HOUR, to: T0 - HOUR, every: 15 * MIN, value: 100 })), '24h');
+    expect(c.verdict).toBe('hold');
+    expect(c.detail).toMatch(/data is stale/);
+    expect(c.detail).toMatch(/3h of 24h at this traffic; the 24h window is covered at/);
   });
 });

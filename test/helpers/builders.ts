@@ -99,7 +99,7 @@ export function series(pts: Point[], over: Partial<Series> = {}): Series {
 
 /**
  * An observation over [now - window, now] on a fixed clock. By default a full window sampled every
- * 5 minutes at `value`; pass `points` for any other shape.
+ * 5 minutes at `value`, the provider stating that interval (`stepMs`); pass `points` for any other shape.
  */
 export function observation(
   over: { value?: number; window?: number; every?: number; now?: number; cohort?: Cohort; points?: Point[]; series?: Partial<Series>; error?: string } = {},
@@ -109,8 +109,9 @@ export function observation(
   const from = now - window;
   const cohort = over.cohort ?? 'canary';
   if (over.error !== undefined) return { cohort, from, to: now, error: over.error };
-  const pts = over.points ?? points({ from, to: now, every: over.every ?? 5 * MIN, value: over.value ?? 100 });
-  return { cohort, from, to: now, series: series(pts, over.series) };
+  const every = over.every ?? 5 * MIN;
+  const pts = over.points ?? points({ from, to: now, every, value: over.value ?? 100 });
+  return { cohort, from, to: now, series: series(pts, { stepMs: every, ...over.series }) };
 }
 
 export function observations(metrics: Record<string, MetricObservation> = {}, incidents?: Observations['incidents']): Observations {

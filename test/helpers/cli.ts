@@ -27,6 +27,8 @@ export const T = {
   canary25: '2026-06-20T09:00:00Z',
   /** canary-25's 72h soak ends; full is entered */
   full: '2026-06-23T09:00:00Z',
+  /** full (100%, no soak) has held its SLOs for a whole 24h window since it was entered: the rollout completes */
+  done: '2026-06-24T09:00:00Z',
 } as const;
 
 // eslint-disable-next-line no-control-regex

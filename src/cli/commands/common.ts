@@ -1,6 +1,7 @@
 /** What most commands start with: the io, the plan and the services. */
 import { createIo, type GlobalOptions, type Io } from '../io.js';
 import { loadPlan, type LoadedPlan } from '../load-plan.js';
+import { seedOwnedFiles } from '../owned-files.js';
 import { buildServices, type Recorded } from '../services.js';
 import type { Services } from '../../engine/services.js';
 import { RolloutError } from '../../errors.js';
@@ -17,6 +18,7 @@ export async function prepare(planFile: string | undefined, global: GlobalOption
   if (!planFile) throw new RolloutError('usage', `'${command}' needs the path of a plan`);
   const loaded = await loadPlan(planFile, io);
   const { services, recorded } = buildServices({ loaded, io, command, dryRun: opts.dryRun });
+  await seedOwnedFiles(loaded, services);
   return { io, loaded, services, recorded };
 }
 

@@ -5,6 +5,7 @@
  */
 import { phaseCriteria } from '../../gates/criteria.js';
 import { evaluateMetric } from '../../gates/evaluate-metric.js';
+import { parseDuration } from '../../plan/duration.js';
 import { loadState } from '../../engine/run.js';
 import { renderTemplate, templateValues } from '../../engine/template.js';
 import { redact } from '../../redact.js';
@@ -32,12 +33,14 @@ export async function doctorCommand(planFile: string | undefined, _opts: Record<
     try {
       findings.push({ ...f, ok: true, detail: await fn() });
     } catch (e) {
-      findings.push({ ...f, ok: false, detail: redact((e as Error).message) });
+      findings.push({ ...f, ok: false, detail: `unreachable: ${redact((e as Error).message)}` });
     }
   };
 
   await attempt({ provider: services.providers.flagName, role: 'flags', check: `read flag ${plan.flag.key}` }, async () => {
     const s = await (await services.providers.flags()).read({ flag: plan.flag.key });
+    // Before the rollout starts the tool creates the flag file; after, a missing one is lost state.
+    if (s.detail?.['fileMissing'] === true && state.status !== 'not-started') throw new Error(`the flag file does not exist, though the rollout "${plan.name}" is at ${state.traffic}%`);
     return `reachable; serves ${Number.isNaN(s.traffic) ? 'an unknown share' : `${s.traffic}%`}${s.audience ? ` of ${s.audience}` : ''}${s.enabled ? '' : ' (off)'}`;
   });
 
@@ -50,7 +53,8 @@ export async function doctorCommand(planFile: string | undefined, _opts: Record<
       continue;
     }
     try {
-      const series = await (await services.providers.metrics(provider)).query({ metric: m.name, query: renderTemplate(m.query ?? m.name, values), cohort: c.cohort, from: now - c.sloWindowMs, to: now });
+      const intervalMs = m.interval ? parseDuration(m.interval) : undefined;
+      const series = await (await services.providers.metrics(provider)).query({ metric: m.name, query: renderTemplate(m.query ?? m.name, values), cohort: c.cohort, from: now - c.sloWindowMs, to: now, intervalMs });
       // Judge coverage only: a metric with a breach but full data is healthy for the doctor.
       const coverage = evaluateMetric({ metric: { ...m, slo: undefined, onNoData: 'hold' }, observation: { cohort: c.cohort, from: now - c.sloWindowMs, to: now, series }, windowLabel: c.sloWindow });
       findings.push({ ...f, ok: coverage.verdict === 'pass', detail: coverage.verdict === 'pass' ? `${series.points.length} points cover the window` : coverage.detail });

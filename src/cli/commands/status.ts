@@ -3,6 +3,7 @@ import { evaluate, loadState } from '../../engine/run.js';
 import { currentRecord } from '../../engine/state-ops.js';
 import type { GlobalOptions } from '../io.js';
 import { criterionJson, renderCriteria, renderTable, termWidth } from '../render.js';
+import { compareServed } from '../flag-served.js';
 import { clockLabel, prepare } from './common.js';
 import { timeline } from './timeline.js';
 
@@ -18,14 +19,16 @@ export async function statusCommand(planFile: string | undefined, _opts: Record<
   const tl = timeline(plan, state, now);
   // What the flag provider serves now, against what the state recorded: a hand edit or a crashed
   // run shows up here.
-  let flag: { enabled: boolean; traffic: number; audience?: string | undefined } | { error: string };
+  let flag: { enabled: boolean; traffic: number; audience?: string | undefined; note?: string | undefined } | { error: string };
+  let problems: string[] = [];
   try {
     const f = await (await services.providers.flags()).read({ flag: plan.flag.key });
-    flag = { enabled: f.enabled, traffic: f.traffic, audience: f.audience };
+    flag = { enabled: f.enabled, traffic: f.traffic, audience: f.audience, note: typeof f.detail?.['note'] === 'string' ? f.detail['note'] : undefined };
+    problems = compareServed({ plan, state, flag: f });
   } catch (e) {
     flag = { error: (e as Error).message };
   }
-  const mismatch = 'traffic' in flag && state.status !== 'not-started' && !Number.isNaN(flag.traffic) && flag.traffic !== state.traffic;
+  const mismatch = problems.length > 0;
   const eligibleAt = ev?.gate.eligibleAt;
   const untilEligible = eligibleAt ? Math.max(0, Date.parse(eligibleAt) - now) : 0;
   if (global.json) {
@@ -45,6 +48,7 @@ export async function statusCommand(planFile: string | undefined, _opts: Record<
       reported: ev?.gate.reported.map(criterionJson) ?? [],
       flag,
       flagMatchesState: !mismatch,
+      flagMismatch: problems,
       timeline: tl.rows,
       earliestCompletion: tl.earliestCompletion,
       at: new Date(now).toISOString(),
@@ -57,7 +61,7 @@ export async function statusCommand(planFile: string | undefined, _opts: Record<
   io.out(`state ${s.bold(state.status)} · phase ${s.bold(state.phase)} (${state.phaseIndex + 1}/${plan.phases.length}) · traffic ${s.bold(`${state.traffic}%`)} · in phase ${formatDuration(inPhase)}` + (active ? ` · eligible ${untilEligible > 0 ? `in ${formatDuration(untilEligible)} (${eligibleAt})` : 'now'}` : ''));
   if ('error' in flag) io.log.warn(`cannot read the flag ${plan.flag.key}: ${flag.error}`);
   else io.out(`flag ${plan.flag.key} serves ${Number.isNaN(flag.traffic) ? 'an unknown share' : `${flag.traffic}%`}${flag.audience ? ` of ${flag.audience}` : ''}${flag.enabled ? '' : ' (off)'}`);
-  if (mismatch) io.log.warn(`the flag serves ${'traffic' in flag ? flag.traffic : '?'}% but the state records ${state.traffic}%: someone changed the flag by hand, or a run stopped half-way`);
+  if (mismatch) io.log.warn(`${problems.join('; ')}: someone changed the flag by hand, or a run stopped half-way`);
   if (ev) io.out('\n' + renderCriteria(ev.gate.criteria, s, termWidth()) + `\n\nadvance now would decide: ${s.bold(ev.decision.decision)}`);
   io.out('\n' + renderTimeline(tl, io.style));
   return 0;
@@ -66,9 +70,14 @@ export async function statusCommand(planFile: string | undefined, _opts: Record<
 export function renderTimeline(tl: ReturnType<typeof timeline>, style: Parameters<typeof renderTable>[2]): string {
   return (
     renderTable(
-      ['phase', 'traffic', 'soak', 'status', 'when'],
-      tl.rows.map((r) => [r.phase, `${r.traffic}%${r.audience ? ` of ${r.audience}` : ''}`, r.minDuration ?? '-', r.status, r.status === 'done' ? `${r.enteredAt ?? '-'} → ${r.leftAt ?? '-'}` : r.status === 'cancelled' ? 'not reached (rolled back)' : r.status === 'current' ? `entered ${r.enteredAt ?? '(not yet)'}; soak ends ${r.eligibleAt}` : `earliest ${r.earliestEntry}`]),
+      ['phase', 'traffic', 'lasts at least', 'status', 'when'],
+      tl.rows.map((r) => [r.phase, `${r.traffic}%${r.audience ? ` of ${r.audience}` : ''}`, holdText(r), r.status, r.status === 'done' ? `${r.enteredAt ?? '-'} → ${r.leftAt ?? '-'}` : r.status === 'cancelled' ? 'not reached (rolled back)' : r.status === 'current' ? `entered ${r.enteredAt ?? '(not yet)'}; can be left from ${r.eligibleAt}` : `earliest ${r.earliestEntry}`]),
       style,
     ) + `\n\n${tl.earliestCompletion ? `earliest completion: ${tl.earliestCompletion}` : 'rolled back: the rollout will not complete'}`
   );
+}
+
+/** The soak time, or the sloWindow at the phase's traffic when that is longer. */
+function holdText(r: ReturnType<typeof timeline>['rows'][number]): string {
+  return r.holdWindow ? `${r.holdWindow} (SLO window)` : (r.minDuration ?? '-');
 }

@@ -1,7 +1,11 @@
-/** The rollout's timeline: when each phase was or can be entered, and the earliest completion. */
+/**
+ * The rollout's timeline: when each phase was or can be entered, and the earliest completion. A phase
+ * lasts at least its soak time and, when metrics gate it at some traffic, a whole sloWindow since it
+ * was entered (the last phase included: the rollout completes only after 100% has held its SLOs).
+ */
+import { phaseCriteria, phaseHoldMs } from '../../gates/criteria.js';
 import type { Plan } from '../../plan/schema.js';
 import type { RolloutState } from '../../state/types.js';
-import { parseDuration } from '../../plan/duration.js';
 
 export interface TimelineRow {
   phase: string;
@@ -14,8 +18,12 @@ export interface TimelineRow {
   leftAt?: string | undefined;
   /** for phases not yet entered: the earliest time they can be entered */
   earliestEntry?: string | undefined;
-  /** for the current phase: when its soak time ends */
+  /** for the current phase: when its soak time ends and its window is covered, the earliest it can be left */
   eligibleAt?: string | undefined;
+  /** the least time the phase lasts: its soak time, or the sloWindow at its traffic when longer (ms) */
+  holdMs: number;
+  /** the phase's sloWindow, when it is what makes the phase last longer than its soak time */
+  holdWindow?: string | undefined;
 }
 
 /** `earliestCompletion` is null for a rolled-back rollout: it will not complete. */
@@ -26,23 +34,25 @@ export function timeline(plan: Plan, state: RolloutState | undefined, now: numbe
   let cursor = now;
   plan.phases.forEach((p, i) => {
     const rec = state?.phases[p.name];
-    const min = p.minDuration ? parseDuration(p.minDuration)! : 0;
+    const min = phaseHoldMs(plan, p);
+    const c = phaseCriteria(plan, p);
+    const row = { phase: p.name, traffic: p.traffic, audience: p.audience, minDuration: p.minDuration, holdMs: min, holdWindow: min > c.minDurationMs ? c.sloWindow : undefined };
     if (i < current || (finished && i === current)) {
-      rows.push({ phase: p.name, traffic: p.traffic, audience: p.audience, minDuration: p.minDuration, status: 'done', enteredAt: rec?.enteredAt, leftAt: rec?.leftAt });
+      rows.push({ ...row, status: 'done', enteredAt: rec?.enteredAt, leftAt: rec?.leftAt });
       return;
     }
     if (state?.status === 'rolled-back') {
-      rows.push({ phase: p.name, traffic: p.traffic, audience: p.audience, minDuration: p.minDuration, status: 'cancelled' });
+      rows.push({ ...row, status: 'cancelled' });
       return;
     }
     if (i === current) {
       const entered = rec && state?.status !== 'not-started' ? Date.parse(rec.enteredAt) : now;
       const eligible = Math.max(now, entered + min);
-      rows.push({ phase: p.name, traffic: p.traffic, audience: p.audience, minDuration: p.minDuration, status: 'current', enteredAt: state?.status === 'not-started' ? undefined : rec?.enteredAt, eligibleAt: new Date(entered + min).toISOString() });
+      rows.push({ ...row, status: 'current', enteredAt: state?.status === 'not-started' ? undefined : rec?.enteredAt, eligibleAt: new Date(entered + min).toISOString() });
       cursor = eligible;
       return;
     }
-    rows.push({ phase: p.name, traffic: p.traffic, audience: p.audience, minDuration: p.minDuration, status: i === current + 1 ? 'next' : 'later', earliestEntry: new Date(cursor).toISOString() });
+    rows.push({ ...row, status: i === current + 1 ? 'next' : 'later', earliestEntry: new Date(cursor).toISOString() });
     cursor += min;
   });
   if (state?.status === 'rolled-back') return { rows, earliestCompletion: null };

@@ -137,6 +137,10 @@ describe('Alertmanager adapter (malformed answers from a loopback fake)', () => 
     ['an object instead of a list', { alerts: [] }],
     ['an alert without labels', [{ fingerprint: 'abc' }]],
     ['an alert without fingerprint', [{ labels: {} }]],
+    ['a label that is not a string', [{ fingerprint: 'abc', labels: { alertname: 'X', severity: 1 } }]],
+    ['labels that are a list', [{ fingerprint: 'abc', labels: ['severity=critical'] }]],
+    ['JSON null', null],
+    ['a JSON string', 'no alerts today'],
   ])('%s is a ProviderError', async (_name, body) => {
     faults.inject({ kind: 'body', body });
     await expect((await am()).open({ now: 0 })).rejects.toThrow(/not a list of alerts/);

@@ -186,6 +186,9 @@ describe('failures: never a list', () => {
     ['no incidents list', { kind: 'body', body: { incident: [] } } as const, /^PagerDuty answered GET \/incidents with something that is not a page of incidents$/],
     ['an incident without id', { kind: 'body', body: { incidents: [{ title: 'x' }], more: false } } as const, /not a page of incidents$/],
     ['an empty body', { kind: 'text', body: '' } as const, /not a page of incidents$/],
+    ['an urgency that is not a string', { kind: 'body', body: { incidents: [{ id: 'P1', urgency: 1, status: 'triggered' }], more: false } } as const, /not a page of incidents$/],
+    ['a priority name that is not a string', { kind: 'body', body: { incidents: [{ id: 'P1', priority: { name: ['P1'] } }], more: false } } as const, /not a page of incidents$/],
+    ['a JSON string', { kind: 'body', body: 'maintenance' } as const, /not a page of incidents$/],
     ['more with an empty page', { kind: 'body', body: { incidents: [], more: true } } as const, /^PagerDuty said more incidents follow offset 0 but sent none$/],
   ])('%s is a ProviderError', async (_name, fault, message) => {
     fake.faults.inject(fault);

@@ -45,7 +45,12 @@ afterEach(() => clearSecrets());
 describe('what the command prints', () => {
   it('a number is one point at `to`, with logs on stderr ignored', async () => {
     const series = await (await provider()).query(q('echo "querying..." >&2; echo 0.25'));
-    expect(series).toEqual({ points: [{ t: T0 + 10 * MIN, v: 0.25 }], invalid: 0 });
+    // with the provider's sampling interval (the default 1m), which the gate counts points against
+    expect(series).toEqual({ points: [{ t: T0 + 10 * MIN, v: 0.25 }], invalid: 0, stepMs: MIN });
+  });
+
+  it('states the interval it is configured with', async () => {
+    expect((await (await provider({ interval: '15m' })).query(q('echo 1'))).stepMs).toBe(15 * MIN);
   });
 
   it('runs in the plan folder by default, or in cwd resolved against it', async () => {
@@ -76,6 +81,11 @@ describe('what the command prints', () => {
     ['an exponent', '-1.5e-3', { points: [{ t: W.to, v: -0.0015 }], invalid: 0 }],
     ['nan (as awk prints it) is invalid', 'nan', { points: [], invalid: 1 }],
     ['-Infinity is invalid', '-Infinity', { points: [], invalid: 1 }],
+    ['-1e999 (a number too large: -Infinity) is invalid', '-1e999', { points: [], invalid: 1 }],
+    ['1e999 is invalid', '1e999', { points: [], invalid: 1 }],
+    ['"1e999" in JSON is invalid', JSON.stringify([[T0 / 1000, '1e999'], [T0 / 1000 + 60, 2]]), { points: [{ t: T0 + MIN, v: 2 }], invalid: 1 }],
+    ['JSON false is invalid, not zero', 'false', { points: [], invalid: 1 }],
+    ['a JSON empty string is invalid, not zero', '""', { points: [], invalid: 1 }],
     ['JSON null is invalid', 'null', { points: [], invalid: 1 }],
     ['an empty JSON list is no data', '[]', { points: [], invalid: 0 }],
     ['{value}', '{"value": 3, "unit": "ms"}', { points: [{ t: W.to, v: 3 }], invalid: 0 }],

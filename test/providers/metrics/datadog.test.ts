@@ -64,7 +64,14 @@ describe.each(['v2', 'v1'] as const)('%s', (api) => {
   });
 
   it('an unknown query is an empty series', async () => {
-    expect(await (await provider({ api })).query(q({ query: 'avg:nothing{*}' }))).toEqual({ points: [], invalid: 0 });
+    expect(await (await provider({ api })).query(q({ query: 'avg:nothing{*}' }))).toMatchObject({ points: [], invalid: 0 });
+  });
+
+  it('a value that is not a finite number (1e999 in JSON is Infinity) is invalid, never a point', async () => {
+    fake.setSeries(LATENCY, [{ points: [[T0, 1e999], [T0 + MIN, -1e999], [T0 + 2 * MIN, 0.2]] }]);
+    const series = await (await provider({ api })).query(q());
+    expect(series.points).toEqual([{ t: T0 + 2 * MIN, v: 0.2 }]);
+    expect(series.invalid).toBe(2);
   });
 
   it('picks the one series tagged with the cohort among several', async () => {
@@ -84,11 +91,30 @@ describe.each(['v2', 'v1'] as const)('%s', (api) => {
 });
 
 describe('requests', () => {
-  it('v2 sends milliseconds, `to` exclusive', async () => {
-    await (await provider()).query(q());
+  it('v2 sends milliseconds, `to` exclusive, and the rollup interval it then counts points against', async () => {
+    const series = await (await provider()).query(q());
     const body = JSON.parse(fake.requests[0]!.body) as { data: { type: string; attributes: { from: number; to: number; queries: unknown[] } } };
     expect(body.data.type).toBe('timeseries_request');
-    expect(body.data.attributes).toEqual({ from: T0, to: T0 + 10 * MIN + 1, queries: [{ data_source: 'metrics', name: 'q', query: LATENCY }] });
+    // 10 minutes: Datadog's own default of about 300 points rounds up to its 20s rollup
+    expect(body.data.attributes).toEqual({ from: T0, to: T0 + 10 * MIN + 1, interval: 20_000, queries: [{ data_source: 'metrics', name: 'q', query: LATENCY }] });
+    expect(series.stepMs).toBe(20_000);
+  });
+
+  test.each<[string, Record<string, unknown>, Partial<MetricQuery>, number]>([
+    ['a 24h window: 5m, as Datadog picks', {}, { from: T0, to: T0 + 24 * 60 * MIN }, 5 * MIN],
+    ['the provider setting', { interval: '1m' }, { from: T0, to: T0 + 24 * 60 * MIN }, MIN],
+    ["the metric's interval wins", { interval: '1m' }, { from: T0, to: T0 + 24 * 60 * MIN, intervalMs: 15 * MIN }, 15 * MIN],
+  ])('v2 asks for an interval: %s', async (_what, over, query, interval) => {
+    const series = await (await provider(over)).query(q(query));
+    expect(JSON.parse(fake.requests[0]!.body).data.attributes.interval).toBe(interval);
+    expect(series.stepMs).toBe(interval);
+  });
+
+  it('v2: two points a day apart are counted against the interval asked for, not their own spacing', async () => {
+    fake.setSeries(LATENCY, [{ points: [[T0, 0.2], [T0 + 24 * 60 * MIN, 0.2]] }]);
+    const series = await (await provider()).query(q({ from: T0, to: T0 + 24 * 60 * MIN }));
+    expect(series.points).toHaveLength(2);
+    expect(series.stepMs).toBe(5 * MIN);
   });
 
   it('v1 sends seconds and reports the interval', async () => {

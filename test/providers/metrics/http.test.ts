@@ -73,7 +73,7 @@ describe('the request', () => {
     bodies.set('p95', { byCohort: { canary: 3, control: 4 } });
     const settings = { url: `${server.url}/api/{{metric}}/x?q={{query}}`, jsonPath: '$.byCohort.{{cohort}}' };
     const series = await (await provider(settings)).query(q({ cohort: 'control' }));
-    expect(series).toEqual({ points: [{ t: T0 + 10 * MIN, v: 4 }], invalid: 0 });
+    expect(series).toEqual({ points: [{ t: T0 + 10 * MIN, v: 4 }], invalid: 0, stepMs: MIN });
     expect(server.requests[0]!.path).toBe('/api/latency/x');
   });
 
@@ -98,6 +98,12 @@ describe('what the jsonPath finds', () => {
     ['null is invalid, not zero', '$.value', { value: null }, { points: [], invalid: 1 }],
     ['"NaN" is invalid', '$.value', { value: 'NaN' }, { points: [], invalid: 1 }],
     ['a boolean is invalid', '$.value', { value: true }, { points: [], invalid: 1 }],
+    ['false is invalid, not zero', '$.value', { value: false }, { points: [], invalid: 1 }],
+    ['an empty string is invalid, not zero', '$.value', { value: '' }, { points: [], invalid: 1 }],
+    ['a blank string is invalid, not zero', '$.value', { value: ' ' }, { points: [], invalid: 1 }],
+    ['"-1e999" (-Infinity) is invalid', '$.value', { value: '-1e999' }, { points: [], invalid: 1 }],
+    ['"1e999" (Infinity) is invalid', '$.value', { value: '1e999' }, { points: [], invalid: 1 }],
+    ['1e999 as a JSON number (Infinity) is invalid', '$.points', JSON.parse(`{"points": [[${S(T0)}, 1e999], [${S(T0 + MIN)}, -1e999], [${S(T0 + 2 * MIN)}, 3]]}`), { points: [{ t: T0 + 2 * MIN, v: 3 }], invalid: 2 }],
     ['nothing at the path is no data', '$.missing', { value: 1 }, { points: [], invalid: 0 }],
     ['a bare number as the whole body', '$', 0.5, { points: [{ t: W.to, v: 0.5 }], invalid: 0 }],
     ['a null body is no data', '$.value', null, { points: [], invalid: 0 }],
@@ -129,7 +135,8 @@ describe('what the jsonPath finds', () => {
     ['a filter that matches nothing is no data', "$.series[?(@.cohort==='canary')].value", { series: [{ cohort: 'control', value: 1 }] }, { points: [], invalid: 0 }],
   ])('%s', async (_name, jsonPath, body, expected) => {
     bodies.set('p95', body);
-    expect(await (await provider({ jsonPath })).query(q())).toEqual(expected);
+    // the provider states its sampling interval (the default 1m): the gate counts points against it
+    expect(await (await provider({ jsonPath })).query(q())).toEqual({ ...expected, stepMs: MIN });
   });
 
   test.each<[string, string, unknown, RegExp]>([
@@ -138,6 +145,8 @@ describe('what the jsonPath finds', () => {
     ['several numbers matched', '$.series[*].value', { series: [{ value: 1 }, { value: 2 }] }, /found 2 bare values without timestamps/],
     ['an object without a value', '$.stats', { stats: { mean: 1, p95: 2 } }, /found an object without a "value" \(keys: mean, p95\)$/],
     ['an unreadable timestamp', '$.points', { points: [['yesterday', 1]] }, /"yesterday" is not a timestamp/],
+    ['an empty list where a value should be (never a zero)', '$.points', { points: [[S(T0), []]] }, /item 0 of the list is/],
+    ['a date that does not exist', '$.points', { points: [['2026-02-30T10:00:00Z', 1]] }, /"2026-02-30T10:00:00Z" is not a date: 2026-02 has 28 days/],
     ['a list of lists', '$.points', { points: [[[1, 2]]] }, /item 0 of the list is \[\[1,2\]\], not a \[timestamp, value\] pair/],
   ])('%s is a ProviderError, never a value', async (_name, jsonPath, body, message) => {
     bodies.set('p95', body);

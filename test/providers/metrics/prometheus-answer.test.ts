@@ -34,6 +34,15 @@ describe('parseAnswer', () => {
     expect(s.invalid).toBe(4);
   });
 
+  it('only numbers as Prometheus writes them: "1e999", "-1e999", " ", "0x10" are invalid; "1e+06" is a number', () => {
+    const s = parseAnswer({
+      body: matrix([{ metric: {}, values: [[1, '1e999'], [2, '-1e999'], [3, ' '], [4, '0x10'], [5, '1e+06']] }]),
+      cohort: 'canary',
+    });
+    expect(s.points).toEqual([{ t: 5000, v: 1e6 }]);
+    expect(s.invalid).toBe(4);
+  });
+
   it('an empty result is an empty series, not zeros', () => {
     expect(parseAnswer({ body: matrix([]), cohort: 'control' })).toMatchObject({ points: [], invalid: 0 });
   });

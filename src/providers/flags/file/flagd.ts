@@ -2,6 +2,11 @@
  * The flagd flag definition for a phase: variants on/off, the audience as a targeting condition,
  * the traffic as a `fractional` split bucketed by flag key + targetingKey. "on" is listed first so a
  * higher percentage keeps every key that already had "on" (the buckets only grow).
+ *
+ * What a flag serves is read back from its targeting, as flagd evaluates it, never from the
+ * `metadata` we leave beside it: a hand edit of the split or of the audience shows as what it is.
+ * Only the shapes this tool writes are recognised; anything else is "unrecognised targeting", never
+ * a number.
  */
 import type { AudienceSpec, FlagState } from '../../types.js';
 
@@ -41,18 +46,81 @@ export function disabledDefinition(plan: string, comment: string): FlagdFlag {
   return { state: 'ENABLED', variants: { on: true, off: false }, defaultVariant: 'off', metadata: { managedBy: 'rollout', plan, traffic: 0, change: comment } };
 }
 
-/** Reads what a flag serves; from our metadata when we wrote it, else from its shape. */
+/** An attribute condition as the targeting states it. */
+export interface AudienceRule {
+  attribute: string;
+  in: string[];
+}
+
+const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** Why a targeting rule is not one this tool wrote; thrown inside the reader only. */
+class Unrecognised extends Error {}
+
+/** The share (0-100) of evaluations a split node serves the `true` variant. */
+function shareOf(node: unknown, variants: Record<string, unknown>): number {
+  const served = (name: unknown): boolean => {
+    if (typeof name !== 'string' || !(name in variants)) throw new Unrecognised(`it names a variant the flag does not have (${JSON.stringify(name)})`);
+    return variants[name] === true;
+  };
+  if (typeof node === 'string') return served(node) ? 100 : 0;
+  if (isRecord(node) && Object.keys(node).length === 1 && Array.isArray(node['fractional'])) {
+    const args = node['fractional'] as unknown[];
+    // an optional bucketing expression first, then [variant, weight] pairs
+    const pairs = args.length > 0 && isRecord(args[0]) ? args.slice(1) : args;
+    let total = 0;
+    let on = 0;
+    for (const p of pairs) {
+      if (!Array.isArray(p) || p.length !== 2 || typeof p[1] !== 'number' || !Number.isFinite(p[1]) || p[1] < 0) throw new Unrecognised('its fractional split is not a list of [variant, weight] pairs');
+      total += p[1];
+      if (served(p[0])) on += p[1];
+    }
+    if (total <= 0) throw new Unrecognised('its fractional split has no weight');
+    return (on / total) * 100;
+  }
+  throw new Unrecognised('it is not a variant name or a fractional split');
+}
+
+/** `{ in: [{ var: attribute }, [values]] }` */
+function audienceOf(cond: unknown): AudienceRule {
+  if (isRecord(cond) && Object.keys(cond).length === 1 && Array.isArray(cond['in']) && cond['in'].length === 2) {
+    const [ref, values] = cond['in'] as [unknown, unknown];
+    if (isRecord(ref) && Object.keys(ref).length === 1 && typeof ref['var'] === 'string' && Array.isArray(values) && values.every((v) => typeof v === 'string')) {
+      return { attribute: ref['var'], in: values as string[] };
+    }
+  }
+  throw new Unrecognised('its condition is not an attribute in a list of values');
+}
+
+/** What the targeting serves: everyone (no audience) or an audience rule, at a share of 0-100. */
+export function readTargeting(flag: FlagdFlag): { traffic: number; rule?: AudienceRule | undefined } {
+  const t = flag.targeting;
+  if (!t || Object.keys(t).length === 0) return { traffic: shareOf(flag.defaultVariant, flag.variants) };
+  if (Object.keys(t).length === 1 && Array.isArray(t['if'])) {
+    const branches = t['if'] as unknown[];
+    if (branches.length !== 3) throw new Unrecognised('its `if` is not condition, then, else');
+    const [cond, then, otherwise] = branches;
+    const rule = audienceOf(cond);
+    if (shareOf(otherwise, flag.variants) !== 0) throw new Unrecognised('it serves the feature outside the audience');
+    return { traffic: shareOf(then, flag.variants), rule };
+  }
+  return { traffic: shareOf(t, flag.variants) };
+}
+
+/** Reads what a flag serves from its state, variants and targeting, as flagd evaluates them. */
 export function readFlagdState(flag: FlagdFlag | undefined): FlagState {
   if (!flag) return { enabled: false, traffic: 0, detail: { present: false } };
   if (flag.state === 'DISABLED') return { enabled: false, traffic: 0, detail: { state: 'DISABLED' } };
-  const meta = flag.metadata ?? {};
-  if (typeof meta['traffic'] === 'number') {
-    const traffic = meta['traffic'];
-    return { enabled: traffic > 0, traffic, audience: typeof meta['audience'] === 'string' ? meta['audience'] : undefined };
+  const named = typeof flag.metadata?.['audience'] === 'string' ? (flag.metadata['audience'] as string) : undefined;
+  try {
+    if (!isRecord(flag.variants) || typeof flag.defaultVariant !== 'string') throw new Unrecognised('it has no variants or default variant');
+    const { traffic, rule } = readTargeting(flag);
+    // a share computed from weights: 5000 of 100000 is 5 exactly, 1 of 3 is kept to a thousandth
+    const share = Math.round(traffic * SCALE) / SCALE;
+    const audience = rule ? (named ?? `${rule.attribute} in [${rule.in.join(', ')}]`) : undefined;
+    return { enabled: share > 0, traffic: share, audience, detail: rule ? { audienceRule: rule } : {} };
+  } catch (e) {
+    if (!(e instanceof Unrecognised)) throw e;
+    return { enabled: true, traffic: NaN, audience: named, detail: { unrecognised: true, note: `unrecognised targeting: ${e.message}; what it serves is unknown` } };
   }
-  const serves = flag.variants[flag.defaultVariant];
-  if (!flag.targeting || Object.keys(flag.targeting).length === 0) {
-    return { enabled: serves === true, traffic: serves === true ? 100 : 0, detail: { unmanaged: true } };
-  }
-  return { enabled: true, traffic: NaN, detail: { unmanaged: true, note: 'targeting written by hand; traffic unknown' } };
 }

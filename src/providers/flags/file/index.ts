@@ -1,9 +1,14 @@
-/** Flags in a flagd flag-definition file. Flags the plan does not drive are left untouched. */
+/**
+ * Flags in a flagd flag-definition file. Flags the plan does not drive are left untouched. Several
+ * plans (or people) may share one file: every change locks the file (proper-lockfile), reads it
+ * again under the lock, changes its own flag and replaces the file atomically, so no change made
+ * by another run is lost between our read and our write.
+ */
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import writeFileAtomic from 'write-file-atomic';
 import { ProviderError } from '../../../errors.js';
-import type { AdapterContext, FlagProvider } from '../../types.js';
+import type { AdapterContext, FlagProvider, FlagState } from '../../types.js';
 import type { FileFlagSettings } from './settings.js';
 import { disabledDefinition, flagdDefinition, readFlagdState, type FlagdFlag } from './flagd.js';
 
@@ -14,6 +19,10 @@ interface FlagdFile {
 }
 
 const SCHEMA = 'https://flagd.dev/schema/v0/flags.json';
+/** How long a change waits for another writer of the same file (they hold it for milliseconds). */
+const LOCK_RETRIES = { retries: 60, factor: 1.3, minTimeout: 20, maxTimeout: 500, randomize: true };
+/** A lock not refreshed for this long belongs to a dead process and is taken over. */
+const LOCK_STALE_MS = 10_000;
 
 export async function createFileFlags(settings: FileFlagSettings, ctx: AdapterContext): Promise<FlagProvider> {
   const file = path.resolve(ctx.baseDir, settings.path);
@@ -28,27 +37,39 @@ export async function createFileFlags(settings: FileFlagSettings, ctx: AdapterCo
         hint: 'fix or remove it; rollout never overwrites a file it cannot read',
       });
     }
-    if (!doc || typeof doc !== 'object' || typeof (doc as FlagdFile).flags !== 'object' || (doc as FlagdFile).flags === null) {
+    if (!doc || typeof doc !== 'object' || typeof (doc as FlagdFile).flags !== 'object' || (doc as FlagdFile).flags === null || Array.isArray((doc as FlagdFile).flags)) {
       throw new ProviderError(ctx.name, `the flag file ${file} is not a flagd definition (no "flags" object)`);
     }
     return doc as FlagdFile;
   };
 
-  const write = async (doc: FlagdFile) => {
+  /** Read-modify-write of one flag under the file's lock; returns what the flag serves once written. */
+  const change = async (flag: string, def: FlagdFlag): Promise<FlagState> => {
     mkdirSync(path.dirname(file), { recursive: true });
-    await writeFileAtomic(file, JSON.stringify(doc, null, 2) + '\n', { fsync: true });
-  };
-
-  const change = async (flag: string, def: FlagdFlag) => {
-    const doc = load();
-    doc.flags[flag] = def;
-    await write(doc);
-    return readFlagdState(load().flags[flag]);
+    // loaded here: reads (status, doctor) never pay for it
+    const { default: lockfile } = await import('proper-lockfile');
+    let release: () => Promise<void>;
+    try {
+      release = await lockfile.lock(file, { realpath: false, retries: LOCK_RETRIES, stale: LOCK_STALE_MS });
+    } catch (e) {
+      throw new ProviderError(ctx.name, `cannot lock the flag file ${file}: ${(e as NodeJS.ErrnoException).code === 'ELOCKED' ? 'another run keeps it locked' : (e as Error).message}`, {
+        hint: 'another rollout sharing the file may be writing it; run again in a moment',
+      });
+    }
+    try {
+      const doc = load();
+      doc.flags[flag] = def;
+      await writeFileAtomic(file, JSON.stringify(doc, null, 2) + '\n', { fsync: true });
+      return readFlagdState(load().flags[flag]);
+    } finally {
+      await release().catch(() => undefined);
+    }
   };
 
   return {
     async read({ flag }) {
-      return readFlagdState(load().flags[flag]);
+      const state = readFlagdState(load().flags[flag]);
+      return existsSync(file) ? state : { ...state, detail: { ...state.detail, fileMissing: true } };
     },
     async setTraffic({ flag, traffic, audience, comment }) {
       if (!(traffic >= 0 && traffic <= 100)) throw new ProviderError(ctx.name, `traffic ${traffic} is outside 0-100`);

@@ -135,6 +135,6 @@ export function flagState(args: { env: UnleashEnvironment; strategy: UnleashStra
   if (!env.enabled) return { enabled: false, traffic: 0, detail };
   // Unleash serves an enabled environment without strategies to everyone
   if (env.strategies.length === 0) return { enabled: true, traffic: 100, detail };
-  const most = Math.max(0, ...foreign.map((s) => (s.name === 'flexibleRollout' ? Number(s.parameters?.rollout ?? 100) : 100)));
+  const most = foreign.reduce((m, s) => Math.max(m, s.name === 'flexibleRollout' ? Number(s.parameters?.rollout ?? 100) : 100), 0);
   return { enabled: most > 0, traffic: most, detail };
 }

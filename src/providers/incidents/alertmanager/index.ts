@@ -19,8 +19,11 @@ interface Alert {
 
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
+const isStrings = (v: unknown): boolean => isRecord(v) && Object.values(v).every((x) => typeof x === 'string');
+
+/** An alert as the v2 API documents it: labels and annotations map names to strings. */
 function isAlert(v: unknown): v is Alert {
-  return isRecord(v) && typeof v.fingerprint === 'string' && isRecord(v.labels) && (v.annotations === undefined || isRecord(v.annotations));
+  return isRecord(v) && typeof v.fingerprint === 'string' && isStrings(v.labels) && (v.annotations === undefined || isStrings(v.annotations)) && (v.startsAt === undefined || typeof v.startsAt === 'string');
 }
 
 /** The query string, built here because `filter` must repeat (`filter=a&filter=b`), not `filter[]=`. */

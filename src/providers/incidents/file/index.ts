@@ -1,7 +1,12 @@
-/** Incidents from a JSON file: `[{ id, severity, status, title, openedAt }]`. */
-import { existsSync, readFileSync } from 'node:fs';
+/**
+ * Incidents from a JSON file: `[{ id, severity, status, title, openedAt }]`. The file is the source
+ * of truth, so a file that does not exist or cannot be read is no answer (a ProviderError), never
+ * "no open incident": an empty list is written `[]`.
+ */
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { ProviderError } from '../../../errors.js';
+import { readIsoTime } from '../../../iso-time.js';
 import { SEVERITIES, type AdapterContext, type Incident, type IncidentProvider, type Severity } from '../../types.js';
 import type { FileIncidentsSettings } from './settings.js';
 
@@ -9,11 +14,20 @@ export async function createFileIncidents(settings: FileIncidentsSettings, ctx: 
   const file = path.resolve(ctx.baseDir, settings.path);
   return {
     async open() {
-      // No file means nobody has recorded an incident yet: the team writes incidents into it.
-      if (!existsSync(file)) return [];
+      let text: string;
+      try {
+        text = readFileSync(file, 'utf8');
+      } catch (e) {
+        const code = (e as NodeJS.ErrnoException).code;
+        throw new ProviderError(
+          ctx.name,
+          code === 'ENOENT' ? `the incidents file ${file} does not exist, so whether incidents are open cannot be told` : `cannot read the incidents file ${file}: ${code ?? (e as Error).message}`,
+          { hint: 'write the open incidents there as a JSON list; [] when there are none' },
+        );
+      }
       let doc: unknown;
       try {
-        doc = JSON.parse(readFileSync(file, 'utf8'));
+        doc = JSON.parse(text);
       } catch (e) {
         throw new ProviderError(ctx.name, `the incidents file ${file} is not valid JSON (${(e as Error).message})`);
       }
@@ -21,8 +35,13 @@ export async function createFileIncidents(settings: FileIncidentsSettings, ctx: 
       const out: Incident[] = [];
       doc.forEach((raw: unknown, i) => {
         const r = raw as Record<string, unknown>;
-        if (!r || typeof r !== 'object' || typeof r['status'] !== 'string') {
+        if (!r || typeof r !== 'object' || Array.isArray(r) || typeof r['status'] !== 'string') {
           throw new ProviderError(ctx.name, `${file}: incident ${i} has no status ("open" or "resolved")`);
+        }
+        const openedAt = r['openedAt'];
+        if (openedAt !== undefined && openedAt !== null) {
+          const t = typeof openedAt === 'string' ? readIsoTime(openedAt) : { ok: false as const, reason: `${JSON.stringify(openedAt)} is not an ISO-8601 time` };
+          if (!t.ok) throw new ProviderError(ctx.name, `${file}: incident ${i} openedAt: ${t.reason}`, { hint: 'write openedAt as an ISO-8601 time such as 2026-06-20T08:00:00Z' });
         }
         if (r['status'] === 'resolved') return;
         const severity = String(r['severity'] ?? '').toLowerCase();
@@ -31,7 +50,7 @@ export async function createFileIncidents(settings: FileIncidentsSettings, ctx: 
           // An incident whose severity cannot be read counts as critical: it is never ignored.
           severity: (SEVERITIES as readonly string[]).includes(severity) ? (severity as Severity) : 'critical',
           title: String(r['title'] ?? ''),
-          openedAt: typeof r['openedAt'] === 'string' ? r['openedAt'] : undefined,
+          openedAt: typeof openedAt === 'string' ? openedAt : undefined,
         });
       });
       return out;

@@ -18,14 +18,14 @@ const MAX_PAGES = 100;
 
 interface PdIncident {
   id: string;
-  title?: string;
-  summary?: string;
-  status?: string;
-  urgency?: string;
-  created_at?: string;
-  html_url?: string;
+  title?: string | null;
+  summary?: string | null;
+  status?: string | null;
+  urgency?: string | null;
+  created_at?: string | null;
+  html_url?: string | null;
   incident_number?: number;
-  priority?: { name?: string; summary?: string } | null;
+  priority?: { name?: string | null; summary?: string | null } | null;
 }
 
 interface PdPage {
@@ -35,8 +35,16 @@ interface PdPage {
 
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
+const optionalString = (v: unknown): boolean => v === undefined || v === null || typeof v === 'string';
+
+/** An incident as the API documents it; a field of the wrong type makes the whole page malformed. */
 function isIncident(v: unknown): v is PdIncident {
-  return isRecord(v) && typeof v.id === 'string' && (v.priority === undefined || v.priority === null || isRecord(v.priority));
+  return (
+    isRecord(v) &&
+    typeof v.id === 'string' &&
+    ['status', 'urgency', 'title', 'summary', 'created_at', 'html_url'].every((k) => optionalString(v[k])) &&
+    (v.priority === undefined || v.priority === null || (isRecord(v.priority) && optionalString(v.priority.name) && optionalString(v.priority.summary)))
+  );
 }
 
 function isPage(v: unknown): v is PdPage {
@@ -88,8 +96,9 @@ export async function createPagerDutyIncidents(settings: PagerDutySettings, ctx:
   }
 
   function toIncident(i: PdIncident): Incident {
-    const priority = i.priority ? (i.priority.name ?? i.priority.summary) : undefined;
-    const { severity, mapped, source } = severityOf({ priority, urgency: i.urgency });
+    // null and absent are the same to us (the page check allowed both)
+    const priority = i.priority ? (i.priority.name ?? i.priority.summary ?? undefined) : undefined;
+    const { severity, mapped, source } = severityOf({ priority, urgency: i.urgency ?? undefined });
     if (!mapped && !warned.has(source)) {
       warned.add(source);
       ctx.warn(`PagerDuty incident ${source}: severity unknown, counted as critical (map priority names with severityMap)`);
@@ -98,8 +107,8 @@ export async function createPagerDutyIncidents(settings: PagerDutySettings, ctx:
       id: i.id,
       severity,
       title: i.title ?? i.summary ?? (i.incident_number !== undefined ? `incident #${i.incident_number}` : i.id),
-      openedAt: i.created_at,
-      url: i.html_url,
+      openedAt: i.created_at ?? undefined,
+      url: i.html_url ?? undefined,
     };
   }
 

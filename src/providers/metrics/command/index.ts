@@ -21,6 +21,7 @@ const CLIP = 160;
 export async function createCommandMetrics(settings: CommandMetricsSettings, ctx: AdapterContext): Promise<MetricsProvider> {
   const cwd = settings.cwd === undefined ? ctx.baseDir : path.resolve(ctx.baseDir, settings.cwd);
   const timeoutMs = parseDurationMs(settings.timeout);
+  const intervalMs = parseDurationMs(settings.interval);
 
   return {
     async query(q: MetricQuery): Promise<Series> {
@@ -35,7 +36,7 @@ export async function createCommandMetrics(settings: CommandMetricsSettings, ctx
       const outcome = await runCommand({ command: q.query, cwd, env, timeoutMs });
       if (outcome.kind !== 'exited' || outcome.code !== 0) throw failure(outcome, q);
       try {
-        return parseOutput(outcome.stdout, q);
+        return { ...parseOutput(outcome.stdout, q), stepMs: intervalMs };
       } catch (e) {
         if (!(e instanceof PointsProblem)) throw e;
         throw fail(q, `printed output that is not a metric: ${e.message}; it printed ${excerpt(outcome.stdout)}`, e.hint);
@@ -68,7 +69,11 @@ export async function createCommandMetrics(settings: CommandMetricsSettings, ctx
 export function parseOutput(stdout: string, q: Pick<MetricQuery, 'from' | 'to'>): Series {
   const text = stdout.trim();
   if (text === '') throw new PointsProblem('nothing was printed', 'print a number, or JSON such as [] when there is no data');
-  if (NUMBER.test(text)) return { points: [{ t: q.to, v: Number(text) }], invalid: 0 };
+  if (NUMBER.test(text)) {
+    // "1e999" has the form of a number but is Infinity: invalid, never a value
+    const v = Number(text);
+    return Number.isFinite(v) ? { points: [{ t: q.to, v }], invalid: 0 } : { points: [], invalid: 1 };
+  }
   if (NOT_A_NUMBER.test(text)) return { points: [], invalid: 1 };
   let json: unknown;
   try {

@@ -40,7 +40,20 @@ interface RawSeries {
   stepMs?: number | undefined;
 }
 
-export function seriesFromV2(body: unknown, q: MetricQuery): Series {
+/**
+ * `intervalMs` is the rollup interval the request asked for: the gate counts the window's points
+ * against it, whatever spacing the few points returned happen to have.
+ */
+/** Datadog's own rollups; the default interval is the first that gives at most about 300 points, as Datadog picks. */
+const ROLLUPS_S = [20, 60, 300, 600, 1200, 1800, 3600, 7200, 14400, 28800, 43200, 86400];
+const DEFAULT_POINTS = 300;
+
+export function defaultIntervalMs(spanMs: number): number {
+  const s = spanMs / 1000 / DEFAULT_POINTS;
+  return (ROLLUPS_S.find((r) => r >= s) ?? Math.ceil(s / 86400) * 86400) * 1000;
+}
+
+export function seriesFromV2(body: unknown, q: MetricQuery, intervalMs: number): Series {
   const parsed = v2Schema.safeParse(body);
   if (!parsed.success) throw malformed('data.attributes with times, values and series');
   const { times, values, series } = parsed.data.data.attributes;
@@ -52,12 +65,13 @@ export function seriesFromV2(body: unknown, q: MetricQuery): Series {
   const raw: RawSeries[] = series.map((s, i) => ({
     tags: s.group_tags ?? [],
     points: times.map((t, j): [unknown, unknown] => [t, values[i]![j]]),
-    stepMs: times.length >= 2 ? times[1]! - times[0]! : undefined,
+    stepMs: intervalMs,
   }));
-  return toSeries(raw, q, errors === '' ? [] : [errors]);
+  return toSeries(raw, q, errors === '' ? [] : [errors], intervalMs);
 }
 
-export function seriesFromV1(body: unknown, q: MetricQuery): Series {
+/** v1 declares each series' rollup `interval` (seconds); `fallbackMs` stands in when it does not. */
+export function seriesFromV1(body: unknown, q: MetricQuery, fallbackMs: number): Series {
   const parsed = v1Schema.safeParse(body);
   if (!parsed.success) throw malformed('series with pointlist');
   if (parsed.data.status === 'error' || (parsed.data.error ?? '') !== '') {
@@ -66,9 +80,9 @@ export function seriesFromV1(body: unknown, q: MetricQuery): Series {
   const raw: RawSeries[] = parsed.data.series.map((s) => ({
     tags: s.tag_set ?? (s.scope ? s.scope.split(',') : []),
     points: s.pointlist.map((p): [unknown, unknown] => [p[0], p[1]]),
-    stepMs: typeof s.interval === 'number' ? s.interval * 1000 : undefined,
+    stepMs: typeof s.interval === 'number' && Number.isFinite(s.interval) && s.interval > 0 ? s.interval * 1000 : fallbackMs,
   }));
-  return toSeries(raw, q, []);
+  return toSeries(raw, q, [], fallbackMs);
 }
 
 /**
@@ -85,9 +99,9 @@ function pick(all: RawSeries[], q: MetricQuery): RawSeries | undefined {
   });
 }
 
-function toSeries(all: RawSeries[], q: MetricQuery, warnings: string[]): Series {
+function toSeries(all: RawSeries[], q: MetricQuery, warnings: string[], intervalMs: number): Series {
   const chosen = pick(all, q);
-  if (!chosen) return { points: [], invalid: 0, ...(warnings.length ? { warnings } : {}) };
+  if (!chosen) return { points: [], invalid: 0, stepMs: intervalMs, ...(warnings.length ? { warnings } : {}) };
   const points: Point[] = [];
   let invalid = 0;
   for (const [t, v] of chosen.points) {

@@ -1,13 +1,20 @@
-/** Metrics from a CSV or JSON file (contract §7). Read once per run; a missing or malformed file is a provider error. */
+/**
+ * Metrics from a CSV or JSON file (contract §7). Read once per run; a missing or malformed file is a
+ * provider error. The sampling interval the gate expects is the provider's `interval`, else the
+ * typical spacing measured over the whole file (the finer of the series' own and the file's), never
+ * the rhythm of the few rows that happen to fall in the window.
+ */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { ProviderError } from '../../../errors.js';
+import { parseDurationMs } from '../../http-settings.js';
 import type { AdapterContext, MetricsProvider, Point, Series } from '../../types.js';
 import type { FileMetricsSettings } from './settings.js';
 import { parseCsv, parseJson, RowError, type MetricTable } from './rows.js';
 
 export async function createFileMetrics(settings: FileMetricsSettings, ctx: AdapterContext): Promise<MetricsProvider> {
   const file = path.resolve(ctx.baseDir, settings.path);
+  const declaredMs = settings.interval === undefined ? undefined : parseDurationMs(settings.interval);
   // One run judges one window: keep the rows of the window asked for, and read again only when a
   // query reaches outside it.
   let table: MetricTable | undefined;
@@ -34,26 +41,31 @@ export async function createFileMetrics(settings: FileMetricsSettings, ctx: Adap
 
   return {
     async query({ query, cohort, from, to }): Promise<Series> {
-      const byCohort = load(from, to).get(query);
+      const t = load(from, to);
+      const byCohort = t.series.get(query);
       // A series kept only for the whole service (empty cohort) stands for either cohort, and says so.
-      let cols = byCohort?.get(cohort === 'all' ? '' : cohort);
+      let key = cohort === 'all' ? '' : cohort;
       let note: string | undefined;
-      if (!cols && cohort !== 'all' && byCohort?.has('')) {
-        cols = byCohort.get('');
+      const inFile = t.cohorts.get(query);
+      if (cohort !== 'all' && !inFile?.has(key) && inFile?.has('')) {
+        key = '';
         note = `whole-service data: the file has no ${cohort} rows for ${query}`;
       }
+      const cols = byCohort?.get(key);
       const points: Point[] = [];
       let invalid = 0;
       if (cols) {
         for (let i = 0; i < cols.t.length; i++) {
-          const t = cols.t[i]!;
-          if (t < from || t > to) continue;
+          const ti = cols.t[i]!;
+          if (ti < from || ti > to) continue;
           const v = cols.v[i]!;
-          if (Number.isFinite(v)) points.push({ t, v });
+          if (Number.isFinite(v)) points.push({ t: ti, v });
           else invalid++;
         }
       }
-      return { points: points.sort((a, b) => a.t - b.t), invalid, note };
+      const own = t.spacing.get(query)?.get(key);
+      const stepMs = declaredMs ?? (own === undefined ? t.typicalMs : t.typicalMs === undefined ? own : Math.min(own, t.typicalMs));
+      return { points: points.sort((a, b) => a.t - b.t), invalid, note, stepMs };
     },
   };
 }

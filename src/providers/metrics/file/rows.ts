@@ -3,33 +3,115 @@
  * and cohort as it is read. The CSV reader is hand-written: four unquoted columns of names and
  * numbers need no CSV library, a strict reader reports a malformed row by its line instead of
  * guessing, and scanning with indexOf keeps `rollout status` fast on a large history.
+ *
+ * Besides the rows of the window a run judges, the reader measures how often each series is sampled
+ * over the WHOLE file: the gate counts a window's points against that interval, so a series thinned
+ * to a few points in the window is never judged by its own sparse rhythm.
  */
+import { LOOKS_ISO, readIsoTime } from '../../../iso-time.js';
+
 export interface Columns {
   /** epoch ms */
   t: number[];
-  /** NaN when the value is empty or not a number */
+  /** NaN when the value is empty or not a finite number */
   v: number[];
 }
 
-/** metric -> cohort ('' for the whole service) -> columns */
-export type MetricTable = Map<string, Map<string, Columns>>;
+export interface MetricTable {
+  /** metric -> cohort ('' for the whole service) -> the rows inside the window kept */
+  series: Map<string, Map<string, Columns>>;
+  /** metric -> the cohorts that have rows anywhere in the file */
+  cohorts: Map<string, Set<string>>;
+  /** metric -> cohort -> the median spacing (ms) of that series over the whole file */
+  spacing: Map<string, Map<string, number>>;
+  /** the file's typical sampling interval: the median of its series' spacings */
+  typicalMs?: number | undefined;
+}
 
 export class RowError extends Error {}
 
-export function parseTimestamp(raw: unknown): number {
-  if (typeof raw === 'number') return raw * 1000;
-  const s = String(raw).trim();
-  if (/^\d+(\.\d+)?$/.test(s)) return Number(s) * 1000;
-  return Date.parse(s);
+const NUMBER = /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/;
+const UNIX_SECONDS = /^\d+(\.\d+)?$/;
+
+/** Epoch ms from unix seconds (a number or a numeric string) or a strict ISO-8601 time (UTC when it has no offset). */
+export function readTimestamp(raw: unknown): { ok: true; ms: number } | { ok: false; reason: string } {
+  if (typeof raw === 'number') return Number.isFinite(raw) && raw >= 0 ? { ok: true, ms: raw * 1000 } : { ok: false, reason: `${raw} is not a unix time in seconds` };
+  if (typeof raw !== 'string') return { ok: false, reason: `${JSON.stringify(raw) ?? 'nothing'} is not a timestamp` };
+  const s = raw.trim();
+  if (UNIX_SECONDS.test(s)) return { ok: true, ms: Number(s) * 1000 };
+  if (LOOKS_ISO.test(s)) return readIsoTime(s);
+  return { ok: false, reason: `"${s.slice(0, 40)}" is not an ISO-8601 time or unix seconds` };
 }
 
-function add(table: MetricTable, metric: string, cohort: string, t: number, v: number): void {
-  let byCohort = table.get(metric);
-  if (!byCohort) table.set(metric, (byCohort = new Map()));
-  let cols = byCohort.get(cohort);
-  if (!cols) byCohort.set(cohort, (cols = { t: [], v: [] }));
-  cols.t.push(t);
-  cols.v.push(v);
+/** A finite number, or NaN: empty, blank, `NaN`, `Inf`, `1e999`, booleans and lists are not values. */
+export function readNumber(raw: unknown): number {
+  if (typeof raw === 'number') return Number.isFinite(raw) ? raw : NaN;
+  if (typeof raw !== 'string') return NaN;
+  const s = raw.trim();
+  if (!NUMBER.test(s)) return NaN;
+  const n = Number(s);
+  return Number.isFinite(n) ? n : NaN;
+}
+
+/** Collects the rows kept, and every row's time for the spacing of its series. */
+class TableBuilder {
+  readonly series = new Map<string, Map<string, Columns>>();
+  private readonly times = new Map<string, Map<string, number[]>>();
+
+  seen(metric: string, cohort: string, t: number): void {
+    let byCohort = this.times.get(metric);
+    if (!byCohort) this.times.set(metric, (byCohort = new Map()));
+    let ts = byCohort.get(cohort);
+    if (!ts) byCohort.set(cohort, (ts = []));
+    ts.push(t);
+  }
+
+  keep(metric: string, cohort: string, t: number, v: number): void {
+    let byCohort = this.series.get(metric);
+    if (!byCohort) this.series.set(metric, (byCohort = new Map()));
+    let cols = byCohort.get(cohort);
+    if (!cols) byCohort.set(cohort, (cols = { t: [], v: [] }));
+    cols.t.push(t);
+    cols.v.push(v);
+  }
+
+  build(): MetricTable {
+    const spacing = new Map<string, Map<string, number>>();
+    const cohorts = new Map<string, Set<string>>();
+    const all: number[] = [];
+    for (const [metric, byCohort] of this.times) {
+      cohorts.set(metric, new Set(byCohort.keys()));
+      const out = new Map<string, number>();
+      for (const [cohort, ts] of byCohort) {
+        const s = seriesSpacing(ts);
+        if (s !== undefined) {
+          out.set(cohort, s);
+          all.push(s);
+        }
+      }
+      spacing.set(metric, out);
+    }
+    return { series: this.series, cohorts, spacing, typicalMs: median(all) };
+  }
+}
+
+/** Median of a list of numbers, without spreading it into arguments (a file may hold millions of rows). */
+function median(xs: ArrayLike<number>): number | undefined {
+  if (xs.length === 0) return undefined;
+  const s = Float64Array.from(xs).sort();
+  const m = Math.floor(s.length / 2);
+  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+}
+
+/** The median time between consecutive distinct samples of one series, or undefined with fewer than two. */
+function seriesSpacing(ts: number[]): number | undefined {
+  const sorted = Float64Array.from(ts).sort();
+  const gaps: number[] = [];
+  for (let i = 1; i < sorted.length; i++) {
+    const d = sorted[i]! - sorted[i - 1]!;
+    if (d > 0) gaps.push(d);
+  }
+  return median(gaps);
 }
 
 const unquote = (s: string) => {
@@ -44,7 +126,7 @@ export function parseCsv(text: string, file: string, window?: { from: number; to
   if (header !== 'timestamp,metric,cohort,value') {
     throw new RowError(`${file}:1:1 the header must be "timestamp,metric,cohort,value" (found "${header.slice(0, 60)}")`);
   }
-  const table: MetricTable = new Map();
+  const table = new TableBuilder();
   // Rows of one sampling instant share a timestamp: parse each distinct one once.
   const times = new Map<string, number>();
   let line = 1;
@@ -69,21 +151,20 @@ export function parseCsv(text: string, file: string, window?: { from: number; to
         const ts = text.slice(pos, c1);
         let t = times.get(ts);
         if (t === undefined) {
-          t = parseTimestamp(unquote(ts));
-          if (!Number.isFinite(t)) throw new RowError(`${file}:${line}:1 "${ts}" is not an ISO-8601 time or unix seconds`);
+          const r = readTimestamp(unquote(ts));
+          if (!r.ok) throw new RowError(`${file}:${line}:1 ${r.reason}`);
+          t = r.ms;
           times.set(ts, t);
         }
-        if (window && (t < window.from || t > window.to)) {
-          pos = end + 1;
-          continue;
-        }
-        const raw = text.slice(c3 + 1, stop).trim();
-        add(table, unquote(text.slice(c1 + 1, c2)), unquote(text.slice(c2 + 1, c3)), t, raw === '' ? NaN : Number(unquote(raw)));
+        const metric = unquote(text.slice(c1 + 1, c2));
+        const cohort = unquote(text.slice(c2 + 1, c3));
+        table.seen(metric, cohort, t);
+        if (!window || (t >= window.from && t <= window.to)) table.keep(metric, cohort, t, readNumber(unquote(text.slice(c3 + 1, stop))));
       }
     }
     pos = end + 1;
   }
-  return table;
+  return table.build();
 }
 
 export function parseJson(text: string, file: string, window?: { from: number; to: number }): MetricTable {
@@ -94,16 +175,17 @@ export function parseJson(text: string, file: string, window?: { from: number; t
     throw new RowError(`${file} is not valid JSON (${(e as Error).message})`);
   }
   if (!Array.isArray(doc)) throw new RowError(`${file} must hold a JSON list of {timestamp, metric, cohort, value} rows`);
-  const table: MetricTable = new Map();
+  const table = new TableBuilder();
   doc.forEach((r: unknown, i) => {
+    if (!r || typeof r !== 'object' || Array.isArray(r)) throw new RowError(`${file}: row ${i} is not a {timestamp, metric, cohort, value} object`);
     const row = r as Record<string, unknown>;
-    const t = row && typeof row === 'object' ? parseTimestamp(row['timestamp']) : NaN;
-    if (!row || typeof row !== 'object' || typeof row['metric'] !== 'string' || !Number.isFinite(t)) {
-      throw new RowError(`${file}: row ${i} needs a timestamp and a metric`);
-    }
-    if (window && (t < window.from || t > window.to)) return;
-    const v = row['value'];
-    add(table, row['metric'], typeof row['cohort'] === 'string' ? row['cohort'] : '', t, typeof v === 'number' ? v : v === null || v === undefined || v === '' ? NaN : Number(v));
+    if (typeof row['metric'] !== 'string') throw new RowError(`${file}: row ${i} needs a metric name`);
+    const ts = readTimestamp(row['timestamp']);
+    if (!ts.ok) throw new RowError(`${file}: row ${i}: ${ts.reason}`);
+    const cohort = typeof row['cohort'] === 'string' ? row['cohort'] : '';
+    table.seen(row['metric'], cohort, ts.ms);
+    if (window && (ts.ms < window.from || ts.ms > window.to)) return;
+    table.keep(row['metric'], cohort, ts.ms, readNumber(row['value']));
   });
-  return table;
+  return table.build();
 }

@@ -6,7 +6,7 @@
 import { JSONPath } from 'jsonpath-plus';
 import { ProviderError } from '../../../errors.js';
 import { createHttpClient } from '../../http.js';
-import { httpClientSettings } from '../../http-settings.js';
+import { httpClientSettings, parseDurationMs } from '../../http-settings.js';
 import type { AdapterContext, MetricQuery, MetricsProvider, Series } from '../../types.js';
 import { PointsProblem, seriesFromMatches } from './points.js';
 import type { HttpMetricsSettings } from './settings.js';
@@ -28,6 +28,7 @@ export async function createHttpMetrics(settings: HttpMetricsSettings, ctx: Adap
   if (checkTemplate(origin, []).length > 0) {
     throw new ProviderError(ctx.name, `${PROVIDER}: the url's scheme and host cannot hold a template`, { hint: 'use templates in the path or the query string only' });
   }
+  const intervalMs = parseDurationMs(settings.interval);
   const credentials = [
     ...Object.keys(settings.headers ?? {}).map((h) => ({ setting: `headers.${h}`, env: ctx.envOf(`headers.${h}`) })).filter((c) => c.env !== undefined),
     ...(ctx.envOf('url') ? [{ setting: 'url', env: ctx.envOf('url') }] : []),
@@ -54,7 +55,7 @@ export async function createHttpMetrics(settings: HttpMetricsSettings, ctx: Adap
       try {
         // jsonpath-plus answers undefined rather than [] for a `null` document
         const matches = (JSONPath({ path, json: res.data as object, wrap: true, eval: 'safe' }) as unknown[] | undefined) ?? [];
-        return seriesFromMatches(matches, { from: q.from, to: q.to });
+        return { ...seriesFromMatches(matches, { from: q.from, to: q.to }), stepMs: intervalMs };
       } catch (e) {
         const problem = e instanceof PointsProblem ? e : new PointsProblem(`the jsonPath could not be evaluated: ${(e as Error).message}`, 'check the jsonPath syntax (jsonpath-plus)');
         throw new ProviderError(ctx.name, `${PROVIDER}: metric "${q.metric}" at ${path}: ${problem.message}`, {

@@ -8,6 +8,7 @@
  * milliseconds (told apart by magnitude) or ISO-8601 strings. A list of bare numbers is refused: which
  * time each belongs to, and whether it is one series or several, cannot be known.
  */
+import { readIsoTime } from '../../../iso-time.js';
 import type { Point, Series } from '../../types.js';
 
 /** Why a value cannot be read as points; the adapter adds where it came from. */
@@ -41,10 +42,14 @@ type Raw = { t: number; v: unknown };
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const isScalar = (v: unknown): boolean => v === null || ['number', 'string', 'boolean'].includes(typeof v);
 
-/** A finite number, or undefined for anything else (null, NaN, "NaN", "", booleans, objects). */
+/** A finite number, or undefined for anything else (null, NaN, "NaN", "1e999", "", booleans, objects). */
 export function readValue(v: unknown): number | undefined {
   if (typeof v === 'number') return Number.isFinite(v) ? v : undefined;
-  if (typeof v === 'string' && NUMBER.test(v.trim())) return Number(v.trim());
+  if (typeof v === 'string' && NUMBER.test(v.trim())) {
+    // "1e999" matches the grammar of a number but reads as Infinity: not a value
+    const n = Number(v.trim());
+    return Number.isFinite(n) ? n : undefined;
+  }
   return undefined;
 }
 
@@ -53,10 +58,10 @@ export function readTimestamp(t: unknown): number {
   if (typeof t === 'string' && NUMBER.test(t.trim())) return readTimestamp(Number(t.trim()));
   if (typeof t === 'number' && Number.isFinite(t)) return t > MS_THRESHOLD ? t : t * 1000;
   if (typeof t === 'string' && ISO_DATE.test(t.trim())) {
-    // a date-time without an offset is UTC here, not the local time Date.parse would assume
-    const text = /T\d{2}:\d{2}(:\d{2}(\.\d+)?)?$/.test(t.trim()) ? `${t.trim()}Z` : t.trim();
-    const ms = Date.parse(text);
-    if (!Number.isNaN(ms)) return ms;
+    // strict: a date that does not exist is refused; a date-time without an offset is UTC
+    const r = readIsoTime(t);
+    if (r.ok) return r.ms;
+    throw new PointsProblem(r.reason, 'timestamps are unix seconds, epoch milliseconds or ISO-8601 strings');
   }
   throw new PointsProblem(`${describe(t)} is not a timestamp`, 'timestamps are unix seconds, epoch milliseconds or ISO-8601 strings');
 }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { headersMap, httpSettings, httpUrl, nonEmpty } from '../../settings-common.js';
+import { headersMap, httpSettings, httpUrl, nonEmpty, sampleInterval } from '../../settings-common.js';
 
 export const httpMetricsSettings = z.strictObject({
   type: z.literal('http'),
@@ -14,6 +14,8 @@ export const httpMetricsSettings = z.strictObject({
    */
   jsonPath: nonEmpty,
   headers: headersMap.optional(),
+  /** how often the endpoint's data is sampled: a window must hold a point per interval (a metric's `interval` wins) */
+  interval: sampleInterval.default('1m'),
   ...httpSettings,
 });
 export type HttpMetricsSettings = z.infer<typeof httpMetricsSettings>;

@@ -4,6 +4,8 @@
  */
 import type { Cohort, Point, Series } from '../../types.js';
 
+const NUMBER = /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/;
+
 /** Prometheus refuses a range query when (end - start) / step exceeds this. */
 export const MAX_POINTS = 11_000;
 
@@ -86,8 +88,9 @@ export function parseAnswer(args: { body: unknown; cohort: Cohort; stepMs?: numb
   const points: Point[] = [];
   let invalid = 0;
   for (const [t, raw] of chosen?.values ?? []) {
-    const v = Number(raw);
-    if (raw.trim() === '' || !Number.isFinite(v)) invalid++;
+    // strict: only a number as Prometheus writes one; NaN, ±Inf, "1e999" and anything else are invalid
+    const v = NUMBER.test(raw.trim()) ? Number(raw) : NaN;
+    if (!Number.isFinite(v)) invalid++;
     else points.push({ t: Math.round(t * 1000), v });
   }
   points.sort((a, b) => a.t - b.t);
