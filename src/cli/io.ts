@@ -14,6 +14,8 @@ export interface GlobalOptions {
   debug: boolean;
   answers?: string | undefined;
   by?: string | undefined;
+  /** --clock-jump: accept a clock earlier than the rollout's last event, or a switch of clock */
+  clockJump?: boolean | undefined;
 }
 
 export interface Io {

@@ -1,9 +1,11 @@
+import { inspectJournal } from '../../engine/session.js';
 import type { GlobalOptions } from '../io.js';
 import { renderTable } from '../render.js';
 import { prepare } from './common.js';
 
 export async function historyCommand(planFile: string | undefined, _opts: Record<string, unknown>, global: GlobalOptions): Promise<number> {
   const { io, loaded, services } = await prepare(planFile, global, 'history');
+  await inspectJournal(services);
   const entries = await services.store.journal();
   if (global.json) {
     io.json({ plan: loaded.plan.name, entries });

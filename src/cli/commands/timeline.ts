@@ -22,7 +22,9 @@ export interface TimelineRow {
 export function timeline(plan: Plan, state: RolloutState | undefined, now: number): { rows: TimelineRow[]; earliestCompletion: string | null } {
   const rows: TimelineRow[] = [];
   const current = state?.phaseIndex ?? 0;
-  const finished = state?.status === 'completed' || state?.status === 'rolled-back';
+  // a rollout rolling back will not complete either, unless a person resumes it
+  const stopped = state?.status === 'rolled-back' || state?.status === 'rolling-back';
+  const finished = state?.status === 'completed' || stopped;
   let cursor = now;
   plan.phases.forEach((p, i) => {
     const rec = state?.phases[p.name];
@@ -31,7 +33,7 @@ export function timeline(plan: Plan, state: RolloutState | undefined, now: numbe
       rows.push({ phase: p.name, traffic: p.traffic, audience: p.audience, minDuration: p.minDuration, status: 'done', enteredAt: rec?.enteredAt, leftAt: rec?.leftAt });
       return;
     }
-    if (state?.status === 'rolled-back') {
+    if (stopped) {
       rows.push({ phase: p.name, traffic: p.traffic, audience: p.audience, minDuration: p.minDuration, status: 'cancelled' });
       return;
     }
@@ -45,6 +47,6 @@ export function timeline(plan: Plan, state: RolloutState | undefined, now: numbe
     rows.push({ phase: p.name, traffic: p.traffic, audience: p.audience, minDuration: p.minDuration, status: i === current + 1 ? 'next' : 'later', earliestEntry: new Date(cursor).toISOString() });
     cursor += min;
   });
-  if (state?.status === 'rolled-back') return { rows, earliestCompletion: null };
+  if (stopped) return { rows, earliestCompletion: null };
   return { rows, earliestCompletion: new Date(finished ? Date.parse(state?.completedAt ?? new Date(now).toISOString()) : cursor).toISOString() };
 }
