@@ -18,9 +18,10 @@ import { observe } from './observe.js';
 import { runRollback, type RollbackStepResult } from './rollback.js';
 import type { Services } from './services.js';
 import { loadState, withLock } from './session.js';
-import { complete, currentRecord, enterPhase } from './state-ops.js';
+import { assertActive, complete, currentRecord, enterPhase } from './state-ops.js';
 
 export { loadState, withLock } from './session.js';
+export { assertActive } from './state-ops.js';
 
 export interface Outcome {
   decision: Decision;
@@ -44,23 +45,6 @@ async function writeReportsLazily(args: Parameters<typeof import('./reporting.js
 }
 
 const iso = (services: Services) => new Date(services.clock.now()).toISOString();
-
-/** A completed, rolled-back or rolling-back rollout does not move until a person decides what comes next. */
-export function assertActive(state: RolloutState): void {
-  if (state.status === 'completed') throw new RolloutError('usage', `the rollout "${state.plan}" completed at ${state.completedAt}; there is nothing left to do`);
-  if (state.status === 'rolled-back') {
-    throw new RolloutError('usage', `the rollout "${state.plan}" was rolled back at ${state.rolledBackAt}`, {
-      hint: 'fix the cause, then start again with `rollout reset PLAN --yes` (or `rollout resume PLAN --yes` to go on from the phase the flag serves now)',
-    });
-  }
-  if (state.status === 'rolling-back') {
-    const steps = state.rollback?.steps ?? [];
-    const failed = steps.filter((s) => s.status === 'failed').map((s) => s.component);
-    throw new RolloutError('usage', `the rollout "${state.plan}" is rolling back since ${state.rollback?.startedAt ?? state.updatedAt} (${steps.filter((s) => s.status === 'done').length} step(s) done${failed.length ? `; failed: ${failed.join(', ')}` : ''}); it does not move until the rollback is finished or a person decides otherwise`, {
-      hint: 'finish it with `rollout rollback PLAN` (it continues from the first step that did not succeed); or start over with `rollout reset PLAN --yes`; or `rollout resume PLAN --yes` to go on from the phase the flag serves now, without the approvals given before the rollback',
-    });
-  }
-}
 
 /** Evaluates the current phase's gate now. Changes nothing. */
 export async function evaluate(plan: Plan, services: Services, applyContingency = false): Promise<{ state: RolloutState; gate: GateResult; decision: Decision }> {

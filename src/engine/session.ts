@@ -82,6 +82,7 @@ export function interruptedEffects(services: Services): InterruptedEffect[] {
 export async function inspectJournal(services: Services): Promise<void> {
   const summary = await services.store.summary();
   if (summary.torn) services.log.warn(tornWarning(summary));
+  if (summary.open.length > 0 && (await services.store.activeHolder())) return;
   for (const e of summary.open) services.log.warn(`a previous run stopped before it finished: ${describeEffect(e)}; the next command that changes the state reconciles it`);
 }
 
@@ -139,6 +140,11 @@ async function inspect(plan: Plan, services: Services, state: RolloutState, summ
   if (jump) services.log.warn(`${jump.message}; commands that change the state refuse it without --clock-jump`);
   if (summary.torn) services.log.warn(tornWarning(summary));
   if (summary.open.length === 0) return [];
+  const running = await services.store.activeHolder();
+  if (running) {
+    services.log.info(`a run is acting now (${running}): ${summary.open.map(describeEffect).join('; ')}`);
+    return [];
+  }
   let flag: FlagState | undefined;
   try {
     flag = await readFlagFor(plan, summary.open, services);

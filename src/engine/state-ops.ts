@@ -1,4 +1,5 @@
-/** Pure state transitions: each takes a state and returns the next one. */
+/** Pure state transitions: each takes a state and returns the next one; and what a state allows. */
+import { RolloutError } from '../errors.js';
 import type { Plan } from '../plan/schema.js';
 import type { Approval, ChecklistAnswer, PhaseRecord, RollbackStepRecord, RolloutState } from '../state/types.js';
 
@@ -117,4 +118,21 @@ export function paused(s: RolloutState, nowIso: string, reason?: string): Rollou
 
 export function resumed(s: RolloutState, nowIso: string): RolloutState {
   return { ...touch(s, nowIso), status: 'in-progress', pausedAt: undefined, pauseReason: undefined };
+}
+
+/** A completed, rolled-back or rolling-back rollout does not move until a person decides what comes next. */
+export function assertActive(state: RolloutState): void {
+  if (state.status === 'completed') throw new RolloutError('usage', `the rollout "${state.plan}" completed at ${state.completedAt}; there is nothing left to do`);
+  if (state.status === 'rolled-back') {
+    throw new RolloutError('usage', `the rollout "${state.plan}" was rolled back at ${state.rolledBackAt}`, {
+      hint: 'fix the cause, then start again with `rollout reset PLAN --yes` (or `rollout resume PLAN --yes` to go on from the phase the flag serves now)',
+    });
+  }
+  if (state.status === 'rolling-back') {
+    const steps = state.rollback?.steps ?? [];
+    const failed = steps.filter((s) => s.status === 'failed').map((s) => s.component);
+    throw new RolloutError('usage', `the rollout "${state.plan}" is rolling back since ${state.rollback?.startedAt ?? state.updatedAt} (${steps.filter((s) => s.status === 'done').length} step(s) done${failed.length ? `; failed: ${failed.join(', ')}` : ''}); it does not move until the rollback is finished or a person decides otherwise`, {
+      hint: 'finish it with `rollout rollback PLAN` (it continues from the first step that did not succeed); or start over with `rollout reset PLAN --yes`; or `rollout resume PLAN --yes` to go on from the phase the flag serves now, without the approvals given before the rollback',
+    });
+  }
 }

@@ -5,12 +5,12 @@
  * `<dir>/<plan>.lock-holder.json`. While this store holds the lock, every write first checks that
  * the lock is still its own.
  */
-import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, rmSync, statSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import { RolloutError } from '../errors.js';
 import { redactValue } from '../redact.js';
-import { acquireLock, type HeldLock } from './file-lock.js';
-import { corruptJournal, cutJournal, endsMidLine, scanJournal } from './journal-file.js';
+import { acquireLock, describeHolder, readHolder, staleReason, type HeldLock } from './file-lock.js';
+import { corruptJournal, cutJournal, endsMidLine, readJournal, scanJournal } from './journal-file.js';
 import type { JournalEntry, JournalSummary, Lock, RolloutState, StateStore } from './types.js';
 
 export interface FileStoreOptions {
@@ -39,14 +39,15 @@ export function createFileStore(opts: FileStoreOptions): StateStore {
 
   const readSummary = (): JournalSummary & { tornAt?: number | undefined } => {
     if (summary) return summary;
+    // The state remembers the last seq it saw: a journal that ends before it lost entries. Read
+    // before the journal: a writer appends before it saves a state with a higher seq.
+    const seen = stateJournalSeq(statePath);
     const open = new Map<string, JournalEntry>();
     const scan = scanJournal(journalPath, (e) => {
       if (!e.effect) return;
       if (e.type === 'effect.start') open.set(e.effect, e);
       else if (CLOSES.has(e.type)) open.delete(e.effect);
     });
-    // The state remembers the last seq it saw: a journal that ends before it lost entries.
-    const seen = stateJournalSeq(statePath);
     if (seen !== undefined && scan.lastSeq < seen) {
       throw new RolloutError('corrupt', `the journal ${journalPath} was cut short: it ends at seq ${scan.lastSeq}, but the state was saved after seq ${seen}; entries were lost, nothing was done`, {
         hint: `restore the journal from a backup; to go on without the lost entries, remove "journalSeq" from ${statePath} by hand (the history they held is gone)`,
@@ -110,6 +111,9 @@ export function createFileStore(opts: FileStoreOptions): StateStore {
       });
       return out;
     },
+    async *entries() {
+      yield* readJournal(journalPath);
+    },
     async summary() {
       const { tornAt: _offset, ...s } = readSummary();
       return s;
@@ -125,6 +129,16 @@ export function createFileStore(opts: FileStoreOptions): StateStore {
     },
     async verifyLock() {
       verify();
+    },
+    async activeHolder() {
+      if (held) return undefined;
+      const h = readHolder(lockPath);
+      if (!h) return undefined;
+      try {
+        return staleReason(h, statSync(lockPath).mtimeMs) ? undefined : describeHolder(h);
+      } catch {
+        return undefined;
+      }
     },
     async lock(): Promise<Lock> {
       ensureDir();

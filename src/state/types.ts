@@ -127,12 +127,16 @@ export interface StateStore {
   append(entry: Omit<JournalEntry, 'seq'>): Promise<JournalEntry>;
   /** The journal (or the entries `keep` accepts), read as a stream and checked line by line. */
   journal(keep?: (e: JournalEntry) => boolean): Promise<JournalEntry[]>;
+  /** The journal one entry at a time, checked as it is read, for output too long to hold. */
+  entries(): AsyncIterable<JournalEntry>;
   /** seq, last entry, open effects and a torn tail, in one streaming pass; throws RolloutError('corrupt'). */
   summary(): Promise<JournalSummary>;
   /** Removes a torn last line (under the lock); returns what was removed. */
   repairTornTail(): Promise<{ line: number; text: string } | undefined>;
   /** Takes the rollout's lock or throws RolloutError('locked') naming the holder. */
   lock(): Promise<Lock>;
+  /** Who holds the lock now, when a live run does (its effects are in progress, not interrupted). */
+  activeHolder(): Promise<string | undefined>;
   /**
    * Throws RolloutError('locked') when a lock this store took is no longer ours. save and append
    * check it themselves; the engine calls it before every other write (flag, commands).
