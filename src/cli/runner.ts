@@ -43,8 +43,8 @@ export function createRunner(): CommandRunner {
         };
         const timer = setTimeout(() => {
           signalGroup(child.pid, 'SIGTERM');
-          // the group may ignore SIGTERM; the grace timer must not keep the CLI alive
-          setTimeout(() => signalGroup(child.pid, 'SIGKILL'), KILL_GRACE_MS).unref();
+          // the group may ignore SIGTERM: this timer keeps the CLI alive until SIGKILL is sent
+          setTimeout(() => signalGroup(child.pid, 'SIGKILL'), KILL_GRACE_MS);
           // the pipes may be held by a process outside the group: stop reading them
           child.stdout.destroy();
           child.stderr.destroy();

@@ -5,7 +5,7 @@
  * effects. Before any effect a failure stays an error (nothing was changed). Reports are a by-product:
  * they never turn a decision into an error. A run that lost its lock always stops with that error.
  */
-import { isRolloutError } from '../errors.js';
+import { isRolloutError, RolloutError } from '../errors.js';
 import { redact } from '../redact.js';
 import type { Services } from './services.js';
 
@@ -35,10 +35,16 @@ export class AfterEffects {
     try {
       return await fn();
     } catch (e) {
-      if (!this.tolerates(e, opts.soft)) throw e;
+      if (!this.tolerates(e, opts.soft)) throw this.explain(e);
       this.warn(`${what} ${/s$/.test(what) ? 'were' : 'was'} not written: ${(e as Error).message}`);
       return fallback;
     }
+  }
+
+  /** The error a command ends with: one that stopped it after effects landed still says what they were. */
+  explain(e: unknown): unknown {
+    if (!this.anyLanded || !isRolloutError(e)) return e;
+    return new RolloutError(e.code, e.message, { details: [...e.details, ...this.landed.map((l) => `done before it stopped: ${l}`)], hint: e.hint, cause: e });
   }
 
   /** Whether an error after this point is a warning rather than the command's outcome. */

@@ -104,8 +104,8 @@ export async function advance(plan: Plan, services: Services, opts: { applyConti
     } catch (e) {
       if (!after.tolerates(e)) {
         // The decision above was not carried out: say so, so the journal never reads as if it had been.
-        await journal(services, 'advance.aborted', { decision: decided.decision, error: (e as Error).message, state: 'unchanged' }, before.phase).catch(() => undefined);
-        throw e;
+        if (!after.anyLanded) await journal(services, 'advance.aborted', { decision: decided.decision, error: (e as Error).message, state: 'unchanged' }, before.phase).catch(() => undefined);
+        throw after.explain(e);
       }
       after.warn(`the state was not saved after ${after.landed.at(-1)}: ${(e as Error).message}; the next command reconciles it from the journal`);
     }
@@ -200,7 +200,7 @@ export async function reduce(plan: Plan, services: Services, reason: string): Pr
         },
       });
     } catch (e) {
-      if (!after.tolerates(e)) throw e;
+      if (!after.tolerates(e)) throw after.explain(e);
       after.warn(`the state was not saved after ${after.landed.at(-1)}: ${(e as Error).message}; the next command reconciles it from the journal`);
     }
     await after.step('the journal entry rollout.reduced', () => journal(services, 'rollout.reduced', { from: before.phase, to: prev.name, traffic: prev.traffic, reason }, before.phase), undefined);
@@ -219,7 +219,9 @@ export async function rollbackNow(plan: Plan, services: Services, reason: string
     const before = await loadState(plan, services);
     if (before.status === 'rolled-back') throw new RolloutError('usage', `the rollout "${plan.name}" was already rolled back at ${before.rolledBackAt}`, { hint: 'start again with `rollout reset PLAN --yes`' });
     const after = new AfterEffects(services);
-    const { state, steps } = await runRollback({ plan, services, state: before, reason, after });
+    const { state, steps } = await runRollback({ plan, services, state: before, reason, after }).catch((e: unknown) => {
+      throw after.explain(e);
+    });
     const failed = steps.some((s) => s.status === 'failed');
     const phase = state.rollback?.phase ?? before.phase;
     await after.step(`the journal entry ${failed ? 'rollback.incomplete' : 'rollout.rolled-back'}`, () => journal(services, failed ? 'rollback.incomplete' : 'rollout.rolled-back', { reason, steps: steps.map((s) => ({ component: s.component, status: s.status, durationMs: s.durationMs, earlier: s.earlier ?? false })) }, phase), undefined);
