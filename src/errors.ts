@@ -9,6 +9,7 @@ export type ErrorCode =
   | 'gate-failed' // 4: SLO breach or incident
   | 'locked' // 5: another run holds the lock
   | 'provider' // 1: a provider failed; nothing was changed
+  | 'corrupt' // 1: the state or the journal is damaged; nothing was changed
   | 'cancelled' // 130: the operator pressed Ctrl-C
   | 'internal'; // 1: a bug
 
@@ -19,6 +20,7 @@ export const EXIT_CODES: Record<ErrorCode, number> = {
   'gate-failed': 4,
   locked: 5,
   provider: 1,
+  corrupt: 1,
   cancelled: 130,
   internal: 1,
 };

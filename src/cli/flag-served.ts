@@ -9,15 +9,21 @@ import type { RolloutState } from '../state/types.js';
 
 export function compareServed(args: { plan: Plan; state: RolloutState; flag: FlagState }): string[] {
   const { plan, state, flag } = args;
-  if (state.status === 'not-started') return [];
   const problems: string[] = [];
   const detail = flag.detail ?? {};
-  if (detail['fileMissing'] === true) problems.push('the flag file does not exist');
+  // Not started: the flag file need not exist yet, but a run that crashed before its first save may
+  // have moved the flag, and that must show.
+  const fresh = state.status === 'not-started';
+  if (detail['fileMissing'] === true) {
+    if (!fresh) problems.push('the flag file does not exist');
+    return problems;
+  }
   if (Number.isNaN(flag.traffic)) {
     problems.push(`what the flag serves cannot be told (${String(detail['note'] ?? 'unrecognised targeting')})`);
     return problems;
   }
   if (Math.abs(flag.traffic - state.traffic) > 0.001) problems.push(`the flag serves ${flag.traffic}% but the state records ${state.traffic}%`);
+  if (fresh) return problems;
   // The audience condition, where the flag states it as a rule (the file provider's flagd targeting).
   const rule = detail['audienceRule'] as { attribute: string; in: string[] } | undefined;
   const isFile = plan.providers.flags[plan.flag.provider ?? Object.keys(plan.providers.flags)[0]!]?.type === 'file';

@@ -14,6 +14,8 @@ export interface GlobalOptions {
   debug: boolean;
   answers?: string | undefined;
   by?: string | undefined;
+  /** --clock-jump: accept a clock earlier than the rollout's last event, or a switch of clock */
+  clockJump?: boolean | undefined;
 }
 
 export interface Io {
@@ -22,6 +24,8 @@ export interface Io {
   out(text: string): void;
   /** stdout: the one JSON document of --json */
   json(value: unknown): void;
+  /** stdout, a piece at a time, --json or not, waiting while the reader catches up: for output too long to hold */
+  write(text: string): Promise<void>;
   /** stderr: logs, warnings, progress */
   err(text: string): void;
   log: Log;
@@ -85,6 +89,7 @@ export async function createIo(opts: GlobalOptions): Promise<Io> {
       if (!opts.json) write(process.stdout, t);
     },
     json: (v) => process.stdout.write(redact(JSON.stringify(v, null, 2)) + '\n'),
+    write: (t) => new Promise<void>((done) => (process.stdout.write(redact(t)) ? done() : process.stdout.once('drain', () => done()))),
     err,
     log,
     stdinTTY: Boolean(process.stdin.isTTY),

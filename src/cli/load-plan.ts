@@ -81,7 +81,7 @@ function cacheDir(): string {
 /** The build of the validator itself: a rebuilt rule or schema must not be answered from the cache. */
 function validatorStamp(): string {
   try {
-    return ['../plan/validate.js', '../plan/rules.js', '../plan/schema.js', '../providers/registry.js']
+    return ['../plan/validate.js', '../plan/rules.js', '../plan/schema.js', '../plan/document.js', '../providers/registry.js']
       .map((f) => String(statSync(new URL(f, import.meta.url)).mtimeMs))
       .join(',');
   } catch {

@@ -37,11 +37,11 @@ const COMMANDS: { name: string; args?: string; summary: string; options?: (c: Co
   { name: 'reduce', args: '<plan>', summary: "contingency: back to the previous phase's traffic", options: (c) => c.option('--reason <text>', 'why', 'manual reduce').option('--dry-run', 'show what it would do'), load: async () => (await import('./commands/reduce.js')).reduceCommand },
   { name: 'rollback', args: '<plan>', summary: 'run the rollback plan, timing each step against its estimate', options: (c) => c.option('--reason <text>', 'why', 'manual rollback').option('--dry-run', 'show what it would do'), load: async () => (await import('./commands/rollback.js')).rollbackCommand },
   { name: 'pause', args: '<plan>', summary: 'a paused rollout does not advance', options: (c) => c.option('--reason <text>', 'why'), load: async () => (await import('./commands/pause.js')).pauseCommand },
-  { name: 'resume', args: '<plan>', summary: 'let a paused rollout advance again', load: async () => (await import('./commands/pause.js')).resumeCommand },
+  { name: 'resume', args: '<plan>', summary: 'let a paused rollout advance again; after a rollback, go on from the phase the flag serves now (asks first)', load: async () => (await import('./commands/pause.js')).resumeCommand },
   { name: 'report', args: '<plan>', summary: 'write (or rewrite) the reports of the phases so far', load: async () => (await import('./commands/report.js')).reportCommand },
   { name: 'history', args: '<plan>', summary: 'the event journal', load: async () => (await import('./commands/history.js')).historyCommand },
   { name: 'doctor', args: '<plan>', summary: "check every provider's reachability, credentials and data", load: async () => (await import('./commands/doctor.js')).doctorCommand },
-  { name: 'reset', args: '<plan>', summary: 'forget the state of a finished or rolled-back rollout (the journal is kept)', load: async () => (await import('./commands/reset.js')).resetCommand },
+  { name: 'reset', args: '<plan>', summary: 'start a completed, rolled-back or rolling-back rollout over (asks first; the journal is kept)', load: async () => (await import('./commands/reset.js')).resetCommand },
 ];
 
 export function buildProgram(run: (action: () => Promise<number>, global: () => GlobalOptions) => Promise<void>): Command {
@@ -54,12 +54,13 @@ export function buildProgram(run: (action: () => Promise<number>, global: () => 
     .option('--no-color', 'no colour (also NO_COLOR)')
     .option('--by <name>', 'who is acting (default: ROLLOUT_USER or the OS user)')
     .option('--answers <file>', 'checklist answers from a YAML or JSON file')
+    .option('--clock-jump', 'accept a clock earlier than the last recorded event, or a switch between ROLLOUT_NOW and the system clock (journaled)')
     .addOption(new Option('--debug', 'print stack traces').hideHelp())
     .showSuggestionAfterError(true)
     .exitOverride();
   const globals = (): GlobalOptions => {
     const o = program.opts();
-    return { json: Boolean(o['json']), yes: Boolean(o['yes']), quiet: Boolean(o['quiet']), color: o['color'] !== false, debug: Boolean(o['debug']), answers: o['answers'] as string | undefined, by: o['by'] as string | undefined };
+    return { json: Boolean(o['json']), yes: Boolean(o['yes']), quiet: Boolean(o['quiet']), color: o['color'] !== false, debug: Boolean(o['debug']), answers: o['answers'] as string | undefined, by: o['by'] as string | undefined, clockJump: Boolean(o['clockJump']) };
   };
   for (const spec of COMMANDS) {
     let c = program.command(spec.name + (spec.args ? ` ${spec.args}` : '')).description(spec.summary).exitOverride();

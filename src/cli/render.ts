@@ -6,24 +6,30 @@ import type { Style } from './io.js';
 
 // eslint-disable-next-line no-control-regex
 const ANSI = /\u001b\[[0-9;]*m/g;
-const width = (s: string) => [...s.replace(ANSI, '')].length;
+export const textWidth = (s: string) => [...s.replace(ANSI, '')].length;
+const width = textWidth;
 
 export function renderTable(head: string[], rows: string[][], style: Style, opts: { maxWidth?: number } = {}): string {
   const all = [head, ...rows];
   // a reduce, not Math.max(...): a table (the journal's history) may have more rows than a call has room for arguments
-  const widths = head.map((_, i) => all.reduce((w, r) => Math.max(w, width(r[i] ?? '')), 0));
+  const t = tableLines(head, head.map((_, i) => all.reduce((w, r) => Math.max(w, width(r[i] ?? '')), 0)), style, opts);
+  return [t.head, ...rows.map(t.row)].join('\n');
+}
+
+/** A table printed line by line (for output too long to hold at once), given its column widths. */
+export function tableLines(head: string[], widths: number[], style: Style, opts: { maxWidth?: number } = {}): { head: string; row: (r: string[]) => string } {
   const max = opts.maxWidth ?? 200;
   // The last column wraps: it carries the long detail.
   const fixed = widths.slice(0, -1).reduce((a, b) => a + b + 2, 0);
   const lastWidth = Math.max(20, Math.min(widths.at(-1) ?? 20, max - fixed));
   const line = (r: string[], st?: (s: string) => string) => {
-    const cells = r.slice(0, -1).map((c, i) => c + ' '.repeat(widths[i]! - width(c)));
+    const cells = r.slice(0, -1).map((c, i) => c + ' '.repeat(Math.max(0, widths[i]! - textWidth(c))));
     const last = r.at(-1) ?? '';
     const chunks = wrap(last, lastWidth);
     const pad = ' '.repeat(fixed);
     return [cells.concat(chunks[0] ?? '').join('  '), ...chunks.slice(1).map((c) => pad + c)].map((l) => (st ? st(l) : l)).join('\n');
   };
-  return [line(head, style.bold), ...rows.map((r) => line(r))].join('\n');
+  return { head: line(head, style.bold), row: (r) => line(r) };
 }
 
 function wrap(text: string, w: number): string[] {

@@ -1,8 +1,25 @@
-/** Runs `run:` commands through the shell, asynchronously (the lock heartbeat keeps beating), with a timeout. */
+/**
+ * Runs `run:` commands (checklist items, rollback steps) through the shell, asynchronously (the
+ * lock's heartbeat keeps beating), with a timeout that bounds the whole run. The command leads its
+ * own process group; at the timeout the group is sent SIGTERM, then SIGKILL, as the command metrics
+ * runner does (src/providers/metrics/command/run.ts), and the run ends AT ONCE: a grandchild that
+ * left the group (setsid, a daemon) and still holds the output pipes open does not keep it waiting.
+ */
 import { spawn } from 'node:child_process';
 import type { CommandRunner } from '../engine/services.js';
 
 const KEEP_LINES = 40;
+/** Between SIGTERM and SIGKILL on a timeout. */
+const KILL_GRACE_MS = 1000;
+
+function signalGroup(pid: number | undefined, signal: NodeJS.Signals): void {
+  if (pid === undefined) return;
+  try {
+    process.kill(-pid, signal);
+  } catch {
+    // the group is gone already
+  }
+}
 
 export function createRunner(): CommandRunner {
   return {
@@ -11,30 +28,35 @@ export function createRunner(): CommandRunner {
         const start = performance.now();
         const child = spawn('/bin/sh', ['-c', command], { cwd, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
         let output = '';
+        let settled = false;
         const take = (d: Buffer) => {
           output += d.toString('utf8');
           if (output.length > 64_000) output = output.slice(-32_000);
         };
         child.stdout.on('data', take);
         child.stderr.on('data', take);
-        let timedOut = false;
-        const timer = setTimeout(() => {
-          timedOut = true;
-          try {
-            process.kill(-child.pid!, 'SIGKILL');
-          } catch {
-            child.kill('SIGKILL');
-          }
-        }, timeoutMs);
-        const finish = (exitCode: number | null) => {
+        const finish = (exitCode: number | null, timedOut: boolean) => {
+          if (settled) return;
+          settled = true;
           clearTimeout(timer);
           resolve({ exitCode, output: output.trimEnd().split('\n').slice(-KEEP_LINES).join('\n'), durationMs: Math.round(performance.now() - start), timedOut });
         };
+        const timer = setTimeout(() => {
+          signalGroup(child.pid, 'SIGTERM');
+          // the group may ignore SIGTERM: this timer keeps the CLI alive until SIGKILL is sent
+          setTimeout(() => signalGroup(child.pid, 'SIGKILL'), KILL_GRACE_MS);
+          // the pipes may be held by a process outside the group: stop reading them
+          child.stdout.destroy();
+          child.stderr.destroy();
+          child.unref();
+          finish(null, true);
+        }, timeoutMs);
         child.on('error', (e) => {
           output += String(e.message);
-          finish(127);
+          finish(127, false);
         });
-        child.on('close', (code) => finish(timedOut ? null : code));
+        // 'close' (the pipes are closed too), so the output is whole
+        child.on('close', (code) => finish(code, false));
       }),
   };
 }

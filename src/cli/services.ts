@@ -7,6 +7,8 @@ import { mkdirSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import path from 'node:path';
 import type { ProviderSet, PromptService, Services } from '../engine/services.js';
+import { RolloutError } from '../errors.js';
+import { parseDuration } from '../plan/duration.js';
 import { factories } from '../providers/factories.js';
 import type { ProviderRole } from '../providers/registry.js';
 import type { AdapterContext, FlagProvider, FlagState, Notifier } from '../providers/types.js';
@@ -73,7 +75,7 @@ export function buildServices(args: { loaded: LoadedPlan; io: Io; command: strin
     notifier: async (name) => (dryRun ? recordingNotifier(name, recorded) : create<Notifier>('notifications', name)),
   };
 
-  const store = createFileStore({ dir: stateDir, plan: plan.name, now: () => new Date(clock.now()) });
+  const store = createFileStore({ dir: stateDir, plan: plan.name, now: () => new Date(clock.now()), lockWaitMs: lockWait(), warn: (m) => io.log.warn(m) });
   const runner = createRunner();
   const services: Services = {
     clock,
@@ -96,6 +98,8 @@ export function buildServices(args: { loaded: LoadedPlan; io: Io; command: strin
           recorded.push({ action: 'write-report', detail: { file } });
           return file;
         }
+        // a run that lost its lock writes nothing more
+        await store.verifyLock();
         mkdirSync(path.dirname(file), { recursive: true });
         const { default: writeFileAtomic } = await import('write-file-atomic');
         await writeFileAtomic(file, content);
@@ -105,8 +109,18 @@ export function buildServices(args: { loaded: LoadedPlan; io: Io; command: strin
     actor: actorName(io.opts.by),
     baseDir: loaded.baseDir,
     dryRun,
+    clockJump: Boolean(io.opts.clockJump),
   };
   return { services, recorded };
+}
+
+/** ROLLOUT_LOCK_WAIT (a duration such as 30s): how long a run waits for another run's lock; 8s by default. */
+function lockWait(env: NodeJS.ProcessEnv = process.env): number | undefined {
+  const raw = env['ROLLOUT_LOCK_WAIT'];
+  if (raw === undefined || raw === '') return undefined;
+  const ms = parseDuration(raw);
+  if (ms === undefined || ms > 3_600_000) throw new RolloutError('usage', `ROLLOUT_LOCK_WAIT="${raw}" is not a duration up to 1h`, { hint: 'e.g. ROLLOUT_LOCK_WAIT=30s' });
+  return ms;
 }
 
 /** Reads pass through; writes are recorded and answered with the state they would produce. */

@@ -17,7 +17,9 @@ export type Action =
 export interface ContingencyDecision {
   level: ContingencyLevel;
   action: ContingencyAction;
-  /** whether this run applies it (asked with --apply-contingency, or automatic in the plan) */
+  /** whether `advance` carries it out now (asked with --apply-contingency, or automatic in the plan) */
+  advised: boolean;
+  /** whether it was carried out: false from decide; true only once `advance` ran the action */
   applied: boolean;
   automatic: boolean;
   /** what a person should do, in words */
@@ -64,11 +66,11 @@ export function decide(args: { plan: Plan; state: RolloutState; gate: GateResult
       advice = `there is no earlier phase to step back to; ${adviceFor('rollback', plan, i)}`;
     }
     const wants = args.applyContingency || automatic;
-    const applied = wants && (action === 'reduce-traffic' || action === 'rollback');
+    const advised = wants && (action === 'reduce-traffic' || action === 'rollback');
     const reasons = gate.criteria.filter((c) => c.verdict === 'fail').map((c) => `${c.name}: ${c.detail}`);
-    const contingency: ContingencyDecision = { level, action, applied, automatic, advice };
-    if (applied && action === 'rollback') return { decision: 'rolled-back', from: phase.name, to: null, reasons, contingency, actions: [{ type: 'rollback' }] };
-    if (applied && action === 'reduce-traffic') {
+    const contingency: ContingencyDecision = { level, action, advised, applied: false, automatic, advice };
+    if (advised && action === 'rollback') return { decision: 'rolled-back', from: phase.name, to: null, reasons, contingency, actions: [{ type: 'rollback' }] };
+    if (advised && action === 'reduce-traffic') {
       return {
         decision: 'reduced',
         from: phase.name,

@@ -17,13 +17,19 @@ export interface FlagChange {
   after: FlagState;
 }
 
+/** What a landed flag change changes in the state, saved before the journal calls the effect done. */
+export type RecordFlagChange = (change: FlagChange, effect: string) => Promise<void>;
+
 export async function setFlagTraffic(args: {
   plan: Plan;
   services: Services;
   phase: string;
+  /** the phase this change enters, so a run that reconciles it after a crash knows */
+  toPhase: string;
   traffic: number;
   audience: string | undefined;
   reason: string;
+  record?: RecordFlagChange;
 }): Promise<FlagChange> {
   const { plan, services } = args;
   const flags = await services.providers.flags();
@@ -33,7 +39,7 @@ export async function setFlagTraffic(args: {
     {
       action: 'flag.set-traffic',
       phase: args.phase,
-      data: { provider: services.providers.flagName, flag: plan.flag.key, before, target: { traffic: args.traffic, audience: args.audience }, reason: args.reason },
+      data: { provider: services.providers.flagName, flag: plan.flag.key, before, target: { traffic: args.traffic, audience: args.audience }, toPhase: args.toPhase, reason: args.reason },
     },
     async () => {
       const result = await flags.setTraffic({
@@ -50,19 +56,22 @@ export async function setFlagTraffic(args: {
       return result;
     },
     (after) => ({ after }),
+    args.record && ((after, effect) => args.record!({ before, after }, effect)),
   );
   return { before, after };
 }
 
-export async function disableFlag(args: { plan: Plan; services: Services; phase: string; reason: string }): Promise<FlagChange> {
+/** Turns the flag off: rollback step `step`. */
+export async function disableFlag(args: { plan: Plan; services: Services; phase: string; step: number; reason: string; record?: RecordFlagChange }): Promise<FlagChange> {
   const { plan, services } = args;
   const flags = await services.providers.flags();
   const before = await flags.read({ flag: plan.flag.key });
   const after = await withEffect(
     services,
-    { action: 'flag.disable', phase: args.phase, data: { provider: services.providers.flagName, flag: plan.flag.key, before, reason: args.reason } },
+    { action: 'flag.disable', phase: args.phase, data: { provider: services.providers.flagName, flag: plan.flag.key, before, step: args.step, reason: args.reason } },
     () => flags.disable({ flag: plan.flag.key, comment: `rollout ${plan.name}: ${args.reason}` }),
     (after) => ({ after }),
+    args.record && ((after, effect) => args.record!({ before, after }, effect)),
   );
   return { before, after };
 }

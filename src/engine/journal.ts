@@ -16,12 +16,18 @@ export async function journal(services: Services, type: string, data: Record<str
 /**
  * Runs one side effect between an `effect.start` and an `effect.done` (or `effect.failed`) entry,
  * so a crash or a rollback knows exactly what was attempted and what landed.
+ *
+ * `record` saves what the effect changed in the state; it runs BEFORE `effect.done` is written, so
+ * an effect the journal calls done is always in the state, and a crash in between leaves the effect
+ * open for the next run to reconcile (see recovery.ts). When `record` fails, `effect.done` is not
+ * written and its error is thrown.
  */
 export async function withEffect<T>(
   services: Services,
   args: { action: string; phase?: string | undefined; data: Record<string, unknown> },
   fn: () => Promise<T>,
   summarize: (result: T) => Record<string, unknown>,
+  record?: (result: T, effect: string) => Promise<void>,
 ): Promise<T> {
   const effect = globalThis.crypto.randomUUID();
   const entry = (type: string, data: Record<string, unknown>) =>
@@ -35,13 +41,16 @@ export async function withEffect<T>(
           effect,
           data: { action: args.action, ...data, actor: services.actor },
         });
+  // appending checks that the lock is still ours: a run that lost it never acts
   await entry('effect.start', args.data);
+  let result: T;
   try {
-    const result = await fn();
-    await entry('effect.done', summarize(result));
-    return result;
+    result = await fn();
   } catch (e) {
     await entry('effect.failed', { error: (e as Error).message });
     throw e;
   }
+  await record?.(result, effect);
+  await entry('effect.done', summarize(result));
+  return result;
 }

@@ -6,7 +6,7 @@ import { renderJunit } from '../reports/junit.js';
 import { renderMarkdown } from '../reports/markdown.js';
 import type { PhaseReport } from '../reports/model.js';
 import { redact } from '../redact.js';
-import type { RolloutState } from '../state/types.js';
+import type { JournalEntry, RolloutState } from '../state/types.js';
 import type { Services } from './services.js';
 
 /** Every format the plan may ask for, rendered from the one report model. */
@@ -17,17 +17,40 @@ const RENDERERS: Record<Plan['reports']['formats'][number], { ext: string; rende
   junit: { ext: 'junit.xml', render: renderJunit },
 };
 
+/** Entries the documents count over the whole rollout; only their type matters, so a slim copy is kept. */
+const COUNTED = /^(rollout\.(held|failed|reduced|rolled-back)|effect\.failed|rollback\.)/;
+
 export async function writeReports(args: { plan: Plan; state: RolloutState; services: Services; phases: string[] }): Promise<string[]> {
   const { plan, state, services } = args;
-  const journal = await services.store.journal();
+  const journal = await reportJournal(services, args.phases);
   const now = new Date(services.clock.now()).toISOString();
   const written: string[] = [];
   for (const phase of args.phases) {
-    const model = buildPhaseReport({ plan, state, journal, phase, now, simulated: services.clock.simulated });
+    const model = buildPhaseReport({ plan, state, journal: journal.entries, phase, now, simulated: services.clock.simulated || journal.simulated });
     for (const format of plan.reports.formats) {
       const { ext, render } = RENDERERS[format];
       written.push(await services.reports.write(`${plan.name}/${phase}.${ext}`, redact(render(model))));
     }
   }
   return written;
+}
+
+/**
+ * What the reports of some phases need from the journal, read as a stream: every entry of those
+ * phases, the last gate of every other phase, and slim copies of the entries the documents count.
+ * A long rollout's journal is never held whole.
+ */
+async function reportJournal(services: Services, phases: string[]): Promise<{ entries: JournalEntry[]; simulated: boolean }> {
+  const wanted = new Set(phases);
+  const lastGates = new Map<string, JournalEntry>();
+  const counted: JournalEntry[] = [];
+  let simulated = false;
+  const kept = await services.store.journal((e) => {
+    if (e.clock === 'ROLLOUT_NOW') simulated = true;
+    if (e.phase !== undefined && wanted.has(e.phase)) return true;
+    if (e.type === 'gate.evaluated' && e.phase !== undefined) lastGates.set(e.phase, e);
+    else if (COUNTED.test(e.type)) counted.push({ seq: e.seq, at: e.at, clock: e.clock, type: e.type, phase: e.phase, data: {} });
+    return false;
+  });
+  return { entries: [...kept, ...lastGates.values(), ...counted].sort((a, b) => a.seq - b.seq), simulated };
 }

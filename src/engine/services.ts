@@ -68,4 +68,6 @@ export interface Services {
   /** folder of the plan file, for `run:` commands */
   baseDir: string;
   dryRun: boolean;
+  /** --clock-jump: a person accepts a clock earlier than the last event, or a switch of clock (journaled) */
+  clockJump?: boolean | undefined;
 }

@@ -2,11 +2,11 @@
  * The YAML side of validation: parse with positions, find the node for a path, and expand
  * `${VAR}` placeholders while remembering where each came from.
  */
-import { isMap, isNode, isPair, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
+import { isMap, isNode, isPair, isScalar, isSeq, LineCounter, parseDocument, visit, type Document, type Node } from 'yaml';
 import { formatPath, type PlanIssue } from './issues.js';
 
-import { MAX_DEPTH, MAX_PLAN_BYTES } from './limits.js';
-export { MAX_DEPTH, MAX_PLAN_BYTES };
+import { MAX_ALIASES, MAX_DEPTH, MAX_PLAN_BYTES } from './limits.js';
+export { MAX_ALIASES, MAX_DEPTH, MAX_PLAN_BYTES };
 
 export interface ParsedDocument {
   doc: Document.Parsed;
@@ -52,11 +52,36 @@ export function parseYaml(text: string): { parsed?: ParsedDocument; issues: Plan
   if (depth > MAX_DEPTH) {
     return { issues: [at1(`the plan nests ${depth} levels deep; at most ${MAX_DEPTH} are allowed`, 'a plan is a shallow document')] };
   }
+  const alias = checkAliases(doc, lines);
+  if (alias) return { issues: [alias] };
   if (!isMap(doc.contents)) {
     const pos = doc.contents && isNode(doc.contents) && doc.contents.range ? lines.linePos(doc.contents.range[0]) : { line: 1, col: 1 };
     return { issues: [{ severity: 'error', path: '', message: 'the plan must be a mapping of keys (version, name, phases, ...)', hint: 'see `rollout schema`', line: pos.line, column: pos.col }] };
   }
   return { parsed: { doc, lines }, issues: [] };
+}
+
+/** Every alias must follow its anchor, and a plan has at most MAX_ALIASES of them. */
+function checkAliases(doc: Document.Parsed, lines: LineCounter): PlanIssue | undefined {
+  let count = 0;
+  let issue: PlanIssue | undefined;
+  visit(doc, {
+    Alias(_key, node) {
+      count++;
+      const pos = node.range ? lines.linePos(node.range[0]) : { line: 1, col: 1 };
+      const at = { severity: 'error' as const, path: '', line: pos.line, column: pos.col };
+      if (count > MAX_ALIASES) {
+        issue = { ...at, message: `more than ${MAX_ALIASES} aliases (*${node.source} here is alias number ${count}); a plan needs few`, hint: 'write the values out, or use fewer anchors and aliases' };
+        return visit.BREAK;
+      }
+      if (node.resolve(doc) === undefined) {
+        issue = { ...at, message: `the alias *${node.source} is used before its anchor &${node.source} is set (or there is no such anchor)`, hint: `define &${node.source} earlier in the file than *${node.source}` };
+        return visit.BREAK;
+      }
+      return undefined;
+    },
+  });
+  return issue;
 }
 
 function nodeDepth(node: unknown, d = 0): number {
@@ -149,6 +174,14 @@ export function expandPlaceholders(p: ParsedDocument, env: Readonly<Record<strin
     }
     return value;
   };
-  const data = walk(p.doc.toJS({ maxAliasCount: 50 }), []);
+  let js: unknown;
+  try {
+    js = p.doc.toJS({ maxAliasCount: MAX_ALIASES });
+  } catch (e) {
+    // aliases that expand to too much (nested ones): the parser's guard, said in the plan's terms
+    issues.push({ severity: 'error', path: '', line: 1, column: 1, message: `the plan cannot be expanded: ${(e as Error).message}`, hint: 'use fewer anchors and aliases' });
+    return { data: {}, sources, expandedValues, issues };
+  }
+  const data = walk(js, []);
   return { data, sources, expandedValues, issues };
 }

@@ -8,12 +8,17 @@ import { parseDuration, parseEstimate } from './duration.js';
 
 const slug = z.string().regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, 'must be a slug: lower-case letters, digits and dashes');
 const text = z.string().min(1, 'must not be empty');
+/** Longer than any rollout runs; past it, times computed from a duration overflow what a date can hold. */
+export const MAX_DURATION_MS = 365 * 86_400_000;
+const TOO_LONG = 'is too long: a duration in a plan is at most 365d';
 const duration = z
   .string()
-  .refine((s) => parseDuration(s) !== undefined, 'must be a duration such as 30m, 48h or 7d');
+  .refine((s) => parseDuration(s) !== undefined, 'must be a duration such as 30m, 48h or 7d')
+  .refine((s) => (parseDuration(s) ?? 0) <= MAX_DURATION_MS, TOO_LONG);
 const estimate = z
   .string()
-  .refine((s) => parseEstimate(s) !== undefined, 'must be a duration such as 5m, or a range such as 15m-30m');
+  .refine((s) => parseEstimate(s) !== undefined, 'must be a duration such as 5m, or a range such as 15m-30m')
+  .refine((s) => (parseEstimate(s)?.max ?? 0) <= MAX_DURATION_MS, TOO_LONG);
 
 export const SEVERITY = z.enum(['critical', 'high', 'medium', 'low']);
 export const BREACH_LEVEL = z.enum(['light', 'moderate', 'severe']);

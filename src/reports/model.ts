@@ -75,6 +75,8 @@ export function buildPhaseReport(args: { plan: Plan; state: RolloutState; journa
       output: a?.output,
     };
   });
+  // what the decision came to (a contingency is `applied` only once it ran): the outcome entry after the gate
+  const outcome = gateEntry ? [...journal].reverse().find((e) => e.phase === phase.name && e.seq > gateEntry.seq && e.type.startsWith('rollout.')) : undefined;
   const gd = gateEntry?.data as { decision: string; from: string; to: string | null; verdict: string; criteria: Criterion[]; reported: Criterion[]; reasons: string[]; contingency?: unknown } | undefined;
   const end = rec?.leftAt ?? now;
   const report: PhaseReport = {
@@ -95,7 +97,7 @@ export function buildPhaseReport(args: { plan: Plan; state: RolloutState; journa
     },
     rolloutStatus: state.status,
     gate: gd && gateEntry ? { evaluatedAt: gateEntry.at, verdict: gd.verdict, criteria: gd.criteria, reported: gd.reported ?? [] } : undefined,
-    decision: gd ? { decision: gd.decision, from: gd.from, to: gd.to, reasons: gd.reasons, contingency: gd.contingency } : undefined,
+    decision: gd ? { decision: gd.decision, from: gd.from, to: gd.to, reasons: gd.reasons, contingency: (outcome?.data as { contingency?: unknown } | undefined)?.contingency ?? gd.contingency } : undefined,
     checklist,
     approvals: { required: c.approvals.required, approvers: c.approvals.approvers, given: rec?.approvals ?? [] },
     flag: rec?.flagAfter !== undefined ? { before: rec.flagBefore, after: rec.flagAfter } : undefined,

@@ -1,14 +1,17 @@
 /**
  * The file backend: `<dir>/<plan>.state.json` (atomic replace: temp file, fsync, rename, via
- * write-file-atomic), `<dir>/<plan>.journal.jsonl` (append + fsync) and a lock (proper-lockfile,
- * whose mtime heartbeat lets a lock left by a dead process be taken over safely).
+ * write-file-atomic), `<dir>/<plan>.journal.jsonl` (append + fsync, read as a checked stream, see
+ * journal-file.ts) and `<dir>/<plan>.lock` (see file-lock.ts), mirrored for people in
+ * `<dir>/<plan>.lock-holder.json`. While this store holds the lock, every write first checks that
+ * the lock is still its own.
  */
-import { closeSync, fstatSync, fsyncSync, mkdirSync, openSync, readFileSync, readSync, writeSync, existsSync, rmSync } from 'node:fs';
-import { hostname } from 'node:os';
+import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, rmSync, statSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import { RolloutError } from '../errors.js';
 import { redactValue } from '../redact.js';
-import type { JournalEntry, Lock, RolloutState, StateStore } from './types.js';
+import { acquireLock, describeHolder, readHolder, staleReason, type HeldLock } from './file-lock.js';
+import { corruptJournal, cutJournal, endsMidLine, readJournal, scanJournal } from './journal-file.js';
+import type { JournalEntry, JournalSummary, Lock, RolloutState, StateStore } from './types.js';
 
 export interface FileStoreOptions {
   dir: string;
@@ -16,109 +19,154 @@ export interface FileStoreOptions {
   /** how long a second run waits for the lock before giving up (ms) */
   lockWaitMs?: number;
   now: () => Date;
+  /** where the store says what it did on its own (a stale lock taken over) */
+  warn?: (message: string) => void;
 }
 
-/** A lock not refreshed for this long belongs to a dead process and may be taken over. */
-const STALE_MS = 5000;
+const CLOSES = new Set(['effect.done', 'effect.failed', 'effect.interrupted']);
 
 export function createFileStore(opts: FileStoreOptions): StateStore {
   const statePath = path.join(opts.dir, `${opts.plan}.state.json`);
   const journalPath = path.join(opts.dir, `${opts.plan}.journal.jsonl`);
   const lockPath = path.join(opts.dir, `${opts.plan}.lock`);
   const holderPath = path.join(opts.dir, `${opts.plan}.lock-holder.json`);
-  let seq: number | undefined;
+  /** what the journal holds, kept up to date by append; read again once the lock is taken */
+  let summary: (JournalSummary & { tornAt?: number | undefined }) | undefined;
+  let held: HeldLock | undefined;
 
   const ensureDir = () => mkdirSync(opts.dir, { recursive: true });
+  const verify = () => held?.verify();
 
-  const readJournal = (): JournalEntry[] => {
-    if (!existsSync(journalPath)) return [];
-    const lines = readFileSync(journalPath, 'utf8').split('\n');
-    const out: JournalEntry[] = [];
-    for (const line of lines) {
-      if (!line.trim()) continue;
-      try {
-        out.push(JSON.parse(line) as JournalEntry);
-      } catch {
-        // A torn last line from a crash mid-append; everything before it is intact.
-      }
+  const readSummary = (): JournalSummary & { tornAt?: number | undefined } => {
+    if (summary) return summary;
+    // The state remembers the last seq it saw: a journal that ends before it lost entries. Read
+    // before the journal: a writer appends before it saves a state with a higher seq.
+    const seen = stateJournalSeq(statePath);
+    const open = new Map<string, JournalEntry>();
+    const scan = scanJournal(journalPath, (e) => {
+      if (!e.effect) return;
+      if (e.type === 'effect.start') open.set(e.effect, e);
+      else if (CLOSES.has(e.type)) open.delete(e.effect);
+    });
+    if (seen !== undefined && scan.lastSeq < seen) {
+      throw new RolloutError('corrupt', `the journal ${journalPath} was cut short: it ends at seq ${scan.lastSeq}, but the state was saved after seq ${seen}; entries were lost, nothing was done`, {
+        hint: `restore the journal from a backup; to go on without the lost entries, remove "journalSeq" from ${statePath} by hand (the history they held is gone)`,
+      });
     }
-    return out;
+    summary = {
+      file: journalPath,
+      lastSeq: scan.lastSeq,
+      last: scan.last ? { at: scan.last.at, clock: scan.last.clock, type: scan.last.type } : undefined,
+      open: [...open.values()],
+      torn: scan.torn ? { line: scan.torn.line, text: scan.torn.text } : undefined,
+      tornAt: scan.torn?.offset,
+    };
+    return summary;
   };
 
   return {
     describe: () => statePath,
     async load() {
       if (!existsSync(statePath)) return undefined;
-      const text = readFileSync(statePath, 'utf8');
+      readSummary(); // a journal cut short is refused before the state is used
       try {
-        return JSON.parse(text) as RolloutState;
+        return JSON.parse(readFileSync(statePath, 'utf8')) as RolloutState;
       } catch (e) {
-        throw new RolloutError('internal', `the state file ${statePath} is not valid JSON`, {
-          hint: 'restore it from a backup, or rebuild it from the journal',
+        throw new RolloutError('corrupt', `the state file ${statePath} is not valid JSON`, {
+          hint: 'restore it from a backup, or repair it by hand (`rollout history PLAN` shows every step that led to it)',
           cause: e,
         });
       }
     },
     async save(state) {
       ensureDir();
+      verify();
       const { default: writeFileAtomic } = await import('write-file-atomic');
-      await writeFileAtomic(statePath, JSON.stringify(redactValue(state), null, 2) + '\n', { fsync: true });
+      const stamped: RolloutState = { ...state, journalSeq: readSummary().lastSeq };
+      await writeFileAtomic(statePath, JSON.stringify(redactValue(stamped), null, 2) + '\n', { fsync: true });
     },
     async append(entry) {
       ensureDir();
-      if (seq === undefined) seq = readJournal().reduce((m, e) => Math.max(m, e.seq), 0);
-      const full: JournalEntry = redactValue({ seq: ++seq, ...entry });
-      const fd = openSync(journalPath, 'a+');
+      verify();
+      const s = readSummary();
+      if (endsMidLine(journalPath)) throw corruptJournal(journalPath, s.torn?.line ?? s.lastSeq + 1, 'it ends in a torn line, to be removed before anything is appended');
+      const full: JournalEntry = redactValue({ seq: s.lastSeq + 1, ...entry });
+      const fd = openSync(journalPath, 'a');
       try {
-        // After a crash mid-append the file ends in a torn line: start a line of our own, or this
-        // entry would be glued to the torn one and lost with it.
-        const { size } = fstatSync(fd);
-        const last = Buffer.alloc(1);
-        const torn = size > 0 && readSync(fd, last, 0, 1, size - 1) === 1 && last[0] !== 0x0a;
-        writeSync(fd, (torn ? '\n' : '') + JSON.stringify(full) + '\n');
+        writeSync(fd, JSON.stringify(full) + '\n');
         fsyncSync(fd);
       } finally {
         closeSync(fd);
       }
+      s.lastSeq = full.seq;
+      s.last = { at: full.at, clock: full.clock, type: full.type };
+      if (full.effect && full.type === 'effect.start') s.open = [...s.open, full];
+      else if (full.effect && CLOSES.has(full.type)) s.open = s.open.filter((e) => e.effect !== full.effect);
       return full;
     },
-    async journal() {
-      return readJournal();
+    async journal(keep) {
+      const out: JournalEntry[] = [];
+      scanJournal(journalPath, (e) => {
+        if (!keep || keep(e)) out.push(e);
+      });
+      return out;
+    },
+    async *entries() {
+      yield* readJournal(journalPath);
+    },
+    async summary() {
+      const { tornAt: _offset, ...s } = readSummary();
+      return s;
+    },
+    async repairTornTail() {
+      verify();
+      const s = readSummary();
+      if (!s.torn || s.tornAt === undefined) return undefined;
+      cutJournal(journalPath, s.tornAt);
+      const removed = s.torn;
+      summary = { ...s, torn: undefined, tornAt: undefined };
+      return removed;
+    },
+    async verifyLock() {
+      verify();
+    },
+    async activeHolder() {
+      if (held) return undefined;
+      const h = readHolder(lockPath);
+      if (!h) return undefined;
+      try {
+        return staleReason(h, statSync(lockPath).mtimeMs) ? undefined : describeHolder(h);
+      } catch {
+        return undefined;
+      }
     },
     async lock(): Promise<Lock> {
       ensureDir();
-      // Longer than STALE_MS, so a run started just after a crash still takes the dead run's lock over.
-      const wait = opts.lockWaitMs ?? 8000;
-      let release: () => Promise<void>;
-      // Loaded here: read-only commands (status, check) never pay for them.
-      const [{ default: lockfile }, { default: writeFileAtomic }] = await Promise.all([import('proper-lockfile'), import('write-file-atomic')]);
-      try {
-        release = await lockfile.lock(opts.dir, {
-          lockfilePath: lockPath,
-          stale: STALE_MS,
-          update: 1000,
-          realpath: false,
-          retries: { retries: Math.max(1, Math.ceil(wait / 250)), factor: 1, minTimeout: 200, maxTimeout: 300, randomize: true },
-          onCompromised: (err) => {
-            process.emitWarning(`rollout: the lock on ${opts.plan} was compromised: ${err.message}`);
-          },
-        });
-      } catch (e) {
-        if ((e as { code?: string }).code === 'ELOCKED') {
-          throw new RolloutError('locked', `another run holds the lock on "${opts.plan}": ${describeHolder(holderPath)}`, {
-            hint: 'wait for it to finish and run again; a lock left by a crashed run is taken over after a few seconds',
-          });
-        }
-        throw e;
-      }
-      const holder = { pid: process.pid, host: hostname(), since: opts.now().toISOString(), command: process.argv.slice(2).join(' ') };
-      await writeFileAtomic(holderPath, JSON.stringify(holder) + '\n');
+      const waitMs = opts.lockWaitMs ?? 8000;
+      const lock = await acquireLock({
+        file: lockPath,
+        waitMs,
+        since: opts.now().toISOString(),
+        command: process.argv.slice(2).join(' '),
+        onTakeOver: (why) => opts.warn?.(`took over the lock on "${opts.plan}": ${why}`),
+      });
+      held = lock;
+      // what another run appended while we waited is read again under the lock
+      summary = undefined;
+      const { default: writeFileAtomic } = await import('write-file-atomic');
+      await writeFileAtomic(holderPath, JSON.stringify(lock.holder) + '\n');
       return {
         async release() {
           try {
-            rmSync(holderPath, { force: true });
+            if (held === lock) held = undefined;
+            try {
+              lock.verify();
+              rmSync(holderPath, { force: true });
+            } catch {
+              // the lock is someone else's now: so is the holder file
+            }
           } finally {
-            await release();
+            lock.release();
           }
         },
       };
@@ -126,11 +174,12 @@ export function createFileStore(opts: FileStoreOptions): StateStore {
   };
 }
 
-function describeHolder(holderPath: string): string {
+/** The seq the state was saved at, when the state file says; a state that cannot be read says nothing here. */
+function stateJournalSeq(statePath: string): number | undefined {
   try {
-    const h = JSON.parse(readFileSync(holderPath, 'utf8')) as { pid: number; host: string; since: string; command?: string };
-    return `pid ${h.pid} on ${h.host} since ${h.since}${h.command ? ` (rollout ${h.command})` : ''}`;
+    const seq = (JSON.parse(readFileSync(statePath, 'utf8')) as { journalSeq?: unknown } | null)?.journalSeq;
+    return typeof seq === 'number' ? seq : undefined;
   } catch {
-    return 'holder unknown (it is starting or finishing)';
+    return undefined;
   }
 }

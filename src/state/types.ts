@@ -1,5 +1,5 @@
 /** The rollout's recorded state and its event journal. Plain data: the core reads it, stores keep it. */
-export type RolloutStatus = 'not-started' | 'in-progress' | 'paused' | 'rolled-back' | 'completed';
+export type RolloutStatus = 'not-started' | 'in-progress' | 'paused' | 'rolling-back' | 'rolled-back' | 'completed';
 
 export interface ChecklistAnswer {
   id: string;
@@ -10,6 +10,8 @@ export interface ChecklistAnswer {
   reason?: string | undefined;
   command?: string | undefined;
   exitCode?: number | null | undefined;
+  /** for a command: `exit 0`, `exit 3`, `timed out after 3s` */
+  detail?: string | undefined;
   /** the command's output, trimmed to its last lines */
   output?: string | undefined;
   durationMs?: number | undefined;
@@ -29,8 +31,33 @@ export interface PhaseRecord {
   visits: number;
   checklist: Record<string, ChecklistAnswer>;
   approvals: Approval[];
+  /** approvals given before a rollback started: kept for the record, never counted again */
+  voidedApprovals?: Approval[] | undefined;
   flagBefore?: unknown;
   flagAfter?: unknown;
+}
+
+/** One rollback step's outcome, saved as soon as it is known, so a re-run continues where this one stopped. */
+export interface RollbackStepRecord {
+  index: number;
+  component: string;
+  kind: 'flag' | 'run' | 'manual';
+  status: 'done' | 'failed' | 'pending';
+  at: string;
+  detail: string;
+  durationMs: number;
+  exitCode?: number | null | undefined;
+  output?: string | undefined;
+}
+
+/** A rollback that started: `rolling-back` until every step is done (or pending an operator). */
+export interface RollbackRecord {
+  startedAt: string;
+  reason: string;
+  /** the phase it started in */
+  phase: string;
+  steps: RollbackStepRecord[];
+  finishedAt?: string | undefined;
 }
 
 export interface RolloutState {
@@ -48,10 +75,16 @@ export interface RolloutState {
   pauseReason?: string | undefined;
   rolledBackAt?: string | undefined;
   completedAt?: string | undefined;
+  /** the last (or current) rollback, step by step */
+  rollback?: RollbackRecord | undefined;
   /** the last held or failed reason notified (`held:checklist,approvals`), so a gate notifies when its reason changes only */
   lastHeldKey?: string | undefined;
   /** true when ROLLOUT_NOW drove the clock at some point */
   simulatedClock?: boolean | undefined;
+  /** the id of the last side effect this state records, so a crashed run's effect is never recorded twice */
+  lastEffect?: string | undefined;
+  /** the last journal seq when the state was saved (set by the store): a journal that ends before it lost lines */
+  journalSeq?: number | undefined;
 }
 
 export interface JournalEntry {
@@ -66,17 +99,49 @@ export interface JournalEntry {
   data: Record<string, unknown>;
 }
 
+/** What commands need from the journal, gathered in one streaming pass (the journal is never held whole). */
+export interface JournalSummary {
+  /** the last seq; 0 for an empty journal */
+  lastSeq: number;
+  /** the last entry's time and clock, for the clock guard */
+  last?: { at: string; clock: JournalEntry['clock']; type: string } | undefined;
+  /** effects journaled as started with no outcome: what a crashed run may have left half-done */
+  open: JournalEntry[];
+  /** a torn last line (a crash mid-append): tolerated until a state-changing command removes it */
+  torn?: { line: number; text: string } | undefined;
+  /** where the journal lives, for messages */
+  file: string;
+}
+
 /** Where state lives. The file store is the first; a PostgreSQL store implements the same. */
 export interface StateStore {
-  /** The state, or undefined when the rollout has not started. */
+  /**
+   * The state as stored (validated against the plan by the engine), or undefined when the rollout
+   * has not started. Throws RolloutError('corrupt') when it cannot be read, or when the journal ends
+   * before the seq the state was saved at.
+   */
   load(): Promise<RolloutState | undefined>;
-  /** Replaces the state atomically: readers see the old or the new state, never half of it. */
+  /** Replaces the state atomically (readers see the old or the new state, never half of it); stamps `journalSeq`. */
   save(state: RolloutState): Promise<void>;
   /** Appends one entry, durable before it returns; seq is assigned by the store. */
   append(entry: Omit<JournalEntry, 'seq'>): Promise<JournalEntry>;
-  journal(): Promise<JournalEntry[]>;
+  /** The journal (or the entries `keep` accepts), read as a stream and checked line by line. */
+  journal(keep?: (e: JournalEntry) => boolean): Promise<JournalEntry[]>;
+  /** The journal one entry at a time, checked as it is read, for output too long to hold. */
+  entries(): AsyncIterable<JournalEntry>;
+  /** seq, last entry, open effects and a torn tail, in one streaming pass; throws RolloutError('corrupt'). */
+  summary(): Promise<JournalSummary>;
+  /** Removes a torn last line (under the lock); returns what was removed. */
+  repairTornTail(): Promise<{ line: number; text: string } | undefined>;
   /** Takes the rollout's lock or throws RolloutError('locked') naming the holder. */
   lock(): Promise<Lock>;
+  /** Who holds the lock now, when a live run does (its effects are in progress, not interrupted). */
+  activeHolder(): Promise<string | undefined>;
+  /**
+   * Throws RolloutError('locked') when a lock this store took is no longer ours. save and append
+   * check it themselves; the engine calls it before every other write (flag, commands).
+   */
+  verifyLock(): Promise<void>;
   /** where it lives, for messages */
   describe(): string;
 }

@@ -307,15 +307,16 @@ describe('automated checklist items', () => {
 });
 
 describe('the files rollout keeps', () => {
-  it('a torn last journal line (a crash mid-append) loses nothing that comes after it', async () => {
+  it('a torn last journal line (a crash mid-append) loses nothing that comes after it: the next change removes it and says so', async () => {
     const sb = await atStage('canary-5');
     const entries = sb.journal().length;
     appendFileSync(sb.journalFile, '{"seq":999,"at":"2026-06-1');
     sb.clock.set(after(T.canary5, '1h'));
     expectCode(await sb.cmd('approve', ['--by', 'tech-lead']), 0);
     const h = await sb.json('history', [], 0);
-    expect(h.entries).toHaveLength(entries + 1);
-    expect(h.entries.at(-1)).toMatchObject({ seq: entries + 1, type: 'approval.recorded', data: { by: 'tech-lead' } });
+    expect(h.entries).toHaveLength(entries + 2);
+    expect(h.entries.at(-2)).toMatchObject({ seq: entries + 1, type: 'journal.repaired' });
+    expect(h.entries.at(-1)).toMatchObject({ seq: entries + 2, type: 'approval.recorded', data: { by: 'tech-lead' } });
   });
 
   it('an unreadable state file is an error (exit 1) that changes nothing', async () => {

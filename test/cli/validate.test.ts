@@ -150,3 +150,41 @@ describe('files that are not plans', () => {
     expect(r.stderr).toContain('plans/nope.yaml');
   });
 });
+
+describe('bounds that keep every command working', () => {
+  it.each([
+    ['a minDuration', 'long-soak', (y: string) => y.replace('minDuration: 48h', 'minDuration: 999999999d'), 'minDuration: 999999999d', 13, /phases\[1\]\.minDuration: .*at most 365d/],
+    ['a sloWindow', 'long-window', (y: string) => y.replace('sloWindow: 24h', 'sloWindow: 999999999d'), 'sloWindow: 999999999d', 11, /advance\.sloWindow: .*at most 365d/],
+    ['a rollback timeout', 'long-timeout', (y: string) => y.replace('    estimate: 2m\n', '    estimate: 2m\n    timeout: 400d\n'), 'timeout: 400d', 9, /rollback\[0\]\.timeout: .*at most 365d/],
+  ])('%s longer than 365d is refused at validation (exit 2, file:line:column), so no command ends in "Invalid time value"', async (_label, name, edit, needle, offset, message) => {
+    const file = variant(name, edit);
+    const text = readFileSync(sb.path(file), 'utf8');
+    for (const cmd of ['validate', 'status', 'show', 'advance']) {
+      const r = await sb.run([cmd, file]);
+      expectInvalid(r);
+      expect(r.stderr).not.toContain('Invalid time value');
+      const line = r.stderr.split('\n').find((l) => message.test(l));
+      expect(line).toBeDefined();
+      expect(line).toContain(`${file}:${where(text, needle, offset)} `);
+    }
+  });
+
+  it('an alias used before its anchor is an invalid plan (exit 2) pointing at the alias', async () => {
+    const file = variant('alias-first', (y) => y.replace('owner: Recommendations Engineering', 'owner: *team').replace('service: recommendations', 'service: &team recommendations'));
+    const r = await sb.run(['validate', file]);
+    expectInvalid(r);
+    expect(r.stderr).toContain(`${file}:${where(readFileSync(sb.path(file), 'utf8'), '*team')} `);
+    expect(r.stderr).toMatch(/alias \*team .*anchor/);
+    expect(r.stderr).not.toContain('unexpected error');
+  });
+
+  it('more than 50 aliases is refused (exit 2) at the 51st', async () => {
+    const vars = ['variables:', '  a0: &v x', ...Array.from({ length: 51 }, (_, i) => `  b${i}: *v`)].join('\n') + '\n';
+    const file = variant('many-aliases', (y) => y.replace('strategy: canary', `strategy: canary\n${vars}`));
+    const r = await sb.run(['validate', file]);
+    expectInvalid(r);
+    expect(r.stderr).toContain(`${file}:${where(readFileSync(sb.path(file), 'utf8'), 'b50: *v', 5)} `);
+    expect(r.stderr).toMatch(/more than 50 aliases/);
+    expect(r.stderr).not.toContain('unexpected error');
+  });
+});

@@ -329,7 +329,7 @@ describe('reference rollout on Datadog + LaunchDarkly + PagerDuty + Slack (loopb
     expect(criterion(d, 'minDuration').verdict).toBe('hold');
     for (const m of Object.keys(QUERY)) expect(criterion(d, m)).toMatchObject({ verdict: 'pass', cohort: 'canary' });
     expect(ld.flag(FLAG)).toEqual(canary5Flag);
-    expect(JSON.parse(box.stateText())).toMatchObject({ ...JSON.parse(before), lastHeldKey: expect.any(String), updatedAt: expect.any(String) });
+    expect(JSON.parse(box.stateText())).toMatchObject({ ...JSON.parse(before), lastHeldKey: expect.any(String), updatedAt: expect.any(String), journalSeq: expect.any(Number) });
     expect(box.state()).toMatchObject({ phase: 'canary-5', traffic: 5 });
   });
 

@@ -63,7 +63,7 @@ describe('decide: fail', () => {
       from: 'canary-25',
       to: null,
       reasons: ['latency: 612 ms breaks < 500 ms'],
-      contingency: { level: 'moderate', action: 'reduce-traffic', applied: false, automatic: false, advice: 'step back to "canary-5" (5%): `rollout reduce` or `rollout advance --apply-contingency`' },
+      contingency: { level: 'moderate', action: 'reduce-traffic', advised: false, applied: false, automatic: false, advice: 'step back to "canary-5" (5%): `rollout reduce` or `rollout advance --apply-contingency`' },
       actions: [],
     });
   });
@@ -75,10 +75,10 @@ describe('decide: fail', () => {
     ['moderate', true, 'reduced', 'reduce-traffic', true, [{ type: 'reduce', toPhase: 1, traffic: 5, audience: 'beta' }]],
     ['severe', false, 'failed', 'rollback', false, []],
     ['severe', true, 'rolled-back', 'rollback', true, [{ type: 'rollback' }]],
-  ])('%s with applyContingency=%s → %s (%s, applied %s)', (level, applyContingency, decision, action, applied, actions) => {
+  ])('%s with applyContingency=%s → %s (%s, advised %s; applied only once advance ran it)', (level, applyContingency, decision, action, advised, actions) => {
     const d = decide({ plan: reference, state: stateAt(reference, 2), gate: failing(level), applyContingency });
     expect(d.decision).toBe(decision);
-    expect(d.contingency).toMatchObject({ level, action, applied, automatic: false });
+    expect(d.contingency).toMatchObject({ level, action, advised, applied: false, automatic: false });
     expect(d.actions).toEqual(actions);
     expect(d.to).toBe(decision === 'reduced' ? 'canary-5' : null);
   });
@@ -90,7 +90,7 @@ describe('decide: fail', () => {
     const plan = withContingency({ [level]: { action, automatic: true } });
     const d = decide({ plan, state: stateAt(plan, 2), gate: failing(level), applyContingency: false });
     expect(d.decision).toBe(decision);
-    expect(d.contingency).toMatchObject({ level, action, applied: true, automatic: true });
+    expect(d.contingency).toMatchObject({ level, action, advised: true, applied: false, automatic: true });
     expect(d.actions).toEqual(actions);
   });
 
@@ -98,7 +98,7 @@ describe('decide: fail', () => {
     const plan = withContingency({ moderate: { action, automatic: true } });
     const d = decide({ plan, state: stateAt(plan, 2), gate: failing('moderate'), applyContingency: true });
     expect(d.decision).toBe('failed');
-    expect(d.contingency).toMatchObject({ action, applied: false, automatic: true });
+    expect(d.contingency).toMatchObject({ action, advised: false, applied: false, automatic: true });
     expect(d.contingency!.advice).toMatch(action === 'hold' ? /hold the traffic where it is/ : /adjust the feature parameters by flag/);
     expect(d.actions).toEqual([]);
   });
@@ -106,14 +106,14 @@ describe('decide: fail', () => {
   test('reduce from the first phase becomes a rollback', () => {
     const d = decide({ plan: reference, state: stateAt(reference, 0), gate: failing('moderate'), applyContingency: true });
     expect(d.decision).toBe('rolled-back');
-    expect(d.contingency).toMatchObject({ level: 'moderate', action: 'rollback', applied: true });
+    expect(d.contingency).toMatchObject({ level: 'moderate', action: 'rollback', advised: true, applied: false });
     expect(d.contingency!.advice).toBe('there is no earlier phase to step back to; run the rollback plan (2 steps): `rollout rollback` or `rollout advance --apply-contingency`');
     expect(d.actions).toEqual([{ type: 'rollback' }]);
   });
 
   test('reduce from the first phase, not applied, still says rollback', () => {
     const d = decide({ plan: reference, state: stateAt(reference, 0), gate: failing('moderate'), applyContingency: false });
-    expect(d).toMatchObject({ decision: 'failed', contingency: { action: 'rollback', applied: false }, actions: [] });
+    expect(d).toMatchObject({ decision: 'failed', contingency: { action: 'rollback', advised: false, applied: false }, actions: [] });
   });
 
   test('reduce from the second phase steps back to the first', () => {

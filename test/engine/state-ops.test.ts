@@ -1,5 +1,5 @@
 import { describe, expect, test } from '@jest/globals';
-import { complete, currentRecord, enterPhase, initialState, paused, recordAnswer, recordApproval, resumed, rolledBack } from '../../src/engine/state-ops.js';
+import { complete, currentRecord, enterPhase, initialState, paused, recordAnswer, recordApproval, resumed, resumedAfterRollback, rollbackStarted, rollbackStepRecorded, rolledBack } from '../../src/engine/state-ops.js';
 import type { ChecklistAnswer, RolloutState } from '../../src/state/types.js';
 import { at, buildPlan, DAY, HOUR, phaseInput } from '../helpers/builders.js';
 
@@ -132,5 +132,33 @@ describe('currentRecord', () => {
     expect(currentRecord(s)).toBe(s.phases['pre-deploy']);
     const missing: RolloutState = { ...s, phases: {}, startedAt: at(-DAY) };
     expect(currentRecord(missing)).toEqual({ name: 'pre-deploy', enteredAt: at(-DAY), visits: 1, checklist: {}, approvals: [] });
+  });
+});
+
+describe('rolling back', () => {
+  const approved = recordApproval(enterPhase(recordAnswer(initialState(plan, T(0)), answer(), T(0)), plan, 1, 10, T(1), flag), { by: 'ana', at: T(2) }, T(2));
+
+  test('a rollback that starts is rolling-back, with no step yet, and voids the approvals given so far', () => {
+    const s = rollbackStarted(approved, T(3), 'breach');
+    expect(s).toMatchObject({ status: 'rolling-back', rollback: { startedAt: T(3), reason: 'breach', phase: 'canary', steps: [] } });
+    expect(currentRecord(s).approvals).toEqual([]);
+    expect(currentRecord(s).voidedApprovals).toEqual([{ by: 'ana', at: T(2) }]);
+  });
+
+  test('a step recorded again replaces the earlier outcome; a flag step done leaves 0% served', () => {
+    const s0 = rollbackStarted(approved, T(3), 'breach');
+    const failed = rollbackStepRecorded(s0, { index: 0, component: 'svc', kind: 'flag', status: 'failed', at: T(3), detail: '503', durationMs: 5 }, T(3));
+    expect(failed.traffic).toBe(10);
+    const done = rollbackStepRecorded(failed, { index: 0, component: 'svc', kind: 'flag', status: 'done', at: T(4), detail: 'off', durationMs: 5 }, T(4));
+    expect(done.rollback!.steps).toEqual([expect.objectContaining({ index: 0, status: 'done' })]);
+    expect(done).toMatchObject({ status: 'rolling-back', traffic: 0 });
+    expect(rolledBack(done, T(5))).toMatchObject({ status: 'rolled-back', rollback: { finishedAt: T(5) } });
+  });
+
+  test('resuming after a rollback enters the chosen phase anew: in progress, no approvals, the rollback kept as finished', () => {
+    const s = resumedAfterRollback(rolledBack(rollbackStarted(approved, T(3), 'breach'), T(4)), plan, 0, 0, T(6));
+    expect(s).toMatchObject({ status: 'in-progress', phase: 'pre-deploy', phaseIndex: 0, traffic: 0, rolledBackAt: undefined, rollback: { finishedAt: T(4) } });
+    expect(currentRecord(s)).toMatchObject({ enteredAt: T(6), visits: 2, approvals: [] });
+    expect(s.phases['canary']!.leftAt).toBe(T(6));
   });
 });

@@ -12,12 +12,13 @@ export async function advanceCommand(planFile: string | undefined, opts: Record<
   const { io, loaded, services, recorded } = ctx;
   const { plan } = loaded;
 
-  // In a terminal, an incomplete checklist is offered before the gate is judged.
+  // In a terminal, an incomplete checklist is offered before the gate is judged. Only an offer: what
+  // stops the rollout (a lock, its status, a provider) is reported by the advance itself, under the lock.
   if (!dryRun && !global.yes && !global.json && io.stdinTTY && io.stdoutTTY) {
-    const { state, gate } = await evaluate(plan, services);
-    const cl = gate.criteria.find((c) => c.name === 'checklist');
-    if (cl && cl.verdict !== 'pass' && Object.keys(currentRecord(state).checklist).length < plan.phases[state.phaseIndex]!.checklist.length) {
-      io.out(`The checklist of "${state.phase}" is not complete (${cl.detail.split(';')[0]}).`);
+    const offer = await evaluate(plan, services).catch(() => undefined);
+    const cl = offer?.gate.criteria.find((c) => c.name === 'checklist');
+    if (offer && cl && cl.verdict !== 'pass' && Object.keys(currentRecord(offer.state).checklist).length < plan.phases[offer.state.phaseIndex]!.checklist.length) {
+      io.out(`The checklist of "${offer.state.phase}" is not complete (${cl.detail.split(';')[0]}).`);
       if (await services.prompt.confirm({ message: 'Run the checklist now?', default: true })) await runChecklist(ctx);
     }
   }
@@ -31,6 +32,7 @@ export async function advanceCommand(planFile: string | undefined, opts: Record<
       rollback: o.rollback ?? null,
       notifications: o.notifications,
       reports: o.reports,
+      warnings: o.warnings,
       dryRun,
       actions: dryRun ? recorded : undefined,
     });

@@ -1,7 +1,7 @@
 import { RolloutError } from '../../errors.js';
 import { phaseCriteria } from '../../gates/criteria.js';
 import { journal } from '../../engine/journal.js';
-import { loadState, withLock } from '../../engine/run.js';
+import { assertActive, loadState, withLock } from '../../engine/run.js';
 import { currentRecord, recordApproval } from '../../engine/state-ops.js';
 import { didYouMean } from '../../plan/suggest.js';
 import type { GlobalOptions } from '../io.js';
@@ -15,6 +15,8 @@ export async function approveCommand(planFile: string | undefined, opts: Record<
   return withLock(services, async () => {
     const state = await loadState(plan, services);
     if (state.status === 'completed' || state.status === 'rolled-back') throw new RolloutError('usage', `the rollout is ${state.status}; there is no phase to approve`);
+    assertActive(state); // rolling back: approvals given now would count after it
+
     const phase = plan.phases[state.phaseIndex]!;
     const c = phaseCriteria(plan, phase);
     if (c.approvals.required === 0) throw new RolloutError('usage', `phase "${phase.name}" needs no approval`);

@@ -6,8 +6,9 @@
 import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import { RolloutError } from '../../errors.js';
-import { journal } from '../../engine/journal.js';
-import { loadState, withLock } from '../../engine/run.js';
+import { journal, withEffect } from '../../engine/journal.js';
+import { formatSeconds } from '../../engine/rollback.js';
+import { assertActive, loadState, withLock } from '../../engine/run.js';
 import { currentRecord, recordAnswer } from '../../engine/state-ops.js';
 import { parseDuration } from '../../plan/duration.js';
 import { checklistId } from '../../plan/checklist-id.js';
@@ -26,18 +27,19 @@ export async function checklistCommand(planFile: string | undefined, _opts: Reco
   const result = await runChecklist(ctx);
   if (global.json) io.json({ plan: ctx.loaded.plan.name, phase: result.phase, complete: result.complete, items: result.items });
   else {
-    io.out(renderTable(['item', 'status', 'by', 'note'], result.items.map((i) => [i.text, i.status, i.by ?? '-', i.reason ?? (i.exitCode !== undefined ? `exit ${i.exitCode}` : '')]), io.style));
+    io.out(renderTable(['item', 'status', 'by', 'note'], result.items.map((i) => [i.text, i.status, i.by ?? '-', i.reason ?? i.detail ?? (i.exitCode !== undefined ? `exit ${i.exitCode}` : '')]), io.style));
     io.out(result.complete ? io.style.green(`checklist of "${result.phase}" complete`) : io.style.yellow(`checklist of "${result.phase}" incomplete: run \`rollout checklist\` again to resume`));
   }
   return result.complete ? 0 : 3;
 }
 
-export async function runChecklist(ctx: CommandContext): Promise<{ phase: string; complete: boolean; items: (ChecklistAnswer | { id: string; text: string; status: 'open'; by?: undefined; reason?: undefined; exitCode?: undefined })[] }> {
+export async function runChecklist(ctx: CommandContext): Promise<{ phase: string; complete: boolean; items: (ChecklistAnswer | { id: string; text: string; status: 'open'; by?: undefined; reason?: undefined; exitCode?: undefined; detail?: undefined })[] }> {
   const { io, loaded, services } = ctx;
   const { plan } = loaded;
   const answers = io.opts.answers ? readAnswers(io.opts.answers) : undefined;
   return withLock(services, async () => {
     let state: RolloutState = await loadState(plan, services);
+    assertActive(state);
     const phase = plan.phases[state.phaseIndex]!;
     const items = phase.checklist.map((it, i) => ({ id: checklistId(it, i), text: typeof it === 'string' ? it : it.text, run: typeof it === 'string' ? undefined : it.run, timeout: typeof it === 'string' ? undefined : it.timeout }));
     if (items.length === 0) io.log.info(`phase "${phase.name}" has no checklist`);
@@ -66,11 +68,23 @@ export async function runChecklist(ctx: CommandContext): Promise<{ phase: string
           }
         }
         const progress = services.log.progress(`${item.text}: ${item.run}`);
-        const res = await services.runner.run({ command: item.run, cwd: loaded.baseDir, timeoutMs: item.timeout ? parseDuration(item.timeout)! : 10 * 60_000 });
-        const ok = res.exitCode === 0 && !res.timedOut;
-        if (ok) progress.succeed(`${item.text} (exit 0, ${(res.durationMs / 1000).toFixed(1)}s)`);
-        else progress.fail(`${item.text} (${res.timedOut ? 'timed out' : `exit ${res.exitCode}`})`);
-        answer = { id: item.id, text: item.text, status: ok ? 'done' : 'failed', by: services.actor, at: now(), command: item.run, exitCode: res.exitCode, output: res.output, durationMs: res.durationMs };
+        const timeoutMs = item.timeout ? parseDuration(item.timeout)! : 10 * 60_000;
+        const command = item.run;
+        // a command is a side effect: journaled before and after, its answer saved before it is closed
+        await withEffect(
+          services,
+          { action: 'checklist.run', phase: phase.name, data: { id: item.id, component: item.text, command, timeoutMs } },
+          () => services.runner.run({ command, cwd: loaded.baseDir, timeoutMs }),
+          (res) => ({ exitCode: res.exitCode, timedOut: res.timedOut, durationMs: res.durationMs }),
+          async (res) => {
+            const ok = res.exitCode === 0 && !res.timedOut;
+            const detail = res.timedOut ? `timed out after ${formatSeconds(timeoutMs)}` : `exit ${res.exitCode}`;
+            if (ok) progress.succeed(`${item.text} (exit 0, ${(res.durationMs / 1000).toFixed(1)}s)`);
+            else progress.fail(`${item.text} (${detail})`);
+            state = await save(ctx, state, { id: item.id, text: item.text, status: ok ? 'done' : 'failed', by: services.actor, at: now(), command, exitCode: res.exitCode, detail, output: res.output, durationMs: res.durationMs });
+          },
+        );
+        continue;
       } else if (given?.status === 'done' || (io.opts.yes && !answers)) {
         answer = { id: item.id, text: item.text, status: 'done', by: services.actor, at: now() };
       } else if (answers) {
@@ -101,7 +115,7 @@ async function askReason(ctx: CommandContext): Promise<string> {
 async function save(ctx: CommandContext, state: RolloutState, answer: ChecklistAnswer): Promise<RolloutState> {
   const next = recordAnswer(state, answer, new Date(ctx.services.clock.now()).toISOString());
   await ctx.services.store.save(next);
-  await journal(ctx.services, 'checklist.answered', { id: answer.id, text: answer.text, status: answer.status, by: answer.by, reason: answer.reason, command: answer.command, exitCode: answer.exitCode }, state.phase);
+  await journal(ctx.services, 'checklist.answered', { id: answer.id, text: answer.text, status: answer.status, by: answer.by, reason: answer.reason, command: answer.command, exitCode: answer.exitCode, detail: answer.detail }, state.phase);
   return next;
 }
 

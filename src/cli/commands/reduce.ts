@@ -6,7 +6,7 @@ export async function reduceCommand(planFile: string | undefined, opts: Record<s
   const dryRun = Boolean(opts['dryRun']);
   const { io, loaded, services, recorded } = await prepare(planFile, global, 'reduce', { dryRun });
   const r = await reduce(loaded.plan, services, String(opts['reason'] ?? 'manual reduce'));
-  if (global.json) io.json({ plan: loaded.plan.name, decision: 'reduced', from: r.before.phase, to: r.to, state: r.state.status, phase: r.state.phase, traffic: r.state.traffic, flag: r.flag, reports: r.reports, dryRun, actions: dryRun ? recorded : undefined });
+  if (global.json) io.json({ plan: loaded.plan.name, decision: 'reduced', from: r.before.phase, to: r.to, state: r.state.status, phase: r.state.phase, traffic: r.state.traffic, flag: r.flag, reports: r.reports, warnings: r.warnings, dryRun, actions: dryRun ? recorded : undefined });
   else io.out(`${dryRun ? '[dry run] would reduce' : 'reduced'}: ${r.before.phase} (${r.before.traffic}%) → ${r.to} (${r.state.traffic}%)`);
   return 0;
 }

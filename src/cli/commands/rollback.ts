@@ -14,16 +14,16 @@ export async function rollbackCommand(planFile: string | undefined, opts: Record
   const failed = r.steps.some((s) => s.status === 'failed');
   const pending = r.steps.filter((s) => s.status === 'pending').length;
   if (global.json) {
-    io.json({ plan: loaded.plan.name, decision: failed ? 'rollback-incomplete' : 'rolled-back', state: r.state.status, phase: r.state.phase, traffic: r.state.traffic, steps: r.steps, pending, reports: r.reports, dryRun, actions: dryRun ? recorded : undefined });
+    io.json({ plan: loaded.plan.name, decision: failed ? 'rollback-incomplete' : 'rolled-back', state: r.state.status, phase: r.state.phase, traffic: r.state.traffic, steps: r.steps, pending, reports: r.reports, warnings: r.warnings, dryRun, actions: dryRun ? recorded : undefined });
   } else {
     io.out(
       renderTable(
         ['#', 'component', 'how', 'status', 'took', 'estimate', 'detail'],
-        r.steps.map((s) => [String(s.index + 1), s.component, s.kind, s.status === 'failed' ? io.style.red(s.status) : s.status === 'pending' ? io.style.yellow(s.status) : io.style.green(s.status), formatDuration(s.durationMs), `${s.estimate ?? '-'}${s.overEstimate ? io.style.red(' (over)') : ''}`, s.detail]),
+        r.steps.map((s) => [String(s.index + 1), s.component, s.kind, s.status === 'failed' ? io.style.red(s.status) : s.status === 'pending' ? io.style.yellow(s.status) : io.style.green(s.status), formatDuration(s.durationMs), `${s.estimate ?? '-'}${s.overEstimate ? io.style.red(' (over)') : ''}`, s.earlier ? `${s.detail} (earlier run, not repeated)` : s.detail]),
         io.style,
       ),
     );
-    io.out(failed ? io.style.red('rollback incomplete: a step failed; fix it and run `rollout rollback` again') : `${dryRun ? '[dry run] ' : ''}rolled back${pending ? `; ${pending} manual step(s) pending an operator` : ''}`);
+    io.out(failed ? io.style.red('rollback incomplete: a step failed; the rollout stays rolling-back and does not advance: fix it and run `rollout rollback` again (it continues from the first step that did not succeed)') : `${dryRun ? '[dry run] ' : ''}rolled back${pending ? `; ${pending} manual step(s) pending an operator` : ''}`);
   }
   return failed ? 1 : 0;
 }

@@ -1,5 +1,6 @@
 import { formatDuration } from '../../plan/duration.js';
 import { evaluate, loadState } from '../../engine/run.js';
+import { interruptedEffects } from '../../engine/session.js';
 import { currentRecord } from '../../engine/state-ops.js';
 import type { GlobalOptions } from '../io.js';
 import { criterionJson, renderCriteria, renderTable, termWidth } from '../render.js';
@@ -12,10 +13,11 @@ export async function statusCommand(planFile: string | undefined, _opts: Record<
   const { plan } = loaded;
   const state = await loadState(plan, services);
   const now = services.clock.now();
-  const active = state.status !== 'completed' && state.status !== 'rolled-back';
+  const active = state.status !== 'completed' && state.status !== 'rolled-back' && state.status !== 'rolling-back';
   const ev = active ? await evaluate(plan, services) : undefined;
   const rec = currentRecord(state);
-  const inPhase = state.status === 'not-started' ? 0 : now - Date.parse(rec.enteredAt);
+  // a clock earlier than the phase's entry is warned about (loadState); a time in phase is never negative
+  const inPhase = state.status === 'not-started' ? 0 : Math.max(0, now - Date.parse(rec.enteredAt));
   const tl = timeline(plan, state, now);
   // What the flag provider serves now, against what the state recorded: a hand edit or a crashed
   // run shows up here.
@@ -49,6 +51,8 @@ export async function statusCommand(planFile: string | undefined, _opts: Record<
       flag,
       flagMatchesState: !mismatch,
       flagMismatch: problems,
+      interrupted: interruptedEffects(services),
+      rollback: state.rollback ?? null,
       timeline: tl.rows,
       earliestCompletion: tl.earliestCompletion,
       at: new Date(now).toISOString(),
@@ -62,6 +66,10 @@ export async function statusCommand(planFile: string | undefined, _opts: Record<
   if ('error' in flag) io.log.warn(`cannot read the flag ${plan.flag.key}: ${flag.error}`);
   else io.out(`flag ${plan.flag.key} serves ${Number.isNaN(flag.traffic) ? 'an unknown share' : `${flag.traffic}%`}${flag.audience ? ` of ${flag.audience}` : ''}${flag.enabled ? '' : ' (off)'}`);
   if (mismatch) io.log.warn(`${problems.join('; ')}: someone changed the flag by hand, or a run stopped half-way`);
+  if (state.status === 'rolling-back') {
+    const steps = state.rollback?.steps ?? [];
+    io.log.warn(`rolling back since ${state.rollback?.startedAt ?? '?'}: ${steps.filter((x) => x.status === 'done').length}/${plan.rollback.length} steps done${steps.some((x) => x.status === 'failed') ? `, failed: ${steps.filter((x) => x.status === 'failed').map((x) => x.component).join(', ')}` : ''}; it does not advance: finish it with \`rollout rollback\`, or decide with \`rollout resume --yes\` or \`rollout reset --yes\``);
+  }
   if (ev) io.out('\n' + renderCriteria(ev.gate.criteria, s, termWidth()) + `\n\nadvance now would decide: ${s.bold(ev.decision.decision)}`);
   io.out('\n' + renderTimeline(tl, io.style));
   return 0;

@@ -30,7 +30,9 @@ export interface TimelineRow {
 export function timeline(plan: Plan, state: RolloutState | undefined, now: number): { rows: TimelineRow[]; earliestCompletion: string | null } {
   const rows: TimelineRow[] = [];
   const current = state?.phaseIndex ?? 0;
-  const finished = state?.status === 'completed' || state?.status === 'rolled-back';
+  // a rollout rolling back will not complete either, unless a person resumes it
+  const stopped = state?.status === 'rolled-back' || state?.status === 'rolling-back';
+  const finished = state?.status === 'completed' || stopped;
   let cursor = now;
   plan.phases.forEach((p, i) => {
     const rec = state?.phases[p.name];
@@ -41,7 +43,7 @@ export function timeline(plan: Plan, state: RolloutState | undefined, now: numbe
       rows.push({ ...row, status: 'done', enteredAt: rec?.enteredAt, leftAt: rec?.leftAt });
       return;
     }
-    if (state?.status === 'rolled-back') {
+    if (stopped) {
       rows.push({ ...row, status: 'cancelled' });
       return;
     }
@@ -55,6 +57,6 @@ export function timeline(plan: Plan, state: RolloutState | undefined, now: numbe
     rows.push({ ...row, status: i === current + 1 ? 'next' : 'later', earliestEntry: new Date(cursor).toISOString() });
     cursor += min;
   });
-  if (state?.status === 'rolled-back') return { rows, earliestCompletion: null };
+  if (stopped) return { rows, earliestCompletion: null };
   return { rows, earliestCompletion: new Date(finished ? Date.parse(state?.completedAt ?? new Date(now).toISOString()) : cursor).toISOString() };
 }

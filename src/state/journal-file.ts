@@ -1,0 +1,164 @@
+/**
+ * The journal file: one JSON entry per line, append-only. It is read as a stream of fixed-size
+ * chunks, so a journal of any length costs the same memory, and every line is checked on the way:
+ * an entry (zod), with a seq that follows the one before. A damaged line is never skipped: it is an
+ * error naming the file, the line and how to repair it. The one exception is a torn LAST line, which
+ * is what a crash in the middle of an append leaves: it is reported (`torn`) and removed explicitly
+ * by the next state-changing command (see the engine's session).
+ */
+import { closeSync, existsSync, fstatSync, ftruncateSync, openSync, readSync } from 'node:fs';
+import { z } from 'zod';
+import { RolloutError } from '../errors.js';
+import type { JournalEntry } from './types.js';
+
+const CHUNK_BYTES = 1 << 20;
+
+const ISO_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/;
+/** An ISO-8601 time that is also a real date (no month 13, no hour 99). */
+export const isoTime = z.string().refine((s) => ISO_TIME.test(s) && Number.isFinite(Date.parse(s)), 'must be an ISO-8601 time such as 2026-06-18T09:00:00.000Z');
+
+const entrySchema = z.looseObject({
+  seq: z.number().int().positive(),
+  at: isoTime,
+  clock: z.enum(['system', 'ROLLOUT_NOW']),
+  type: z.string().min(1),
+  phase: z.string().optional(),
+  effect: z.string().optional(),
+  data: z.record(z.string(), z.unknown()),
+});
+
+function looksLikeEntry(raw: unknown): boolean {
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) return false;
+  const e = raw as Record<string, unknown>;
+  return (
+    Number.isSafeInteger(e['seq']) && (e['seq'] as number) > 0 &&
+    typeof e['at'] === 'string' && ISO_TIME.test(e['at']) && Number.isFinite(Date.parse(e['at'])) &&
+    (e['clock'] === 'system' || e['clock'] === 'ROLLOUT_NOW') &&
+    typeof e['type'] === 'string' && e['type'] !== '' &&
+    (e['phase'] === undefined || typeof e['phase'] === 'string') &&
+    (e['effect'] === undefined || typeof e['effect'] === 'string') &&
+    typeof e['data'] === 'object' && e['data'] !== null && !Array.isArray(e['data'])
+  );
+}
+
+export interface JournalScan {
+  lastSeq: number;
+  last?: JournalEntry | undefined;
+  /** a torn last line, with the byte offset it starts at (to cut it off) */
+  torn?: { line: number; text: string; offset: number } | undefined;
+}
+
+export function corruptJournal(file: string, line: number, problem: string): RolloutError {
+  return new RolloutError('corrupt', `the journal ${file} is damaged at line ${line}: ${problem}; nothing was done`, {
+    hint: `the journal is append-only: restore it from a backup, or repair line ${line} by hand (keep a copy of the file first); rollout never drops or renumbers entries itself`,
+  });
+}
+
+/** Reads every entry in order, calling `visit` for each; memory stays at one chunk plus what `visit` keeps. */
+export function scanJournal(file: string, visit?: (e: JournalEntry) => void): JournalScan {
+  const it = readJournal(file);
+  for (let r = it.next(); ; r = it.next()) {
+    if (r.done) return r.value;
+    visit?.(r.value);
+  }
+}
+
+/**
+ * The entries, one at a time, checked as they are read; returns what `scanJournal` returns. A
+ * consumer may pause between entries (to write them out), the file stays open until it is done.
+ */
+export function* readJournal(file: string): Generator<JournalEntry, JournalScan, undefined> {
+  const out: JournalScan = { lastSeq: 0 };
+  if (!existsSync(file)) return out;
+  let lineNo = 0;
+  let bad: { line: number; text: string; offset: number } | undefined;
+
+  /** The entry on one line; undefined for a blank line or a line that may be the torn last one. */
+  const handle = (bytes: Buffer, offset: number): JournalEntry | undefined => {
+    lineNo++;
+    const text = bytes.toString('utf8');
+    if (text.trim() === '') return undefined;
+    if (bad) throw corruptJournal(file, bad.line, 'the line is not JSON (torn or edited)');
+    let raw: unknown;
+    try {
+      raw = JSON.parse(text);
+    } catch {
+      // Only a LAST line may be torn; the next non-blank line decides.
+      bad = { line: lineNo, text, offset };
+      return undefined;
+    }
+    // the common case checked by hand (this runs for every line of a journal of any length); zod for
+    // the message when it fails
+    const r = looksLikeEntry(raw) ? { success: true as const } : entrySchema.safeParse(raw);
+    if (!r.success) {
+      const what = r.error.issues.map((i) => `${i.path.length ? i.path.join('.') : 'the line'} ${i.message.replace(/^Invalid input: /, '')}`).join('; ');
+      throw corruptJournal(file, lineNo, raw === null || typeof raw !== 'object' ? `${JSON.stringify(raw)} is not a journal entry` : `not a journal entry (${what})`);
+    }
+    const e = raw as JournalEntry;
+    if (out.lastSeq > 0 && e.seq !== out.lastSeq + 1) {
+      throw corruptJournal(
+        file,
+        lineNo,
+        e.seq <= out.lastSeq ? `seq ${e.seq} does not follow seq ${out.lastSeq} (it goes backwards or repeats)` : `seq jumps from ${out.lastSeq} to ${e.seq} (entries are missing)`,
+      );
+    }
+    out.lastSeq = e.seq;
+    out.last = e;
+    return e;
+  };
+
+  const fd = openSync(file, 'r');
+  try {
+    // buf[0, have) is the start of a line not yet ended; it starts at byte `at` of the file
+    let buf = Buffer.allocUnsafe(CHUNK_BYTES);
+    let have = 0;
+    let at = 0;
+    for (;;) {
+      if (have === buf.length) buf = Buffer.concat([buf, Buffer.allocUnsafe(buf.length)]); // a line longer than a chunk
+      const n = readSync(fd, buf, have, buf.length - have, at + have);
+      if (n === 0) break;
+      const data = buf.subarray(0, have + n);
+      let from = 0;
+      for (let nl = data.indexOf(10, have); nl >= 0; nl = data.indexOf(10, from)) {
+        const e = handle(data.subarray(from, nl), at + from);
+        from = nl + 1;
+        if (e) yield e;
+      }
+      data.copyWithin(0, from);
+      have = data.length - from;
+      at += from;
+    }
+    if (have > 0) {
+      const e = handle(buf.subarray(0, have), at);
+      if (e) yield e;
+    }
+  } finally {
+    closeSync(fd);
+  }
+  if (bad) out.torn = bad;
+  return out;
+}
+
+/** Cuts the journal just before a torn last line. */
+export function cutJournal(file: string, offset: number): void {
+  const fd = openSync(file, 'r+');
+  try {
+    if (fstatSync(fd).size > offset) ftruncateSync(fd, offset);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** True when the file ends mid-line (an append would glue onto a torn line). */
+export function endsMidLine(file: string): boolean {
+  if (!existsSync(file)) return false;
+  const fd = openSync(file, 'r');
+  try {
+    const { size } = fstatSync(fd);
+    if (size === 0) return false;
+    const last = Buffer.alloc(1);
+    return readSync(fd, last, 0, 1, size - 1) === 1 && last[0] !== 0x0a;
+  } finally {
+    closeSync(fd);
+  }
+}
