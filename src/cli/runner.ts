@@ -1,5 +1,10 @@
-/** Runs `run:` commands through the shell, asynchronously (the lock heartbeat keeps beating), with a timeout. */
+/**
+ * Runs `run:` commands through the shell, asynchronously (the lock heartbeat keeps beating), with a
+ * timeout. A `run:` is the plan author's own shell text; the `${VAR}` placeholders in it are passed as
+ * references to the variables (never spliced), so a value cannot become code (src/engine/shell-text.ts).
+ */
 import { spawn } from 'node:child_process';
+import { toShellScript } from '../engine/shell-text.js';
 import type { CommandRunner } from '../engine/services.js';
 
 const KEEP_LINES = 40;
@@ -9,7 +14,7 @@ export function createRunner(): CommandRunner {
     run: ({ command, cwd, timeoutMs }) =>
       new Promise((resolve) => {
         const start = performance.now();
-        const child = spawn('/bin/sh', ['-c', command], { cwd, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+        const child = spawn('/bin/sh', ['-c', toShellScript(command).script], { cwd, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
         let output = '';
         const take = (d: Buffer) => {
           output += d.toString('utf8');

@@ -105,41 +105,112 @@ export function issueAt(p: ParsedDocument, path: readonly (string | number)[], i
 
 const PLACEHOLDER = /\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}/g;
 
+/** One `${VAR}` met in the plan: where, which variable, and where its value landed in the expanded text. */
+export interface PlaceholderUse {
+  path: (string | number)[];
+  name: string;
+  /** the variable's value; undefined when unset (a default or an error took its place) */
+  value: string | undefined;
+  /** the setting's whole text after expansion */
+  expanded: string;
+  /** offsets of the value in `expanded` (equal when nothing was spliced) */
+  start: number;
+  end: number;
+  /** true in shell text (`run:`, a command metric's query): left as a reference, never spliced */
+  shell: boolean;
+}
+
 export interface Expansion {
-  /** the plan as plain data with every placeholder replaced */
+  /** the plan as plain data with every placeholder replaced (shell text keeps its placeholders) */
   data: unknown;
   /** `providers.flags.ld.token` -> `LD_API_TOKEN`, for error messages that name the variable */
   sources: Map<string, string>;
-  /** every value that came from the environment, to be redacted from output */
-  expandedValues: string[];
+  /** every placeholder met, for deciding which values are secrets */
+  uses: PlaceholderUse[];
   issues: PlanIssue[];
 }
 
-/** Replaces `${VAR}` (and `${VAR:-default}`) in every string; a missing variable is an error naming it. */
+/**
+ * The paths of shell text in a plan as written: `run:` of checklist items and rollback steps, and the
+ * queries of metrics read by a `command` provider. Their placeholders are not spliced: the shell
+ * receives a reference to the variable instead (src/engine/shell-text.ts), so a value is never code.
+ */
+export function shellTextPaths(raw: unknown, env: Readonly<Record<string, string | undefined>>): Set<string> {
+  const out = new Set<string>();
+  const obj = (v: unknown): Record<string, unknown> => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : {});
+  const list = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
+  const plan = obj(raw);
+  list(plan['phases']).forEach((ph, i) =>
+    list(obj(ph)['checklist']).forEach((item, j) => {
+      if (typeof obj(item)['run'] === 'string') out.add(formatPath(['phases', i, 'checklist', j, 'run']));
+    }),
+  );
+  list(plan['rollback']).forEach((step, i) => {
+    if (typeof obj(step)['run'] === 'string') out.add(formatPath(['rollback', i, 'run']));
+  });
+  const metricsProviders = obj(obj(plan['providers'])['metrics']);
+  // the type as it will read after expansion (a `${VAR}` type must not dodge the rule)
+  const typeOf = (name: string): unknown => {
+    const t = obj(metricsProviders[name])['type'];
+    return typeof t === 'string' ? t.replace(PLACEHOLDER, (_m, n: string, d: string | undefined) => env[n] || d || '') : t;
+  };
+  const names = Object.keys(metricsProviders);
+  const isCommand = (ref: unknown): boolean =>
+    typeof ref === 'string' ? typeOf(ref.replace(PLACEHOLDER, (_m, n: string, d: string | undefined) => env[n] || d || '')) === 'command' : names.length === 1 && typeOf(names[0]!) === 'command';
+  list(plan['metrics']).forEach((m, i) => {
+    if (!isCommand(obj(m)['provider'])) return;
+    for (const key of ['query', 'numerator', 'denominator']) if (typeof obj(m)[key] === 'string') out.add(formatPath(['metrics', i, key]));
+  });
+  const exposure = obj(plan['analysis'])['exposure'];
+  if (typeof exposure === 'string' && names.some((n) => typeOf(n) === 'command')) out.add(formatPath(['analysis', 'exposure']));
+  return out;
+}
+
+/**
+ * Replaces `${VAR}` (and `${VAR:-default}`) in every string; a missing variable is an error naming it.
+ * In shell text the placeholders stay (checked, not spliced).
+ */
 export function expandPlaceholders(p: ParsedDocument, env: Readonly<Record<string, string | undefined>>): Expansion {
   const sources = new Map<string, string>();
-  const expandedValues: string[] = [];
+  const uses: PlaceholderUse[] = [];
   const issues: PlanIssue[] = [];
+  const raw = p.doc.toJS({ maxAliasCount: 50 }) as unknown;
+  const shellPaths = shellTextPaths(raw, env);
   const walk = (value: unknown, path: (string | number)[]): unknown => {
     if (typeof value === 'string') {
       if (!value.includes('${')) return value;
-      return value.replace(PLACEHOLDER, (_m, name: string, fallback: string | undefined) => {
+      const shell = shellPaths.has(formatPath(path));
+      const found: Omit<PlaceholderUse, 'expanded'>[] = [];
+      let out = '';
+      let last = 0;
+      for (const m of value.matchAll(PLACEHOLDER)) {
+        const [whole, name, fallback] = [m[0], m[1]!, m[2]];
+        out += value.slice(last, m.index);
+        last = m.index + whole.length;
         const v = env[name];
-        sources.set(formatPath(path), name);
-        if (v !== undefined && v !== '') {
-          expandedValues.push(v);
-          return v;
+        const set = v !== undefined && v !== '';
+        if (!set && fallback === undefined) {
+          issues.push(
+            issueAt(p, path, {
+              path: formatPath(path),
+              message: `the environment variable ${name} is not set`,
+              hint: `export ${name}=... before running rollout, or write \${${name}:-default} for a default`,
+            }),
+          );
         }
-        if (fallback !== undefined) return fallback;
-        issues.push(
-          issueAt(p, path, {
-            path: formatPath(path),
-            message: `the environment variable ${name} is not set`,
-            hint: `export ${name}=... before running rollout, or write \${${name}:-default} for a default`,
-          }),
-        );
-        return '';
-      });
+        if (shell) {
+          found.push({ path, name, value: set ? v : undefined, start: out.length, end: out.length, shell });
+          out += whole;
+          continue;
+        }
+        sources.set(formatPath(path), name);
+        const text = set ? v : (fallback ?? '');
+        found.push({ path, name, value: set ? v : undefined, start: out.length, end: out.length + (set ? text.length : 0), shell });
+        out += text;
+      }
+      out += value.slice(last);
+      for (const f of found) uses.push({ ...f, expanded: out });
+      return out;
     }
     if (Array.isArray(value)) return value.map((v, i) => walk(v, [...path, i]));
     if (value && typeof value === 'object') {
@@ -149,6 +220,6 @@ export function expandPlaceholders(p: ParsedDocument, env: Readonly<Record<strin
     }
     return value;
   };
-  const data = walk(p.doc.toJS({ maxAliasCount: 50 }), []);
-  return { data, sources, expandedValues, issues };
+  const data = walk(raw, []);
+  return { data, sources, uses, issues };
 }

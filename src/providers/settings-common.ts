@@ -17,3 +17,5 @@ export const httpSettings = {
 export const httpUrl = z.url({ protocol: /^https?$/, error: 'expected an http(s) URL' });
 export const headersMap = z.record(z.string(), z.string());
 export const nonEmpty = z.string().min(1, 'must not be empty');
+/** A name that becomes one path segment of an API URL: "." and ".." would be normalised away. */
+export const pathSegment = nonEmpty.refine((s) => s !== '.' && s !== '..', 'cannot be "." or ".." (it names a path segment of the API)');

@@ -3,15 +3,18 @@
  * write-file-atomic), `<dir>/<plan>.journal.jsonl` (append + fsync) and a lock (proper-lockfile,
  * whose mtime heartbeat lets a lock left by a dead process be taken over safely).
  */
-import { closeSync, fstatSync, fsyncSync, mkdirSync, openSync, readFileSync, readSync, writeSync, existsSync, rmSync } from 'node:fs';
+import { closeSync, constants, fchmodSync, fstatSync, fsyncSync, openSync, readFileSync, readSync, writeSync, existsSync, rmSync } from 'node:fs';
 import { hostname } from 'node:os';
 import path from 'node:path';
 import { RolloutError } from '../errors.js';
 import { redactValue } from '../redact.js';
+import { prepareWrite } from './safe-path.js';
 import type { JournalEntry, Lock, RolloutState, StateStore } from './types.js';
 
 export interface FileStoreOptions {
   dir: string;
+  /** the folder writes must stay in (no symbolic link may lead out of it); default `dir` */
+  root?: string;
   plan: string;
   /** how long a second run waits for the lock before giving up (ms) */
   lockWaitMs?: number;
@@ -28,7 +31,8 @@ export function createFileStore(opts: FileStoreOptions): StateStore {
   const holderPath = path.join(opts.dir, `${opts.plan}.lock-holder.json`);
   let seq: number | undefined;
 
-  const ensureDir = () => mkdirSync(opts.dir, { recursive: true });
+  // state, journal and lock files are the user's own: 0600, never written through a link out of root
+  const ensureDir = (file: string) => prepareWrite(file, opts.root ?? opts.dir, 0o700);
 
   const readJournal = (): JournalEntry[] => {
     if (!existsSync(journalPath)) return [];
@@ -60,16 +64,17 @@ export function createFileStore(opts: FileStoreOptions): StateStore {
       }
     },
     async save(state) {
-      ensureDir();
+      ensureDir(statePath);
       const { default: writeFileAtomic } = await import('write-file-atomic');
-      await writeFileAtomic(statePath, JSON.stringify(redactValue(state), null, 2) + '\n', { fsync: true });
+      await writeFileAtomic(statePath, JSON.stringify(redactValue(state), null, 2) + '\n', { fsync: true, mode: 0o600 });
     },
     async append(entry) {
-      ensureDir();
+      ensureDir(journalPath);
       if (seq === undefined) seq = readJournal().reduce((m, e) => Math.max(m, e.seq), 0);
       const full: JournalEntry = redactValue({ seq: ++seq, ...entry });
-      const fd = openSync(journalPath, 'a+');
+      const fd = openSync(journalPath, constants.O_RDWR | constants.O_APPEND | constants.O_CREAT | constants.O_NOFOLLOW, 0o600);
       try {
+        fchmodSync(fd, 0o600);
         // After a crash mid-append the file ends in a torn line: start a line of our own, or this
         // entry would be glued to the torn one and lost with it.
         const { size } = fstatSync(fd);
@@ -86,7 +91,7 @@ export function createFileStore(opts: FileStoreOptions): StateStore {
       return readJournal();
     },
     async lock(): Promise<Lock> {
-      ensureDir();
+      ensureDir(holderPath);
       // Longer than STALE_MS, so a run started just after a crash still takes the dead run's lock over.
       const wait = opts.lockWaitMs ?? 8000;
       let release: () => Promise<void>;
@@ -112,7 +117,7 @@ export function createFileStore(opts: FileStoreOptions): StateStore {
         throw e;
       }
       const holder = { pid: process.pid, host: hostname(), since: opts.now().toISOString(), command: process.argv.slice(2).join(' ') };
-      await writeFileAtomic(holderPath, JSON.stringify(holder) + '\n');
+      await writeFileAtomic(holderPath, JSON.stringify(holder) + '\n', { mode: 0o600 });
       return {
         async release() {
           try {

@@ -50,7 +50,7 @@ export async function doctorCommand(planFile: string | undefined, _opts: Record<
       continue;
     }
     try {
-      const series = await (await services.providers.metrics(provider)).query({ metric: m.name, query: renderTemplate(m.query ?? m.name, values), cohort: c.cohort, from: now - c.sloWindowMs, to: now });
+      const series = await (await services.providers.metrics(provider)).query({ metric: m.name, query: renderTemplate(m.query ?? m.name, values), template: m.query ?? m.name, values, cohort: c.cohort, from: now - c.sloWindowMs, to: now });
       // Judge coverage only: a metric with a breach but full data is healthy for the doctor.
       const coverage = evaluateMetric({ metric: { ...m, slo: undefined, onNoData: 'hold' }, observation: { cohort: c.cohort, from: now - c.sloWindowMs, to: now, series }, windowLabel: c.sloWindow });
       findings.push({ ...f, ok: coverage.verdict === 'pass', detail: coverage.verdict === 'pass' ? `${series.points.length} points cover the window` : coverage.detail });

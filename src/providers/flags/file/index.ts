@@ -1,8 +1,10 @@
 /** Flags in a flagd flag-definition file. Flags the plan does not drive are left untouched. */
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import writeFileAtomic from 'write-file-atomic';
 import { ProviderError } from '../../../errors.js';
+import { prepareWrite } from '../../../state/safe-path.js';
+import { jsonErrorAt, readTextFile } from '../../file-text.js';
 import type { AdapterContext, FlagProvider } from '../../types.js';
 import type { FileFlagSettings } from './settings.js';
 import { disabledDefinition, flagdDefinition, readFlagdState, type FlagdFlag } from './flagd.js';
@@ -20,11 +22,17 @@ export async function createFileFlags(settings: FileFlagSettings, ctx: AdapterCo
 
   const load = (): FlagdFile => {
     if (!existsSync(file)) return { $schema: SCHEMA, flags: {} };
+    let text: string;
+    try {
+      text = readTextFile(file, 64 * 1024 * 1024);
+    } catch (e) {
+      throw new ProviderError(ctx.name, `cannot read the flag file ${file}: it ${(e as Error).message}`, { hint: 'rollout never overwrites a file it cannot read' });
+    }
     let doc: unknown;
     try {
-      doc = JSON.parse(readFileSync(file, 'utf8'));
+      doc = JSON.parse(text);
     } catch (e) {
-      throw new ProviderError(ctx.name, `the flag file ${file} is not valid JSON (${(e as Error).message})`, {
+      throw new ProviderError(ctx.name, `the flag file ${file} is not valid JSON (${jsonErrorAt(e, text)})`, {
         hint: 'fix or remove it; rollout never overwrites a file it cannot read',
       });
     }
@@ -35,7 +43,7 @@ export async function createFileFlags(settings: FileFlagSettings, ctx: AdapterCo
   };
 
   const write = async (doc: FlagdFile) => {
-    mkdirSync(path.dirname(file), { recursive: true });
+    prepareWrite(file, path.dirname(file));
     await writeFileAtomic(file, JSON.stringify(doc, null, 2) + '\n', { fsync: true });
   };
 

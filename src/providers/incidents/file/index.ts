@@ -1,7 +1,8 @@
 /** Incidents from a JSON file: `[{ id, severity, status, title, openedAt }]`. */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { ProviderError } from '../../../errors.js';
+import { jsonErrorAt, readTextFile } from '../../file-text.js';
 import { SEVERITIES, type AdapterContext, type Incident, type IncidentProvider, type Severity } from '../../types.js';
 import type { FileIncidentsSettings } from './settings.js';
 
@@ -11,11 +12,17 @@ export async function createFileIncidents(settings: FileIncidentsSettings, ctx: 
     async open() {
       // No file means nobody has recorded an incident yet: the team writes incidents into it.
       if (!existsSync(file)) return [];
+      let text: string;
+      try {
+        text = readTextFile(file, 64 * 1024 * 1024);
+      } catch (e) {
+        throw new ProviderError(ctx.name, `cannot read the incidents file ${file}: it ${(e as Error).message}`);
+      }
       let doc: unknown;
       try {
-        doc = JSON.parse(readFileSync(file, 'utf8'));
+        doc = JSON.parse(text);
       } catch (e) {
-        throw new ProviderError(ctx.name, `the incidents file ${file} is not valid JSON (${(e as Error).message})`);
+        throw new ProviderError(ctx.name, `the incidents file ${file} is not valid JSON (${jsonErrorAt(e, text)})`);
       }
       if (!Array.isArray(doc)) throw new ProviderError(ctx.name, `the incidents file ${file} must hold a JSON list`);
       const out: Incident[] = [];
