@@ -178,8 +178,10 @@ export function expandPlaceholders(p: ParsedDocument, env: Readonly<Record<strin
   const shellPaths = shellTextPaths(raw, env);
   const walk = (value: unknown, path: (string | number)[]): unknown => {
     if (typeof value === 'string') {
-      if (!value.includes('${')) return value;
       const shell = shellPaths.has(formatPath(path));
+      // the shell's own `$NAME` in shell text reads the environment too: its value may be a secret to mask
+      if (shell) for (const m of value.matchAll(/\$([A-Za-z_][A-Za-z0-9_]*)/g)) uses.push({ path, name: m[1]!, value: env[m[1]!], expanded: value, start: 0, end: 0, shell });
+      if (!value.includes('${')) return value;
       const found: Omit<PlaceholderUse, 'expanded'>[] = [];
       let out = '';
       let last = 0;
