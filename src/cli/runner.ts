@@ -5,6 +5,7 @@
  */
 import { spawn } from 'node:child_process';
 import { toShellScript } from '../engine/shell-text.js';
+import { stripControls } from '../sanitize.js';
 import type { CommandRunner } from '../engine/services.js';
 
 const KEEP_LINES = 40;
@@ -33,7 +34,8 @@ export function createRunner(): CommandRunner {
         }, timeoutMs);
         const finish = (exitCode: number | null) => {
           clearTimeout(timer);
-          resolve({ exitCode, output: output.trimEnd().split('\n').slice(-KEEP_LINES).join('\n'), durationMs: Math.round(performance.now() - start), timedOut });
+          // the output is kept in the state and shown later: text only, no terminal control
+          resolve({ exitCode, output: stripControls(output).trimEnd().split('\n').slice(-KEEP_LINES).join('\n'), durationMs: Math.round(performance.now() - start), timedOut });
         };
         child.on('error', (e) => {
           output += String(e.message);
