@@ -63,6 +63,9 @@ function urlForms(s: string): string[] {
     const decoded = tryForm(() => decodeURIComponent(u.pathname));
     if (decoded) out.push(decoded);
   }
+  // a credential-looking part may travel alone (an echo of the last path segment of a webhook URL)
+  const parts = [...u.pathname.split('/'), ...[...u.searchParams.values()]].map((p) => tryForm(() => decodeURIComponent(p)) ?? p);
+  for (const p of parts) if ((p.length >= 8 && /\d/.test(p) && /[A-Za-z]/.test(p)) || p.length >= 16) out.push(p);
   if (u.username) out.push(u.username, tryForm(() => decodeURIComponent(u.username)) ?? u.username);
   if (u.password) out.push(u.password, tryForm(() => decodeURIComponent(u.password)) ?? u.password);
   // the static part of a templated URL (`…/q/{{query}}`) is what a request path starts with
