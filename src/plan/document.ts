@@ -2,7 +2,7 @@
  * The YAML side of validation: parse with positions, find the node for a path, and expand
  * `${VAR}` placeholders while remembering where each came from.
  */
-import { isMap, isNode, isPair, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
+import { isMap, isNode, isPair, isScalar, isSeq, LineCounter, parseDocument, visit, type Document, type Node } from 'yaml';
 import { formatPath, type PlanIssue } from './issues.js';
 
 import { MAX_DEPTH, MAX_PLAN_BYTES } from './limits.js';
@@ -28,7 +28,8 @@ export function parseYaml(text: string): { parsed?: ParsedDocument; issues: Plan
     return { issues: [at1('the plan is empty', 'start from plans/recommendations.yaml or run `rollout schema`')] };
   }
   const lines = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: true, uniqueKeys: true });
+  // logLevel error: the parser's warnings (complex keys…) are not for the terminal; the schema reports what is wrong
+  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: true, uniqueKeys: true, logLevel: 'error' });
   const issues: PlanIssue[] = [];
   for (const e of doc.errors) {
     const pos = e.linePos?.[0];
@@ -56,7 +57,39 @@ export function parseYaml(text: string): { parsed?: ParsedDocument; issues: Plan
     const pos = doc.contents && isNode(doc.contents) && doc.contents.range ? lines.linePos(doc.contents.range[0]) : { line: 1, col: 1 };
     return { issues: [{ severity: 'error', path: '', message: 'the plan must be a mapping of keys (version, name, phases, ...)', hint: 'see `rollout schema`', line: pos.line, column: pos.col }] };
   }
+  const aliases = aliasProblem(doc, lines);
+  if (aliases) return { issues: [aliases] };
   return { parsed: { doc, lines }, issues: [] };
+}
+
+const MAX_ALIASES = 50;
+
+/**
+ * An alias whose anchor is not set before it, or more alias expansions than a plan needs (a "billion
+ * laughs" bomb), would make the YAML library throw while the plan is read: report it as a problem of
+ * the plan, at the alias, instead.
+ */
+function aliasProblem(doc: Document.Parsed, lines: LineCounter): PlanIssue | undefined {
+  let unresolved: { source: string; offset: number } | undefined;
+  visit(doc, {
+    Alias(_key, node) {
+      if (node.resolve(doc) === undefined) {
+        unresolved = { source: node.source, offset: node.range?.[0] ?? 0 };
+        return visit.BREAK;
+      }
+      return undefined;
+    },
+  });
+  if (unresolved) {
+    const pos = lines.linePos(unresolved.offset);
+    return { severity: 'error', path: '', message: `YAML alias *${unresolved.source} names no anchor defined before it`, hint: `define &${unresolved.source} earlier, or write the value out`, line: pos.line, column: pos.col };
+  }
+  try {
+    doc.toJS({ maxAliasCount: MAX_ALIASES });
+  } catch {
+    return { severity: 'error', path: '', message: `the plan expands YAML aliases more than ${MAX_ALIASES} times`, hint: 'a plan needs few aliases; is this the right file?', line: 1, column: 1 };
+  }
+  return undefined;
 }
 
 function nodeDepth(node: unknown, d = 0): number {

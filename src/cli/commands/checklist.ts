@@ -120,7 +120,7 @@ function readAnswers(file: string): Map<string, Answer> {
     throw new RolloutError('usage', `cannot read the answers file ${file}: it ${(e as Error).message}`, { hint: ANSWERS_HINT });
   }
   const lines = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lines, uniqueKeys: true });
+  const doc = parseDocument(text, { lineCounter: lines, uniqueKeys: true, logLevel: 'error' });
   const at = (offset: number | undefined): string => {
     const p = lines.linePos(offset ?? 0);
     return `${file}:${p.line}:${p.col}`;
