@@ -84,12 +84,23 @@ function aliasProblem(doc: Document.Parsed, lines: LineCounter): PlanIssue | und
     const pos = lines.linePos(unresolved.offset);
     return { severity: 'error', path: '', message: `YAML alias *${unresolved.source} names no anchor defined before it`, hint: `define &${unresolved.source} earlier, or write the value out`, line: pos.line, column: pos.col };
   }
+  let js: unknown;
   try {
-    doc.toJS({ maxAliasCount: MAX_ALIASES });
+    js = doc.toJS({ maxAliasCount: MAX_ALIASES });
   } catch {
     return { severity: 'error', path: '', message: `the plan expands YAML aliases more than ${MAX_ALIASES} times`, hint: 'a plan needs few aliases; is this the right file?', line: 1, column: 1 };
   }
+  if (isCircular(js)) return { severity: 'error', path: '', message: 'a YAML alias refers to the node that holds it (the plan would be endless)', hint: 'write the value out', line: 1, column: 1 };
   return undefined;
+}
+
+function isCircular(v: unknown, ancestors = new Set<unknown>()): boolean {
+  if (!v || typeof v !== 'object') return false;
+  if (ancestors.has(v)) return true;
+  ancestors.add(v);
+  const found = Object.values(v).some((x) => isCircular(x, ancestors));
+  ancestors.delete(v);
+  return found;
 }
 
 function nodeDepth(node: unknown, d = 0): number {
