@@ -8,6 +8,7 @@ import { hostname } from 'node:os';
 import path from 'node:path';
 import { RolloutError } from '../errors.js';
 import { redactValue } from '../redact.js';
+import { stripControlsValue } from '../sanitize.js';
 import { prepareWrite } from './safe-path.js';
 import type { JournalEntry, Lock, RolloutState, StateStore } from './types.js';
 
@@ -66,12 +67,12 @@ export function createFileStore(opts: FileStoreOptions): StateStore {
     async save(state) {
       ensureDir(statePath);
       const { default: writeFileAtomic } = await import('write-file-atomic');
-      await writeFileAtomic(statePath, JSON.stringify(redactValue(state), null, 2) + '\n', { fsync: true, mode: 0o600 });
+      await writeFileAtomic(statePath, JSON.stringify(redactValue(stripControlsValue(state)), null, 2) + '\n', { fsync: true, mode: 0o600 });
     },
     async append(entry) {
       ensureDir(journalPath);
       if (seq === undefined) seq = readJournal().reduce((m, e) => Math.max(m, e.seq), 0);
-      const full: JournalEntry = redactValue({ seq: ++seq, ...entry });
+      const full: JournalEntry = redactValue(stripControlsValue({ seq: ++seq, ...entry }));
       const fd = openSync(journalPath, constants.O_RDWR | constants.O_APPEND | constants.O_CREAT | constants.O_NOFOLLOW, 0o600);
       try {
         fchmodSync(fd, 0o600);
@@ -117,7 +118,7 @@ export function createFileStore(opts: FileStoreOptions): StateStore {
         throw e;
       }
       const holder = { pid: process.pid, host: hostname(), since: opts.now().toISOString(), command: process.argv.slice(2).join(' ') };
-      await writeFileAtomic(holderPath, JSON.stringify(holder) + '\n', { mode: 0o600 });
+      await writeFileAtomic(holderPath, JSON.stringify(redactValue(holder)) + '\n', { mode: 0o600 });
       return {
         async release() {
           try {

@@ -5,6 +5,7 @@
  * an approval is bound to the phase (and visit) it was given in, and one that meets another phase is
  * refused, not moved.
  */
+import { copyFileSync, mkdirSync, rmSync, utimesSync } from 'node:fs';
 import os from 'node:os';
 import { afterAll, describe, expect, it } from '@jest/globals';
 import { atStage, explain, removeSandboxes, Sandbox, T } from '../helpers/cli.js';
@@ -133,6 +134,32 @@ describe('an approval is bound to the phase it was given in', () => {
     expect(r.stderr).toMatch(/approval for leaving "canary-5" was not recorded: the rollout is in phase "canary-25" now/);
     expect(JSON.stringify(sb.state())).toBe(before);
     expect(approvals(sb, 'canary-25')).toEqual([]);
+  });
+
+  it('without --phase: an approval that waited for the lock while the rollout moved on is refused, not moved', async () => {
+    const sb = await atStage('canary-5');
+    sb.clock.set(T.canary25);
+    const moved = sb.clone();
+    expect((await moved.cmd('approve', ['--by', 'tech-lead'])).code).toBe(0);
+    expect((await moved.cmd('advance')).code).toBe(0);
+    const lockDir = sb.path('plans', '.rollout', 'recommendations-v2.lock');
+    // another run holds the lock (kept fresh, as a live holder does) while approve starts and reads canary-5
+    mkdirSync(lockDir);
+    const fresh = setInterval(() => utimesSync(lockDir, new Date(), new Date()), 500);
+    try {
+      const pending = sb.cmd('approve', ['--by', 'head-of-engineering']);
+      await new Promise((r) => setTimeout(r, 3000));
+      // … and moves the rollout to canary-25, then lets go
+      copyFileSync(moved.stateFile, sb.stateFile);
+      clearInterval(fresh);
+      rmSync(lockDir, { recursive: true, force: true });
+      const r = await pending;
+      expect(r.code).toBe(2);
+      expect(r.stderr).toMatch(/approval for leaving "canary-5" was not recorded: the rollout is in phase "canary-25" now/);
+      expect(approvals(sb, 'canary-25')).toEqual([]);
+    } finally {
+      clearInterval(fresh);
+    }
   });
 
   it('a phase the plan does not have is a usage error with a suggestion', async () => {

@@ -2,8 +2,10 @@
  * `rollout approve PLAN [--by NAME] [--phase NAME]`: records an approval for leaving the current phase.
  * The name is claimed (`--by`, else the approver whose identities the runner matches, else ROLLOUT_USER
  * or the OS user); who ran the command is recorded with it. A name the plan binds to identities is
- * refused unless the runner is one of them. With `--phase`, an approval that meets another phase (the
- * rollout moved on meanwhile) is refused rather than counted for a phase nobody approved.
+ * refused unless the runner is one of them. An approval is for the phase the operator saw: `--phase`,
+ * else the phase (and visit) the state showed when the command started; if the rollout is elsewhere
+ * once the lock is held (it moved on meanwhile), the approval is refused rather than counted for a
+ * phase nobody approved.
  */
 import { RolloutError } from '../../errors.js';
 import { phaseCriteria, type PhaseCriteria } from '../../gates/criteria.js';
@@ -27,13 +29,20 @@ export async function approveCommand(planFile: string | undefined, opts: Record<
     const names = plan.phases.map((p) => p.name);
     throw new RolloutError('usage', `the plan has no phase "${asked}"`, { hint: [didYouMean(asked, names), `phases: ${names.join(', ')}`].filter(Boolean).join('; ') });
   }
+  // what the operator saw: the lock may be held by a run that moves the rollout on meanwhile
+  const seen = await loadState(plan, services);
+  // a rollout with no state yet has no visit to compare (its first record is made up anew each time)
+  const seenRecord = (await services.store.load()) ? currentRecord(seen) : undefined;
   return withLock(services, async () => {
     const state = await loadState(plan, services);
     if (state.status === 'completed' || state.status === 'rolled-back') throw new RolloutError('usage', `the rollout is ${state.status}; there is no phase to approve`);
     const phase = plan.phases[state.phaseIndex]!;
-    if (asked !== undefined && asked !== phase.name) {
-      throw new RolloutError('usage', `the approval for leaving "${asked}" was not recorded: the rollout is in phase "${phase.name}" now`, {
-        hint: `it moved on since; look at \`rollout status\` and approve "${phase.name}" if you mean to`,
+    const rec0 = currentRecord(state);
+    const target = asked ?? seen.phase;
+    const moved = target !== phase.name || (asked === undefined && seenRecord !== undefined && (rec0.visits !== seenRecord.visits || rec0.enteredAt !== seenRecord.enteredAt));
+    if (moved) {
+      throw new RolloutError('usage', `the approval for leaving "${target}" was not recorded: the rollout is in phase "${phase.name}" now`, {
+        hint: `approvals count only for the phase (and visit) they were given in; look at \`rollout status\` and approve "${phase.name}" if you mean to`,
       });
     }
     const c = phaseCriteria(plan, phase);
