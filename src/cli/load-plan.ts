@@ -89,7 +89,9 @@ function validatorStamp(): string {
 }
 
 function cacheKey(text: string, env: NodeJS.ProcessEnv): string {
-  const names = [...new Set([...text.matchAll(/\$\{([A-Za-z_][A-Za-z0-9_]*)/g)].map((m) => m[1]!))].sort();
+  // `${NAME}` placeholders and the shell's own `$NAME` in run: and command queries (whose secret-named
+  // values are masked): a change in any of them is another validation
+  const names = [...new Set([...text.matchAll(/\$\{?([A-Za-z_][A-Za-z0-9_]*)/g)].map((m) => m[1]!))].sort();
   const h = createHash('sha256').update(VERSION).update('\0').update(validatorStamp()).update('\0').update(text);
   for (const n of names) h.update(`\0${n}=${env[n] === undefined ? '\u0001' : env[n]}`);
   return h.digest('hex');
