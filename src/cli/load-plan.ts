@@ -80,7 +80,7 @@ export function registerSecrets(value: ValidatedPlan): void {
 /** The build of the validator itself: a rebuilt rule or schema must not be answered from the cache. */
 function validatorStamp(): string {
   try {
-    return ['../plan/validate.js', '../plan/rules.js', '../plan/schema.js', '../plan/document.js', '../plan/secrets.js', '../providers/registry.js']
+    return ['../plan/validate.js', '../plan/rules.js', '../plan/schema.js', '../plan/document.js', '../plan/placeholders.js', '../plan/secrets.js', '../providers/registry.js']
       .map((f) => String(statSync(new URL(f, import.meta.url)).mtimeMs))
       .join(',');
   } catch {

@@ -12,7 +12,7 @@
  * Pure: the uses come from document.ts's expansion.
  */
 import { SECRET_KEY } from '../redact.js';
-import type { PlaceholderUse } from './document.js';
+import type { PlaceholderUse } from './placeholders.js';
 
 const SECRET_NAME = /token|secret|passw(or)?d|passphrase|api_?key|app_?key|private_?key|access_?key|credential|webhook|signature|cookie|bearer|jwt/i;
 const SECRET_WORDS = new Set(['key', 'keys', 'pass', 'pat', 'auth', 'authorization', 'session', 'sig', 'dsn', 'creds', 'pem']);
