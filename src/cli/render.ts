@@ -1,4 +1,5 @@
 /** Text rendering for the terminal: aligned tables and the gate, with numbers. */
+import { redact } from '../redact.js';
 import type { Criterion, GateResult } from '../gates/types.js';
 import type { Decision } from '../engine/decide.js';
 import type { RolloutState } from '../state/types.js';
@@ -9,7 +10,9 @@ const ANSI = /\u001b\[[0-9;]*m/g;
 const width = (s: string) => [...s.replace(ANSI, '')].length;
 
 export function renderTable(head: string[], rows: string[][], style: Style, opts: { maxWidth?: number } = {}): string {
-  const all = [head, ...rows];
+  // masked before wrapping: a secret holding spaces could otherwise be split over two lines and missed
+  const all = [head, ...rows].map((r) => r.map(redact));
+  rows = all.slice(1);
   const widths = head.map((_, i) => Math.max(...all.map((r) => width(r[i] ?? ''))));
   const max = opts.maxWidth ?? 200;
   // The last column wraps: it carries the long detail.
