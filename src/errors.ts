@@ -2,6 +2,8 @@
  * One error type for everything the CLI reports to a user. The code decides the exit status
  * (contract §5); only the CLI entry turns a code into `process.exit`.
  */
+import { stripControls } from './sanitize.js';
+
 export type ErrorCode =
   | 'usage' // 2: invalid usage or arguments
   | 'plan' // 2: invalid plan
@@ -34,10 +36,11 @@ export class RolloutError extends Error {
   readonly details: string[];
 
   constructor(code: ErrorCode, message: string, opts: { hint?: string; details?: string[]; cause?: unknown } = {}) {
-    super(message, opts.cause === undefined ? undefined : { cause: opts.cause });
+    // messages carry provider text (error bodies, file names, command output): never control characters
+    super(stripControls(message), opts.cause === undefined ? undefined : { cause: opts.cause });
     this.code = code;
-    this.hint = opts.hint;
-    this.details = opts.details ?? [];
+    this.hint = opts.hint === undefined ? undefined : stripControls(opts.hint);
+    this.details = (opts.details ?? []).map(stripControls);
   }
 
   get exitCode(): number {

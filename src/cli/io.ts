@@ -1,9 +1,11 @@
 /**
  * Terminal manners: results to stdout (one JSON document with --json, nothing else there), logs and
  * progress to stderr, colour through chalk (off with NO_COLOR, --no-color or a non-TTY, on with
- * FORCE_COLOR), spinners only on a TTY, every line redacted.
+ * FORCE_COLOR), spinners only on a TTY, every line redacted and stripped of control characters (only
+ * our own colour sequences survive), every JSON document redacted before it is serialised.
  */
-import { redact } from '../redact.js';
+import { redact, redactedJson } from '../redact.js';
+import { stripControls, stripControlsValue, terminalText } from '../sanitize.js';
 import type { Log } from '../engine/services.js';
 
 export interface GlobalOptions {
@@ -64,7 +66,7 @@ export async function createIo(opts: GlobalOptions): Promise<Io> {
     const c = new Chalk({ level: 1 });
     style = { bold: c.bold, dim: c.dim, green: c.green, red: c.red, yellow: c.yellow, cyan: c.cyan };
   }
-  const write = (stream: NodeJS.WriteStream, text: string) => stream.write(redact(text.endsWith('\n') ? text : text + '\n'));
+  const write = (stream: NodeJS.WriteStream, text: string) => stream.write(terminalText(redact(text.endsWith('\n') ? text : text + '\n'), useColor));
   const err = (text: string) => write(process.stderr, text);
   const spinnerOk = stderrTTY && !opts.quiet && !opts.json && process.env['CI'] === undefined;
   const log: Log = {
@@ -73,7 +75,7 @@ export async function createIo(opts: GlobalOptions): Promise<Io> {
     },
     warn: (m) => err(`${style.yellow('warning:')} ${m}`),
     progress: (m) => {
-      if (spinnerOk) return startSpinner(m, opts.color && colorEnabled(opts, process.env, stderrTTY));
+      if (spinnerOk) return startSpinner(stripControls(m), opts.color && colorEnabled(opts, process.env, stderrTTY));
       if (!opts.quiet) err(`… ${m}`);
       return {
         succeed: (x) => {
@@ -88,7 +90,7 @@ export async function createIo(opts: GlobalOptions): Promise<Io> {
     out: (t) => {
       if (!opts.json) write(process.stdout, t);
     },
-    json: (v) => process.stdout.write(redact(JSON.stringify(v, null, 2)) + '\n'),
+    json: (v) => process.stdout.write(redactedJson(stripControlsValue(v), 2) + '\n'),
     write: (t) => new Promise<void>((done) => (process.stdout.write(redact(t)) ? done() : process.stdout.once('drain', () => done()))),
     err,
     log,
@@ -105,18 +107,18 @@ function startSpinner(text: string, color: boolean): { succeed(m?: string): void
   let ended: ['succeed' | 'fail', string | undefined] | undefined;
   void import('ora').then(({ default: ora }) => {
     if (ended) {
-      process.stderr.write(redact(`${ended[0] === 'succeed' ? '✔' : '✖'} ${ended[1] ?? text}\n`));
+      process.stderr.write(stripControls(redact(`${ended[0] === 'succeed' ? '✔' : '✖'} ${ended[1] ?? text}\n`)));
       return;
     }
     spinner = ora({ text: redact(text), stream: process.stderr, color: color ? 'cyan' : false as never, discardStdin: false }).start();
   });
   return {
     succeed: (m) => {
-      if (spinner) spinner.succeed(redact(m ?? text));
+      if (spinner) spinner.succeed(stripControls(redact(m ?? text)));
       else ended = ['succeed', m];
     },
     fail: (m) => {
-      if (spinner) spinner.fail(redact(m ?? text));
+      if (spinner) spinner.fail(stripControls(redact(m ?? text)));
       else ended = ['fail', m];
     },
   };

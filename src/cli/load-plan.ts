@@ -5,8 +5,7 @@
  * Plans whose placeholders expanded are never cached: the result would hold their secrets.
  */
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir, userInfo } from 'node:os';
+import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { RolloutError } from '../errors.js';
 import { formatIssue, type PlanIssue } from '../plan/issues.js';
@@ -15,6 +14,7 @@ import type { ValidatedPlan, ValidationResult } from '../plan/validate.js';
 import { addSecret, SECRET_KEY } from '../redact.js';
 import { VERSION } from '../version.js';
 import type { Io } from './io.js';
+import { openCache, readEntry, writeEntry, type CacheDir } from './plan-cache.js';
 
 export interface LoadedPlan extends ValidatedPlan {
   file: string;
@@ -37,51 +37,50 @@ export function readPlanText(file: string): string {
   return new TextDecoder('utf-8', { fatal: false }).decode(buf);
 }
 
-export async function validateText(text: string, env: NodeJS.ProcessEnv): Promise<ValidationResult> {
+export async function validateText(text: string, env: NodeJS.ProcessEnv, warn?: (message: string) => void): Promise<ValidationResult> {
+  const opened = openCache(env);
+  if (opened && 'refused' in opened) warn?.(opened.refused);
+  const cache = opened && 'dir' in opened ? opened : undefined;
   const key = cacheKey(text, env);
-  const cached = readCache(key);
+  const cached = readCache(cache, key);
   if (cached) return cached;
   const { validatePlan } = await import('../plan/validate.js');
   const r = validatePlan(text, env);
-  if (r.value && r.value.secrets.length === 0 && r.value.sources.size === 0) writeCache(key, r);
+  if (r.value && r.value.secrets.length === 0 && r.value.sources.size === 0) writeCache(cache, key, r);
   return r;
 }
 
 export async function loadPlan(file: string, io: Io | undefined, env: NodeJS.ProcessEnv = process.env): Promise<LoadedPlan> {
   const text = readPlanText(file);
-  const r = await validateText(text, env);
+  const r = await validateText(text, env, (m) => io?.log.warn(m));
   for (const w of r.warnings) io?.log.warn(formatIssue(file, w).replace(/ warning: /, ' '));
   if (!r.value) {
     const n = r.errors.length;
     throw new RolloutError('plan', `${file}: ${n} problem${n === 1 ? '' : 's'} in the plan`, { details: r.errors.map((i) => formatIssue(file, i)) });
   }
-  for (const s of r.value.secrets) addSecret(s);
-  // Literal secrets too (validation warned about them), nested ones such as headers.Authorization included.
-  const register = (value: unknown, key: string): void => {
-    if (typeof value === 'string') {
-      if (SECRET_KEY.test(key)) addSecret(value);
-    } else if (value && typeof value === 'object') for (const [k, v] of Object.entries(value)) register(v, k);
-  };
-  for (const role of Object.values(r.value.providerSettings)) for (const settings of Object.values(role)) register(settings, '');
+  registerSecrets(r.value);
   return { ...r.value, file, baseDir: path.dirname(path.resolve(file)) };
 }
 
-// ---- the validation cache
-
-function cacheDir(): string {
-  let user = 'user';
-  try {
-    user = String(userInfo().uid);
-  } catch {
-    // no passwd entry: one shared name is still private to this machine's tmp
-  }
-  return path.join(process.env['ROLLOUT_CACHE_DIR'] ?? path.join(tmpdir(), `rollout-cache-${user}`));
+/** Registers the plan's secrets for redaction: those from the environment, and literal credentials. */
+export function registerSecrets(value: ValidatedPlan): void {
+  for (const s of value.secrets) addSecret(s);
+  // Literal secrets too (validation warned about them), nested ones such as headers.Authorization
+  // included; a notifier's url is a webhook URL: the URL is the credential.
+  const register = (v: unknown, key: string, notifier: boolean): void => {
+    if (typeof v === 'string') {
+      if (SECRET_KEY.test(key) || (notifier && /url$/i.test(key))) addSecret(v);
+    } else if (v && typeof v === 'object') for (const [k, x] of Object.entries(v)) register(x, k, notifier);
+  };
+  for (const [role, byName] of Object.entries(value.providerSettings)) for (const settings of Object.values(byName)) register(settings, '', role === 'notifications');
 }
+
+// ---- the validation cache (./plan-cache.ts keeps it safe)
 
 /** The build of the validator itself: a rebuilt rule or schema must not be answered from the cache. */
 function validatorStamp(): string {
   try {
-    return ['../plan/validate.js', '../plan/rules.js', '../plan/schema.js', '../plan/document.js', '../providers/registry.js']
+    return ['../plan/validate.js', '../plan/rules.js', '../plan/schema.js', '../plan/document.js', '../plan/placeholders.js', '../plan/secrets.js', '../providers/registry.js']
       .map((f) => String(statSync(new URL(f, import.meta.url)).mtimeMs))
       .join(',');
   } catch {
@@ -90,7 +89,9 @@ function validatorStamp(): string {
 }
 
 function cacheKey(text: string, env: NodeJS.ProcessEnv): string {
-  const names = [...new Set([...text.matchAll(/\$\{([A-Za-z_][A-Za-z0-9_]*)/g)].map((m) => m[1]!))].sort();
+  // `${NAME}` placeholders and the shell's own `$NAME` in run: and command queries (whose secret-named
+  // values are masked): a change in any of them is another validation
+  const names = [...new Set([...text.matchAll(/\$\{?([A-Za-z_][A-Za-z0-9_]*)/g)].map((m) => m[1]!))].sort();
   const h = createHash('sha256').update(VERSION).update('\0').update(validatorStamp()).update('\0').update(text);
   for (const n of names) h.update(`\0${n}=${env[n] === undefined ? '\u0001' : env[n]}`);
   return h.digest('hex');
@@ -102,26 +103,20 @@ interface CacheEntry {
   warnings: PlanIssue[];
 }
 
-function readCache(key: string): ValidationResult | undefined {
-  if (process.env['ROLLOUT_NO_CACHE']) return undefined;
+function readCache(cache: CacheDir | undefined, key: string): ValidationResult | undefined {
+  if (!cache) return undefined;
+  const body = readEntry(cache, key);
+  if (body === undefined) return undefined;
   try {
-    const e = JSON.parse(readFileSync(path.join(cacheDir(), `${key}.json`), 'utf8')) as CacheEntry;
+    const e = JSON.parse(body) as CacheEntry;
     return { value: { plan: e.plan, providerSettings: e.providerSettings, sources: new Map(), secrets: [] }, errors: [], warnings: e.warnings };
   } catch {
     return undefined;
   }
 }
 
-function writeCache(key: string, r: ValidationResult): void {
-  if (process.env['ROLLOUT_NO_CACHE'] || !r.value) return;
-  try {
-    const dir = cacheDir();
-    mkdirSync(dir, { recursive: true, mode: 0o700 });
-    const entry: CacheEntry = { plan: r.value.plan, providerSettings: r.value.providerSettings, warnings: r.warnings };
-    const tmp = path.join(dir, `${key}.${process.pid}.tmp`);
-    writeFileSync(tmp, JSON.stringify(entry));
-    renameSync(tmp, path.join(dir, `${key}.json`));
-  } catch {
-    // A cache that cannot be written only costs time.
-  }
+function writeCache(cache: CacheDir | undefined, key: string, r: ValidationResult): void {
+  if (!cache || !r.value) return;
+  const entry: CacheEntry = { plan: r.value.plan, providerSettings: r.value.providerSettings, warnings: r.warnings };
+  writeEntry(cache, key, JSON.stringify(entry));
 }

@@ -5,7 +5,8 @@
  */
 import { Command, CommanderError, Option } from 'commander';
 import { EXIT_CODES, isRolloutError, RolloutError } from '../errors.js';
-import { redact } from '../redact.js';
+import { redact, redactedJson } from '../redact.js';
+import { stripControls, stripControlsValue } from '../sanitize.js';
 import { VERSION } from '../version.js';
 import type { GlobalOptions } from './io.js';
 
@@ -33,7 +34,7 @@ const COMMANDS: { name: string; args?: string; summary: string; options?: (c: Co
         .option('--apply-contingency', 'apply the contingency of a failed gate (reduce traffic or roll back)'),
     load: async () => (await import('./commands/advance.js')).advanceCommand,
   },
-  { name: 'approve', args: '<plan>', summary: 'record an approval for leaving the current phase', options: (c) => c.option('--note <text>', 'a note kept with the approval'), load: async () => (await import('./commands/approve.js')).approveCommand },
+  { name: 'approve', args: '<plan>', summary: 'record an approval for leaving the current phase', options: (c) => c.option('--note <text>', 'a note kept with the approval').option('--phase <name>', 'the phase you approve leaving: refused if the rollout is in another phase by then'), load: async () => (await import('./commands/approve.js')).approveCommand },
   { name: 'reduce', args: '<plan>', summary: "contingency: back to the previous phase's traffic", options: (c) => c.option('--reason <text>', 'why', 'manual reduce').option('--dry-run', 'show what it would do'), load: async () => (await import('./commands/reduce.js')).reduceCommand },
   { name: 'rollback', args: '<plan>', summary: 'run the rollback plan, timing each step against its estimate', options: (c) => c.option('--reason <text>', 'why', 'manual rollback').option('--dry-run', 'show what it would do'), load: async () => (await import('./commands/rollback.js')).rollbackCommand },
   { name: 'pause', args: '<plan>', summary: 'a paused rollout does not advance', options: (c) => c.option('--reason <text>', 'why'), load: async () => (await import('./commands/pause.js')).pauseCommand },
@@ -111,11 +112,11 @@ function report(e: unknown, g: GlobalOptions): number {
   }
   const err = isRolloutError(e) ? e : new RolloutError('internal', `unexpected error: ${(e as Error)?.message ?? String(e)}`, { hint: 'run again with --debug for the stack trace, and report it', cause: e });
   if (g.json) {
-    process.stdout.write(redact(JSON.stringify({ error: { code: err.code, exitCode: err.exitCode, message: err.message, details: err.details, hint: err.hint } }, null, 2)) + '\n');
+    process.stdout.write(redactedJson(stripControlsValue({ error: { code: err.code, exitCode: err.exitCode, message: err.message, details: err.details, hint: err.hint } }), 2) + '\n');
   }
   const lines = [`rollout: ${err.message}`, ...err.details.map((d) => `  ${d}`)];
   if (err.hint) lines.push(`  hint: ${err.hint}`);
   if (g.debug) lines.push(String((e as Error)?.stack ?? ''), String(((e as Error)?.cause as Error | undefined)?.stack ?? ''));
-  process.stderr.write(redact(lines.join('\n')) + '\n');
+  process.stderr.write(stripControls(redact(lines.join('\n'))) + '\n');
   return err.exitCode;
 }

@@ -1,4 +1,5 @@
 /** Text rendering for the terminal: aligned tables and the gate, with numbers. */
+import { redact } from '../redact.js';
 import type { Criterion, GateResult } from '../gates/types.js';
 import type { Decision } from '../engine/decide.js';
 import type { RolloutState } from '../state/types.js';
@@ -10,10 +11,11 @@ export const textWidth = (s: string) => [...s.replace(ANSI, '')].length;
 const width = textWidth;
 
 export function renderTable(head: string[], rows: string[][], style: Style, opts: { maxWidth?: number } = {}): string {
-  const all = [head, ...rows];
+  // masked before wrapping: a secret holding spaces could otherwise be split over two lines and missed
+  const all = [head, ...rows].map((r) => r.map(redact));
   // a reduce, not Math.max(...): a table (the journal's history) may have more rows than a call has room for arguments
   const t = tableLines(head, head.map((_, i) => all.reduce((w, r) => Math.max(w, width(r[i] ?? '')), 0)), style, opts);
-  return [t.head, ...rows.map(t.row)].join('\n');
+  return [t.head, ...all.slice(1).map(t.row)].join('\n');
 }
 
 /** A table printed line by line (for output too long to hold at once), given its column widths. */

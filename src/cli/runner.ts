@@ -4,8 +4,12 @@
  * own process group; at the timeout the group is sent SIGTERM, then SIGKILL, as the command metrics
  * runner does (src/providers/metrics/command/run.ts), and the run ends AT ONCE: a grandchild that
  * left the group (setsid, a daemon) and still holds the output pipes open does not keep it waiting.
+ * A `run:` is the plan author's own shell text; the `${VAR}` placeholders in it are passed as
+ * references to the variables (never spliced), so a value cannot become code (src/engine/shell-text.ts).
  */
 import { spawn } from 'node:child_process';
+import { toShellScript } from '../engine/shell-text.js';
+import { stripControls } from '../sanitize.js';
 import type { CommandRunner } from '../engine/services.js';
 
 const KEEP_LINES = 40;
@@ -26,7 +30,7 @@ export function createRunner(): CommandRunner {
     run: ({ command, cwd, timeoutMs }) =>
       new Promise((resolve) => {
         const start = performance.now();
-        const child = spawn('/bin/sh', ['-c', command], { cwd, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+        const child = spawn('/bin/sh', ['-c', toShellScript(command).script], { cwd, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
         let output = '';
         let settled = false;
         const take = (d: Buffer) => {
@@ -39,7 +43,8 @@ export function createRunner(): CommandRunner {
           if (settled) return;
           settled = true;
           clearTimeout(timer);
-          resolve({ exitCode, output: output.trimEnd().split('\n').slice(-KEEP_LINES).join('\n'), durationMs: Math.round(performance.now() - start), timedOut });
+          // the output is kept in the state and shown later: text only, no terminal control
+          resolve({ exitCode, output: stripControls(output).trimEnd().split('\n').slice(-KEEP_LINES).join('\n'), durationMs: Math.round(performance.now() - start), timedOut });
         };
         const timer = setTimeout(() => {
           signalGroup(child.pid, 'SIGTERM');

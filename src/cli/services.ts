@@ -3,7 +3,6 @@
  * through the registry), the prompt, the runner and the report sink. `--dry-run` swaps the
  * write-capable ones for recorders that change nothing.
  */
-import { mkdirSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import path from 'node:path';
 import type { ProviderSet, PromptService, Services } from '../engine/services.js';
@@ -13,6 +12,7 @@ import { factories } from '../providers/factories.js';
 import type { ProviderRole } from '../providers/registry.js';
 import type { AdapterContext, FlagProvider, FlagState, Notifier } from '../providers/types.js';
 import { createFileStore } from '../state/file-store.js';
+import { prepareWrite } from '../state/safe-path.js';
 import { createClock } from './clock.js';
 import type { Io } from './io.js';
 import type { LoadedPlan } from './load-plan.js';
@@ -75,7 +75,10 @@ export function buildServices(args: { loaded: LoadedPlan; io: Io; command: strin
     notifier: async (name) => (dryRun ? recordingNotifier(name, recorded) : create<Notifier>('notifications', name)),
   };
 
-  const store = createFileStore({ dir: stateDir, plan: plan.name, now: () => new Date(clock.now()), lockWaitMs: lockWait(), warn: (m) => io.log.warn(m) });
+  // writes stay in the plan's folder, or in the configured folder when the plan opts out (validation checked it)
+  const stateRoot = plan.state.allowOutsidePlanDir ? stateDir : loaded.baseDir;
+  const reportsRoot = plan.reports.allowOutsidePlanDir ? reportsDir : loaded.baseDir;
+  const store = createFileStore({ dir: stateDir, root: stateRoot, plan: plan.name, now: () => new Date(clock.now()), lockWaitMs: lockWait(), warn: (m) => io.log.warn(m) });
   const runner = createRunner();
   const services: Services = {
     clock,
@@ -100,7 +103,7 @@ export function buildServices(args: { loaded: LoadedPlan; io: Io; command: strin
         }
         // a run that lost its lock writes nothing more
         await store.verifyLock();
-        mkdirSync(path.dirname(file), { recursive: true });
+        prepareWrite(file, reportsRoot);
         const { default: writeFileAtomic } = await import('write-file-atomic');
         await writeFileAtomic(file, content);
         return file;

@@ -1,7 +1,8 @@
 /** Routes events to the stakeholders' notifiers. A failed notification is reported, never fatal. */
 import type { Plan } from '../plan/schema.js';
 import type { NotificationEvent, NotificationKind } from '../providers/types.js';
-import { redact } from '../redact.js';
+import { redact, redactValue } from '../redact.js';
+import { stripControls, stripControlsValue } from '../sanitize.js';
 import { journal } from './journal.js';
 import type { Services } from './services.js';
 
@@ -24,11 +25,11 @@ export async function notify(plan: Plan, services: Services, event: Omit<Notific
   for (const name of targets) {
     try {
       const n = await services.providers.notifier(name);
-      await n.send(full);
+      await n.send(stripControlsValue(redactValue(full)));
       outcomes.push({ notifier: name, ok: true });
       await journal(services, 'notify.sent', { notifier: name, kind: event.kind }, event.phase);
     } catch (e) {
-      const error = redact((e as Error).message);
+      const error = stripControls(redact((e as Error).message));
       outcomes.push({ notifier: name, ok: false, error });
       services.log.warn(`notification to ${name} failed: ${error} (the rollout step stands)`);
       await journal(services, 'notify.failed', { notifier: name, kind: event.kind, error }, event.phase);

@@ -3,6 +3,7 @@ import { judgedWindow, phaseCriteria } from '../gates/criteria.js';
 import { parseDuration } from '../plan/duration.js';
 import type { Observations } from '../gates/types.js';
 import { redact } from '../redact.js';
+import { stripControls, stripControlsValue } from '../sanitize.js';
 import type { Plan } from '../plan/schema.js';
 import type { Services } from './services.js';
 import { renderTemplate, templateValues } from './template.js';
@@ -29,11 +30,12 @@ export async function observe(args: { plan: Plan; phaseIndex: number; services: 
           return;
         }
         const provider = await services.providers.metrics(m.provider ?? metricsProviders[0]!);
-        const query = renderTemplate(m.query ?? m.name, values);
+        const template = m.query ?? m.name;
+        const query = renderTemplate(template, values);
         const intervalMs = m.interval ? parseDuration(m.interval) : undefined;
-        metrics[m.name] = { ...base, series: await provider.query({ metric: m.name, query, cohort: c.cohort, from, to: now, intervalMs }) };
+        metrics[m.name] = { ...base, series: await provider.query({ metric: m.name, query, template, values, cohort: c.cohort, from, to: now, intervalMs }) };
       } catch (e) {
-        metrics[m.name] = { ...base, error: redact((e as Error).message) };
+        metrics[m.name] = { ...base, error: stripControls(redact((e as Error).message)) };
       }
     }),
   );
@@ -43,9 +45,10 @@ export async function observe(args: { plan: Plan; phaseIndex: number; services: 
     try {
       const all = await services.providers.incidents();
       const lists = await Promise.all(all.map((p) => p.provider.open({ now })));
-      incidents = { list: lists.flat() };
+      // titles and ids are provider text
+      incidents = { list: stripControlsValue(lists.flat()) };
     } catch (e) {
-      incidents = { error: redact((e as Error).message) };
+      incidents = { error: stripControls(redact((e as Error).message)) };
     }
   }
   return { metrics, incidents };

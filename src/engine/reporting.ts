@@ -1,11 +1,16 @@
-/** Writes the reports of some phases: `<plan>/<phase>.md` and `.json` in the plan's reports folder. */
+/**
+ * Writes the reports of some phases: `<plan>/<phase>.md` and `.json` in the plan's reports folder. The
+ * model is redacted and stripped of control characters before any renderer escapes or serialises it
+ * (a secret holding `"` would no longer be found once escaped); the rendered text is redacted again.
+ */
 import type { Plan } from '../plan/schema.js';
 import { buildPhaseReport } from '../reports/model.js';
 import { renderHtml } from '../reports/html.js';
 import { renderJunit } from '../reports/junit.js';
 import { renderMarkdown } from '../reports/markdown.js';
 import type { PhaseReport } from '../reports/model.js';
-import { redact } from '../redact.js';
+import { redact, redactValue } from '../redact.js';
+import { stripControlsValue } from '../sanitize.js';
 import type { JournalEntry, RolloutState } from '../state/types.js';
 import type { Services } from './services.js';
 
@@ -26,10 +31,12 @@ export async function writeReports(args: { plan: Plan; state: RolloutState; serv
   const now = new Date(services.clock.now()).toISOString();
   const written: string[] = [];
   for (const phase of args.phases) {
-    const model = buildPhaseReport({ plan, state, journal: journal.entries, phase, now, simulated: services.clock.simulated || journal.simulated });
+    const model = stripControlsValue(redactValue(buildPhaseReport({ plan, state, journal: journal.entries, phase, now, simulated: services.clock.simulated || journal.simulated })));
     for (const format of plan.reports.formats) {
       const { ext, render } = RENDERERS[format];
-      written.push(await services.reports.write(`${plan.name}/${phase}.${ext}`, redact(render(model))));
+      // JSON is complete once its values are redacted: a text pass could only break its numbers
+      const text = format === 'json' ? render(model) : redact(render(model));
+      written.push(await services.reports.write(`${plan.name}/${phase}.${ext}`, text));
     }
   }
   return written;

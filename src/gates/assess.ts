@@ -9,6 +9,7 @@ import type { ContingencyLevel, Plan } from '../plan/schema.js';
 import { SEVERITIES, type Severity } from '../providers/types.js';
 import type { PhaseRecord } from '../state/types.js';
 import { phaseCriteria } from './criteria.js';
+import { countedApprovers } from './approvals.js';
 import { evaluateMetric } from './evaluate-metric.js';
 import type { Criterion, GateResult, Observations } from './types.js';
 
@@ -116,9 +117,8 @@ export function assessGate(args: {
 
   // Approvals
   if (c.approvals.required > 0) {
-    // Only the current committee counts: an approval recorded before someone left the list does not.
-    const listed = (by: string) => c.approvals.approvers.length === 0 || c.approvals.approvers.includes(by);
-    const distinct = [...new Set((record?.approvals ?? []).map((a) => a.by).filter(listed))];
+    // Only the current committee counts, for this phase's visit (./approvals.ts).
+    const distinct = countedApprovers(phase.name, record, c.approvals);
     const ok = distinct.length >= c.approvals.required;
     criteria.push({
       name: 'approvals',

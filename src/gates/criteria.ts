@@ -9,7 +9,8 @@ export interface PhaseCriteria {
   sloWindow: string;
   sloWindowMs: number;
   noOpenIncidents: AdvanceCriteria['noOpenIncidents'];
-  approvals: { required: number; approvers: string[] };
+  /** approver names; `identities` maps the names the plan binds to identities (src/gates/identity.ts) */
+  approvals: { required: number; approvers: string[]; identities: Record<string, string[]> };
   minDurationMs: number;
   /** the cohort judged: the canary, or the baseline in a phase with no traffic */
   cohort: Cohort;
@@ -22,10 +23,21 @@ export function phaseCriteria(plan: Plan, phase: Phase): PhaseCriteria {
     sloWindow,
     sloWindowMs: parseDuration(sloWindow)!,
     noOpenIncidents: a.noOpenIncidents,
-    approvals: { required: a.approvals?.required ?? 0, approvers: a.approvals?.approvers ?? [] },
+    approvals: approverList(a.approvals),
     minDurationMs: phase.minDuration ? parseDuration(phase.minDuration)! : 0,
     cohort: phase.traffic === 0 ? 'control' : 'canary',
   };
+}
+
+function approverList(a: AdvanceCriteria['approvals']): PhaseCriteria['approvals'] {
+  const approvers: string[] = [];
+  const identities: Record<string, string[]> = {};
+  for (const x of a?.approvers ?? []) {
+    const name = typeof x === 'string' ? x : x.name;
+    if (!approvers.includes(name)) approvers.push(name);
+    if (typeof x !== 'string') identities[name] = [...(identities[name] ?? []), ...x.identities];
+  }
+  return { required: a?.required ?? 0, approvers, identities };
 }
 
 export function gatingMetrics(plan: Plan) {

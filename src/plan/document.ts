@@ -28,7 +28,8 @@ export function parseYaml(text: string): { parsed?: ParsedDocument; issues: Plan
     return { issues: [at1('the plan is empty', 'start from plans/recommendations.yaml or run `rollout schema`')] };
   }
   const lines = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: true, uniqueKeys: true });
+  // logLevel error: the parser's warnings (complex keys…) are not for the terminal; the schema reports what is wrong
+  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: true, uniqueKeys: true, logLevel: 'error' });
   const issues: PlanIssue[] = [];
   for (const e of doc.errors) {
     const pos = e.linePos?.[0];
@@ -58,6 +59,8 @@ export function parseYaml(text: string): { parsed?: ParsedDocument; issues: Plan
     const pos = doc.contents && isNode(doc.contents) && doc.contents.range ? lines.linePos(doc.contents.range[0]) : { line: 1, col: 1 };
     return { issues: [{ severity: 'error', path: '', message: 'the plan must be a mapping of keys (version, name, phases, ...)', hint: 'see `rollout schema`', line: pos.line, column: pos.col }] };
   }
+  const aliases = aliasProblem(doc);
+  if (aliases) return { issues: [aliases] };
   return { parsed: { doc, lines }, issues: [] };
 }
 
@@ -82,6 +85,30 @@ function checkAliases(doc: Document.Parsed, lines: LineCounter): PlanIssue | und
     },
   });
   return issue;
+}
+
+/**
+ * Alias expansions past MAX_ALIASES (a "billion laughs" bomb) or an alias inside the node it names
+ * would make reading the plan throw or loop: report them as problems of the plan instead.
+ */
+function aliasProblem(doc: Document.Parsed): PlanIssue | undefined {
+  let js: unknown;
+  try {
+    js = doc.toJS({ maxAliasCount: MAX_ALIASES });
+  } catch {
+    return { severity: 'error', path: '', message: `the plan expands YAML aliases more than ${MAX_ALIASES} times`, hint: 'a plan needs few aliases; is this the right file?', line: 1, column: 1 };
+  }
+  if (isCircular(js)) return { severity: 'error', path: '', message: 'a YAML alias refers to the node that holds it (the plan would be endless)', hint: 'write the value out', line: 1, column: 1 };
+  return undefined;
+}
+
+function isCircular(v: unknown, ancestors = new Set<unknown>()): boolean {
+  if (!v || typeof v !== 'object') return false;
+  if (ancestors.has(v)) return true;
+  ancestors.add(v);
+  const found = Object.values(v).some((x) => isCircular(x, ancestors));
+  ancestors.delete(v);
+  return found;
 }
 
 function nodeDepth(node: unknown, d = 0): number {
@@ -128,60 +155,4 @@ export function issueAt(p: ParsedDocument, path: readonly (string | number)[], i
   return { severity: i.severity ?? 'error', ...locate(p, path, onKey), path: i.path || formatPath(path), message: i.message, hint: i.hint };
 }
 
-const PLACEHOLDER = /\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}/g;
-
-export interface Expansion {
-  /** the plan as plain data with every placeholder replaced */
-  data: unknown;
-  /** `providers.flags.ld.token` -> `LD_API_TOKEN`, for error messages that name the variable */
-  sources: Map<string, string>;
-  /** every value that came from the environment, to be redacted from output */
-  expandedValues: string[];
-  issues: PlanIssue[];
-}
-
-/** Replaces `${VAR}` (and `${VAR:-default}`) in every string; a missing variable is an error naming it. */
-export function expandPlaceholders(p: ParsedDocument, env: Readonly<Record<string, string | undefined>>): Expansion {
-  const sources = new Map<string, string>();
-  const expandedValues: string[] = [];
-  const issues: PlanIssue[] = [];
-  const walk = (value: unknown, path: (string | number)[]): unknown => {
-    if (typeof value === 'string') {
-      if (!value.includes('${')) return value;
-      return value.replace(PLACEHOLDER, (_m, name: string, fallback: string | undefined) => {
-        const v = env[name];
-        sources.set(formatPath(path), name);
-        if (v !== undefined && v !== '') {
-          expandedValues.push(v);
-          return v;
-        }
-        if (fallback !== undefined) return fallback;
-        issues.push(
-          issueAt(p, path, {
-            path: formatPath(path),
-            message: `the environment variable ${name} is not set`,
-            hint: `export ${name}=... before running rollout, or write \${${name}:-default} for a default`,
-          }),
-        );
-        return '';
-      });
-    }
-    if (Array.isArray(value)) return value.map((v, i) => walk(v, [...path, i]));
-    if (value && typeof value === 'object') {
-      const out: Record<string, unknown> = {};
-      for (const [k, v] of Object.entries(value)) out[k] = walk(v, [...path, k]);
-      return out;
-    }
-    return value;
-  };
-  let js: unknown;
-  try {
-    js = p.doc.toJS({ maxAliasCount: MAX_ALIASES });
-  } catch (e) {
-    // aliases that expand to too much (nested ones): the parser's guard, said in the plan's terms
-    issues.push({ severity: 'error', path: '', line: 1, column: 1, message: `the plan cannot be expanded: ${(e as Error).message}`, hint: 'use fewer anchors and aliases' });
-    return { data: {}, sources, expandedValues, issues };
-  }
-  const data = walk(js, []);
-  return { data, sources, expandedValues, issues };
-}
+export { expandPlaceholders, shellTextPaths, type Expansion, type PlaceholderUse } from './placeholders.js';

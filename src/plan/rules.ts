@@ -113,7 +113,8 @@ export const approvalsAreSatisfiable: Rule = (plan) => {
   const out: RuleProblem[] = [];
   const check = (a: Plan['advance'] | undefined, base: (string | number)[]) => {
     if (!a?.approvals) return;
-    const { required, approvers } = a.approvals;
+    const { required } = a.approvals;
+    const approvers = a.approvals.approvers.map((x) => (typeof x === 'string' ? x : x.name));
     if (required > 0 && approvers.length > 0 && required > new Set(approvers).size) {
       out.push({ path: [...base, 'approvals', 'required'], message: `${required} distinct approvals required but only ${new Set(approvers).size} approvers listed`, hint: 'lower `required` or add approvers' });
     }
@@ -176,8 +177,41 @@ export const comparisonsCannotPassYet: Rule = (plan) =>
       },
     ];
   });
+/** `a/../../b` → `../b`; `/x` and `C:\\x` stay absolute. Pure (no fs, no cwd). */
+export function normalizeRelative(dir: string): { absolute: boolean; parts: string[] } {
+  const unified = dir.replace(/\\/g, '/');
+  const absolute = unified.startsWith('/') || /^[A-Za-z]:\//.test(unified) || unified.startsWith('//');
+  const parts: string[] = [];
+  for (const seg of unified.split('/')) {
+    if (seg === '' || seg === '.') continue;
+    if (seg === '..' && parts.length > 0 && parts[parts.length - 1] !== '..') parts.pop();
+    else parts.push(seg);
+  }
+  return { absolute, parts };
+}
+
+/** The state and reports folders stay in the plan's folder unless the plan opts out explicitly. */
+export const dirsStayInPlanFolder: Rule = (plan) => {
+  const out: RuleProblem[] = [];
+  const check = (section: 'state' | 'reports') => {
+    const s = plan[section];
+    if (!s?.dir || s.allowOutsidePlanDir) return;
+    const n = normalizeRelative(s.dir);
+    if (n.absolute || n.parts[0] === '..') {
+      out.push({
+        path: [section, 'dir'],
+        message: `${section}.dir "${s.dir}" is outside the plan's folder`,
+        hint: `keep it inside the plan's folder, or add \`allowOutsidePlanDir: true\` under ${section} if it really belongs there`,
+      });
+    }
+  };
+  check('state');
+  check('reports');
+  return out;
+};
 
 export const rules: Record<string, Rule> = {
+  dirsStayInPlanFolder,
   namesAreUnique,
   trafficNeverDecreases,
   flagProviderExists,

@@ -11,6 +11,13 @@ const text = z.string().min(1, 'must not be empty');
 /** Longer than any rollout runs; past it, times computed from a duration overflow what a date can hold. */
 export const MAX_DURATION_MS = 365 * 86_400_000;
 const TOO_LONG = 'is too long: a duration in a plan is at most 365d';
+/**
+ * A flag key names a path segment in the providers' APIs: `.` and `..` would be normalised away (the
+ * request would reach another resource), and `/ ? # %`, spaces and control characters would change it.
+ */
+const flagKey = text
+  .refine((k) => k !== '.' && k !== '..', 'a flag key cannot be "." or ".."')
+  .refine((k) => !/[/\\?#%\s\u0000-\u001f\u007f]/.test(k), 'a flag key cannot hold "/", "\\", "?", "#", "%", spaces or control characters');
 const duration = z
   .string()
   .refine((s) => parseDuration(s) !== undefined, 'must be a duration such as 30m, 48h or 7d')
@@ -65,9 +72,20 @@ export const metricSchema = z.strictObject({
   interval: duration.optional(),
 });
 
+/**
+ * Who may stand behind an approver's name: `github:LOGIN` (GITHUB_ACTOR), `gitlab:LOGIN`
+ * (GITLAB_USER_LOGIN), `os:USER` or `os:USER@HOST` (the OS account that runs rollout), or an e-mail
+ * address (ROLLOUT_USER or git's user.email; `email:` may prefix it). See src/gates/identity.ts.
+ */
+export const IDENTITY = /^(github:[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?|gitlab:[\w.-]+|os:[^\s@:]+(?:@[^\s@:]+)?|(?:email:)?[^\s@:]+@[^\s@:]+)$/;
+const identity = z.string().regex(IDENTITY, 'an identity is github:LOGIN, gitlab:LOGIN, os:USER, os:USER@HOST or an e-mail address');
+
+/** A name (anyone who runs `approve --by NAME` may use it), or a name with the identities that may use it. */
+const approver = z.union([text, z.strictObject({ name: text, identities: z.array(identity).min(1, 'list at least one identity') })]);
+
 const approvals = z.strictObject({
   required: z.number().int().min(0),
-  approvers: z.array(text).default([]),
+  approvers: z.array(approver).default([]),
 });
 
 export const advanceSchema = z.strictObject({
@@ -84,7 +102,11 @@ const checklistItem = z.union([
 export const phaseSchema = z.strictObject({
   name: slug,
   description: z.string().optional(),
-  traffic: z.number().min(0, 'traffic is a percentage from 0 to 100').max(100, 'traffic is a percentage from 0 to 100'),
+  traffic: z
+    .number()
+    .min(0, 'traffic is a percentage from 0 to 100')
+    .max(100, 'traffic is a percentage from 0 to 100')
+    .refine((t) => Math.abs(t * 100 - Math.round(t * 100)) < 1e-6, 'traffic has a precision of 0.01 (e.g. 0.25 or 12.5)'),
   audience: z.string().optional(),
   minDuration: duration.optional(),
   checklist: z.array(checklistItem).default([]),
@@ -138,7 +160,7 @@ export const planSchema = z.strictObject({
   service: z.string().optional(),
   strategy: z.enum(['canary', 'blue-green']).default('canary'),
   variables: z.record(z.string(), z.union([z.string(), z.number()]).transform(String)).default({}),
-  flag: z.strictObject({ provider: z.string().optional(), key: text }),
+  flag: z.strictObject({ provider: z.string().optional(), key: flagKey }),
   providers: z.strictObject({
     flags: z.record(z.string(), providerSpec).default({}),
     metrics: z.record(z.string(), providerSpec).default({}),
@@ -146,8 +168,13 @@ export const planSchema = z.strictObject({
     notifications: z.record(z.string(), providerSpec).default({}),
   }),
   state: z
-    .strictObject({ backend: z.enum(['file']).default('file'), dir: text.default('.rollout') })
-    .default({ backend: 'file', dir: '.rollout' }),
+    .strictObject({
+      backend: z.enum(['file']).default('file'),
+      dir: text.default('.rollout'),
+      /** a `dir` outside the plan's folder is refused unless this says so */
+      allowOutsidePlanDir: z.boolean().default(false),
+    })
+    .default({ backend: 'file', dir: '.rollout', allowOutsidePlanDir: false }),
   audiences: z.record(z.string(), audience).default({}),
   metrics: z.array(metricSchema).default([]),
   analysis: z
@@ -173,8 +200,10 @@ export const planSchema = z.strictObject({
     .strictObject({
       dir: text.default('reports'),
       formats: z.array(z.enum(['md', 'json', 'html', 'junit'])).min(1).default(['md', 'json']),
+      /** a `dir` outside the plan's folder is refused unless this says so */
+      allowOutsidePlanDir: z.boolean().default(false),
     })
-    .default({ dir: 'reports', formats: ['md', 'json'] }),
+    .default({ dir: 'reports', formats: ['md', 'json'], allowOutsidePlanDir: false }),
 });
 
 export type PlanInput = z.input<typeof planSchema>;
@@ -198,4 +227,5 @@ export const KNOWN_KEYS = [
   'timeout', 'audience', 'channel', 'frequency', 'owner', 'notify', 'events', 'attribute', 'in', 'segment', 'below',
   'above', 'baseline', 'better', 'failThreshold', 'passMargin', 'alpha', 'srmAlpha', 'minSamples', 'exposure', 'dir',
   'formats', 'backend', 'key', 'flags', 'incidents', 'notifications', 'id', 'text', 'light', 'moderate', 'severe',
+  'identities', 'allowOutsidePlanDir',
 ];

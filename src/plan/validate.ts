@@ -9,6 +9,7 @@ import { SECRET_KEY } from '../redact.js';
 import { expandPlaceholders, issueAt, parseYaml, type ParsedDocument } from './document.js';
 import { formatPath, type PlanIssue } from './issues.js';
 import { rules } from './rules.js';
+import { secretValues } from './secrets.js';
 import { KNOWN_KEYS, planSchema, type Plan } from './schema.js';
 import { didYouMean } from './suggest.js';
 
@@ -18,7 +19,7 @@ export interface ValidatedPlan {
   providerSettings: Record<ProviderRole, Record<string, unknown>>;
   /** setting path -> environment variable it came from */
   sources: Map<string, string>;
-  /** values that came from the environment: redact them everywhere */
+  /** the values from the environment that are secrets (src/plan/secrets.ts): redact them everywhere */
   secrets: string[];
 }
 
@@ -59,7 +60,7 @@ export function validatePlan(text: string, env: Readonly<Record<string, string |
   }
   if (errors.length > 0 || !result.success) return { errors: sortIssues(errors), warnings: sortIssues(warnings) };
   return {
-    value: { plan, providerSettings, sources: expansion.sources, secrets: expansion.expandedValues },
+    value: { plan, providerSettings, sources: expansion.sources, secrets: secretValues(expansion.uses) },
     errors: [],
     warnings: sortIssues(warnings),
   };

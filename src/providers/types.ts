@@ -55,6 +55,12 @@ export interface MetricQuery {
   metric: string;
   /** the rendered query (templates already expanded) */
   query: string;
+  /**
+   * The query as the plan writes it and the template values, for providers that must not splice values
+   * into text: the `command` provider passes them to the shell as environment variables.
+   */
+  template?: string | undefined;
+  values?: Readonly<Record<string, string>> | undefined;
   cohort: Cohort;
   /** epoch ms, inclusive */
   from: number;

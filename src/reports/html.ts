@@ -3,10 +3,11 @@
  * people who read reports in a browser or attach them to a change ticket. Pure.
  */
 import type { Criterion } from '../gates/types.js';
-import { formatValue } from './format.js';
+import { stripControls } from '../sanitize.js';
+import { formatValue, ranAs } from './format.js';
 import type { Block, PhaseReport } from './model.js';
 
-const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+const esc = (s: string) => stripControls(s).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
 function table(head: string[], rows: string[][], cls = ''): string {
   if (rows.length === 0) return '<p class="none">none</p>';
@@ -80,7 +81,7 @@ export function renderHtml(r: PhaseReport): string {
     if (c) parts.push(`<p><strong>Contingency</strong> (${esc(c.level)}): ${esc(c.action)}${c.applied ? ' — applied' : ' — not applied'}. ${esc(c.advice)}</p>`);
   } else parts.push('<p class="none">No decision recorded yet.</p>');
   parts.push('<h2>Checklist</h2>', table(['item', 'status', 'by', 'at', 'note'], r.checklist.map((c) => [c.text, c.status, c.by ?? '-', c.at ?? '-', c.reason ?? (c.command ? `${c.command.trim()} → exit ${c.exitCode ?? '-'}` : '')].map(esc))));
-  parts.push('<h2>Approvals</h2>', table(['by', 'at', 'note'], r.approvals.given.map((a) => [a.by, a.at, a.note ?? ''].map(esc))));
+  parts.push('<h2>Approvals</h2>', table(['by', 'at', 'note', 'ran as'], r.approvals.given.map((a) => [a.by, a.at, a.note ?? '', ranAs(a)].map(esc))));
   if (r.rollback) parts.push('<h2>Rollback</h2>', table(['component', 'how', 'status', 'took', 'estimate', 'detail'], r.rollback.map((s) => [s.component, s.kind, s.status, `${(s.durationMs / 1000).toFixed(1)}s`, `${s.estimate ?? '-'}${s.overEstimate ? ' (over)' : ''}`, s.detail].map(esc))));
   for (const d of r.documents) parts.push(`<h2>${esc(d.title)}</h2>`, ...d.blocks.map(block));
   parts.push('<h2>Events</h2>', table(['at', 'event'], r.events.map((e) => [e.at, e.summary].map(esc))));

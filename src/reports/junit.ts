@@ -2,9 +2,11 @@
  * Renders a phase report as JUnit XML, so CI systems show each gate criterion as a test: a failed
  * criterion is a failure, a held one is skipped (with its reason), a passing one passes. Pure.
  */
+import { stripControls } from '../sanitize.js';
 import type { PhaseReport } from './model.js';
 
-const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+/** XML 1.0 allows neither control characters (but tab and newline) nor lone surrogates: they are dropped. */
+const esc = (s: string) => stripControls(s).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
 export function renderJunit(r: PhaseReport): string {
   const criteria = r.gate?.criteria ?? [];

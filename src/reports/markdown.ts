@@ -1,6 +1,6 @@
 /** Renders a phase report as Markdown for people to read. Pure. */
 import type { Criterion } from '../gates/types.js';
-import { formatValue } from './format.js';
+import { formatValue, ranAs } from './format.js';
 import type { Block, PhaseReport } from './model.js';
 
 const esc = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
@@ -81,7 +81,7 @@ export function renderMarkdown(r: PhaseReport): string {
   out.push(table(['item', 'status', 'by', 'at', 'note'], r.checklist.map((c) => [c.text, c.status, c.by ?? '-', c.at ?? '-', [c.reason, c.command ? `\`${c.command.trim()}\` exit ${c.exitCode ?? '-'}` : ''].filter(Boolean).join('; ')])));
   out.push('## Approvals\n');
   out.push(r.approvals.required ? `${r.approvals.given.length}/${r.approvals.required} required, from: ${r.approvals.approvers.join(', ')}\n\n` : 'None required.\n\n');
-  if (r.approvals.given.length) out.push(table(['by', 'at', 'note'], r.approvals.given.map((a) => [a.by, a.at, a.note ?? ''])));
+  if (r.approvals.given.length) out.push(table(['by', 'at', 'note', 'ran as'], r.approvals.given.map((a) => [a.by, a.at, a.note ?? '', ranAs(a)])));
   out.push('## Flag\n');
   out.push(r.flag ? table(['', 'enabled', 'traffic', 'audience'], [flagRow('before', r.flag.before), flagRow('after', r.flag.after)]) : '_The flag was not changed on leaving this phase._\n');
   if (r.rollback) {

@@ -8,7 +8,7 @@ import type { DocumentKind, Plan } from '../plan/schema.js';
 import type { Criterion } from '../gates/types.js';
 import { buildDocument } from './documents.js';
 import { phaseCriteria } from '../gates/criteria.js';
-import type { JournalEntry, RolloutState } from '../state/types.js';
+import type { Approval, JournalEntry, RolloutState } from '../state/types.js';
 
 export interface DocumentSection {
   kind: DocumentKind;
@@ -41,7 +41,7 @@ export interface PhaseReport {
   gate?: { evaluatedAt: string; verdict: string; criteria: Criterion[]; reported: Criterion[] } | undefined;
   decision?: { decision: string; from: string; to: string | null; reasons: string[]; contingency?: unknown } | undefined;
   checklist: { id: string; text: string; status: string; by?: string | undefined; at?: string | undefined; reason?: string | undefined; command?: string | undefined; exitCode?: number | null | undefined; output?: string | undefined }[];
-  approvals: { required: number; approvers: string[]; given: { by: string; at: string; note?: string | undefined }[] };
+  approvals: { required: number; approvers: string[]; given: Approval[] };
   flag?: { before: unknown; after: unknown } | undefined;
   rollback?: { component: string; procedure: string; kind: string; status: string; durationMs: number; estimate?: string; overEstimate: boolean; detail: string; exitCode?: number | null; output?: string }[] | undefined;
   events: { at: string; type: string; summary: string }[];

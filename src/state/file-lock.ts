@@ -96,7 +96,7 @@ export async function acquireLock(args: { file: string; waitMs: number; since: s
   const deadline = Date.now() + args.waitMs;
   for (;;) {
     try {
-      const fd = openSync(args.file, 'wx');
+      const fd = openSync(args.file, 'wx', 0o600);
       try {
         writeSync(fd, JSON.stringify(holder) + '\n');
         fsyncSync(fd);

@@ -5,16 +5,20 @@
  * `<dir>/<plan>.lock-holder.json`. While this store holds the lock, every write first checks that
  * the lock is still its own.
  */
-import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, rmSync, statSync, writeSync } from 'node:fs';
+import { closeSync, constants, existsSync, fchmodSync, fsyncSync, openSync, readFileSync, rmSync, statSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import { RolloutError } from '../errors.js';
 import { redactValue } from '../redact.js';
+import { stripControlsValue } from '../sanitize.js';
 import { acquireLock, describeHolder, readHolder, staleReason, type HeldLock } from './file-lock.js';
 import { corruptJournal, cutJournal, endsMidLine, readJournal, scanJournal } from './journal-file.js';
+import { prepareWrite } from './safe-path.js';
 import type { JournalEntry, JournalSummary, Lock, RolloutState, StateStore } from './types.js';
 
 export interface FileStoreOptions {
   dir: string;
+  /** the folder writes must stay in (no symbolic link may lead out of it); default `dir` */
+  root?: string;
   plan: string;
   /** how long a second run waits for the lock before giving up (ms) */
   lockWaitMs?: number;
@@ -34,7 +38,8 @@ export function createFileStore(opts: FileStoreOptions): StateStore {
   let summary: (JournalSummary & { tornAt?: number | undefined }) | undefined;
   let held: HeldLock | undefined;
 
-  const ensureDir = () => mkdirSync(opts.dir, { recursive: true });
+  // state, journal and lock files are the user's own: 0600, never written through a link out of root
+  const ensureDir = (file: string) => prepareWrite(file, opts.root ?? opts.dir, 0o700);
   const verify = () => held?.verify();
 
   const readSummary = (): JournalSummary & { tornAt?: number | undefined } => {
@@ -79,20 +84,21 @@ export function createFileStore(opts: FileStoreOptions): StateStore {
       }
     },
     async save(state) {
-      ensureDir();
+      ensureDir(statePath);
       verify();
       const { default: writeFileAtomic } = await import('write-file-atomic');
       const stamped: RolloutState = { ...state, journalSeq: readSummary().lastSeq };
-      await writeFileAtomic(statePath, JSON.stringify(redactValue(stamped), null, 2) + '\n', { fsync: true });
+      await writeFileAtomic(statePath, JSON.stringify(redactValue(stripControlsValue(stamped)), null, 2) + '\n', { fsync: true, mode: 0o600 });
     },
     async append(entry) {
-      ensureDir();
+      ensureDir(journalPath);
       verify();
       const s = readSummary();
       if (endsMidLine(journalPath)) throw corruptJournal(journalPath, s.torn?.line ?? s.lastSeq + 1, 'it ends in a torn line, to be removed before anything is appended');
-      const full: JournalEntry = redactValue({ seq: s.lastSeq + 1, ...entry });
-      const fd = openSync(journalPath, 'a');
+      const full: JournalEntry = redactValue(stripControlsValue({ seq: s.lastSeq + 1, ...entry }));
+      const fd = openSync(journalPath, constants.O_WRONLY | constants.O_APPEND | constants.O_CREAT | constants.O_NOFOLLOW, 0o600);
       try {
+        fchmodSync(fd, 0o600);
         writeSync(fd, JSON.stringify(full) + '\n');
         fsyncSync(fd);
       } finally {
@@ -141,7 +147,7 @@ export function createFileStore(opts: FileStoreOptions): StateStore {
       }
     },
     async lock(): Promise<Lock> {
-      ensureDir();
+      ensureDir(holderPath);
       const waitMs = opts.lockWaitMs ?? 8000;
       const lock = await acquireLock({
         file: lockPath,
@@ -154,7 +160,7 @@ export function createFileStore(opts: FileStoreOptions): StateStore {
       // what another run appended while we waited is read again under the lock
       summary = undefined;
       const { default: writeFileAtomic } = await import('write-file-atomic');
-      await writeFileAtomic(holderPath, JSON.stringify(lock.holder) + '\n');
+      await writeFileAtomic(holderPath, JSON.stringify(redactValue(lock.holder)) + '\n', { mode: 0o600 });
       return {
         async release() {
           try {

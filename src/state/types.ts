@@ -18,9 +18,18 @@ export interface ChecklistAnswer {
 }
 
 export interface Approval {
+  /** the approver's name as the plan lists it (claimed with --by, or found from the runner's identity) */
   by: string;
   at: string;
   note?: string | undefined;
+  /** the phase, and its visit and entry time, the approval was given in: it counts for that visit only */
+  phase?: string | undefined;
+  visit?: number | undefined;
+  enteredAt?: string | undefined;
+  /** who ran the command: OS account, host, CI login, ROLLOUT_USER, git e-mail */
+  runner?: { os: string; host: string; github?: string | undefined; gitlab?: string | undefined; rolloutUser?: string | undefined; email?: string | undefined } | undefined;
+  /** the identity of the approver's that the runner matched, when the plan binds the name to identities */
+  identity?: string | undefined;
 }
 
 export interface PhaseRecord {

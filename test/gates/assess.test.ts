@@ -83,7 +83,7 @@ describe('phaseCriteria', () => {
       sloWindow: '1h',
       sloWindowMs: HOUR,
       noOpenIncidents: 'high',
-      approvals: { required: 1, approvers: ['ana', 'bo'] },
+      approvals: { required: 1, approvers: ['ana', 'bo'], identities: {} },
       minDurationMs: 0,
       cohort: 'control',
     });

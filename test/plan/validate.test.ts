@@ -451,13 +451,18 @@ describe('several problems at once', () => {
 describe('${VAR} placeholders', () => {
   const prom = (url: string) => planYaml({ providers: { flags: { local: { type: 'file', path: 'f.json' } }, metrics: { prom: { type: 'prometheus', url } } } });
 
-  test('${VAR} is replaced by the environment and remembered as a secret and a source', () => {
+  test('${VAR} is replaced by the environment and remembered as a source; a URL naming only a host is no secret', () => {
     const r = validatePlan(prom('${PROM_URL}'), { PROM_URL: 'http://prom.internal:9090' });
     expect(r.errors).toEqual([]);
     expect(r.value!.plan.providers.metrics['prom']).toEqual({ type: 'prometheus', url: 'http://prom.internal:9090' });
     expect(r.value!.providerSettings.metrics['prom']).toMatchObject({ url: 'http://prom.internal:9090' });
-    expect(r.value!.secrets).toEqual(['http://prom.internal:9090']);
+    expect(r.value!.secrets).toEqual([]);
     expect(r.value!.sources.get('providers.metrics.prom.url')).toBe('PROM_URL');
+  });
+
+  test('a URL from the environment with a path is a secret (a token may sit in the path)', () => {
+    const r = validatePlan(prom('${PROM_URL}'), { PROM_URL: 'http://prom.internal:9090/t0k3n-in-path' });
+    expect(r.value!.secrets).toEqual(['http://prom.internal:9090/t0k3n-in-path']);
   });
 
   test('placeholders inside a longer string and anywhere in the plan', () => {
@@ -473,8 +478,8 @@ describe('${VAR} placeholders', () => {
     const r = validatePlan(prom('${PROM_URL:-http://localhost:9090}'), env);
     expect(r.errors).toEqual([]);
     expect(r.value!.plan.providers.metrics['prom']).toMatchObject({ url });
-    // A default written in the plan is not a secret from the environment.
-    expect(r.value!.secrets).toEqual('PROM_URL' in env && env.PROM_URL ? [url] : []);
+    // A default written in the plan is not a secret from the environment; nor is a host.
+    expect(r.value!.secrets).toEqual([]);
   });
 
   test.each([[{}], [{ PROM_URL: '' }]])('a missing variable (env %j) is an error naming it, at the setting', (env) => {

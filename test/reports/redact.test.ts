@@ -97,3 +97,36 @@ describe('SECRET_KEY', () => {
     expect(SECRET_KEY.test(key)).toBe(want);
   });
 });
+
+describe('the forms a secret takes', () => {
+  test('a secret URL is masked by its path, which messages show without the origin', () => {
+    addSecret('http://127.0.0.1:9999/m/x/sekret/q');
+    expect(redact('HTTP metrics answered 500 for GET /m/x/sekret/q')).toBe('HTTP metrics answered 500 for GET ***');
+    expect(redact('could not connect to http://127.0.0.1:9999 (GET /m/x/sekret/q)')).toBe('could not connect to http://127.0.0.1:9999 (GET ***)');
+  });
+
+  test('long credential-looking parts of a secret URL are masked on their own', () => {
+    addSecret('https://hooks.slack.example/services/T0ABC123/B0DEF456/abcdefghijklmnopqrstuvwx');
+    expect(redact('echo: abcdefghijklmnopqrstuvwx and T0ABC123')).toBe('echo: *** and ***');
+  });
+
+  test.each([
+    ['URL-encoded', 'p@ss word/1', 'p%40ss%20word%2F1'],
+    ['JSON-escaped', 'a"b\\c-1234', 'a\\"b\\\\c-1234'],
+    ['HTML-escaped', 'a<b>&"c', 'a&lt;b&gt;&amp;&quot;c'],
+  ])('%s', (_n, secret, form) => {
+    addSecret(secret);
+    expect(redact(`x ${form} y`)).toBe('x *** y');
+  });
+
+  test('a Bearer credential without its scheme', () => {
+    addSecret('Bearer abcd-1234');
+    expect(redact('token abcd-1234 rejected')).toBe('token *** rejected');
+  });
+
+  test('redactValue keeps JSON valid with a digits-only secret', () => {
+    addSecret('1529');
+    const text = JSON.stringify(redactValue({ observed: 1529, detail: 'last 1529 req/s' }));
+    expect(JSON.parse(text)).toEqual({ observed: 1529, detail: 'last *** req/s' });
+  });
+});

@@ -3,8 +3,7 @@
  * executed with a spinner and their output kept. Answers are saved after each item, so Ctrl-C loses
  * nothing and a re-run resumes where it stopped.
  */
-import { readFileSync } from 'node:fs';
-import { parse as parseYaml } from 'yaml';
+import { isMap, isNode, isScalar, LineCounter, parseDocument } from 'yaml';
 import { RolloutError } from '../../errors.js';
 import { journal, withEffect } from '../../engine/journal.js';
 import { formatSeconds } from '../../engine/rollback.js';
@@ -12,6 +11,7 @@ import { assertActive, loadState, withLock } from '../../engine/run.js';
 import { currentRecord, recordAnswer } from '../../engine/state-ops.js';
 import { parseDuration } from '../../plan/duration.js';
 import { checklistId } from '../../plan/checklist-id.js';
+import { readTextFile } from '../../providers/file-text.js';
 import type { ChecklistAnswer, RolloutState } from '../../state/types.js';
 import type { GlobalOptions } from '../io.js';
 import { nonInteractiveError } from '../prompt.js';
@@ -119,21 +119,40 @@ async function save(ctx: CommandContext, state: RolloutState, answer: ChecklistA
   return next;
 }
 
-/** Answers file: `{ ID-or-text: done | true | "skip: reason" | { skip: reason } }`. */
+const ANSWERS_HINT = 'an answers file is YAML or JSON mapping checklist ids (or texts) to answers, e.g. load-tests-completed: done';
+
+/**
+ * Answers file: `{ ID-or-text: done | true | "skip: reason" | { skip: reason } }`. The path may name any
+ * file (`--answers /etc/shadow`): a file that is not an answers file is reported by where it goes wrong,
+ * never by what it holds.
+ */
 function readAnswers(file: string): Map<string, Answer> {
-  let doc: unknown;
+  let text: string;
   try {
-    doc = parseYaml(readFileSync(file, 'utf8'));
+    text = readTextFile(file, 1024 * 1024);
   } catch (e) {
-    throw new RolloutError('usage', `cannot read the answers file ${file}: ${(e as Error).message}`);
+    throw new RolloutError('usage', `cannot read the answers file ${file}: it ${(e as Error).message}`, { hint: ANSWERS_HINT });
   }
-  if (!doc || typeof doc !== 'object' || Array.isArray(doc)) throw new RolloutError('usage', `the answers file ${file} must map checklist ids (or texts) to answers`, { hint: 'e.g. load-tests-completed: done' });
+  const lines = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lines, uniqueKeys: true, logLevel: 'error' });
+  const at = (offset: number | undefined): string => {
+    const p = lines.linePos(offset ?? 0);
+    return `${file}:${p.line}:${p.col}`;
+  };
+  if (doc.errors.length > 0) {
+    throw new RolloutError('usage', `${at(doc.errors[0]!.pos[0])} the answers file is not valid YAML or JSON`, { hint: ANSWERS_HINT });
+  }
+  if (!isMap(doc.contents)) throw new RolloutError('usage', `${at(0)} the answers file must map checklist ids (or texts) to answers`, { hint: ANSWERS_HINT });
   const out = new Map<string, Answer>();
-  for (const [k, v] of Object.entries(doc as Record<string, unknown>)) {
+  for (const pair of doc.contents.items) {
+    const k = isScalar(pair.key) ? String(pair.key.value) : undefined;
+    const v: unknown = isNode(pair.value) ? pair.value.toJS(doc, { maxAliasCount: 50 }) : pair.value;
+    const where = at(isNode(pair.key) ? pair.key.range?.[0] : undefined);
+    if (k === undefined) throw new RolloutError('usage', `${where} each key of the answers file must be a checklist id or text`, { hint: ANSWERS_HINT });
     if (v === true || v === 'done' || v === 'yes') out.set(k, { status: 'done' });
     else if (typeof v === 'string' && /^skip(ped)?:/i.test(v) && v.split(':').slice(1).join(':').trim()) out.set(k, { status: 'skipped', reason: v.split(':').slice(1).join(':').trim() });
     else if (v && typeof v === 'object' && typeof (v as { skip?: unknown }).skip === 'string') out.set(k, { status: 'skipped', reason: (v as { skip: string }).skip });
-    else throw new RolloutError('usage', `answer for "${k}" in ${file} must be done, or skip with a reason ("skip: REASON")`);
+    else throw new RolloutError('usage', `${where} an answer must be done, or skip with a reason ("skip: REASON")`, { hint: ANSWERS_HINT });
   }
   return out;
 }

@@ -54,7 +54,7 @@ export async function doctorCommand(planFile: string | undefined, _opts: Record<
     }
     try {
       const intervalMs = m.interval ? parseDuration(m.interval) : undefined;
-      const series = await (await services.providers.metrics(provider)).query({ metric: m.name, query: renderTemplate(m.query ?? m.name, values), cohort: c.cohort, from: now - c.sloWindowMs, to: now, intervalMs });
+      const series = await (await services.providers.metrics(provider)).query({ metric: m.name, query: renderTemplate(m.query ?? m.name, values), template: m.query ?? m.name, values, cohort: c.cohort, from: now - c.sloWindowMs, to: now, intervalMs });
       // Judge coverage only: a metric with a breach but full data is healthy for the doctor.
       const coverage = evaluateMetric({ metric: { ...m, slo: undefined, onNoData: 'hold' }, observation: { cohort: c.cohort, from: now - c.sloWindowMs, to: now, series }, windowLabel: c.sloWindow });
       findings.push({ ...f, ok: coverage.verdict === 'pass', detail: coverage.verdict === 'pass' ? `${series.points.length} points cover the window` : coverage.detail });

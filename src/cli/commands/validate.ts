@@ -1,12 +1,13 @@
 import { EXIT_CODES } from '../../errors.js';
 import { formatIssue } from '../../plan/issues.js';
 import { createIo, type GlobalOptions } from '../io.js';
-import { readPlanText, validateText } from '../load-plan.js';
+import { readPlanText, registerSecrets, validateText } from '../load-plan.js';
 
 export async function validateCommand(planFile: string | undefined, _opts: Record<string, unknown>, global: GlobalOptions): Promise<number> {
   const io = await createIo(global);
   const file = planFile!;
-  const r = await validateText(readPlanText(file), process.env);
+  const r = await validateText(readPlanText(file), process.env, (m) => io.log.warn(m));
+  if (r.value) registerSecrets(r.value);
   const fmt = (i: Parameters<typeof formatIssue>[1]) => formatIssue(file, i);
   if (global.json) {
     io.json({ plan: r.value?.plan.name ?? null, file, valid: Boolean(r.value), errors: r.errors.map((i) => ({ ...i, text: fmt(i) })), warnings: r.warnings.map((i) => ({ ...i, text: fmt(i) })) });

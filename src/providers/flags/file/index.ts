@@ -4,10 +4,12 @@
  * again under the lock, changes its own flag and replaces the file atomically, so no change made
  * by another run is lost between our read and our write.
  */
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import writeFileAtomic from 'write-file-atomic';
 import { ProviderError } from '../../../errors.js';
+import { prepareWrite } from '../../../state/safe-path.js';
+import { jsonErrorAt, readTextFile } from '../../file-text.js';
 import type { AdapterContext, FlagProvider, FlagState } from '../../types.js';
 import type { FileFlagSettings } from './settings.js';
 import { disabledDefinition, flagdDefinition, readFlagdState, type FlagdFlag } from './flagd.js';
@@ -29,11 +31,17 @@ export async function createFileFlags(settings: FileFlagSettings, ctx: AdapterCo
 
   const load = (): FlagdFile => {
     if (!existsSync(file)) return { $schema: SCHEMA, flags: {} };
+    let text: string;
+    try {
+      text = readTextFile(file, 64 * 1024 * 1024);
+    } catch (e) {
+      throw new ProviderError(ctx.name, `cannot read the flag file ${file}: it ${(e as Error).message}`, { hint: 'rollout never overwrites a file it cannot read' });
+    }
     let doc: unknown;
     try {
-      doc = JSON.parse(readFileSync(file, 'utf8'));
+      doc = JSON.parse(text);
     } catch (e) {
-      throw new ProviderError(ctx.name, `the flag file ${file} is not valid JSON (${(e as Error).message})`, {
+      throw new ProviderError(ctx.name, `the flag file ${file} is not valid JSON (${jsonErrorAt(e, text)})`, {
         hint: 'fix or remove it; rollout never overwrites a file it cannot read',
       });
     }
@@ -46,6 +54,8 @@ export async function createFileFlags(settings: FileFlagSettings, ctx: AdapterCo
   /** Read-modify-write of one flag under the file's lock; returns what the flag serves once written. */
   const change = async (flag: string, def: FlagdFlag): Promise<FlagState> => {
     mkdirSync(path.dirname(file), { recursive: true });
+    // nothing is written through a link that leaves the flag file's folder
+    prepareWrite(file, path.dirname(file));
     // loaded here: reads (status, doctor) never pay for it
     const { default: lockfile } = await import('proper-lockfile');
     let release: () => Promise<void>;

@@ -1,10 +1,10 @@
 import { z } from 'zod';
-import { httpSettings, httpUrl, nonEmpty } from '../../settings-common.js';
+import { httpSettings, httpUrl, nonEmpty, pathSegment } from '../../settings-common.js';
 
 export const launchDarklySettings = z.strictObject({
   type: z.literal('launchdarkly'),
-  project: nonEmpty,
-  environment: nonEmpty,
+  project: pathSegment,
+  environment: pathSegment,
   /** an API access token, from the environment: "${LD_API_TOKEN}" */
   token: nonEmpty,
   url: httpUrl.default('https://app.launchdarkly.com'),

@@ -3,10 +3,10 @@
  * of truth, so a file that does not exist or cannot be read is no answer (a ProviderError), never
  * "no open incident": an empty list is written `[]`.
  */
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { ProviderError } from '../../../errors.js';
 import { readIsoTime } from '../../../iso-time.js';
+import { jsonErrorAt, readTextFile } from '../../file-text.js';
 import { SEVERITIES, type AdapterContext, type Incident, type IncidentProvider, type Severity } from '../../types.js';
 import type { FileIncidentsSettings } from './settings.js';
 
@@ -16,12 +16,12 @@ export async function createFileIncidents(settings: FileIncidentsSettings, ctx: 
     async open() {
       let text: string;
       try {
-        text = readFileSync(file, 'utf8');
+        text = readTextFile(file, 64 * 1024 * 1024);
       } catch (e) {
-        const code = (e as NodeJS.ErrnoException).code;
+        const missing = /ENOENT/.test((e as Error).message);
         throw new ProviderError(
           ctx.name,
-          code === 'ENOENT' ? `the incidents file ${file} does not exist, so whether incidents are open cannot be told` : `cannot read the incidents file ${file}: ${code ?? (e as Error).message}`,
+          missing ? `the incidents file ${file} does not exist, so whether incidents are open cannot be told` : `cannot read the incidents file ${file}: it ${(e as Error).message}`,
           { hint: 'write the open incidents there as a JSON list; [] when there are none' },
         );
       }
@@ -29,7 +29,7 @@ export async function createFileIncidents(settings: FileIncidentsSettings, ctx: 
       try {
         doc = JSON.parse(text);
       } catch (e) {
-        throw new ProviderError(ctx.name, `the incidents file ${file} is not valid JSON (${(e as Error).message})`);
+        throw new ProviderError(ctx.name, `the incidents file ${file} is not valid JSON (${jsonErrorAt(e, text)})`);
       }
       if (!Array.isArray(doc)) throw new ProviderError(ctx.name, `the incidents file ${file} must hold a JSON list`);
       const out: Incident[] = [];

@@ -1,11 +1,14 @@
 /**
  * Metrics from a command: the metric's query runs with `/bin/sh -c` in the plan's folder (or `cwd`),
- * with ROLLOUT_METRIC, ROLLOUT_COHORT, ROLLOUT_FROM and ROLLOUT_TO (ISO-8601) in its environment. It
+ * with ROLLOUT_METRIC, ROLLOUT_COHORT, ROLLOUT_FROM and ROLLOUT_TO (ISO-8601) in its environment.
+ * Template values never become shell text: `{{service}}` is a reference to ROLLOUT_SERVICE, `{{NAME}}`
+ * to ROLLOUT_VAR_NAME, `${VAR}` to VAR, each quoted for where it stands (src/engine/shell-text.ts). It
  * prints a number (one point at `to`) or JSON in the shapes of ../http/points.ts. A non-zero exit, a
  * timeout or output that is not a number is a ProviderError: a failed command never yields a value.
  */
 import path from 'node:path';
 import { ProviderError } from '../../../errors.js';
+import { toShellScript } from '../../../engine/shell-text.js';
 import { redact } from '../../../redact.js';
 import { parseDurationMs } from '../../http-settings.js';
 import type { AdapterContext, MetricQuery, MetricsProvider, Series } from '../../types.js';
@@ -25,15 +28,23 @@ export async function createCommandMetrics(settings: CommandMetricsSettings, ctx
 
   return {
     async query(q: MetricQuery): Promise<Series> {
+      let shell;
+      try {
+        // without the template (a caller that only rendered it) the query is taken as shell text as it is
+        shell = toShellScript(q.template ?? q.query, q.template === undefined ? undefined : (q.values ?? {}));
+      } catch (e) {
+        throw fail(q, `cannot be run: ${(e as Error).message}`, 'use {{service}}, {{flag}}, {{cohort}}, {{window}} or a plan variable');
+      }
       const env = {
         ...process.env,
+        ...shell.env,
         ROLLOUT_PLAN: ctx.plan,
         ROLLOUT_METRIC: q.metric,
         ROLLOUT_COHORT: q.cohort,
         ROLLOUT_FROM: new Date(q.from).toISOString(),
         ROLLOUT_TO: new Date(q.to).toISOString(),
       };
-      const outcome = await runCommand({ command: q.query, cwd, env, timeoutMs });
+      const outcome = await runCommand({ command: shell.script, cwd, env, timeoutMs });
       if (outcome.kind !== 'exited' || outcome.code !== 0) throw failure(outcome, q);
       try {
         return { ...parseOutput(outcome.stdout, q), stepMs: intervalMs };
@@ -61,7 +72,7 @@ export async function createCommandMetrics(settings: CommandMetricsSettings, ctx
 
   function fail(q: MetricQuery, what: string, hint?: string): ProviderError {
     // the command may hold expanded plan variables and its output anything at all
-    return new ProviderError(ctx.name, redact(`command for metric "${q.metric}" (${clip(q.query)}) ${what}`), hint ? { hint } : {});
+    return new ProviderError(ctx.name, redact(`command for metric "${q.metric}" (${clip(q.template ?? q.query)}) ${what}`), hint ? { hint } : {});
   }
 }
 

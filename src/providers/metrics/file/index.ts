@@ -4,13 +4,16 @@
  * typical spacing measured over the whole file (the finer of the series' own and the file's), never
  * the rhythm of the few rows that happen to fall in the window.
  */
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { ProviderError } from '../../../errors.js';
 import { parseDurationMs } from '../../http-settings.js';
+import { readTextFile } from '../../file-text.js';
 import type { AdapterContext, MetricsProvider, Point, Series } from '../../types.js';
 import type { FileMetricsSettings } from './settings.js';
 import { parseCsv, parseJson, RowError, type MetricTable } from './rows.js';
+
+/** A year of one-minute samples of a dozen series is well below this. */
+const MAX_METRICS_BYTES = 512 * 1024 * 1024;
 
 export async function createFileMetrics(settings: FileMetricsSettings, ctx: AdapterContext): Promise<MetricsProvider> {
   const file = path.resolve(ctx.baseDir, settings.path);
@@ -25,9 +28,9 @@ export async function createFileMetrics(settings: FileMetricsSettings, ctx: Adap
     const window = kept ? { from: Math.min(kept.from, from), to: Math.max(kept.to, to) } : { from, to };
     let text: string;
     try {
-      text = readFileSync(file, 'utf8');
+      text = readTextFile(file, MAX_METRICS_BYTES);
     } catch (e) {
-      throw new ProviderError(ctx.name, `cannot read the metrics file ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+      throw new ProviderError(ctx.name, `cannot read the metrics file ${file}: it ${(e as Error).message}`);
     }
     try {
       table = file.endsWith('.json') || text.trimStart().startsWith('[') ? parseJson(text, file, window) : parseCsv(text, file, window);

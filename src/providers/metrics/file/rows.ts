@@ -9,6 +9,7 @@
  * to a few points in the window is never judged by its own sparse rhythm.
  */
 import { LOOKS_ISO, readIsoTime } from '../../../iso-time.js';
+import { jsonErrorAt } from '../../file-text.js';
 
 export interface Columns {
   /** epoch ms */
@@ -124,7 +125,8 @@ export function parseCsv(text: string, file: string, window?: { from: number; to
   const firstEnd = text.indexOf('\n');
   const header = (firstEnd < 0 ? text : text.slice(0, firstEnd)).trim().toLowerCase().replace(/\s/g, '');
   if (header !== 'timestamp,metric,cohort,value') {
-    throw new RowError(`${file}:1:1 the header must be "timestamp,metric,cohort,value" (found "${header.slice(0, 60)}")`);
+    // the path may point at any file: say what is wrong, never what it holds
+    throw new RowError(`${file}:1:1 is not a metrics CSV: the header must be "timestamp,metric,cohort,value"`);
   }
   const table = new TableBuilder();
   // Rows of one sampling instant share a timestamp: parse each distinct one once.
@@ -172,7 +174,7 @@ export function parseJson(text: string, file: string, window?: { from: number; t
   try {
     doc = JSON.parse(text);
   } catch (e) {
-    throw new RowError(`${file} is not valid JSON (${(e as Error).message})`);
+    throw new RowError(`${file} is not valid JSON (${jsonErrorAt(e, text)})`);
   }
   if (!Array.isArray(doc)) throw new RowError(`${file} must hold a JSON list of {timestamp, metric, cohort, value} rows`);
   const table = new TableBuilder();
