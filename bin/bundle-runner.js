@@ -14,7 +14,7 @@
  *     in the folder (code-cache.key, 0600): V8 does not check the bytecode it is given, and a damaged
  *     or foreign entry could crash it, so an entry that does not verify is never handed over;
  *   - an entry V8 refuses (cachedDataRejected) or that is missing is rewritten when the command
- *     succeeds, through a temporary file and a rename; entries of other bundles are removed then;
+ *     succeeds, through a temporary file and a rename; past 64 entries the oldest are removed;
  *   - nothing about the cache can fail the command: every cache error means "no cache".
  */
 'use strict';
@@ -26,8 +26,8 @@ const path = require('node:path');
 const vm = require('node:vm');
 
 const MAC_BYTES = 32;
-/** entries per bundle: commands × runtimes, bounded */
-const MAX_ENTRIES = 48;
+/** entries kept: commands × versions of the tool × Node versions */
+const MAX_ENTRIES = 64;
 
 function cacheFolder(env) {
   if (env.ROLLOUT_NO_CACHE) return undefined;
@@ -116,17 +116,53 @@ function readEntry(entry) {
 
 function writeEntry(entry, data) {
   try {
-    let kept = 0;
-    for (const name of fs.readdirSync(entry.dir)) {
-      if (!name.startsWith('code-') || !name.endsWith('.v8')) continue;
-      if (name.startsWith(`code-${entry.bundle}-`)) kept++;
-      else fs.rmSync(path.join(entry.dir, name), { force: true }); // another build's
-    }
-    if (kept < MAX_ENTRIES) writeAtomic(entry.file, [mac(entry, data), data]);
+    // bounded: the oldest entries (other versions of the tool, other Node versions) make room
+    const entries = fs
+      .readdirSync(entry.dir)
+      .filter((name) => name.startsWith('code-') && name.endsWith('.v8'))
+      .map((name) => ({ name, mtime: fs.lstatSync(path.join(entry.dir, name)).mtimeMs }))
+      .sort((a, b) => a.mtime - b.mtime);
+    for (const old of entries.slice(0, Math.max(0, entries.length - MAX_ENTRIES + 1))) fs.rmSync(path.join(entry.dir, old.name), { force: true });
+    writeAtomic(entry.file, [mac(entry, data), data]);
   } catch {
     // a cache that cannot be written only costs time
   }
 }
+
+/**
+ * Builtins that the start-up path imports but a run seldom calls: commander and the `run:` runner
+ * import child_process (which brings net, dgram and the streams); the bundle gets an object that
+ * loads it on first use. Its properties are read at each call (esbuild compiles `import { spawn }`
+ * to `child_process.spawn(...)`), so nothing else changes.
+ */
+const LAZY_BUILTINS = new Set(['child_process', 'node:child_process']);
+
+function lazyModule(load) {
+  let loaded;
+  const real = () => (loaded ??= load());
+  return new Proxy(Object.create(null), {
+    get: (_, key) => Reflect.get(real(), key),
+    has: (_, key) => Reflect.has(real(), key),
+    ownKeys: () => Reflect.ownKeys(real()),
+    getOwnPropertyDescriptor: (_, key) => {
+      const d = Reflect.getOwnPropertyDescriptor(real(), key);
+      return d && { ...d, configurable: true };
+    },
+    set: (_, key, value) => Reflect.set(real(), key, value),
+    defineProperty: (_, key, d) => Reflect.defineProperty(real(), key, d),
+    deleteProperty: (_, key) => Reflect.deleteProperty(real(), key),
+    getPrototypeOf: () => Reflect.getPrototypeOf(real()),
+  });
+}
+
+/** The bundle's `require`: Node's, relative to the bundle, with the builtins above loaded lazily. */
+function bundleRequire(file) {
+  const req = createRequire(file);
+  return Object.assign((id) => (LAZY_BUILTINS.has(id) ? lazyModule(() => req(id)) : req(id)), req);
+}
+
+/** The bundle's `import('package')` (scripts/bundle.mjs rewrites it to this): Node's own, from here. */
+const importPackage = (specifier) => import(specifier);
 
 /**
  * Reads and compiles the bundle; returns the function that runs it, or undefined when it cannot be
@@ -141,12 +177,7 @@ function loadBundle(file, manifest) {
   }
   const entry = openEntry(manifest);
   const cachedData = entry && readEntry(entry);
-  const script = new vm.Script(source, {
-    filename: file,
-    cachedData,
-    // `await import('chalk')` and the like inside the bundle: Node's own ES module loader
-    importModuleDynamically: vm.constants.USE_MAIN_CONTEXT_DEFAULT_LOADER,
-  });
+  const script = new vm.Script(source, { filename: file, cachedData });
   if (entry && (!cachedData || script.cachedDataRejected)) {
     process.once('exit', (code) => {
       if (code === 0) writeEntry(entry, script.createCachedData());
@@ -155,7 +186,7 @@ function loadBundle(file, manifest) {
   const wrapper = script.runInThisContext();
   return () => {
     const module = { exports: {}, filename: file };
-    wrapper.call(module.exports, module.exports, createRequire(file), module, file, path.dirname(file));
+    wrapper.call(module.exports, module.exports, bundleRequire(file), module, file, path.dirname(file), importPackage);
   };
 }
 

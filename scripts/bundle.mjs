@@ -93,15 +93,27 @@ const externals = (keep) => ({
   },
 });
 
-/** `import.meta.url` of each bundled module stays the URL of its own file (the CommonJS output has no import.meta). */
-const importMetaUrl = {
-  name: 'import-meta-url',
+/**
+ * Two things a CommonJS script compiled by vm.Script cannot do as an ES module does, rewritten in each
+ * bundled file:
+ *   - `import.meta.url` (the CommonJS output has no import.meta): the URL of the module's own file;
+ *   - `import('package')`: on Node 20 a vm.Script's import() needs an experimental option that warns
+ *     on stderr and is lost with the code cache, so it calls `__import`, which bin/bundle-runner.js
+ *     passes in: Node's own import() from a CommonJS module, as unbundled code gets.
+ * Imports of our own modules (`import('./commands/status.js')`) are esbuild's: they stay in the bundle.
+ */
+const DYNAMIC_IMPORT = /(?<![\w$.])import\((['"])([^'"./][^'"]*)\1\)/g;
+const rewrites = {
+  name: 'rewrites',
   setup(build) {
     build.onLoad({ filter: /\.(js|mjs|cjs)$/ }, (args) => {
       const text = readFileSync(args.path, 'utf8');
-      if (!text.includes('import.meta')) return undefined;
+      if (!text.includes('import.meta') && !text.includes('import(')) return undefined;
       const rel = path.relative(dist, args.path).split(path.sep).join('/');
-      return { contents: text.replaceAll('import.meta.url', `require("node:url").pathToFileURL(__dirname + ${JSON.stringify(`/${rel}`)}).href`), loader: 'js' };
+      const contents = text
+        .replaceAll('import.meta.url', `require("node:url").pathToFileURL(__dirname + ${JSON.stringify(`/${rel}`)}).href`)
+        .replace(DYNAMIC_IMPORT, (_, quote, spec) => `__import(${quote}${spec}${quote})`);
+      return { contents, loader: 'js' };
     });
   },
 };
@@ -116,13 +128,16 @@ const result = await esbuild.build({
   target: 'node20.17',
   charset: 'ascii', // so that it can be read as latin1, much faster than utf8 on Node 20
   legalComments: 'none',
-  // bin/bundle-runner.js compiles the file as a function of CommonJS's five variables
-  banner: { js: '(function (exports, require, module, __filename, __dirname) {' },
+  // bin/bundle-runner.js compiles the file as a function of CommonJS's five variables and __import
+  banner: { js: '(function (exports, require, module, __filename, __dirname, __import) {' },
   footer: { js: '})' },
-  plugins: [externals(keep), importMetaUrl],
+  plugins: [externals(keep), rewrites],
+  metafile: true,
   logLevel: 'warning',
 });
 if (result.errors.length > 0) process.exit(1);
+const left = Object.entries(result.metafile.inputs).flatMap(([file, input]) => input.imports.filter((i) => i.kind === 'dynamic-import' && i.external).map((i) => `${file}: import('${i.path}')`));
+if (left.length > 0) throw new Error(`import() that the bundle cannot run (write it as import('name') with a literal name):\n${left.join('\n')}`);
 
 const bytes = readFileSync(outFile);
 const { VERSION } = await import(pathToFileURL(path.join(dist, 'version.js')).href);

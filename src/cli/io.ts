@@ -3,6 +3,7 @@
  * progress to stderr, colour through chalk (off with NO_COLOR, --no-color or a non-TTY, on with
  * FORCE_COLOR), spinners only on a TTY, every line redacted.
  */
+import { isatty } from 'node:tty';
 import { redact } from '../redact.js';
 import type { Log } from '../engine/services.js';
 
@@ -51,8 +52,9 @@ export function colorEnabled(opts: { color: boolean }, env: NodeJS.ProcessEnv, i
 }
 
 export async function createIo(opts: GlobalOptions): Promise<Io> {
-  const stdoutTTY = Boolean(process.stdout.isTTY);
-  const stderrTTY = Boolean(process.stderr.isTTY);
+  // isatty(fd), not process.stdin.isTTY: reading that property opens the stream (a few ms at start-up)
+  const stdoutTTY = isatty(1);
+  const stderrTTY = isatty(2);
   const useColor = colorEnabled(opts, process.env, stdoutTTY);
   let style = plain;
   if (useColor) {
@@ -87,7 +89,7 @@ export async function createIo(opts: GlobalOptions): Promise<Io> {
     json: (v) => process.stdout.write(redact(JSON.stringify(v, null, 2)) + '\n'),
     err,
     log,
-    stdinTTY: Boolean(process.stdin.isTTY),
+    stdinTTY: isatty(0),
     stdoutTTY,
     stderrTTY,
     style,

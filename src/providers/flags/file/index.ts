@@ -1,7 +1,7 @@
 /** Flags in a flagd flag-definition file. Flags the plan does not drive are left untouched. */
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import writeFileAtomic from 'write-file-atomic';
+
 import { ProviderError } from '../../../errors.js';
 import type { AdapterContext, FlagProvider } from '../../types.js';
 import type { FileFlagSettings } from './settings.js';
@@ -36,6 +36,7 @@ export async function createFileFlags(settings: FileFlagSettings, ctx: AdapterCo
 
   const write = async (doc: FlagdFile) => {
     mkdirSync(path.dirname(file), { recursive: true });
+    const { default: writeFileAtomic } = await import('write-file-atomic');
     await writeFileAtomic(file, JSON.stringify(doc, null, 2) + '\n', { fsync: true });
   };
 
