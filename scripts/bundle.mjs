@@ -35,12 +35,12 @@ const isStatic = (kind) => kind === 'import-statement' || kind === 'require-call
 
 /** The packages to bundle: those imported statically by the modules every run loads, and the ES-module-only ones. */
 async function packagesToBundle() {
-  const { metafile } = await esbuild.build({ entryPoints: [entry], bundle: true, platform: 'node', packages: 'external', metafile: true, write: false, logLevel: 'silent' });
+  const { metafile } = await esbuild.build({ absWorkingDir: root, entryPoints: [entry], bundle: true, platform: 'node', packages: 'external', metafile: true, write: false, logLevel: 'silent' });
   const inputs = metafile.inputs;
   const keep = new Set();
   // the start-up modules: reached from the entry through static imports only
   const seen = new Set();
-  const queue = [path.relative(process.cwd(), entry)];
+  const queue = [path.relative(root, entry)];
   while (queue.length > 0) {
     const file = queue.pop();
     if (seen.has(file) || !inputs[file]) continue;
@@ -54,7 +54,7 @@ async function packagesToBundle() {
   }
   for (const [file, input] of Object.entries(inputs)) {
     for (const imp of input.imports) {
-      if (imp.external && isStatic(imp.kind) && isBare(imp.path) && esmOnly(imp.path, path.resolve(file))) keep.add(packageOf(imp.path));
+      if (imp.external && isStatic(imp.kind) && isBare(imp.path) && esmOnly(imp.path, path.resolve(root, file))) keep.add(packageOf(imp.path));
     }
   }
   return keep;
@@ -65,8 +65,8 @@ function esmOnly(spec, importer) {
   let resolved;
   try {
     resolved = createRequire(importer).resolve(spec);
-  } catch {
-    return true; // no "require" export
+  } catch (e) {
+    return e.code === 'ERR_PACKAGE_PATH_NOT_EXPORTED'; // no "require" export (not installed: left to fail as unbundled)
   }
   if (resolved.endsWith('.mjs')) return true;
   if (resolved.endsWith('.cjs') || !resolved.endsWith('.js')) return false;
@@ -120,6 +120,7 @@ const rewrites = {
 
 const keep = await packagesToBundle();
 const result = await esbuild.build({
+  absWorkingDir: root,
   entryPoints: [entry],
   outfile: outFile,
   bundle: true,
