@@ -5,8 +5,8 @@
  * succeeds and given back to V8 on the next run of the same command.
  *
  * The cache lives in the user's cache folder: ROLLOUT_CACHE_DIR, else $XDG_CACHE_HOME/rollout, else
- * ~/.cache/rollout (ROLLOUT_NO_CACHE=1 turns it off), the folder of the validation cache. Bytecode is
- * code, so the folder and entries get the validation cache's care:
+ * ~/.cache/rollout; ROLLOUT_NO_CACHE=1 turns it off (both variables act on the validation cache too).
+ * Bytecode is code, so the folder and entries get a validation cache's care:
  *   - the folder is created 0700 and not used when it is a symlink, not the user's, or writable by
  *     group or others; an entry is used only if it is a regular file of the user's, 0600;
  *   - one entry per bundle content (sha256), Node version, architecture, Node/V8 options and command;
@@ -49,7 +49,9 @@ function writeAtomic(file, data) {
   try {
     const fd = fs.openSync(tmp, fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_EXCL | fs.constants.O_NOFOLLOW, 0o600);
     try {
-      for (const chunk of data) fs.writeSync(fd, chunk);
+      for (const chunk of data) {
+        for (let done = 0; done < chunk.length; ) done += fs.writeSync(fd, chunk, done);
+      }
     } finally {
       fs.closeSync(fd);
     }
@@ -190,4 +192,4 @@ function loadBundle(file, manifest) {
   };
 }
 
-module.exports = { loadBundle, cacheFolder };
+module.exports = { loadBundle };
