@@ -4,6 +4,7 @@
  * FORCE_COLOR), spinners only on a TTY, every line redacted and stripped of control characters (only
  * our own colour sequences survive), every JSON document redacted before it is serialised.
  */
+import { isatty } from 'node:tty';
 import { redact, redactedJson } from '../redact.js';
 import { stripControls, stripControlsValue, terminalText } from '../sanitize.js';
 import type { Log } from '../engine/services.js';
@@ -57,8 +58,9 @@ export function colorEnabled(opts: { color: boolean }, env: NodeJS.ProcessEnv, i
 }
 
 export async function createIo(opts: GlobalOptions): Promise<Io> {
-  const stdoutTTY = Boolean(process.stdout.isTTY);
-  const stderrTTY = Boolean(process.stderr.isTTY);
+  // isatty(fd), not process.stdin.isTTY: reading that property opens the stream (a few ms at start-up)
+  const stdoutTTY = isatty(1);
+  const stderrTTY = isatty(2);
   const useColor = colorEnabled(opts, process.env, stdoutTTY);
   let style = plain;
   if (useColor) {
@@ -94,7 +96,7 @@ export async function createIo(opts: GlobalOptions): Promise<Io> {
     write: (t) => new Promise<void>((done) => (process.stdout.write(redact(t)) ? done() : process.stdout.once('drain', () => done()))),
     err,
     log,
-    stdinTTY: Boolean(process.stdin.isTTY),
+    stdinTTY: isatty(0),
     stdoutTTY,
     stderrTTY,
     style,

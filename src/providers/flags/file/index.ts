@@ -6,7 +6,7 @@
  */
 import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
-import writeFileAtomic from 'write-file-atomic';
+
 import { ProviderError } from '../../../errors.js';
 import { prepareWrite } from '../../../state/safe-path.js';
 import { jsonErrorAt, readTextFile } from '../../file-text.js';
@@ -57,7 +57,7 @@ export async function createFileFlags(settings: FileFlagSettings, ctx: AdapterCo
     // nothing is written through a link that leaves the flag file's folder
     prepareWrite(file, path.dirname(file));
     // loaded here: reads (status, doctor) never pay for it
-    const { default: lockfile } = await import('proper-lockfile');
+    const [{ default: lockfile }, { default: writeFileAtomic }] = await Promise.all([import('proper-lockfile'), import('write-file-atomic')]);
     let release: () => Promise<void>;
     try {
       release = await lockfile.lock(file, { realpath: false, retries: LOCK_RETRIES, stale: LOCK_STALE_MS });
