@@ -125,6 +125,7 @@ export function createFileStore(opts: FileStoreOptions): StateStore {
       return s;
     },
     async repairTornTail() {
+      ensureDir(journalPath); // never cut a file through a link that leaves the folder
       verify();
       const s = readSummary();
       if (!s.torn || s.tornAt === undefined) return undefined;

@@ -6,7 +6,7 @@
  * is what a crash in the middle of an append leaves: it is reported (`torn`) and removed explicitly
  * by the next state-changing command (see the engine's session).
  */
-import { closeSync, existsSync, fstatSync, ftruncateSync, openSync, readSync } from 'node:fs';
+import { closeSync, constants, existsSync, fstatSync, ftruncateSync, openSync, readSync } from 'node:fs';
 import { z } from 'zod';
 import { RolloutError } from '../errors.js';
 import type { JournalEntry } from './types.js';
@@ -141,7 +141,7 @@ export function* readJournal(file: string): Generator<JournalEntry, JournalScan,
 
 /** Cuts the journal just before a torn last line. */
 export function cutJournal(file: string, offset: number): void {
-  const fd = openSync(file, 'r+');
+  const fd = openSync(file, constants.O_RDWR | constants.O_NOFOLLOW);
   try {
     if (fstatSync(fd).size > offset) ftruncateSync(fd, offset);
   } finally {

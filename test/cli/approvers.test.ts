@@ -5,7 +5,7 @@
  * an approval is bound to the phase (and visit) it was given in, and one that meets another phase is
  * refused, not moved.
  */
-import { copyFileSync, mkdirSync, rmSync, utimesSync } from 'node:fs';
+import { copyFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { afterAll, describe, expect, it } from '@jest/globals';
 import { atStage, explain, removeSandboxes, Sandbox, T } from '../helpers/cli.js';
@@ -142,23 +142,22 @@ describe('an approval is bound to the phase it was given in', () => {
     const moved = sb.clone();
     expect((await moved.cmd('approve', ['--by', 'tech-lead'])).code).toBe(0);
     expect((await moved.cmd('advance')).code).toBe(0);
-    const lockDir = sb.path('plans', '.rollout', 'recommendations-v2.lock');
-    // another run holds the lock (kept fresh, as a live holder does) while approve starts and reads canary-5
-    mkdirSync(lockDir);
-    const fresh = setInterval(() => utimesSync(lockDir, new Date(), new Date()), 500);
+    const lockFile = sb.path('plans', '.rollout', 'recommendations-v2.lock');
+    // another run holds the lock (a live process on this host: this test's) while approve starts
+    writeFileSync(lockFile, `${JSON.stringify({ token: 'another-run', pid: process.pid, host: os.hostname(), since: new Date().toISOString(), command: 'advance' })}\n`);
     try {
       const pending = sb.cmd('approve', ['--by', 'head-of-engineering']);
       await new Promise((r) => setTimeout(r, 3000));
-      // … and moves the rollout to canary-25, then lets go
+      // … and moves the rollout to canary-25 (its journal and state), then lets go
+      copyFileSync(moved.journalFile, sb.journalFile);
       copyFileSync(moved.stateFile, sb.stateFile);
-      clearInterval(fresh);
-      rmSync(lockDir, { recursive: true, force: true });
+      rmSync(lockFile, { force: true });
       const r = await pending;
-      expect(r.code).toBe(2);
+      expect({ code: r.code, out: r.code === 2 ? '' : explain(r) }).toEqual({ code: 2, out: '' });
       expect(r.stderr).toMatch(/approval for leaving "canary-5" was not recorded: the rollout is in phase "canary-25" now/);
       expect(approvals(sb, 'canary-25')).toEqual([]);
     } finally {
-      clearInterval(fresh);
+      rmSync(lockFile, { force: true });
     }
   });
 

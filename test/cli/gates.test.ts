@@ -356,6 +356,7 @@ describe('metrics file formats (contract §7)', () => {
 
   it('in a phase with traffic 0, rows with an empty cohort (the whole service) are the baseline when there is no control', async () => {
     const sb = await atStage('start');
+    sb.writeIncidents([]); // no rollout has started, so no command has created it yet
     sb.editMetrics((r) => (r.cohort === 'canary' ? null : { ...r, cohort: '' }));
     const d = await sb.json('check', [], 3); // held on the checklist and the approval only
     expect(verdicts(d, 'hold')).toEqual(['approvals', 'checklist']);

@@ -92,7 +92,7 @@ function seed(): void {
   for (const metric of METRICS) {
     for (const cohort of ['canary', 'control']) {
       const points: Array<[number, number]> = [];
-      for (let t = T0 - 30 * H; t <= T0 + 160 * H; t += 15 * 60_000) points.push([t, HEALTHY[metric]! * (cohort === 'canary' ? 1.02 : 1)]);
+      for (let t = T0 - 30 * H; t <= T0 + 160 * H; t += 5 * 60_000) points.push([t, HEALTHY[metric]! * (cohort === 'canary' ? 1.02 : 1)]);
       dd.setSeries(`${metric}{cohort:${cohort}}`, [{ tags: [`cohort:${cohort}`], points }]);
     }
   }

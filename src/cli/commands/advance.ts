@@ -8,7 +8,7 @@ import { clockLabel, prepare } from './common.js';
 
 export async function advanceCommand(planFile: string | undefined, opts: Record<string, unknown>, global: GlobalOptions): Promise<number> {
   const dryRun = Boolean(opts['dryRun']);
-  const ctx = await prepare(planFile, global, 'advance', { dryRun });
+  const ctx = await prepare(planFile, global, 'advance', { dryRun, seedOwned: true });
   const { io, loaded, services, recorded } = ctx;
   const { plan } = loaded;
 

@@ -21,7 +21,7 @@ import { actorName } from '../services.js';
 import { prepare } from './common.js';
 
 export async function approveCommand(planFile: string | undefined, opts: Record<string, unknown>, global: GlobalOptions): Promise<number> {
-  const { io, loaded, services } = await prepare(planFile, global, 'approve');
+  const { io, loaded, services } = await prepare(planFile, global, 'approve', { seedOwned: true });
   const { plan } = loaded;
   const runner = currentRunner(process.env, loaded.baseDir);
   const asked = typeof opts['phase'] === 'string' ? opts['phase'] : undefined;

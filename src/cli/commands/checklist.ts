@@ -21,7 +21,7 @@ import { prepare, type CommandContext } from './common.js';
 type Answer = { status: 'done' } | { status: 'skipped'; reason: string };
 
 export async function checklistCommand(planFile: string | undefined, _opts: Record<string, unknown>, global: GlobalOptions): Promise<number> {
-  const ctx = await prepare(planFile, global, 'checklist');
+  const ctx = await prepare(planFile, global, 'checklist', { seedOwned: true });
   const { io } = ctx;
   if (!global.yes && !global.answers && !(io.stdinTTY && io.stdoutTTY)) throw nonInteractiveError('checklist');
   const result = await runChecklist(ctx);

@@ -13,12 +13,13 @@ export interface CommandContext {
   recorded: Recorded[];
 }
 
-export async function prepare(planFile: string | undefined, global: GlobalOptions, command: string, opts: { dryRun?: boolean } = {}): Promise<CommandContext> {
+export async function prepare(planFile: string | undefined, global: GlobalOptions, command: string, opts: { dryRun?: boolean; seedOwned?: boolean } = {}): Promise<CommandContext> {
   const io = await createIo(global);
   if (!planFile) throw new RolloutError('usage', `'${command}' needs the path of a plan`);
   const loaded = await loadPlan(planFile, io);
   const { services, recorded } = buildServices({ loaded, io, command, dryRun: opts.dryRun });
-  await seedOwnedFiles(loaded, services);
+  // only a command that may start the rollout writes the files the tool owns; a read-only one changes nothing
+  if (opts.seedOwned && !opts.dryRun) await seedOwnedFiles(loaded, services);
   return { io, loaded, services, recorded };
 }
 

@@ -21,7 +21,7 @@ export async function createFileIncidents(settings: FileIncidentsSettings, ctx: 
         const missing = /ENOENT/.test((e as Error).message);
         throw new ProviderError(
           ctx.name,
-          missing ? `the incidents file ${file} does not exist, so whether incidents are open cannot be told` : `cannot read the incidents file ${file}: it ${(e as Error).message}`,
+          missing ? `the incidents file ${file} does not exist: write the open incidents there as a JSON list, [] when there are none (one in the state folder is created as [] when the rollout starts)` : `cannot read the incidents file ${file}: it ${(e as Error).message}`,
           { hint: 'write the open incidents there as a JSON list; [] when there are none' },
         );
       }
