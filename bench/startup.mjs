@@ -23,7 +23,12 @@ const bin = path.join(root, 'bin/rollout.js');
 const runs = Number(process.env.RUNS ?? 40);
 const dir = mkdtempSync(path.join(tmpdir(), 'rollout-bench-'));
 cpSync(path.join(root, 'plans'), path.join(dir, 'plans'), { recursive: true });
-const env = { ...process.env, ROLLOUT_NOW: '2026-06-19T09:00:00Z', NO_COLOR: '1', XDG_CACHE_HOME: path.join(dir, 'cache') };
+const env = {
+  ...process.env,
+  ROLLOUT_NOW: '2026-06-19T09:00:00Z',
+  NO_COLOR: '1',
+  XDG_CACHE_HOME: path.join(dir, 'cache'),
+};
 delete env.ROLLOUT_NO_BUNDLE;
 const plain = { ...env, ROLLOUT_NO_BUNDLE: '1' };
 const plan = 'plans/recommendations.yaml';
@@ -81,14 +86,20 @@ for (let round = 0; round < runs; round++) {
 }
 
 console.log(`${runs} interleaved rounds, Node ${process.version}, ${process.platform}-${process.arch}`);
-console.log(`${'case'.padEnd(31)} ${'median'.padStart(7)} ${'min'.padStart(5)} ${'ratio'.padStart(6)}  ${'cpu'.padStart(5)} ${'ratio'.padStart(6)}`);
+console.log(
+  `${'case'.padEnd(31)} ${'median'.padStart(7)} ${'min'.padStart(5)} ${'ratio'.padStart(6)}  ${'cpu'.padStart(5)} ${'ratio'.padStart(6)}`,
+);
 const floorCpu = mean(cpus[0]);
 cases.forEach((c, i) => {
   const ratio = median(times[i].map((t, round) => t / times[0][round]));
   const cpu = mean(cpus[i]);
   const verdict = c.target ? (ratio <= c.target ? `  ≤ ${c.target}× target met` : `  > ${c.target}× target`) : '';
   console.log(
-    `${c.name.padEnd(31)} ${times[i].length ? median(times[i]).toFixed(0).padStart(5) : ''} ms ${Math.min(...times[i]).toFixed(0).padStart(5)} ${ratio.toFixed(2).padStart(5)}×  ${cpu.toFixed(0).padStart(5)} ${(cpu / floorCpu).toFixed(2).padStart(5)}×${verdict}`,
+    `${c.name.padEnd(31)} ${times[i].length ? median(times[i]).toFixed(0).padStart(5) : ''} ms ${Math.min(...times[i])
+      .toFixed(0)
+      .padStart(
+        5,
+      )} ${ratio.toFixed(2).padStart(5)}×  ${cpu.toFixed(0).padStart(5)} ${(cpu / floorCpu).toFixed(2).padStart(5)}×${verdict}`,
   );
 });
 console.log("ratio: median over rounds of (case / node -e '') in the same round; cpu: mean user+system ms");
@@ -97,12 +108,20 @@ if (existsSync('/usr/bin/time')) {
   const rss = (e) => {
     const xs = [];
     for (let i = 0; i < 5; i++) {
-      const r = spawnSync('/usr/bin/time', ['-f', '%M', process.execPath, bin, 'status', plan], { cwd: dir, env: e, encoding: 'utf8' });
+      const r = spawnSync('/usr/bin/time', ['-f', '%M', process.execPath, bin, 'status', plan], {
+        cwd: dir,
+        env: e,
+        encoding: 'utf8',
+      });
       xs.push(Number(r.stderr.trim().split('\n').pop()));
     }
     return (median(xs) / 1024).toFixed(1);
   };
-  const floor = spawnSync('/usr/bin/time', ['-f', '%M', process.execPath, '-e', ''], { encoding: 'utf8' }).stderr.trim();
-  console.log(`max RSS: status ${rss(env)} MB, ROLLOUT_NO_BUNDLE=1 status ${rss(plain)} MB, node -e '' ${(Number(floor) / 1024).toFixed(1)} MB`);
+  const floor = spawnSync('/usr/bin/time', ['-f', '%M', process.execPath, '-e', ''], {
+    encoding: 'utf8',
+  }).stderr.trim();
+  console.log(
+    `max RSS: status ${rss(env)} MB, ROLLOUT_NO_BUNDLE=1 status ${rss(plain)} MB, node -e '' ${(Number(floor) / 1024).toFixed(1)} MB`,
+  );
 }
 rmSync(dir, { recursive: true, force: true });

@@ -50,29 +50,60 @@ function run(label, pT, seedBase) {
   const t0 = performance.now();
   const firsts = [];
   for (let i = 0; i < phases; i++) {
-    firsts.push(simulatePhase({ stats, seed: seedBase + i, looks, minutes, usersPerHour, share, pC: 0.02, pT, comparison, analysis }));
+    firsts.push(
+      simulatePhase({
+        stats,
+        seed: seedBase + i,
+        looks,
+        minutes,
+        usersPerHour,
+        share,
+        pC: 0.02,
+        pT,
+        comparison,
+        analysis,
+      }),
+    );
   }
   const ms = performance.now() - t0;
   const count = (key) => firsts.filter((f) => f[key] > 0).length;
   const when = (key) => median(firsts.filter((f) => f[key] > 0).map((f) => hours(f[key])));
-  console.log(`\n${label}: ${phases} phases × ${looks} looks (${(ms / 1000).toFixed(1)} s, ${((1000 * ms) / (phases * looks)).toFixed(1)} µs per look incl. simulation)`);
-  console.log(`  gate FAIL (sticky, always-valid)     ${pct(count('gateFail'), phases).padStart(9)}   median first FAIL ${fmtH(when('gateFail'))}`);
+  console.log(
+    `\n${label}: ${phases} phases × ${looks} looks (${(ms / 1000).toFixed(1)} s, ${((1000 * ms) / (phases * looks)).toFixed(1)} µs per look incl. simulation)`,
+  );
+  console.log(
+    `  gate FAIL (sticky, always-valid)     ${pct(count('gateFail'), phases).padStart(9)}   median first FAIL ${fmtH(when('gateFail'))}`,
+  );
   const failFirst = firsts.filter((f) => f.gateFail > 0 && (f.gatePass === 0 || f.gateFail < f.gatePass)).length;
-  console.log(`  gate FAIL before any PASS            ${pct(failFirst, phases).padStart(9)}   (a real rollout advances at its first PASS)`);
-  console.log(`  gate PASS reached at some look       ${pct(count('gatePass'), phases).padStart(9)}   median first PASS ${fmtH(when('gatePass'))}`);
-  console.log(`  repeated z-test, harm side z<−1.96   ${pct(count('zHarm'), phases).padStart(9)}   median first ${fmtH(when('zHarm'))}`);
-  console.log(`  repeated z-test, either side |z|>1.96 ${pct(count('zEither'), phases).padStart(8)}   median first ${fmtH(when('zEither'))}`);
+  console.log(
+    `  gate FAIL before any PASS            ${pct(failFirst, phases).padStart(9)}   (a real rollout advances at its first PASS)`,
+  );
+  console.log(
+    `  gate PASS reached at some look       ${pct(count('gatePass'), phases).padStart(9)}   median first PASS ${fmtH(when('gatePass'))}`,
+  );
+  console.log(
+    `  repeated z-test, harm side z<−1.96   ${pct(count('zHarm'), phases).padStart(9)}   median first ${fmtH(when('zHarm'))}`,
+  );
+  console.log(
+    `  repeated z-test, either side |z|>1.96 ${pct(count('zEither'), phases).padStart(8)}   median first ${fmtH(when('zEither'))}`,
+  );
   console.log(`  SRM alarm (sequential, α_srm 0.001)  ${pct(count('srm'), phases).padStart(9)}`);
   return { failRate: count('gateFail') / phases, failFirstRate: failFirst / phases, medianFail: when('gateFail') };
 }
 
-console.log(`rollout statistics benchmarks (seed ${seed}; τ² = ${tau2.toExponential(4)}; binomial: exact conversions, normal-approximate assignment)`);
+console.log(
+  `rollout statistics benchmarks (seed ${seed}; τ² = ${tau2.toExponential(4)}; binomial: exact conversions, normal-approximate assignment)`,
+);
 const aa = run('(a) A/A: 2 % vs 2 %', 0.02, seed);
 const power = run('(b) power: 2 % control vs 1.8 % canary (−10 %)', 0.018, seed + 1_000_000);
 const cost = costBenchmark(stats);
 console.log(`\n(c) cost: ${cost.comparisons} comparisons × ${cost.looks} one-minute looks (72 h)`);
-console.log(`  judgeGate total ${cost.totalMs.toFixed(0)} ms, ${cost.perLookUs.toFixed(0)} µs per look (${(cost.perLookUs / cost.comparisons).toFixed(1)} µs per comparison); building the inputs took ${cost.buildMs.toFixed(0)} ms`);
+console.log(
+  `  judgeGate total ${cost.totalMs.toFixed(0)} ms, ${cost.perLookUs.toFixed(0)} µs per look (${(cost.perLookUs / cost.comparisons).toFixed(1)} µs per comparison); building the inputs took ${cost.buildMs.toFixed(0)} ms`,
+);
 
 const ok = aa.failRate <= 0.05 && power.failRate >= 0.8;
-console.log(`\ntargets: A/A false FAIL ≤ 5 %: ${aa.failRate <= 0.05 ? 'met' : 'MISSED'}; power ≥ 80 % within 72 h: ${power.failRate >= 0.8 ? 'met' : 'MISSED'}`);
+console.log(
+  `\ntargets: A/A false FAIL ≤ 5 %: ${aa.failRate <= 0.05 ? 'met' : 'MISSED'}; power ≥ 80 % within 72 h: ${power.failRate >= 0.8 ? 'met' : 'MISSED'}`,
+);
 process.exitCode = ok ? 0 : 1;

@@ -47,7 +47,11 @@ function trusted(st, kind) {
 function writeAtomic(file, data) {
   const tmp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
   try {
-    const fd = fs.openSync(tmp, fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_EXCL | fs.constants.O_NOFOLLOW, 0o600);
+    const fd = fs.openSync(
+      tmp,
+      fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_EXCL | fs.constants.O_NOFOLLOW,
+      0o600,
+    );
     try {
       for (const chunk of data) {
         for (let done = 0; done < chunk.length; ) done += fs.writeSync(fd, chunk, done);
@@ -124,7 +128,8 @@ function writeEntry(entry, data) {
       .filter((name) => name.startsWith('code-') && name.endsWith('.v8'))
       .map((name) => ({ name, mtime: fs.lstatSync(path.join(entry.dir, name)).mtimeMs }))
       .sort((a, b) => a.mtime - b.mtime);
-    for (const old of entries.slice(0, Math.max(0, entries.length - MAX_ENTRIES + 1))) fs.rmSync(path.join(entry.dir, old.name), { force: true });
+    for (const old of entries.slice(0, Math.max(0, entries.length - MAX_ENTRIES + 1)))
+      fs.rmSync(path.join(entry.dir, old.name), { force: true });
     writeAtomic(entry.file, [mac(entry, data), data]);
   } catch {
     // a cache that cannot be written only costs time

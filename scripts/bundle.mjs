@@ -30,12 +30,25 @@ const outName = 'rollout.bundle.cjs';
 const outFile = path.join(dist, outName);
 
 const isBare = (spec) => !spec.startsWith('.') && !spec.startsWith('/') && !spec.startsWith('node:');
-const packageOf = (spec) => spec.split('/').slice(0, spec.startsWith('@') ? 2 : 1).join('/');
+const packageOf = (spec) =>
+  spec
+    .split('/')
+    .slice(0, spec.startsWith('@') ? 2 : 1)
+    .join('/');
 const isStatic = (kind) => kind === 'import-statement' || kind === 'require-call';
 
 /** The packages to bundle: those imported statically by the modules every run loads, and the ES-module-only ones. */
 async function packagesToBundle() {
-  const { metafile } = await esbuild.build({ absWorkingDir: root, entryPoints: [entry], bundle: true, platform: 'node', packages: 'external', metafile: true, write: false, logLevel: 'silent' });
+  const { metafile } = await esbuild.build({
+    absWorkingDir: root,
+    entryPoints: [entry],
+    bundle: true,
+    platform: 'node',
+    packages: 'external',
+    metafile: true,
+    write: false,
+    logLevel: 'silent',
+  });
   const inputs = metafile.inputs;
   const keep = new Set();
   // the start-up modules: reached from the entry through static imports only
@@ -54,7 +67,8 @@ async function packagesToBundle() {
   }
   for (const [file, input] of Object.entries(inputs)) {
     for (const imp of input.imports) {
-      if (imp.external && isStatic(imp.kind) && isBare(imp.path) && esmOnly(imp.path, path.resolve(root, file))) keep.add(packageOf(imp.path));
+      if (imp.external && isStatic(imp.kind) && isBare(imp.path) && esmOnly(imp.path, path.resolve(root, file)))
+        keep.add(packageOf(imp.path));
     }
   }
   return keep;
@@ -111,7 +125,10 @@ const rewrites = {
       if (!text.includes('import.meta') && !text.includes('import(')) return undefined;
       const rel = path.relative(dist, args.path).split(path.sep).join('/');
       const contents = text
-        .replaceAll('import.meta.url', `require("node:url").pathToFileURL(__dirname + ${JSON.stringify(`/${rel}`)}).href`)
+        .replaceAll(
+          'import.meta.url',
+          `require("node:url").pathToFileURL(__dirname + ${JSON.stringify(`/${rel}`)}).href`,
+        )
         .replace(DYNAMIC_IMPORT, (_, quote, spec) => `__import(${quote}${spec}${quote})`);
       return { contents, loader: 'js' };
     });
@@ -141,8 +158,13 @@ const result = await esbuild.build({
   logLevel: 'warning',
 });
 if (result.errors.length > 0) process.exit(1);
-const left = Object.entries(result.metafile.inputs).flatMap(([file, input]) => input.imports.filter((i) => i.kind === 'dynamic-import' && i.external).map((i) => `${file}: import('${i.path}')`));
-if (left.length > 0) throw new Error(`import() that the bundle cannot run (write it as import('name') with a literal name):\n${left.join('\n')}`);
+const left = Object.entries(result.metafile.inputs).flatMap(([file, input]) =>
+  input.imports.filter((i) => i.kind === 'dynamic-import' && i.external).map((i) => `${file}: import('${i.path}')`),
+);
+if (left.length > 0)
+  throw new Error(
+    `import() that the bundle cannot run (write it as import('name') with a literal name):\n${left.join('\n')}`,
+  );
 
 const bytes = readFileSync(outFile);
 const { VERSION } = await import(pathToFileURL(path.join(dist, 'version.js')).href);
@@ -153,5 +175,7 @@ const manifest = {
   encoding: bytes.every((b) => b < 0x80) ? 'latin1' : 'utf8',
   version: VERSION,
 };
-writeFileSync(path.join(dist, 'rollout.bundle.json'), JSON.stringify(manifest, null, 2) + '\n');
-console.log(`dist/${outName}: ${(bytes.length / 1024).toFixed(0)} KiB, bundled packages: ${[...keep].sort().join(', ') || 'none'}`);
+writeFileSync(path.join(dist, 'rollout.bundle.json'), `${JSON.stringify(manifest, null, 2)}\n`);
+console.log(
+  `dist/${outName}: ${(bytes.length / 1024).toFixed(0)} KiB, bundled packages: ${[...keep].sort().join(', ') || 'none'}`,
+);

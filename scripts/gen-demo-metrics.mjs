@@ -7,7 +7,10 @@ const start = Date.parse('2026-06-17T00:00:00Z');
 const end = Date.parse('2026-06-25T00:00:00Z');
 const step = 15 * 60 * 1000;
 let seed = 42;
-const rnd = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+const rnd = () => {
+  seed = (seed * 1103515245 + 12345) % 2147483648;
+  return seed / 2147483648;
+};
 const noise = (scale) => (rnd() - 0.5) * 2 * scale;
 // metric: [control base, canary base, noise, daily swing, decimals]
 const metrics = {
@@ -27,10 +30,13 @@ for (let t = start; t <= end; t += step) {
   const daily = Math.sin(((hour - 9) / 24) * 2 * Math.PI); // peak mid-afternoon
   const ts = new Date(t).toISOString().replace('.000Z', 'Z');
   for (const [name, [control, canary, n, swing, dec]] of Object.entries(metrics)) {
-    for (const [cohort, base] of [['control', control], ['canary', canary]]) {
+    for (const [cohort, base] of [
+      ['control', control],
+      ['canary', canary],
+    ]) {
       const v = Math.max(0, base + daily * swing * 0.5 + noise(n));
       out.push(`${ts},${name},${cohort},${v.toFixed(dec)}`);
     }
   }
 }
-process.stdout.write(out.join('\n') + '\n');
+process.stdout.write(`${out.join('\n')}\n`);

@@ -3,7 +3,7 @@
 #
 #   bash scripts/test.sh [jest args...]        e.g. bash scripts/test.sh test/servers
 #
-# 1. npm run build, then npm run typecheck (Jest's swc transform does not type-check)
+# 1. npm run build, npm run typecheck (Jest's swc transform does not type-check), npm run lint (Biome)
 # 2. scripts/servers/up.sh (PostgreSQL, Unleash, Prometheus with backfilled history, Alertmanager;
 #    installs what is missing, reuses servers that already answer) and exports
 #    ROLLOUT_TEST_PROMETHEUS_URL, ROLLOUT_TEST_PROM_END, ROLLOUT_TEST_ALERTMANAGER_URL,
@@ -37,6 +37,8 @@ echo "== npm run build"
 npm run build || problems+=("npm run build failed")
 echo "== npm run typecheck (src and tests)"
 npm run typecheck || problems+=("npm run typecheck failed")
+echo "== npm run lint (Biome: format and lint)"
+npm run lint || problems+=("npm run lint failed (npm run format fixes the formatting)")
 
 echo "== test servers (scripts/servers/up.sh)"
 bash scripts/servers/up.sh "$ENV_FILE" || problems+=("some test servers could not be started (see above); the tests that need them fail")

@@ -6,12 +6,20 @@
  * whatever `TZ` says. Pure.
  */
 
-const ISO = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?)?\s*(Z|z|[+-]\d{2}(?::?\d{2})?)?$/;
+const ISO =
+  /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?)?\s*(Z|z|[+-]\d{2}(?::?\d{2})?)?$/;
 
 /** Looks like an ISO-8601 date or date-time (valid or not): worth a precise message when it fails. */
 export const LOOKS_ISO = /^\d{4}-\d{1,2}-\d{1,2}([T ]|$)/;
 
-const daysIn = (year: number, month: number): number => (month === 2 ? (year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0) ? 29 : 28) : [4, 6, 9, 11].includes(month) ? 30 : 31);
+const daysIn = (year: number, month: number): number =>
+  month === 2
+    ? year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0)
+      ? 29
+      : 28
+    : [4, 6, 9, 11].includes(month)
+      ? 30
+      : 31;
 
 export type IsoResult = { ok: true; ms: number } | { ok: false; reason: string };
 
@@ -26,8 +34,10 @@ export function readIsoTime(raw: string): IsoResult {
   const [year, month, day] = [Number(m[1]), Number(m[2]), Number(m[3])];
   const [hour, minute, second] = [Number(m[4] ?? 0), Number(m[5] ?? 0), Number(m[6] ?? 0)];
   if (month < 1 || month > 12) return { ok: false, reason: `"${clip(text)}" is not a date: there is no month ${m[2]}` };
-  if (day < 1 || day > daysIn(year, month)) return { ok: false, reason: `"${clip(text)}" is not a date: ${m[1]}-${m[2]} has ${daysIn(year, month)} days` };
-  if (hour > 23 || minute > 59 || second > 59) return { ok: false, reason: `"${clip(text)}" is not a time of day (hours 00-23, minutes and seconds 00-59)` };
+  if (day < 1 || day > daysIn(year, month))
+    return { ok: false, reason: `"${clip(text)}" is not a date: ${m[1]}-${m[2]} has ${daysIn(year, month)} days` };
+  if (hour > 23 || minute > 59 || second > 59)
+    return { ok: false, reason: `"${clip(text)}" is not a time of day (hours 00-23, minutes and seconds 00-59)` };
   let offsetMin = 0;
   const zone = m[8];
   if (zone && zone !== 'Z' && zone !== 'z') {

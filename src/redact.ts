@@ -64,7 +64,9 @@ function urlForms(s: string): string[] {
     if (decoded) out.push(decoded);
   }
   // a credential-looking part may travel alone (an echo of the last path segment of a webhook URL)
-  const parts = [...u.pathname.split('/'), ...[...u.searchParams.values()]].map((p) => tryForm(() => decodeURIComponent(p)) ?? p);
+  const parts = [...u.pathname.split('/'), ...[...u.searchParams.values()]].map(
+    (p) => tryForm(() => decodeURIComponent(p)) ?? p,
+  );
   for (const p of parts) if ((p.length >= 8 && /\d/.test(p) && /[A-Za-z]/.test(p)) || p.length >= 16) out.push(p);
   if (u.username) out.push(u.username, tryForm(() => decodeURIComponent(u.username)) ?? u.username);
   if (u.password) out.push(u.password, tryForm(() => decodeURIComponent(u.password)) ?? u.password);
@@ -81,7 +83,7 @@ export function addSecret(value: string | undefined): void {
   const scheme = /^(bearer|basic|token|apikey|dsn|sso-key)\s+(\S{4,})$/i.exec(value.trim())?.[2];
   for (const base of [value, ...(scheme ? [scheme] : []), ...urlForms(value)]) {
     // a path made only of slashes and short words would mask ordinary text
-    if (base !== value && (base.replace(/[/\s]/g, '').length < MIN_SECRET)) continue;
+    if (base !== value && base.replace(/[/\s]/g, '').length < MIN_SECRET) continue;
     for (const f of escapedForms(base)) add(f);
   }
 }
@@ -104,7 +106,11 @@ export function redactValue<T>(value: T): T {
   const walk = (v: unknown): unknown => {
     if (typeof v === 'string') return redact(v);
     if (Array.isArray(v)) return v.map(walk);
-    if (v && typeof v === 'object' && (Object.getPrototypeOf(v) === Object.prototype || Object.getPrototypeOf(v) === null)) {
+    if (
+      v &&
+      typeof v === 'object' &&
+      (Object.getPrototypeOf(v) === Object.prototype || Object.getPrototypeOf(v) === null)
+    ) {
       return Object.fromEntries(Object.entries(v).map(([k, x]) => [redact(k), walk(x)]));
     }
     // Class instances (Date, errors, ...) as JSON would write them, then redacted as plain data.

@@ -9,16 +9,20 @@
  * other control characters (BEL, a lone ESC, C1 controls, NUL), which are the point here.
  */
 
-// eslint-disable-next-line no-control-regex
-const SEQUENCES = /\u001b\][^\u0007\u001b\u009c]*(?:\u0007|\u001b\\|\u009c)?|\u001b[P^_X][^\u001b\u009c]*(?:\u001b\\|\u009c)?|\u001b\[[0-?]*[ -/]*[@-~]?|\u009b[0-?]*[ -/]*[@-~]?|\u009d[^\u0007\u001b\u009c]*(?:\u0007|\u001b\\|\u009c)?|\u001b[ -/]*[0-~]?/g;
+const SEQUENCES =
+  /\u001b\][^\u0007\u001b\u009c]*(?:\u0007|\u001b\\|\u009c)?|\u001b[P^_X][^\u001b\u009c]*(?:\u001b\\|\u009c)?|\u001b\[[0-?]*[ -/]*[@-~]?|\u009b[0-?]*[ -/]*[@-~]?|\u009d[^\u0007\u001b\u009c]*(?:\u0007|\u001b\\|\u009c)?|\u001b[ -/]*[0-~]?/g;
 // C0 controls but tab and newline, DEL, C1 controls, bidi overrides and isolates, XML non-characters
-// eslint-disable-next-line no-control-regex
 const CONTROLS = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\ufffe\uffff]/g;
 const LONE_SURROGATES = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
 
 /** The text without escape sequences or control characters; tabs and newlines stay (CRLF reads as LF). */
 export function stripControls(text: string): string {
-  if (!/[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\ufffe\uffff\ud800-\udfff]/.test(text)) return text;
+  if (
+    !/[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\ufffe\uffff\ud800-\udfff]/.test(
+      text,
+    )
+  )
+    return text;
   return text.replace(/\r\n/g, '\n').replace(SEQUENCES, '').replace(CONTROLS, '').replace(LONE_SURROGATES, '\ufffd');
 }
 
@@ -27,7 +31,11 @@ export function stripControlsValue<T>(value: T): T {
   const walk = (v: unknown): unknown => {
     if (typeof v === 'string') return stripControls(v);
     if (Array.isArray(v)) return v.map(walk);
-    if (v && typeof v === 'object' && (Object.getPrototypeOf(v) === Object.prototype || Object.getPrototypeOf(v) === null)) {
+    if (
+      v &&
+      typeof v === 'object' &&
+      (Object.getPrototypeOf(v) === Object.prototype || Object.getPrototypeOf(v) === null)
+    ) {
       return Object.fromEntries(Object.entries(v).map(([k, x]) => [stripControls(k), walk(x)]));
     }
     return v;
@@ -36,7 +44,6 @@ export function stripControlsValue<T>(value: T): T {
 }
 
 /** Our own colour (SGR) sequences, the only escapes a styled line of ours may keep. */
-// eslint-disable-next-line no-control-regex
 const SGR = /\u001b\[[0-9;]*m/g;
 
 /**

@@ -37,7 +37,9 @@ const args = {};
 for (let i = 2; i < process.argv.length; i++) {
   const a = process.argv[i];
   if (!a.startsWith('--')) continue;
-  const [k, v] = a.includes('=') ? [a.slice(2, a.indexOf('=')), a.slice(a.indexOf('=') + 1)] : [a.slice(2), process.argv[++i]];
+  const [k, v] = a.includes('=')
+    ? [a.slice(2, a.indexOf('=')), a.slice(a.indexOf('=') + 1)]
+    : [a.slice(2), process.argv[++i]];
   args[k] = v;
 }
 const hours = Number(args.hours ?? 72);
@@ -73,7 +75,9 @@ function erf(x) {
   const s = Math.sign(x);
   x = Math.abs(x);
   const t = 1 / (1 + 0.3275911 * x);
-  const y = 1 - ((((1.061405429 * t - 1.453152027) * t + 1.421413741) * t - 0.284496736) * t + 0.254829592) * t * Math.exp(-x * x);
+  const y =
+    1 -
+    ((((1.061405429 * t - 1.453152027) * t + 1.421413741) * t - 0.284496736) * t + 0.254829592) * t * Math.exp(-x * x);
   return s * y;
 }
 const lognCdf = (x, m, s) => 0.5 * (1 + erf(Math.log(x / m) / (s * Math.SQRT2)));
@@ -86,14 +90,22 @@ const ERR = 0.003;
 
 const services = [
   {
-    name: 'recommendations', reqPerMin: 20000, recs: true,
+    name: 'recommendations',
+    reqPerMin: 20000,
+    recs: true,
     cohorts: {
-      canary: { share: 0.05, accept: 0.13, latency: (t) => (t > SCENARIO.regression.from && t <= SCENARIO.regression.to ? SLOW : HEALTHY) },
+      canary: {
+        share: 0.05,
+        accept: 0.13,
+        latency: (t) => (t > SCENARIO.regression.from && t <= SCENARIO.regression.to ? SLOW : HEALTHY),
+      },
       control: { share: 0.95, accept: 0.12, latency: () => HEALTHY },
     },
   },
   {
-    name: 'checkout', reqPerMin: 12000, recs: false,
+    name: 'checkout',
+    reqPerMin: 12000,
+    recs: false,
     cohorts: {
       canary: { share: 0.1, latency: () => HEALTHY },
       control: { share: 0.9, latency: () => HEALTHY },
@@ -103,7 +115,11 @@ const services = [
 
 function simulate(svc, c) {
   const st = { ok: [], err: [], buckets: les.map(() => []), inf: [], sum: [], shown: [], accepted: [] };
-  let total = 0, errExp = 0, sum = 0, shownExp = 0, accExp = 0;
+  let total = 0,
+    errExp = 0,
+    sum = 0,
+    shownExp = 0,
+    accExp = 0;
   const bucketExp = les.map(() => 0);
   for (let i = 0; i < n; i++) {
     const t = start + i * step;
@@ -115,14 +131,18 @@ function simulate(svc, c) {
     const err = Math.min(total, Math.round(errExp));
     const lat = c.latency(t);
     const median = jitter(lat.median, 0.05);
-    les.forEach((le, b) => { bucketExp[b] += req * lognCdf(le, median, lat.sigma); });
+    les.forEach((le, b) => {
+      bucketExp[b] += req * lognCdf(le, median, lat.sigma);
+    });
     sum += req * median * Math.exp((lat.sigma * lat.sigma) / 2);
     st.ok.push(total - err);
     st.err.push(err);
     st.inf.push(total);
     st.sum.push(sum);
     // cumulative rounding keeps buckets monotonic in le and over time, and <= +Inf
-    les.forEach((_, b) => st.buckets[b].push(Math.min(total, Math.round(bucketExp[b]))));
+    les.forEach((_, b) => {
+      st.buckets[b].push(Math.min(total, Math.round(bucketExp[b])));
+    });
     if (svc.recs) {
       shownExp += req * 0.8;
       accExp += req * 0.8 * jitter(c.accept, 0.05);
@@ -134,23 +154,39 @@ function simulate(svc, c) {
 }
 
 const state = new Map();
-for (const svc of services) for (const [cohort, c] of Object.entries(svc.cohorts)) state.set(`${svc.name}/${cohort}`, simulate(svc, c));
+for (const svc of services)
+  for (const [cohort, c] of Object.entries(svc.cohorts)) state.set(`${svc.name}/${cohort}`, simulate(svc, c));
 
 const out = args.out ? createWriteStream(args.out) : process.stdout;
 let buf = [];
-const flush = () => { if (buf.length) { out.write(buf.join('')); buf = []; } };
-const w = (line) => { buf.push(line + '\n'); if (buf.length > 5000) flush(); };
+const flush = () => {
+  if (buf.length) {
+    out.write(buf.join(''));
+    buf = [];
+  }
+};
+const w = (line) => {
+  buf.push(`${line}\n`);
+  if (buf.length > 5000) flush();
+};
 const lbl = (svc, cohort, extra = '') => `{service="${svc}",cohort="${cohort}"${extra}}`;
 const ts = (i) => start + i * step;
 let series = 0;
-const each = (fn) => { for (const svc of services) for (const cohort of Object.keys(svc.cohorts)) fn(svc, cohort, state.get(`${svc.name}/${cohort}`)); };
+const each = (fn) => {
+  for (const svc of services)
+    for (const cohort of Object.keys(svc.cohorts)) fn(svc, cohort, state.get(`${svc.name}/${cohort}`));
+};
 
 w('# HELP http_requests Total HTTP requests.');
 w('# TYPE http_requests counter');
 each((svc, cohort, st) => {
-  for (const [code, key] of [['200', 'ok'], ['500', 'err']]) {
+  for (const [code, key] of [
+    ['200', 'ok'],
+    ['500', 'err'],
+  ]) {
     series++;
-    for (let i = 0; i < n; i++) w(`http_requests_total${lbl(svc.name, cohort, `,code="${code}"`)} ${st[key][i]} ${ts(i)}`);
+    for (let i = 0; i < n; i++)
+      w(`http_requests_total${lbl(svc.name, cohort, `,code="${code}"`)} ${st[key][i]} ${ts(i)}`);
   }
 });
 w('# HELP http_request_duration_seconds HTTP request latency.');
@@ -159,13 +195,18 @@ w('# UNIT http_request_duration_seconds seconds');
 each((svc, cohort, st) => {
   series += les.length + 3;
   for (let i = 0; i < n; i++) {
-    les.forEach((le, b) => w(`http_request_duration_seconds_bucket${lbl(svc.name, cohort, `,le="${le}"`)} ${st.buckets[b][i]} ${ts(i)}`));
+    les.forEach((le, b) => {
+      w(`http_request_duration_seconds_bucket${lbl(svc.name, cohort, `,le="${le}"`)} ${st.buckets[b][i]} ${ts(i)}`);
+    });
     w(`http_request_duration_seconds_bucket${lbl(svc.name, cohort, ',le="+Inf"')} ${st.inf[i]} ${ts(i)}`);
     w(`http_request_duration_seconds_count${lbl(svc.name, cohort)} ${st.inf[i]} ${ts(i)}`);
     w(`http_request_duration_seconds_sum${lbl(svc.name, cohort)} ${st.sum[i].toFixed(3)} ${ts(i)}`);
   }
 });
-for (const [fam, key] of [['recs_shown', 'shown'], ['recs_accepted', 'accepted']]) {
+for (const [fam, key] of [
+  ['recs_shown', 'shown'],
+  ['recs_accepted', 'accepted'],
+]) {
   w(`# HELP ${fam} Recommendations ${key}.`);
   w(`# TYPE ${fam} counter`);
   each((svc, cohort, st) => {
@@ -178,8 +219,10 @@ w('# EOF');
 flush();
 const iso = (s) => new Date(s * 1000).toISOString();
 const r = SCENARIO.regression;
-const done = () => process.stderr.write(
-  `gen-openmetrics: ${series} series x ${n} points, ${iso(start)} .. ${iso(end)} (end=${end}); ` +
-  `${r.service} ${r.cohort} latency regression ${iso(r.from)} .. ${iso(r.to)}\n`,
-);
-if (out !== process.stdout) out.end(done); else done();
+const done = () =>
+  process.stderr.write(
+    `gen-openmetrics: ${series} series x ${n} points, ${iso(start)} .. ${iso(end)} (end=${end}); ` +
+      `${r.service} ${r.cohort} latency regression ${iso(r.from)} .. ${iso(r.to)}\n`,
+  );
+if (out !== process.stdout) out.end(done);
+else done();

@@ -12,6 +12,7 @@ export function createClock(env: NodeJS.ProcessEnv = process.env): Clock {
   if (raw === undefined || raw === '') return { now: () => Date.now(), simulated: false, stopwatch };
   // strict: `2026-02-30` is refused rather than rolled over to March; no offset means UTC, whatever TZ says
   const t = readIsoTime(raw);
-  if (!t.ok) throw new RolloutError('usage', `ROLLOUT_NOW=${t.reason}`, { hint: 'e.g. ROLLOUT_NOW=2026-06-20T09:00:00Z' });
+  if (!t.ok)
+    throw new RolloutError('usage', `ROLLOUT_NOW=${t.reason}`, { hint: 'e.g. ROLLOUT_NOW=2026-06-20T09:00:00Z' });
   return { now: () => t.ms, simulated: true, stopwatch };
 }

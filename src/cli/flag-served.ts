@@ -22,7 +22,8 @@ export function compareServed(args: { plan: Plan; state: RolloutState; flag: Fla
     problems.push(`what the flag serves cannot be told (${String(detail['note'] ?? 'unrecognised targeting')})`);
     return problems;
   }
-  if (Math.abs(flag.traffic - state.traffic) > 0.001) problems.push(`the flag serves ${flag.traffic}% but the state records ${state.traffic}%`);
+  if (Math.abs(flag.traffic - state.traffic) > 0.001)
+    problems.push(`the flag serves ${flag.traffic}% but the state records ${state.traffic}%`);
   if (fresh) return problems;
   // The audience condition, where the flag states it as a rule (the file provider's flagd targeting).
   const rule = detail['audienceRule'] as { attribute: string; in: string[] } | undefined;
@@ -31,10 +32,18 @@ export function compareServed(args: { plan: Plan; state: RolloutState; flag: Fla
     const name = plan.phases[state.phaseIndex]?.audience;
     const want = name ? plan.audiences[name] : undefined;
     const expected = want && 'attribute' in want ? want : undefined;
-    if (expected && !rule) problems.push(`the flag serves everyone, but the state records the audience ${name} (${expected.attribute} in [${expected.in.join(', ')}])`);
-    else if (!expected && rule && !(want && 'segment' in want)) problems.push(`the flag serves only ${rule.attribute} in [${rule.in.join(', ')}], but the state records everyone`);
+    if (expected && !rule)
+      problems.push(
+        `the flag serves everyone, but the state records the audience ${name} (${expected.attribute} in [${expected.in.join(', ')}])`,
+      );
+    else if (!expected && rule && !(want && 'segment' in want))
+      problems.push(
+        `the flag serves only ${rule.attribute} in [${rule.in.join(', ')}], but the state records everyone`,
+      );
     else if (expected && rule && !sameRule(expected, rule)) {
-      problems.push(`the flag serves ${rule.attribute} in [${rule.in.join(', ')}], but the audience ${name} is ${expected.attribute} in [${expected.in.join(', ')}]`);
+      problems.push(
+        `the flag serves ${rule.attribute} in [${rule.in.join(', ')}], but the audience ${name} is ${expected.attribute} in [${expected.in.join(', ')}]`,
+      );
     }
   }
   return problems;

@@ -16,7 +16,14 @@ function osUser(env: NodeJS.ProcessEnv): string {
 /** git's user.email as seen from `cwd` (repository config first); undefined without git or an address. */
 function gitEmail(cwd: string): string | undefined {
   try {
-    return nonEmpty(execFileSync('git', ['config', '--get', 'user.email'], { cwd, encoding: 'utf8', timeout: 2000, stdio: ['ignore', 'pipe', 'ignore'] }));
+    return nonEmpty(
+      execFileSync('git', ['config', '--get', 'user.email'], {
+        cwd,
+        encoding: 'utf8',
+        timeout: 2000,
+        stdio: ['ignore', 'pipe', 'ignore'],
+      }),
+    );
   } catch {
     return undefined;
   }

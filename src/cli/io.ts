@@ -47,7 +47,14 @@ export interface Style {
   cyan(s: string): string;
 }
 
-const plain: Style = { bold: (s) => s, dim: (s) => s, green: (s) => s, red: (s) => s, yellow: (s) => s, cyan: (s) => s };
+const plain: Style = {
+  bold: (s) => s,
+  dim: (s) => s,
+  green: (s) => s,
+  red: (s) => s,
+  yellow: (s) => s,
+  cyan: (s) => s,
+};
 
 /** Whether colour is on: FORCE_COLOR wins over NO_COLOR (Node's precedence); --no-color wins over both. */
 export function colorEnabled(opts: { color: boolean }, env: NodeJS.ProcessEnv, isTTY: boolean): boolean {
@@ -68,7 +75,8 @@ export async function createIo(opts: GlobalOptions): Promise<Io> {
     const c = new Chalk({ level: 1 });
     style = { bold: c.bold, dim: c.dim, green: c.green, red: c.red, yellow: c.yellow, cyan: c.cyan };
   }
-  const write = (stream: NodeJS.WriteStream, text: string) => stream.write(terminalText(redact(text.endsWith('\n') ? text : text + '\n'), useColor));
+  const write = (stream: NodeJS.WriteStream, text: string) =>
+    stream.write(terminalText(redact(text.endsWith('\n') ? text : `${text}\n`), useColor));
   const err = (text: string) => write(process.stderr, text);
   const spinnerOk = stderrTTY && !opts.quiet && !opts.json && process.env['CI'] === undefined;
   const log: Log = {
@@ -92,8 +100,11 @@ export async function createIo(opts: GlobalOptions): Promise<Io> {
     out: (t) => {
       if (!opts.json) write(process.stdout, t);
     },
-    json: (v) => process.stdout.write(redactedJson(stripControlsValue(v), 2) + '\n'),
-    write: (t) => new Promise<void>((done) => (process.stdout.write(redact(t)) ? done() : process.stdout.once('drain', () => done()))),
+    json: (v) => process.stdout.write(`${redactedJson(stripControlsValue(v), 2)}\n`),
+    write: (t) =>
+      new Promise<void>((done) =>
+        process.stdout.write(redact(t)) ? done() : process.stdout.once('drain', () => done()),
+      ),
     err,
     log,
     stdinTTY: isatty(0),
@@ -112,7 +123,12 @@ function startSpinner(text: string, color: boolean): { succeed(m?: string): void
       process.stderr.write(stripControls(redact(`${ended[0] === 'succeed' ? '✔' : '✖'} ${ended[1] ?? text}\n`)));
       return;
     }
-    spinner = ora({ text: redact(text), stream: process.stderr, color: color ? 'cyan' : false as never, discardStdin: false }).start();
+    spinner = ora({
+      text: redact(text),
+      stream: process.stderr,
+      color: color ? 'cyan' : (false as never),
+      discardStdin: false,
+    }).start();
   });
   return {
     succeed: (m) => {

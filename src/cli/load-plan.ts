@@ -5,7 +5,7 @@
  * Plans whose placeholders expanded are never cached: the result would hold their secrets.
  */
 import { createHash } from 'node:crypto';
-import { readFileSync, statSync } from 'node:fs';
+import { readFileSync, type Stats, statSync } from 'node:fs';
 import path from 'node:path';
 import { RolloutError } from '../errors.js';
 import { formatIssue, type PlanIssue } from '../plan/issues.js';
@@ -22,22 +22,32 @@ export interface LoadedPlan extends ValidatedPlan {
 }
 
 export function readPlanText(file: string): string {
-  let st;
+  let st: Stats;
   try {
     st = statSync(file);
   } catch {
-    throw new RolloutError('usage', `cannot read the plan ${file}: no such file`, { hint: 'give the path of a plan YAML file, e.g. plans/recommendations.yaml' });
+    throw new RolloutError('usage', `cannot read the plan ${file}: no such file`, {
+      hint: 'give the path of a plan YAML file, e.g. plans/recommendations.yaml',
+    });
   }
   if (st.isDirectory()) throw new RolloutError('usage', `${file} is a folder, not a plan file`);
   if (st.size > MAX_PLAN_BYTES) {
-    throw new RolloutError('plan', `${file}:1:1 the file is ${st.size} bytes; a plan is at most ${MAX_PLAN_BYTES} bytes`, { hint: 'is this the right file?' });
+    throw new RolloutError(
+      'plan',
+      `${file}:1:1 the file is ${st.size} bytes; a plan is at most ${MAX_PLAN_BYTES} bytes`,
+      { hint: 'is this the right file?' },
+    );
   }
   const buf = readFileSync(file);
   if (buf.includes(0)) throw new RolloutError('plan', `${file}:1:1 the file is binary, not a YAML plan`);
   return new TextDecoder('utf-8', { fatal: false }).decode(buf);
 }
 
-export async function validateText(text: string, env: NodeJS.ProcessEnv, warn?: (message: string) => void): Promise<ValidationResult> {
+export async function validateText(
+  text: string,
+  env: NodeJS.ProcessEnv,
+  warn?: (message: string) => void,
+): Promise<ValidationResult> {
   const opened = openCache(env);
   if (opened && 'refused' in opened) warn?.(opened.refused);
   const cache = opened && 'dir' in opened ? opened : undefined;
@@ -50,13 +60,19 @@ export async function validateText(text: string, env: NodeJS.ProcessEnv, warn?: 
   return r;
 }
 
-export async function loadPlan(file: string, io: Io | undefined, env: NodeJS.ProcessEnv = process.env): Promise<LoadedPlan> {
+export async function loadPlan(
+  file: string,
+  io: Io | undefined,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<LoadedPlan> {
   const text = readPlanText(file);
   const r = await validateText(text, env, (m) => io?.log.warn(m));
   for (const w of r.warnings) io?.log.warn(formatIssue(file, w).replace(/ warning: /, ' '));
   if (!r.value) {
     const n = r.errors.length;
-    throw new RolloutError('plan', `${file}: ${n} problem${n === 1 ? '' : 's'} in the plan`, { details: r.errors.map((i) => formatIssue(file, i)) });
+    throw new RolloutError('plan', `${file}: ${n} problem${n === 1 ? '' : 's'} in the plan`, {
+      details: r.errors.map((i) => formatIssue(file, i)),
+    });
   }
   registerSecrets(r.value);
   return { ...r.value, file, baseDir: path.dirname(path.resolve(file)) };
@@ -72,7 +88,8 @@ export function registerSecrets(value: ValidatedPlan): void {
       if (SECRET_KEY.test(key) || (notifier && /url$/i.test(key))) addSecret(v);
     } else if (v && typeof v === 'object') for (const [k, x] of Object.entries(v)) register(x, k, notifier);
   };
-  for (const [role, byName] of Object.entries(value.providerSettings)) for (const settings of Object.values(byName)) register(settings, '', role === 'notifications');
+  for (const [role, byName] of Object.entries(value.providerSettings))
+    for (const settings of Object.values(byName)) register(settings, '', role === 'notifications');
 }
 
 // ---- the validation cache (./plan-cache.ts keeps it safe)
@@ -80,7 +97,15 @@ export function registerSecrets(value: ValidatedPlan): void {
 /** The build of the validator itself: a rebuilt rule or schema must not be answered from the cache. */
 function validatorStamp(): string {
   try {
-    return ['../plan/validate.js', '../plan/rules.js', '../plan/schema.js', '../plan/document.js', '../plan/placeholders.js', '../plan/secrets.js', '../providers/registry.js']
+    return [
+      '../plan/validate.js',
+      '../plan/rules.js',
+      '../plan/schema.js',
+      '../plan/document.js',
+      '../plan/placeholders.js',
+      '../plan/secrets.js',
+      '../providers/registry.js',
+    ]
       .map((f) => String(statSync(new URL(f, import.meta.url)).mtimeMs))
       .join(',');
   } catch {
@@ -109,7 +134,11 @@ function readCache(cache: CacheDir | undefined, key: string): ValidationResult |
   if (body === undefined) return undefined;
   try {
     const e = JSON.parse(body) as CacheEntry;
-    return { value: { plan: e.plan, providerSettings: e.providerSettings, sources: new Map(), secrets: [] }, errors: [], warnings: e.warnings };
+    return {
+      value: { plan: e.plan, providerSettings: e.providerSettings, sources: new Map(), secrets: [] },
+      errors: [],
+      warnings: e.warnings,
+    };
   } catch {
     return undefined;
   }

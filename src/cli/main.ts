@@ -12,18 +12,48 @@ import type { GlobalOptions } from './io.js';
 
 type Action = (plan: string | undefined, opts: Record<string, unknown>, global: GlobalOptions) => Promise<number>;
 
-const COMMANDS: { name: string; args?: string; summary: string; options?: (c: Command) => Command; load: () => Promise<Action> }[] = [
-  { name: 'validate', args: '<plan>', summary: 'check the plan: every problem with file:line:column', load: async () => (await import('./commands/validate.js')).validateCommand },
-  { name: 'schema', summary: "print the plan's JSON Schema", load: async () => (await import('./commands/schema.js')).schemaCommand },
-  { name: 'show', args: '<plan>', summary: 'the phases, gates, rollback plan and the earliest completion time', load: async () => (await import('./commands/show.js')).showCommand },
-  { name: 'status', args: '<plan>', summary: 'current phase, traffic, time in phase, time until eligible, each criterion', load: async () => (await import('./commands/status.js')).statusCommand },
+const COMMANDS: {
+  name: string;
+  args?: string;
+  summary: string;
+  options?: (c: Command) => Command;
+  load: () => Promise<Action>;
+}[] = [
+  {
+    name: 'validate',
+    args: '<plan>',
+    summary: 'check the plan: every problem with file:line:column',
+    load: async () => (await import('./commands/validate.js')).validateCommand,
+  },
+  {
+    name: 'schema',
+    summary: "print the plan's JSON Schema",
+    load: async () => (await import('./commands/schema.js')).schemaCommand,
+  },
+  {
+    name: 'show',
+    args: '<plan>',
+    summary: 'the phases, gates, rollback plan and the earliest completion time',
+    load: async () => (await import('./commands/show.js')).showCommand,
+  },
+  {
+    name: 'status',
+    args: '<plan>',
+    summary: 'current phase, traffic, time in phase, time until eligible, each criterion',
+    load: async () => (await import('./commands/status.js')).statusCommand,
+  },
   {
     name: 'checklist',
     args: '<plan>',
     summary: "the current phase's checklist, interactively (--yes or --answers FILE in scripts)",
     load: async () => (await import('./commands/checklist.js')).checklistCommand,
   },
-  { name: 'check', args: '<plan>', summary: 'evaluate the gate now; changes nothing', load: async () => (await import('./commands/check.js')).checkCommand },
+  {
+    name: 'check',
+    args: '<plan>',
+    summary: 'evaluate the gate now; changes nothing',
+    load: async () => (await import('./commands/check.js')).checkCommand,
+  },
   {
     name: 'advance',
     args: '<plan>',
@@ -34,43 +64,122 @@ const COMMANDS: { name: string; args?: string; summary: string; options?: (c: Co
         .option('--apply-contingency', 'apply the contingency of a failed gate (reduce traffic or roll back)'),
     load: async () => (await import('./commands/advance.js')).advanceCommand,
   },
-  { name: 'approve', args: '<plan>', summary: 'record an approval for leaving the current phase', options: (c) => c.option('--note <text>', 'a note kept with the approval').option('--phase <name>', 'the phase you approve leaving: refused if the rollout is in another phase by then'), load: async () => (await import('./commands/approve.js')).approveCommand },
-  { name: 'reduce', args: '<plan>', summary: "contingency: back to the previous phase's traffic", options: (c) => c.option('--reason <text>', 'why', 'manual reduce').option('--dry-run', 'show what it would do'), load: async () => (await import('./commands/reduce.js')).reduceCommand },
-  { name: 'rollback', args: '<plan>', summary: 'run the rollback plan, timing each step against its estimate', options: (c) => c.option('--reason <text>', 'why', 'manual rollback').option('--dry-run', 'show what it would do'), load: async () => (await import('./commands/rollback.js')).rollbackCommand },
-  { name: 'pause', args: '<plan>', summary: 'a paused rollout does not advance', options: (c) => c.option('--reason <text>', 'why'), load: async () => (await import('./commands/pause.js')).pauseCommand },
-  { name: 'resume', args: '<plan>', summary: 'let a paused rollout advance again; after a rollback, go on from the phase the flag serves now (asks first)', load: async () => (await import('./commands/pause.js')).resumeCommand },
-  { name: 'report', args: '<plan>', summary: 'write (or rewrite) the reports of the phases so far', load: async () => (await import('./commands/report.js')).reportCommand },
-  { name: 'history', args: '<plan>', summary: 'the event journal', load: async () => (await import('./commands/history.js')).historyCommand },
-  { name: 'doctor', args: '<plan>', summary: "check every provider's reachability, credentials and data", load: async () => (await import('./commands/doctor.js')).doctorCommand },
-  { name: 'reset', args: '<plan>', summary: 'start a completed, rolled-back or rolling-back rollout over (asks first; the journal is kept)', load: async () => (await import('./commands/reset.js')).resetCommand },
+  {
+    name: 'approve',
+    args: '<plan>',
+    summary: 'record an approval for leaving the current phase',
+    options: (c) =>
+      c
+        .option('--note <text>', 'a note kept with the approval')
+        .option('--phase <name>', 'the phase you approve leaving: refused if the rollout is in another phase by then'),
+    load: async () => (await import('./commands/approve.js')).approveCommand,
+  },
+  {
+    name: 'reduce',
+    args: '<plan>',
+    summary: "contingency: back to the previous phase's traffic",
+    options: (c) => c.option('--reason <text>', 'why', 'manual reduce').option('--dry-run', 'show what it would do'),
+    load: async () => (await import('./commands/reduce.js')).reduceCommand,
+  },
+  {
+    name: 'rollback',
+    args: '<plan>',
+    summary: 'run the rollback plan, timing each step against its estimate',
+    options: (c) => c.option('--reason <text>', 'why', 'manual rollback').option('--dry-run', 'show what it would do'),
+    load: async () => (await import('./commands/rollback.js')).rollbackCommand,
+  },
+  {
+    name: 'pause',
+    args: '<plan>',
+    summary: 'a paused rollout does not advance',
+    options: (c) => c.option('--reason <text>', 'why'),
+    load: async () => (await import('./commands/pause.js')).pauseCommand,
+  },
+  {
+    name: 'resume',
+    args: '<plan>',
+    summary:
+      'let a paused rollout advance again; after a rollback, go on from the phase the flag serves now (asks first)',
+    load: async () => (await import('./commands/pause.js')).resumeCommand,
+  },
+  {
+    name: 'report',
+    args: '<plan>',
+    summary: 'write (or rewrite) the reports of the phases so far',
+    load: async () => (await import('./commands/report.js')).reportCommand,
+  },
+  {
+    name: 'history',
+    args: '<plan>',
+    summary: 'the event journal',
+    load: async () => (await import('./commands/history.js')).historyCommand,
+  },
+  {
+    name: 'doctor',
+    args: '<plan>',
+    summary: "check every provider's reachability, credentials and data",
+    load: async () => (await import('./commands/doctor.js')).doctorCommand,
+  },
+  {
+    name: 'reset',
+    args: '<plan>',
+    summary: 'start a completed, rolled-back or rolling-back rollout over (asks first; the journal is kept)',
+    load: async () => (await import('./commands/reset.js')).resetCommand,
+  },
 ];
 
-export function buildProgram(run: (action: () => Promise<number>, global: () => GlobalOptions) => Promise<void>): Command {
+export function buildProgram(
+  run: (action: () => Promise<number>, global: () => GlobalOptions) => Promise<void>,
+): Command {
   const program = new Command('rollout')
-    .description('Progressive delivery from a YAML plan: checklists, gates that explain themselves, contingency and rollback, reports.')
+    .description(
+      'Progressive delivery from a YAML plan: checklists, gates that explain themselves, contingency and rollback, reports.',
+    )
     .version(VERSION, '-V, --version')
     .option('--json', 'write one JSON document to stdout and nothing else')
-    .option('-y, --yes', 'no prompts: confirm manual checklist items, run automated ones; manual rollback steps stay pending')
+    .option(
+      '-y, --yes',
+      'no prompts: confirm manual checklist items, run automated ones; manual rollback steps stay pending',
+    )
     .option('-q, --quiet', 'only errors on stderr')
     .option('--no-color', 'no colour (also NO_COLOR)')
     .option('--by <name>', 'who is acting (default: ROLLOUT_USER or the OS user)')
     .option('--answers <file>', 'checklist answers from a YAML or JSON file')
-    .option('--clock-jump', 'accept a clock earlier than the last recorded event, or a switch between ROLLOUT_NOW and the system clock (journaled)')
+    .option(
+      '--clock-jump',
+      'accept a clock earlier than the last recorded event, or a switch between ROLLOUT_NOW and the system clock (journaled)',
+    )
     .addOption(new Option('--debug', 'print stack traces').hideHelp())
     .showSuggestionAfterError(true)
     .exitOverride();
   const globals = (): GlobalOptions => {
     const o = program.opts();
-    return { json: Boolean(o['json']), yes: Boolean(o['yes']), quiet: Boolean(o['quiet']), color: o['color'] !== false, debug: Boolean(o['debug']), answers: o['answers'] as string | undefined, by: o['by'] as string | undefined, clockJump: Boolean(o['clockJump']) };
+    return {
+      json: Boolean(o['json']),
+      yes: Boolean(o['yes']),
+      quiet: Boolean(o['quiet']),
+      color: o['color'] !== false,
+      debug: Boolean(o['debug']),
+      answers: o['answers'] as string | undefined,
+      by: o['by'] as string | undefined,
+      clockJump: Boolean(o['clockJump']),
+    };
   };
   for (const spec of COMMANDS) {
-    let c = program.command(spec.name + (spec.args ? ` ${spec.args}` : '')).description(spec.summary).exitOverride();
+    let c = program
+      .command(spec.name + (spec.args ? ` ${spec.args}` : ''))
+      .description(spec.summary)
+      .exitOverride();
     if (spec.options) c = spec.options(c);
     c.action(async (...args: unknown[]) => {
       const cmd = args[args.length - 1] as Command;
       const plan = spec.args ? (args[0] as string) : undefined;
       const opts = cmd.opts();
-      await run(async () => (await spec.load())(plan, opts, { ...globals(), by: (opts['by'] as string | undefined) ?? globals().by }), globals);
+      await run(
+        async () =>
+          (await spec.load())(plan, opts, { ...globals(), by: (opts['by'] as string | undefined) ?? globals().by }),
+        globals,
+      );
     });
   }
   return program;
@@ -85,7 +194,13 @@ export async function main(argv: string[]): Promise<void> {
     });
   }
   let code = 0;
-  let globals: GlobalOptions = { json: argv.includes('--json'), yes: false, quiet: false, color: true, debug: argv.includes('--debug') };
+  let globals: GlobalOptions = {
+    json: argv.includes('--json'),
+    yes: false,
+    quiet: false,
+    color: true,
+    debug: argv.includes('--debug'),
+  };
   const program = buildProgram(async (action, g) => {
     globals = g();
     code = await action();
@@ -101,22 +216,55 @@ export async function main(argv: string[]): Promise<void> {
 function report(e: unknown, g: GlobalOptions): number {
   if (e instanceof CommanderError) {
     // `rollout` alone shows the help as an error (exitCode 1): a usage error for us.
-    if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || (e.code === 'commander.help' && e.exitCode === 0)) return 0;
+    if (
+      e.code === 'commander.helpDisplayed' ||
+      e.code === 'commander.version' ||
+      (e.code === 'commander.help' && e.exitCode === 0)
+    )
+      return 0;
     // commander already printed its message on stderr; --json still promises one document on stdout
-    if (g.json) process.stdout.write(JSON.stringify({ error: { code: 'usage', exitCode: EXIT_CODES.usage, message: e.message.replace(/^error: /, ''), details: [], hint: 'rollout --help lists the commands and options' } }, null, 2) + '\n');
+    if (g.json)
+      process.stdout.write(
+        `${JSON.stringify(
+          {
+            error: {
+              code: 'usage',
+              exitCode: EXIT_CODES.usage,
+              message: e.message.replace(/^error: /, ''),
+              details: [],
+              hint: 'rollout --help lists the commands and options',
+            },
+          },
+          null,
+          2,
+        )}\n`,
+      );
     return EXIT_CODES.usage;
   }
   if ((e as Error)?.name === 'ExitPromptError') {
     process.stderr.write('rollout: cancelled; answers given so far are saved\n');
     return EXIT_CODES.cancelled;
   }
-  const err = isRolloutError(e) ? e : new RolloutError('internal', `unexpected error: ${(e as Error)?.message ?? String(e)}`, { hint: 'run again with --debug for the stack trace, and report it', cause: e });
+  const err = isRolloutError(e)
+    ? e
+    : new RolloutError('internal', `unexpected error: ${(e as Error)?.message ?? String(e)}`, {
+        hint: 'run again with --debug for the stack trace, and report it',
+        cause: e,
+      });
   if (g.json) {
-    process.stdout.write(redactedJson(stripControlsValue({ error: { code: err.code, exitCode: err.exitCode, message: err.message, details: err.details, hint: err.hint } }), 2) + '\n');
+    process.stdout.write(
+      `${redactedJson(
+        stripControlsValue({
+          error: { code: err.code, exitCode: err.exitCode, message: err.message, details: err.details, hint: err.hint },
+        }),
+        2,
+      )}\n`,
+    );
   }
   const lines = [`rollout: ${err.message}`, ...err.details.map((d) => `  ${d}`)];
   if (err.hint) lines.push(`  hint: ${err.hint}`);
-  if (g.debug) lines.push(String((e as Error)?.stack ?? ''), String(((e as Error)?.cause as Error | undefined)?.stack ?? ''));
-  process.stderr.write(stripControls(redact(lines.join('\n'))) + '\n');
+  if (g.debug)
+    lines.push(String((e as Error)?.stack ?? ''), String(((e as Error)?.cause as Error | undefined)?.stack ?? ''));
+  process.stderr.write(`${stripControls(redact(lines.join('\n')))}\n`);
   return err.exitCode;
 }

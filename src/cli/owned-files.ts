@@ -36,7 +36,9 @@ export async function seedOwnedFiles(loaded: LoadedPlan, services: Services): Pr
       // 'wx': never over a file another run wrote in the meantime
       writeFileSync(file, '[]\n', { flag: 'wx', mode: 0o600 });
       created.push(file);
-      services.log.info(`created ${path.relative(process.cwd(), file) || file} with [] (no incident recorded yet): record open incidents there`);
+      services.log.info(
+        `created ${path.relative(process.cwd(), file) || file} with [] (no incident recorded yet): record open incidents there`,
+      );
     } catch {
       // not written: the gate then holds on the missing file, which says what to do
     }

@@ -14,7 +14,18 @@
  * the tool's version), so anyone could compute it; the HMAC key is the one thing they cannot read.
  */
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
-import { closeSync, constants, lstatSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeSync, type Stats } from 'node:fs';
+import {
+  closeSync,
+  constants,
+  lstatSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeSync,
+  type Stats,
+} from 'node:fs';
 import { homedir } from 'node:os';
 import path from 'node:path';
 
@@ -39,10 +50,12 @@ export function cacheLocation(env: NodeJS.ProcessEnv = process.env): string | un
 /** Why a file or folder cannot be trusted, or undefined when it can. */
 export function untrusted(st: Stats, kind: 'dir' | 'file'): string | undefined {
   if (st.isSymbolicLink()) return 'is a symbolic link';
-  if (kind === 'dir' ? !st.isDirectory() : !st.isFile()) return kind === 'dir' ? 'is not a folder' : 'is not a regular file';
+  if (kind === 'dir' ? !st.isDirectory() : !st.isFile())
+    return kind === 'dir' ? 'is not a folder' : 'is not a regular file';
   const uid = process.getuid?.();
   if (uid !== undefined && st.uid !== uid) return `belongs to uid ${st.uid}, not to you (uid ${uid})`;
-  if ((st.mode & (kind === 'dir' ? 0o022 : 0o077)) !== 0) return `is open to others (mode ${(st.mode & 0o777).toString(8)})`;
+  if ((st.mode & (kind === 'dir' ? 0o022 : 0o077)) !== 0)
+    return `is open to others (mode ${(st.mode & 0o777).toString(8)})`;
   return undefined;
 }
 
@@ -53,7 +66,10 @@ export function openCache(env: NodeJS.ProcessEnv = process.env): CacheDir | { re
   try {
     mkdirSync(dir, { recursive: true, mode: 0o700 });
     const why = untrusted(lstatSync(dir), 'dir');
-    if (why) return { refused: `the validation cache ${dir} ${why}; it is not used (remove it, or set ROLLOUT_CACHE_DIR to a folder of your own)` };
+    if (why)
+      return {
+        refused: `the validation cache ${dir} ${why}; it is not used (remove it, or set ROLLOUT_CACHE_DIR to a folder of your own)`,
+      };
     return { dir, key: readKey(path.join(dir, 'key')) };
   } catch (e) {
     if (e instanceof RefusedKey) return { refused: e.message };
@@ -78,11 +94,13 @@ function readKey(file: string): Buffer {
   const why = untrusted(lstatSync(file), 'file');
   if (why) throw new RefusedKey(`the validation cache key ${file} ${why}; the cache is not used (remove the file)`);
   const key = Buffer.from(readFileSync(file, 'utf8').trim(), 'hex');
-  if (key.length < 32) throw new RefusedKey(`the validation cache key ${file} is damaged; the cache is not used (remove the file)`);
+  if (key.length < 32)
+    throw new RefusedKey(`the validation cache key ${file} is damaged; the cache is not used (remove the file)`);
   return key;
 }
 
-const mac = (c: CacheDir, key: string, body: string): Buffer => createHmac('sha256', c.key).update(key).update('\0').update(body).digest();
+const mac = (c: CacheDir, key: string, body: string): Buffer =>
+  createHmac('sha256', c.key).update(key).update('\0').update(body).digest();
 
 /** The body stored under `key`, when it is there, is ours and verifies; anything else is a miss. */
 export function readEntry(c: CacheDir, key: string): string | undefined {

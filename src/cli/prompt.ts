@@ -7,12 +7,16 @@ import { RolloutError } from '../errors.js';
 import type { PromptService } from '../engine/services.js';
 
 export function nonInteractiveError(command: string): RolloutError {
-  return new RolloutError('usage', `'${command}' needs answers, and there is no terminal to ask in (stdin or stdout is not a TTY)`, {
-    hint:
-      command === 'rollback'
-        ? 'pass --yes to run every automated step and record the manual ones as pending for an operator'
-        : 'pass --yes to confirm manual items and run automated ones, or --answers FILE to give the answers',
-  });
+  return new RolloutError(
+    'usage',
+    `'${command}' needs answers, and there is no terminal to ask in (stdin or stdout is not a TTY)`,
+    {
+      hint:
+        command === 'rollback'
+          ? 'pass --yes to run every automated step and record the manual ones as pending for an operator'
+          : 'pass --yes to confirm manual items and run automated ones, or --answers FILE to give the answers',
+    },
+  );
 }
 
 export function interactivePrompt(): PromptService {

@@ -5,7 +5,6 @@ import type { Decision } from '../engine/decide.js';
 import type { RolloutState } from '../state/types.js';
 import type { Style } from './io.js';
 
-// eslint-disable-next-line no-control-regex
 const ANSI = /\u001b\[[0-9;]*m/g;
 export const textWidth = (s: string) => [...s.replace(ANSI, '')].length;
 const width = textWidth;
@@ -14,12 +13,22 @@ export function renderTable(head: string[], rows: string[][], style: Style, opts
   // masked before wrapping: a secret holding spaces could otherwise be split over two lines and missed
   const all = [head, ...rows].map((r) => r.map(redact));
   // a reduce, not Math.max(...): a table (the journal's history) may have more rows than a call has room for arguments
-  const t = tableLines(head, head.map((_, i) => all.reduce((w, r) => Math.max(w, width(r[i] ?? '')), 0)), style, opts);
+  const t = tableLines(
+    head,
+    head.map((_, i) => all.reduce((w, r) => Math.max(w, width(r[i] ?? '')), 0)),
+    style,
+    opts,
+  );
   return [t.head, ...all.slice(1).map(t.row)].join('\n');
 }
 
 /** A table printed line by line (for output too long to hold at once), given its column widths. */
-export function tableLines(head: string[], widths: number[], style: Style, opts: { maxWidth?: number } = {}): { head: string; row: (r: string[]) => string } {
+export function tableLines(
+  head: string[],
+  widths: number[],
+  style: Style,
+  opts: { maxWidth?: number } = {},
+): { head: string; row: (r: string[]) => string } {
   const max = opts.maxWidth ?? 200;
   // The last column wraps: it carries the long detail.
   const fixed = widths.slice(0, -1).reduce((a, b) => a + b + 2, 0);
@@ -29,7 +38,9 @@ export function tableLines(head: string[], widths: number[], style: Style, opts:
     const last = r.at(-1) ?? '';
     const chunks = wrap(last, lastWidth);
     const pad = ' '.repeat(fixed);
-    return [cells.concat(chunks[0] ?? '').join('  '), ...chunks.slice(1).map((c) => pad + c)].map((l) => (st ? st(l) : l)).join('\n');
+    return [cells.concat(chunks[0] ?? '').join('  '), ...chunks.slice(1).map((c) => pad + c)]
+      .map((l) => (st ? st(l) : l))
+      .join('\n');
   };
   return { head: line(head, style.bold), row: (r) => line(r) };
 }
@@ -65,19 +76,38 @@ export function renderCriteria(criteria: Criterion[], style: Style, termWidth: n
   );
 }
 
-export function renderGate(args: { gate: GateResult; decision: Decision; style: Style; termWidth: number; headline: string; planFile?: string }): string {
+export function renderGate(args: {
+  gate: GateResult;
+  decision: Decision;
+  style: Style;
+  termWidth: number;
+  headline: string;
+  planFile?: string;
+}): string {
   const { gate, decision, style } = args;
   const lines = [style.bold(args.headline), '', renderCriteria(gate.criteria, style, args.termWidth)];
   if (gate.reported.length) {
     lines.push(
       '',
       style.dim('reported (no SLO, never gating):'),
-      renderTable(['metric', 'data', 'detail'], gate.reported.map((c) => [c.name, c.verdict === 'pass' ? 'ok' : style.yellow('missing'), c.detail.replace(/ \(no SLO: reported only\)$/, '')]), style, { maxWidth: args.termWidth }),
+      renderTable(
+        ['metric', 'data', 'detail'],
+        gate.reported.map((c) => [
+          c.name,
+          c.verdict === 'pass' ? 'ok' : style.yellow('missing'),
+          c.detail.replace(/ \(no SLO: reported only\)$/, ''),
+        ]),
+        style,
+        { maxWidth: args.termWidth },
+      ),
     );
   }
   if (decision.contingency) {
     const c = decision.contingency;
-    lines.push('', `${style.red('contingency')} (${c.level}): ${c.action}${c.applied ? ' — applied' : c.automatic ? ' — automatic' : ' — not applied'}. ${c.advice}`);
+    lines.push(
+      '',
+      `${style.red('contingency')} (${c.level}): ${c.action}${c.applied ? ' — applied' : c.automatic ? ' — automatic' : ' — not applied'}. ${c.advice}`,
+    );
   }
   const next = nextSteps(gate, args.planFile);
   if (decision.decision === 'held' && next.length) lines.push('', `${style.bold('next:')} ${next.join(' · ')}`);
@@ -91,7 +121,19 @@ export function criterionJson(c: Criterion): Record<string, unknown> {
   if (c.eligibleAt) out['eligibleAt'] = c.eligibleAt;
   if (c.metric) {
     const m = c.metric;
-    Object.assign(out, { cohort: m.cohort, slo: m.slo, unit: m.unit, window: m.window, points: m.points, observed: m.worst?.value ?? m.last?.value ?? null, worst: m.worst ?? null, last: m.last ?? null, mean: m.mean ?? null, breaches: m.breaches, invalid: m.invalid });
+    Object.assign(out, {
+      cohort: m.cohort,
+      slo: m.slo,
+      unit: m.unit,
+      window: m.window,
+      points: m.points,
+      observed: m.worst?.value ?? m.last?.value ?? null,
+      worst: m.worst ?? null,
+      last: m.last ?? null,
+      mean: m.mean ?? null,
+      breaches: m.breaches,
+      invalid: m.invalid,
+    });
   }
   return out;
 }
@@ -107,15 +149,24 @@ export function nextSteps(gate: GateResult, planFile = 'PLAN'): string[] {
     if (c.verdict !== 'hold') continue;
     if (c.kind === 'checklist') out.push(`\`rollout checklist ${planFile}\``);
     else if (c.kind === 'approvals') out.push(`\`rollout approve ${planFile} --by NAME\``);
-    else if ((c.kind === 'minDuration' || c.kind === 'metric') && c.eligibleAt) out.push(`run again after ${c.eligibleAt}`);
+    else if ((c.kind === 'minDuration' || c.kind === 'metric') && c.eligibleAt)
+      out.push(`run again after ${c.eligibleAt}`);
     else if (c.kind === 'paused') out.push(`\`rollout resume ${planFile}\``);
-    else if (c.kind === 'metric' || c.kind === 'incidents') out.push(`check the data of ${c.name} (\`rollout doctor ${planFile}\`)`);
+    else if (c.kind === 'metric' || c.kind === 'incidents')
+      out.push(`check the data of ${c.name} (\`rollout doctor ${planFile}\`)`);
   }
   return [...new Set(out)];
 }
 
 /** The decision document that `check --json` and `advance --json` share (contract §3). */
-export function decisionJson(args: { plan: string; decision: Decision; gate: GateResult; state: RolloutState; at: string; clock: string }): Record<string, unknown> {
+export function decisionJson(args: {
+  plan: string;
+  decision: Decision;
+  gate: GateResult;
+  state: RolloutState;
+  at: string;
+  clock: string;
+}): Record<string, unknown> {
   const { decision, gate, state } = args;
   return {
     plan: args.plan,

@@ -30,7 +30,11 @@ export function createRunner(): CommandRunner {
     run: ({ command, cwd, timeoutMs }) =>
       new Promise((resolve) => {
         const start = performance.now();
-        const child = spawn('/bin/sh', ['-c', toShellScript(command).script], { cwd, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+        const child = spawn('/bin/sh', ['-c', toShellScript(command).script], {
+          cwd,
+          stdio: ['ignore', 'pipe', 'pipe'],
+          detached: true,
+        });
         let output = '';
         let settled = false;
         const take = (d: Buffer) => {
@@ -44,7 +48,12 @@ export function createRunner(): CommandRunner {
           settled = true;
           clearTimeout(timer);
           // the output is kept in the state and shown later: text only, no terminal control
-          resolve({ exitCode, output: stripControls(output).trimEnd().split('\n').slice(-KEEP_LINES).join('\n'), durationMs: Math.round(performance.now() - start), timedOut });
+          resolve({
+            exitCode,
+            output: stripControls(output).trimEnd().split('\n').slice(-KEEP_LINES).join('\n'),
+            durationMs: Math.round(performance.now() - start),
+            timedOut,
+          });
         };
         const timer = setTimeout(() => {
           signalGroup(child.pid, 'SIGTERM');

@@ -34,7 +34,13 @@ export function actorName(by: string | undefined, env: NodeJS.ProcessEnv = proce
   }
 }
 
-export function buildServices(args: { loaded: LoadedPlan; io: Io; command: string; dryRun?: boolean; prompt?: PromptService }): { services: Services; recorded: Recorded[] } {
+export function buildServices(args: {
+  loaded: LoadedPlan;
+  io: Io;
+  command: string;
+  dryRun?: boolean;
+  prompt?: PromptService;
+}): { services: Services; recorded: Recorded[] } {
   const { loaded, io } = args;
   const { plan } = loaded;
   const clock = createClock();
@@ -49,7 +55,9 @@ export function buildServices(args: { loaded: LoadedPlan; io: Io; command: strin
     if (!cache.has(key)) {
       const spec = plan.providers[role][name];
       const settings = loaded.providerSettings[role][name];
-      const create = (factories[role] as Record<string, (s: unknown, c: AdapterContext) => Promise<unknown>>)[spec!.type]!;
+      const create = (factories[role] as Record<string, (s: unknown, c: AdapterContext) => Promise<unknown>>)[
+        spec!.type
+      ]!;
       const ctx: AdapterContext = {
         name,
         baseDir: loaded.baseDir,
@@ -71,14 +79,27 @@ export function buildServices(args: { loaded: LoadedPlan; io: Io; command: strin
       return dryRun ? recordingFlags(real, recorded) : real;
     },
     metrics: (name) => create('metrics', name),
-    incidents: async () => Promise.all(Object.keys(plan.providers.incidents).map(async (name) => ({ name, provider: await create('incidents', name) as never }))),
+    incidents: async () =>
+      Promise.all(
+        Object.keys(plan.providers.incidents).map(async (name) => ({
+          name,
+          provider: (await create('incidents', name)) as never,
+        })),
+      ),
     notifier: async (name) => (dryRun ? recordingNotifier(name, recorded) : create<Notifier>('notifications', name)),
   };
 
   // writes stay in the plan's folder, or in the configured folder when the plan opts out (validation checked it)
   const stateRoot = plan.state.allowOutsidePlanDir ? stateDir : loaded.baseDir;
   const reportsRoot = plan.reports.allowOutsidePlanDir ? reportsDir : loaded.baseDir;
-  const store = createFileStore({ dir: stateDir, root: stateRoot, plan: plan.name, now: () => new Date(clock.now()), lockWaitMs: lockWait(), warn: (m) => io.log.warn(m) });
+  const store = createFileStore({
+    dir: stateDir,
+    root: stateRoot,
+    plan: plan.name,
+    now: () => new Date(clock.now()),
+    lockWaitMs: lockWait(),
+    warn: (m) => io.log.warn(m),
+  });
   const runner = createRunner();
   const services: Services = {
     clock,
@@ -122,7 +143,10 @@ function lockWait(env: NodeJS.ProcessEnv = process.env): number | undefined {
   const raw = env['ROLLOUT_LOCK_WAIT'];
   if (raw === undefined || raw === '') return undefined;
   const ms = parseDuration(raw);
-  if (ms === undefined || ms > 3_600_000) throw new RolloutError('usage', `ROLLOUT_LOCK_WAIT="${raw}" is not a duration up to 1h`, { hint: 'e.g. ROLLOUT_LOCK_WAIT=30s' });
+  if (ms === undefined || ms > 3_600_000)
+    throw new RolloutError('usage', `ROLLOUT_LOCK_WAIT="${raw}" is not a duration up to 1h`, {
+      hint: 'e.g. ROLLOUT_LOCK_WAIT=30s',
+    });
   return ms;
 }
 
@@ -131,7 +155,10 @@ function recordingFlags(real: FlagProvider, recorded: Recorded[]): FlagProvider 
   return {
     read: (a) => real.read(a),
     async setTraffic(a) {
-      recorded.push({ action: 'flag.set-traffic', detail: { flag: a.flag, traffic: a.traffic, audience: a.audience?.name } });
+      recorded.push({
+        action: 'flag.set-traffic',
+        detail: { flag: a.flag, traffic: a.traffic, audience: a.audience?.name },
+      });
       const s: FlagState = { enabled: a.traffic > 0, traffic: a.traffic, audience: a.audience?.name };
       return s;
     },

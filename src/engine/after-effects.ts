@@ -44,7 +44,11 @@ export class AfterEffects {
   /** The error a command ends with: one that stopped it after effects landed still says what they were. */
   explain(e: unknown): unknown {
     if (!this.anyLanded || !isRolloutError(e)) return e;
-    return new RolloutError(e.code, e.message, { details: [...e.details, ...this.landed.map((l) => `done before it stopped: ${l}`)], hint: e.hint, cause: e });
+    return new RolloutError(e.code, e.message, {
+      details: [...e.details, ...this.landed.map((l) => `done before it stopped: ${l}`)],
+      hint: e.hint,
+      cause: e,
+    });
   }
 
   /** Whether an error after this point is a warning rather than the command's outcome. */

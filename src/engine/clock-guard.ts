@@ -19,7 +19,11 @@ export interface ClockJump {
   message: string;
 }
 
-export function checkClock(args: { now: number; simulated: boolean; last?: { at: string; clock: ClockName } | undefined }): ClockJump | undefined {
+export function checkClock(args: {
+  now: number;
+  simulated: boolean;
+  last?: { at: string; clock: ClockName } | undefined;
+}): ClockJump | undefined {
   const { last } = args;
   if (!last) return undefined;
   const lastMs = Date.parse(last.at);

@@ -36,7 +36,11 @@ export interface Decision {
 }
 
 /** What the plan says to do at each level when it says nothing. */
-const DEFAULT_CONTINGENCY: Record<ContingencyLevel, ContingencyAction> = { light: 'hold', moderate: 'reduce-traffic', severe: 'rollback' };
+const DEFAULT_CONTINGENCY: Record<ContingencyLevel, ContingencyAction> = {
+  light: 'hold',
+  moderate: 'reduce-traffic',
+  severe: 'rollback',
+};
 
 export const EXIT_FOR_DECISION: Record<DecisionKind, number> = {
   advanced: 0,
@@ -47,7 +51,12 @@ export const EXIT_FOR_DECISION: Record<DecisionKind, number> = {
   reduced: 4,
 };
 
-export function decide(args: { plan: Plan; state: RolloutState; gate: GateResult; applyContingency: boolean }): Decision {
+export function decide(args: {
+  plan: Plan;
+  state: RolloutState;
+  gate: GateResult;
+  applyContingency: boolean;
+}): Decision {
   const { plan, state, gate } = args;
   const i = state.phaseIndex;
   const phase = plan.phases[i]!;
@@ -61,7 +70,7 @@ export function decide(args: { plan: Plan; state: RolloutState; gate: GateResult
     const prev = plan.phases[i - 1];
     let advice = adviceFor(action, plan, i);
     // Nothing to step back to: the only way down from the first phase is a rollback.
-    if (action === 'reduce-traffic' && (!prev || state.traffic <= (prev?.traffic ?? 0) && i === 0)) {
+    if (action === 'reduce-traffic' && (!prev || (state.traffic <= (prev?.traffic ?? 0) && i === 0))) {
       action = 'rollback';
       advice = `there is no earlier phase to step back to; ${adviceFor('rollback', plan, i)}`;
     }
@@ -69,7 +78,15 @@ export function decide(args: { plan: Plan; state: RolloutState; gate: GateResult
     const advised = wants && (action === 'reduce-traffic' || action === 'rollback');
     const reasons = gate.criteria.filter((c) => c.verdict === 'fail').map((c) => `${c.name}: ${c.detail}`);
     const contingency: ContingencyDecision = { level, action, advised, applied: false, automatic, advice };
-    if (advised && action === 'rollback') return { decision: 'rolled-back', from: phase.name, to: null, reasons, contingency, actions: [{ type: 'rollback' }] };
+    if (advised && action === 'rollback')
+      return {
+        decision: 'rolled-back',
+        from: phase.name,
+        to: null,
+        reasons,
+        contingency,
+        actions: [{ type: 'rollback' }],
+      };
     if (advised && action === 'reduce-traffic') {
       return {
         decision: 'reduced',
@@ -88,7 +105,14 @@ export function decide(args: { plan: Plan; state: RolloutState; gate: GateResult
     return { decision: 'held', from: phase.name, to: next?.name ?? null, reasons, actions: [] };
   }
 
-  if (!next) return { decision: 'completed', from: phase.name, to: null, reasons: ['every criterion passed on the last phase'], actions: [{ type: 'complete' }] };
+  if (!next)
+    return {
+      decision: 'completed',
+      from: phase.name,
+      to: null,
+      reasons: ['every criterion passed on the last phase'],
+      actions: [{ type: 'complete' }],
+    };
   return {
     decision: 'advanced',
     from: phase.name,
@@ -106,7 +130,9 @@ function adviceFor(action: ContingencyAction, plan: Plan, i: number): string {
     case 'adjust-flags':
       return 'adjust the feature parameters by flag (a person decides which); the traffic stays';
     case 'reduce-traffic':
-      return prev ? `step back to "${prev.name}" (${prev.traffic}%): \`rollout reduce\` or \`rollout advance --apply-contingency\`` : 'roll back';
+      return prev
+        ? `step back to "${prev.name}" (${prev.traffic}%): \`rollout reduce\` or \`rollout advance --apply-contingency\``
+        : 'roll back';
     case 'rollback':
       return `run the rollback plan (${plan.rollback.length} steps): \`rollout rollback\` or \`rollout advance --apply-contingency\``;
   }

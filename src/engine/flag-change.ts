@@ -39,7 +39,14 @@ export async function setFlagTraffic(args: {
     {
       action: 'flag.set-traffic',
       phase: args.phase,
-      data: { provider: services.providers.flagName, flag: plan.flag.key, before, target: { traffic: args.traffic, audience: args.audience }, toPhase: args.toPhase, reason: args.reason },
+      data: {
+        provider: services.providers.flagName,
+        flag: plan.flag.key,
+        before,
+        target: { traffic: args.traffic, audience: args.audience },
+        toPhase: args.toPhase,
+        reason: args.reason,
+      },
     },
     async () => {
       const result = await flags.setTraffic({
@@ -49,9 +56,13 @@ export async function setFlagTraffic(args: {
         comment: `rollout ${plan.name}: ${args.reason}`,
       });
       if (!services.dryRun && Math.abs(result.traffic - args.traffic) > 0.001) {
-        throw new ProviderError(services.providers.flagName, `the flag reads back ${result.traffic}% after setting ${args.traffic}%`, {
-          hint: 'someone else may be changing the flag; check it in the provider',
-        });
+        throw new ProviderError(
+          services.providers.flagName,
+          `the flag reads back ${result.traffic}% after setting ${args.traffic}%`,
+          {
+            hint: 'someone else may be changing the flag; check it in the provider',
+          },
+        );
       }
       return result;
     },
@@ -62,13 +73,30 @@ export async function setFlagTraffic(args: {
 }
 
 /** Turns the flag off: rollback step `step`. */
-export async function disableFlag(args: { plan: Plan; services: Services; phase: string; step: number; reason: string; record?: RecordFlagChange }): Promise<FlagChange> {
+export async function disableFlag(args: {
+  plan: Plan;
+  services: Services;
+  phase: string;
+  step: number;
+  reason: string;
+  record?: RecordFlagChange;
+}): Promise<FlagChange> {
   const { plan, services } = args;
   const flags = await services.providers.flags();
   const before = await flags.read({ flag: plan.flag.key });
   const after = await withEffect(
     services,
-    { action: 'flag.disable', phase: args.phase, data: { provider: services.providers.flagName, flag: plan.flag.key, before, step: args.step, reason: args.reason } },
+    {
+      action: 'flag.disable',
+      phase: args.phase,
+      data: {
+        provider: services.providers.flagName,
+        flag: plan.flag.key,
+        before,
+        step: args.step,
+        reason: args.reason,
+      },
+    },
     () => flags.disable({ flag: plan.flag.key, comment: `rollout ${plan.name}: ${args.reason}` }),
     (after) => ({ after }),
     args.record && ((after, effect) => args.record!({ before, after }, effect)),

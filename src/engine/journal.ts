@@ -2,7 +2,12 @@
 import type { JournalEntry } from '../state/types.js';
 import type { Services } from './services.js';
 
-export async function journal(services: Services, type: string, data: Record<string, unknown>, phase?: string): Promise<JournalEntry | undefined> {
+export async function journal(
+  services: Services,
+  type: string,
+  data: Record<string, unknown>,
+  phase?: string,
+): Promise<JournalEntry | undefined> {
   if (services.dryRun) return undefined;
   return services.store.append({
     at: new Date(services.clock.now()).toISOString(),

@@ -12,8 +12,17 @@ export interface NotifyOutcome {
   error?: string | undefined;
 }
 
-export async function notify(plan: Plan, services: Services, event: Omit<NotificationEvent, 'plan' | 'title' | 'at'>): Promise<NotifyOutcome[]> {
-  const full: NotificationEvent = { ...event, plan: plan.name, title: plan.title ?? plan.name, at: new Date(services.clock.now()).toISOString() };
+export async function notify(
+  plan: Plan,
+  services: Services,
+  event: Omit<NotificationEvent, 'plan' | 'title' | 'at'>,
+): Promise<NotifyOutcome[]> {
+  const full: NotificationEvent = {
+    ...event,
+    plan: plan.name,
+    title: plan.title ?? plan.name,
+    at: new Date(services.clock.now()).toISOString(),
+  };
   const targets = new Set<string>();
   for (const s of plan.stakeholders) {
     if (s.notify === undefined) continue;

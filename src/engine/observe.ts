@@ -12,7 +12,13 @@ import { renderTemplate, templateValues } from './template.js';
  * `enteredAt` is when the current phase was entered (epoch ms): the judged window never starts before
  * it, except in a phase with traffic 0, which judges the baseline.
  */
-export async function observe(args: { plan: Plan; phaseIndex: number; services: Services; now: number; enteredAt?: number | undefined }): Promise<Observations> {
+export async function observe(args: {
+  plan: Plan;
+  phaseIndex: number;
+  services: Services;
+  now: number;
+  enteredAt?: number | undefined;
+}): Promise<Observations> {
   const { plan, services, now } = args;
   const phase = plan.phases[args.phaseIndex]!;
   const c = phaseCriteria(plan, phase);
@@ -26,14 +32,29 @@ export async function observe(args: { plan: Plan; phaseIndex: number; services: 
       const base = { cohort: c.cohort, from, to: now, windowMs };
       try {
         if (m.kind !== 'value') {
-          metrics[m.name] = { ...base, error: `${m.kind} metrics are judged by the comparison engine, not available in this version` };
+          metrics[m.name] = {
+            ...base,
+            error: `${m.kind} metrics are judged by the comparison engine, not available in this version`,
+          };
           return;
         }
         const provider = await services.providers.metrics(m.provider ?? metricsProviders[0]!);
         const template = m.query ?? m.name;
         const query = renderTemplate(template, values);
         const intervalMs = m.interval ? parseDuration(m.interval) : undefined;
-        metrics[m.name] = { ...base, series: await provider.query({ metric: m.name, query, template, values, cohort: c.cohort, from, to: now, intervalMs }) };
+        metrics[m.name] = {
+          ...base,
+          series: await provider.query({
+            metric: m.name,
+            query,
+            template,
+            values,
+            cohort: c.cohort,
+            from,
+            to: now,
+            intervalMs,
+          }),
+        };
       } catch (e) {
         metrics[m.name] = { ...base, error: stripControls(redact((e as Error).message)) };
       }

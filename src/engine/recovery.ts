@@ -14,7 +14,8 @@ export function unfinishedEffects(journal: JournalEntry[]): JournalEntry[] {
   for (const e of journal) {
     if (!e.effect) continue;
     if (e.type === 'effect.start') open.set(e.effect, e);
-    else if (e.type === 'effect.done' || e.type === 'effect.failed' || e.type === 'effect.interrupted') open.delete(e.effect);
+    else if (e.type === 'effect.done' || e.type === 'effect.failed' || e.type === 'effect.interrupted')
+      open.delete(e.effect);
   }
   return [...open.values()];
 }
@@ -54,64 +55,127 @@ export interface EffectVerdict {
 
 const same = (a: number, b: number) => Math.abs(a - b) < 0.001;
 
-export function judgeEffect(args: { plan: Plan; state: RolloutState; effect: JournalEntry; flag?: FlagState | undefined; nowIso: string }): EffectVerdict {
+export function judgeEffect(args: {
+  plan: Plan;
+  state: RolloutState;
+  effect: JournalEntry;
+  flag?: FlagState | undefined;
+  nowIso: string;
+}): EffectVerdict {
   const { plan, state, effect: e, flag } = args;
   const d = e.data as EffectData;
-  const serves = flag ? (flag.enabled ? `${flag.traffic}%${flag.audience ? ` of ${flag.audience}` : ''}` : 'nothing (off)') : 'an unknown share';
+  const serves = flag
+    ? flag.enabled
+      ? `${flag.traffic}%${flag.audience ? ` of ${flag.audience}` : ''}`
+      : 'nothing (off)'
+    : 'an unknown share';
 
   if (d.action === 'flag.set-traffic' && typeof d.target?.traffic === 'number') {
     const target = d.target.traffic;
-    if (!flag || Number.isNaN(flag.traffic)) return { landed: 'unknown', state, note: 'the flag cannot be read to tell whether it landed' };
-    const landed = same(flag.traffic, target) && (!d.target.audience || !flag.audience || flag.audience === d.target.audience);
+    if (!flag || Number.isNaN(flag.traffic))
+      return { landed: 'unknown', state, note: 'the flag cannot be read to tell whether it landed' };
+    const landed =
+      same(flag.traffic, target) && (!d.target.audience || !flag.audience || flag.audience === d.target.audience);
     if (!landed) {
       return same(flag.traffic, state.traffic)
         ? { landed: false, state, note: `it did not land: the flag serves ${serves}, as the state records` }
-        : { landed: 'unknown', state, note: `the flag serves ${serves}: neither what it asked (${target}%) nor what the state records (${state.traffic}%); check the flag in the provider` };
+        : {
+            landed: 'unknown',
+            state,
+            note: `the flag serves ${serves}: neither what it asked (${target}%) nor what the state records (${state.traffic}%); check the flag in the provider`,
+          };
     }
     if (state.lastEffect === e.effect) return { landed: true, state, note: 'it landed, and the state records it' };
     const index = targetPhase(plan, state, d);
-    if (index === undefined) return { landed: true, state, note: `it landed (the flag serves ${serves}), but no phase of the plan has that traffic; the state is left as it is` };
-    if (index === state.phaseIndex && same(state.traffic, target)) return { landed: true, state, note: `it landed, and the state is already in ${state.phase} at ${target}%` };
+    if (index === undefined)
+      return {
+        landed: true,
+        state,
+        note: `it landed (the flag serves ${serves}), but no phase of the plan has that traffic; the state is left as it is`,
+      };
+    if (index === state.phaseIndex && same(state.traffic, target))
+      return { landed: true, state, note: `it landed, and the state is already in ${state.phase} at ${target}%` };
     const name = plan.phases[index]!.name;
     // A run that crashed before the first save left no state: the rollout started when the flag moved.
     const from = state.status === 'not-started' ? startedAt(state, e.at) : state;
-    const next = { ...enterPhase(from, plan, index, target, e.at, { before: d.before, after: flag }), lastEffect: e.effect };
-    return { landed: true, state: next, note: `it landed: the flag serves ${serves}; recorded as ${state.phase} → ${name}, entered at ${e.at}` };
+    const next = {
+      ...enterPhase(from, plan, index, target, e.at, { before: d.before, after: flag }),
+      lastEffect: e.effect,
+    };
+    return {
+      landed: true,
+      state: next,
+      note: `it landed: the flag serves ${serves}; recorded as ${state.phase} → ${name}, entered at ${e.at}`,
+    };
   }
 
   if (d.action === 'flag.disable') {
     if (!flag) return { landed: 'unknown', state, note: 'the flag cannot be read to tell whether it landed' };
     const off = !flag.enabled || same(flag.traffic, 0);
     const step = typeof d.step === 'number' ? d.step : plan.rollback.findIndex((s) => s.action === 'flag');
-    const base = state.status === 'rolling-back' ? state : rollbackStarted(state, e.at, 'a rollback a crashed run started');
-    if (step < 0 || step >= plan.rollback.length) return { landed: off, state: off ? { ...base, traffic: 0 } : state, note: off ? 'it landed: the flag is off' : `it did not land: the flag serves ${serves}` };
+    const base =
+      state.status === 'rolling-back' ? state : rollbackStarted(state, e.at, 'a rollback a crashed run started');
+    if (step < 0 || step >= plan.rollback.length)
+      return {
+        landed: off,
+        state: off ? { ...base, traffic: 0 } : state,
+        note: off ? 'it landed: the flag is off' : `it did not land: the flag serves ${serves}`,
+      };
     const record = {
       index: step,
       component: plan.rollback[step]!.component,
       kind: 'flag' as const,
       at: args.nowIso,
       durationMs: 0,
-      ...(off ? { status: 'done' as const, detail: `flag ${plan.flag.key} off (found off after an interrupted run)` } : { status: 'failed' as const, detail: 'interrupted before the flag was turned off' }),
+      ...(off
+        ? { status: 'done' as const, detail: `flag ${plan.flag.key} off (found off after an interrupted run)` }
+        : { status: 'failed' as const, detail: 'interrupted before the flag was turned off' }),
     };
     return {
       landed: off,
       state: { ...rollbackStepRecorded(base, record, args.nowIso), lastEffect: e.effect },
-      note: off ? 'it landed: the flag is off; the rollback step is recorded as done' : `it did not land: the flag serves ${serves}; \`rollout rollback\` turns it off`,
+      note: off
+        ? 'it landed: the flag is off; the rollback step is recorded as done'
+        : `it did not land: the flag serves ${serves}; \`rollout rollback\` turns it off`,
     };
   }
 
-  if (d.action === 'command.run' && typeof d.step === 'number' && state.status === 'rolling-back' && d.step < plan.rollback.length) {
-    const record = { index: d.step, component: plan.rollback[d.step]!.component, kind: 'run' as const, status: 'failed' as const, at: args.nowIso, durationMs: 0, detail: 'interrupted: the run stopped during this step' };
-    return { landed: 'unknown', state: rollbackStepRecorded(state, record, args.nowIso), note: 'nothing can tell whether the command finished; the step is recorded as failed and `rollout rollback` runs it again' };
+  if (
+    d.action === 'command.run' &&
+    typeof d.step === 'number' &&
+    state.status === 'rolling-back' &&
+    d.step < plan.rollback.length
+  ) {
+    const record = {
+      index: d.step,
+      component: plan.rollback[d.step]!.component,
+      kind: 'run' as const,
+      status: 'failed' as const,
+      at: args.nowIso,
+      durationMs: 0,
+      detail: 'interrupted: the run stopped during this step',
+    };
+    return {
+      landed: 'unknown',
+      state: rollbackStepRecorded(state, record, args.nowIso),
+      note: 'nothing can tell whether the command finished; the step is recorded as failed and `rollout rollback` runs it again',
+    };
   }
-  if (d.action === 'checklist.run') return { landed: 'unknown', state, note: 'its answer was not recorded; `rollout checklist` runs it again' };
-  if (d.action === 'manual.confirm' || d.action === 'manual.pending') return { landed: 'unknown', state, note: 'the manual step stays pending' };
+  if (d.action === 'checklist.run')
+    return { landed: 'unknown', state, note: 'its answer was not recorded; `rollout checklist` runs it again' };
+  if (d.action === 'manual.confirm' || d.action === 'manual.pending')
+    return { landed: 'unknown', state, note: 'the manual step stays pending' };
   return { landed: 'unknown', state, note: 'check what it did before relying on the state' };
 }
 
 function startedAt(state: RolloutState, at: string): RolloutState {
   const rec = state.phases[state.phase];
-  return { ...state, startedAt: at, updatedAt: at, phases: rec ? { ...state.phases, [state.phase]: { ...rec, enteredAt: at } } : state.phases };
+  return {
+    ...state,
+    startedAt: at,
+    updatedAt: at,
+    phases: rec ? { ...state.phases, [state.phase]: { ...rec, enteredAt: at } } : state.phases,
+  };
 }
 
 /** The phase an interrupted flag change was moving to: named in the journal, or the nearest with that traffic. */
@@ -120,7 +184,11 @@ function targetPhase(plan: Plan, state: RolloutState, d: EffectData): number | u
     const i = plan.phases.findIndex((p) => p.name === d.toPhase);
     if (i >= 0) return i;
   }
-  const fits = plan.phases.map((p, i) => ({ p, i })).filter(({ p }) => same(p.traffic, d.target!.traffic!) && (!d.target!.audience || p.audience === d.target!.audience));
+  const fits = plan.phases
+    .map((p, i) => ({ p, i }))
+    .filter(
+      ({ p }) => same(p.traffic, d.target!.traffic!) && (!d.target!.audience || p.audience === d.target!.audience),
+    );
   const ahead = fits.find(({ i }) => i > state.phaseIndex);
   const behind = fits.filter(({ i }) => i < state.phaseIndex).at(-1);
   return (ahead ?? behind ?? fits[0])?.i;

@@ -17,7 +17,7 @@ import type { Services } from './services.js';
 /** Every format the plan may ask for, rendered from the one report model. */
 const RENDERERS: Record<Plan['reports']['formats'][number], { ext: string; render: (m: PhaseReport) => string }> = {
   md: { ext: 'md', render: renderMarkdown },
-  json: { ext: 'json', render: (m) => JSON.stringify(m, null, 2) + '\n' },
+  json: { ext: 'json', render: (m) => `${JSON.stringify(m, null, 2)}\n` },
   html: { ext: 'html', render: renderHtml },
   junit: { ext: 'junit.xml', render: renderJunit },
 };
@@ -25,13 +25,29 @@ const RENDERERS: Record<Plan['reports']['formats'][number], { ext: string; rende
 /** Entries the documents count over the whole rollout; only their type matters, so a slim copy is kept. */
 const COUNTED = /^(rollout\.(held|failed|reduced|rolled-back)|effect\.failed|rollback\.)/;
 
-export async function writeReports(args: { plan: Plan; state: RolloutState; services: Services; phases: string[] }): Promise<string[]> {
+export async function writeReports(args: {
+  plan: Plan;
+  state: RolloutState;
+  services: Services;
+  phases: string[];
+}): Promise<string[]> {
   const { plan, state, services } = args;
   const journal = await reportJournal(services, args.phases);
   const now = new Date(services.clock.now()).toISOString();
   const written: string[] = [];
   for (const phase of args.phases) {
-    const model = stripControlsValue(redactValue(buildPhaseReport({ plan, state, journal: journal.entries, phase, now, simulated: services.clock.simulated || journal.simulated })));
+    const model = stripControlsValue(
+      redactValue(
+        buildPhaseReport({
+          plan,
+          state,
+          journal: journal.entries,
+          phase,
+          now,
+          simulated: services.clock.simulated || journal.simulated,
+        }),
+      ),
+    );
     for (const format of plan.reports.formats) {
       const { ext, render } = RENDERERS[format];
       // JSON is complete once its values are redacted: a text pass could only break its numbers
@@ -47,7 +63,10 @@ export async function writeReports(args: { plan: Plan; state: RolloutState; serv
  * phases, the last gate of every other phase, and slim copies of the entries the documents count.
  * A long rollout's journal is never held whole.
  */
-async function reportJournal(services: Services, phases: string[]): Promise<{ entries: JournalEntry[]; simulated: boolean }> {
+async function reportJournal(
+  services: Services,
+  phases: string[],
+): Promise<{ entries: JournalEntry[]; simulated: boolean }> {
   const wanted = new Set(phases);
   const lastGates = new Map<string, JournalEntry>();
   const counted: JournalEntry[] = [];
@@ -56,7 +75,8 @@ async function reportJournal(services: Services, phases: string[]): Promise<{ en
     if (e.clock === 'ROLLOUT_NOW') simulated = true;
     if (e.phase !== undefined && wanted.has(e.phase)) return true;
     if (e.type === 'gate.evaluated' && e.phase !== undefined) lastGates.set(e.phase, e);
-    else if (COUNTED.test(e.type)) counted.push({ seq: e.seq, at: e.at, clock: e.clock, type: e.type, phase: e.phase, data: {} });
+    else if (COUNTED.test(e.type))
+      counted.push({ seq: e.seq, at: e.at, clock: e.clock, type: e.type, phase: e.phase, data: {} });
     return false;
   });
   return { entries: [...kept, ...lastGates.values(), ...counted].sort((a, b) => a.seq - b.seq), simulated };

@@ -41,7 +41,13 @@ type StepOutcome = Pick<RollbackStepResult, 'status' | 'detail' | 'command' | 'e
 
 const DEFAULT_RUN_TIMEOUT = 10 * 60_000;
 
-export async function runRollback(args: { plan: Plan; services: Services; state: RolloutState; reason: string; after: AfterEffects }): Promise<{ state: RolloutState; steps: RollbackStepResult[] }> {
+export async function runRollback(args: {
+  plan: Plan;
+  services: Services;
+  state: RolloutState;
+  reason: string;
+  after: AfterEffects;
+}): Promise<{ state: RolloutState; steps: RollbackStepResult[] }> {
   const { plan, services, after } = args;
   const iso = () => new Date(services.clock.now()).toISOString();
   let state = args.state;
@@ -64,48 +70,97 @@ export async function runRollback(args: { plan: Plan; services: Services; state:
 
   const results: RollbackStepResult[] = [];
   for (const [index, step] of plan.rollback.entries()) {
-    const kind: RollbackStepResult['kind'] = step.action === 'flag' ? 'flag' : step.run !== undefined ? 'run' : 'manual';
+    const kind: RollbackStepResult['kind'] =
+      step.action === 'flag' ? 'flag' : step.run !== undefined ? 'run' : 'manual';
     const est = step.estimate ? parseEstimate(step.estimate) : undefined;
     const base = { index, component: step.component, procedure: step.procedure, kind, estimate: step.estimate };
     const prior = state.rollback?.steps.find((s) => s.index === index);
     if (prior && (prior.status === 'done' || (prior.status === 'pending' && !services.prompt.interactive))) {
-      const r: RollbackStepResult = { ...base, ...fromRecord(prior), overEstimate: est !== undefined && prior.durationMs > est.max, earlier: true };
-      services.log.info(`  ✓ ${step.component}: ${prior.status === 'done' ? 'done earlier' : 'still pending'} (${prior.detail})`);
+      const r: RollbackStepResult = {
+        ...base,
+        ...fromRecord(prior),
+        overEstimate: est !== undefined && prior.durationMs > est.max,
+        earlier: true,
+      };
+      services.log.info(
+        `  ✓ ${step.component}: ${prior.status === 'done' ? 'done earlier' : 'still pending'} (${prior.detail})`,
+      );
       results.push(r);
       continue;
     }
 
     const startedAt = iso();
     const elapsed = services.clock.stopwatch();
-    const progress = services.log.progress(`rollback ${index + 1}/${plan.rollback.length}: ${step.component} — ${step.procedure}`);
+    const progress = services.log.progress(
+      `rollback ${index + 1}/${plan.rollback.length}: ${step.component} — ${step.procedure}`,
+    );
     let result: RollbackStepResult | undefined;
     // Saves the step's outcome; for an effect it runs before the journal closes the effect.
     const finish = async (o: StepOutcome): Promise<void> => {
       const durationMs = elapsed();
       result = { ...base, startedAt, durationMs, overEstimate: est !== undefined && durationMs > est.max, ...o };
-      const record: RollbackStepRecord = { index, component: step.component, kind, status: o.status, at: startedAt, detail: o.detail, durationMs, exitCode: o.exitCode, output: o.output };
+      const record: RollbackStepRecord = {
+        index,
+        component: step.component,
+        kind,
+        status: o.status,
+        at: startedAt,
+        detail: o.detail,
+        durationMs,
+        exitCode: o.exitCode,
+        output: o.output,
+      };
       await save(rollbackStepRecorded(state, record, iso()));
     };
     try {
       await runStep({ step, kind, plan, services, phase, reason: args.reason, index, finish });
     } catch (e) {
       if (!after.tolerates(e)) throw e;
-      if (!result) await after.step('the state', () => finish({ status: 'failed', detail: redact((e as Error).message) }), undefined);
-      else after.warn(`the state was not saved after ${step.component}: ${(e as Error).message}; the next command reconciles it from the journal`);
+      if (!result)
+        await after.step(
+          'the state',
+          () => finish({ status: 'failed', detail: redact((e as Error).message) }),
+          undefined,
+        );
+      else
+        after.warn(
+          `the state was not saved after ${step.component}: ${(e as Error).message}; the next command reconciles it from the journal`,
+        );
     }
-    const r = result ?? { ...base, startedAt, durationMs: elapsed(), overEstimate: false, status: 'failed' as const, detail: 'not recorded' };
+    const r = result ?? {
+      ...base,
+      startedAt,
+      durationMs: elapsed(),
+      overEstimate: false,
+      status: 'failed' as const,
+      detail: 'not recorded',
+    };
     if (r.status === 'failed') progress.fail(`${step.component}: ${r.detail}`);
     else progress.succeed(`${step.component}: ${r.detail}`);
     results.push(r);
   }
 
-  if (!results.some((r) => r.status === 'failed')) await after.step('the state', () => save(rolledBack(state, iso())), undefined);
-  await after.step('the journal entry rollback.finished', () => journal(services, 'rollback.finished', { reason: args.reason, steps: results }, phase), undefined);
+  if (!results.some((r) => r.status === 'failed'))
+    await after.step('the state', () => save(rolledBack(state, iso())), undefined);
+  await after.step(
+    'the journal entry rollback.finished',
+    () => journal(services, 'rollback.finished', { reason: args.reason, steps: results }, phase),
+    undefined,
+  );
   return { state, steps: results };
 }
 
-function fromRecord(r: RollbackStepRecord): Pick<RollbackStepResult, 'status' | 'detail' | 'exitCode' | 'output' | 'startedAt' | 'durationMs'> {
-  return { status: r.status, detail: r.detail, exitCode: r.exitCode, output: r.output, startedAt: r.at, durationMs: r.durationMs };
+function fromRecord(
+  r: RollbackStepRecord,
+): Pick<RollbackStepResult, 'status' | 'detail' | 'exitCode' | 'output' | 'startedAt' | 'durationMs'> {
+  return {
+    status: r.status,
+    detail: r.detail,
+    exitCode: r.exitCode,
+    output: r.output,
+    startedAt: r.at,
+    durationMs: r.durationMs,
+  };
 }
 
 async function runStep(a: {
@@ -161,17 +216,34 @@ async function runStep(a: {
   }
   // manual: a person confirms; without one it stays pending and the report says so.
   if (!services.prompt.interactive) {
-    await withEffect(services, { action: 'manual.pending', phase: a.phase, data: { step: a.index, component: step.component, procedure: step.procedure } }, async () => undefined, () => ({}), () =>
-      finish({ status: 'pending', detail: 'pending: an operator must do this and confirm' }),
+    await withEffect(
+      services,
+      {
+        action: 'manual.pending',
+        phase: a.phase,
+        data: { step: a.index, component: step.component, procedure: step.procedure },
+      },
+      async () => undefined,
+      () => ({}),
+      () => finish({ status: 'pending', detail: 'pending: an operator must do this and confirm' }),
     );
     return;
   }
   await withEffect(
     services,
-    { action: 'manual.confirm', phase: a.phase, data: { step: a.index, component: step.component, procedure: step.procedure } },
+    {
+      action: 'manual.confirm',
+      phase: a.phase,
+      data: { step: a.index, component: step.component, procedure: step.procedure },
+    },
     () => services.prompt.confirm({ message: `${step.component}: ${step.procedure}. Done?`, default: false }),
     (ok) => ({ confirmed: ok }),
-    (ok) => finish(ok ? { status: 'done', detail: `confirmed by ${services.actor}` } : { status: 'pending', detail: 'not confirmed: still pending' }),
+    (ok) =>
+      finish(
+        ok
+          ? { status: 'done', detail: `confirmed by ${services.actor}` }
+          : { status: 'pending', detail: 'not confirmed: still pending' },
+      ),
   );
 }
 

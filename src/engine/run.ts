@@ -39,7 +39,9 @@ export interface Outcome {
 }
 
 /** Reports load only when a phase is left, so read-only commands never pay for them. */
-async function writeReportsLazily(args: Parameters<typeof import('./reporting.js').writeReports>[0]): Promise<string[]> {
+async function writeReportsLazily(
+  args: Parameters<typeof import('./reporting.js').writeReports>[0],
+): Promise<string[]> {
   const { writeReports } = await import('./reporting.js');
   return writeReports(args);
 }
@@ -47,16 +49,38 @@ async function writeReportsLazily(args: Parameters<typeof import('./reporting.js
 const iso = (services: Services) => new Date(services.clock.now()).toISOString();
 
 /** Evaluates the current phase's gate now. Changes nothing. */
-export async function evaluate(plan: Plan, services: Services, applyContingency = false): Promise<{ state: RolloutState; gate: GateResult; decision: Decision }> {
+export async function evaluate(
+  plan: Plan,
+  services: Services,
+  applyContingency = false,
+): Promise<{ state: RolloutState; gate: GateResult; decision: Decision }> {
   const state = await loadState(plan, services);
   assertActive(state);
   return { state, ...(await judge(plan, services, state, applyContingency)) };
 }
 
-async function judge(plan: Plan, services: Services, state: RolloutState, applyContingency: boolean): Promise<{ gate: GateResult; decision: Decision }> {
+async function judge(
+  plan: Plan,
+  services: Services,
+  state: RolloutState,
+  applyContingency: boolean,
+): Promise<{ gate: GateResult; decision: Decision }> {
   const now = services.clock.now();
-  const observations = await observe({ plan, phaseIndex: state.phaseIndex, services, now, enteredAt: Date.parse(currentRecord(state).enteredAt) });
-  const gate = assessGate({ plan, phaseIndex: state.phaseIndex, record: currentRecord(state), observations, now, paused: state.status === 'paused' });
+  const observations = await observe({
+    plan,
+    phaseIndex: state.phaseIndex,
+    services,
+    now,
+    enteredAt: Date.parse(currentRecord(state).enteredAt),
+  });
+  const gate = assessGate({
+    plan,
+    phaseIndex: state.phaseIndex,
+    record: currentRecord(state),
+    observations,
+    now,
+    paused: state.status === 'paused',
+  });
   return { gate, decision: decide({ plan, state, gate, applyContingency }) };
 }
 
@@ -66,9 +90,28 @@ export async function advance(plan: Plan, services: Services, opts: { applyConti
     const at = iso(services);
     const after = new AfterEffects(services);
     const save = (s: RolloutState) => (services.dryRun ? Promise.resolve() : services.store.save(s));
-    await journal(services, 'gate.evaluated', { decision: decided.decision, from: decided.from, to: decided.to, verdict: gate.verdict, criteria: gate.criteria, reported: gate.reported, reasons: decided.reasons, contingency: decided.contingency }, before.phase);
+    await journal(
+      services,
+      'gate.evaluated',
+      {
+        decision: decided.decision,
+        from: decided.from,
+        to: decided.to,
+        verdict: gate.verdict,
+        criteria: gate.criteria,
+        reported: gate.reported,
+        reasons: decided.reasons,
+        contingency: decided.contingency,
+      },
+      before.phase,
+    );
 
-    let state: RolloutState = { ...before, status: before.status === 'not-started' ? 'in-progress' : before.status, updatedAt: at, simulatedClock: before.simulatedClock || services.clock.simulated };
+    let state: RolloutState = {
+      ...before,
+      status: before.status === 'not-started' ? 'in-progress' : before.status,
+      updatedAt: at,
+      simulatedClock: before.simulatedClock || services.clock.simulated,
+    };
     let flag: FlagChange | undefined;
     let rollback: RollbackStepResult[] | undefined;
     let applied = false;
@@ -83,7 +126,10 @@ export async function advance(plan: Plan, services: Services, opts: { applyConti
             toPhase: target.name,
             traffic: action.traffic,
             audience: action.audience,
-            reason: action.type === 'reduce' ? `contingency: back to ${target.name} (${action.traffic}%)` : `enter ${target.name} (${action.traffic}%)`,
+            reason:
+              action.type === 'reduce'
+                ? `contingency: back to ${target.name} (${action.traffic}%)`
+                : `enter ${target.name} (${action.traffic}%)`,
             // saved right after the flag moved, before the journal calls it done
             record: async (change, effect) => {
               after.effect(`the flag moved from ${change.before.traffic}% to ${change.after.traffic}%`);
@@ -104,41 +150,82 @@ export async function advance(plan: Plan, services: Services, opts: { applyConti
     } catch (e) {
       if (!after.tolerates(e)) {
         // The decision above was not carried out: say so, so the journal never reads as if it had been.
-        if (!after.anyLanded) await journal(services, 'advance.aborted', { decision: decided.decision, error: (e as Error).message, state: 'unchanged' }, before.phase).catch(() => undefined);
+        if (!after.anyLanded)
+          await journal(
+            services,
+            'advance.aborted',
+            { decision: decided.decision, error: (e as Error).message, state: 'unchanged' },
+            before.phase,
+          ).catch(() => undefined);
         throw after.explain(e);
       }
-      after.warn(`the state was not saved after ${after.landed.at(-1)}: ${(e as Error).message}; the next command reconciles it from the journal`);
+      after.warn(
+        `the state was not saved after ${after.landed.at(-1)}: ${(e as Error).message}; the next command reconciles it from the journal`,
+      );
     }
 
     // A rollback with a failed step has not rolled the rollout back: the gate failed, the contingency
     // was applied and is incomplete; never report it as rolled back.
     const failedSteps = rollback?.filter((r) => r.status === 'failed') ?? [];
     // applied only when an effect ran: never in check, never in a dry run
-    const contingency = decided.contingency ? { ...decided.contingency, applied: applied && !services.dryRun } : undefined;
+    const contingency = decided.contingency
+      ? { ...decided.contingency, applied: applied && !services.dryRun }
+      : undefined;
     const decision: Decision =
       failedSteps.length === 0
         ? { ...decided, contingency }
-        : { ...decided, contingency, decision: 'failed', reasons: [...decided.reasons, `rollback incomplete: ${failedSteps.map((r) => `${r.component} (${r.detail})`).join(', ')}; the rollout stays rolling-back: fix it and run \`rollout rollback\` again`] };
+        : {
+            ...decided,
+            contingency,
+            decision: 'failed',
+            reasons: [
+              ...decided.reasons,
+              `rollback incomplete: ${failedSteps.map((r) => `${r.component} (${r.detail})`).join(', ')}; the rollout stays rolling-back: fix it and run \`rollout rollback\` again`,
+            ],
+          };
 
     // A gate that holds (or fails without a contingency applied) notifies when its reason changes,
     // not at every scheduled check.
     let notifyKind: string | undefined = decision.decision;
     if (decision.decision === 'held' || (decision.decision === 'failed' && !decision.contingency?.applied)) {
       const verdict = decision.decision === 'held' ? 'hold' : 'fail';
-      const key = `${decision.decision}:${gate.criteria.filter((c) => c.verdict === verdict).map((c) => c.name).join(',')}`;
+      const key = `${decision.decision}:${gate.criteria
+        .filter((c) => c.verdict === verdict)
+        .map((c) => c.name)
+        .join(',')}`;
       if (key === before.lastHeldKey) notifyKind = undefined;
       state = { ...state, lastHeldKey: key };
     } else state = { ...state, lastHeldKey: undefined };
 
     await after.step('the state', () => save(state), undefined);
-    await after.step(`the journal entry rollout.${decision.decision}`, () => journal(services, `rollout.${decision.decision}`, { from: decision.from, to: decision.to, traffic: state.traffic, status: state.status, ...(decision.contingency ? { contingency: decision.contingency } : {}) }, before.phase), undefined);
+    await after.step(
+      `the journal entry rollout.${decision.decision}`,
+      () =>
+        journal(
+          services,
+          `rollout.${decision.decision}`,
+          {
+            from: decision.from,
+            to: decision.to,
+            traffic: state.traffic,
+            status: state.status,
+            ...(decision.contingency ? { contingency: decision.contingency } : {}),
+          },
+          before.phase,
+        ),
+      undefined,
+    );
 
     const notifications = notifyKind
       ? await after.step(
           'notifications',
           () =>
             notify(plan, services, {
-              kind: (decision.contingency?.applied ? (decision.decision === 'rolled-back' ? 'rolled-back' : 'contingency-applied') : decision.decision) as never,
+              kind: (decision.contingency?.applied
+                ? decision.decision === 'rolled-back'
+                  ? 'rolled-back'
+                  : 'contingency-applied'
+                : decision.decision) as never,
               phase: decision.from,
               to: decision.to ?? undefined,
               summary: summaryLine(plan, decision, state),
@@ -150,8 +237,27 @@ export async function advance(plan: Plan, services: Services, opts: { applyConti
       : [];
     // Every decision lands in the report of the phase it was taken in (contract §2): the phase left, or
     // the phase that holds or failed, whose report then shows the latest gate.
-    const reports = services.dryRun ? [] : await after.step('the reports', () => writeReportsLazily({ plan, state, services, phases: [before.phase] }), [], { soft: true });
-    return { decision, gate, before, state, at, flag, rollback, notifications, reports, warnings: after.warnings, dryRun: services.dryRun };
+    const reports = services.dryRun
+      ? []
+      : await after.step(
+          'the reports',
+          () => writeReportsLazily({ plan, state, services, phases: [before.phase] }),
+          [],
+          { soft: true },
+        );
+    return {
+      decision,
+      gate,
+      before,
+      state,
+      at,
+      flag,
+      rollback,
+      notifications,
+      reports,
+      warnings: after.warnings,
+      dryRun: services.dryRun,
+    };
   });
 }
 
@@ -173,17 +279,36 @@ export function summaryLine(plan: Plan, d: Decision, state: RolloutState): strin
 }
 
 /** `rollout reduce`: back to the previous phase's traffic, by hand. */
-export async function reduce(plan: Plan, services: Services, reason: string): Promise<{ before: RolloutState; state: RolloutState; flag: FlagChange; to: string; reports: string[]; warnings: string[] }> {
+export async function reduce(
+  plan: Plan,
+  services: Services,
+  reason: string,
+): Promise<{
+  before: RolloutState;
+  state: RolloutState;
+  flag: FlagChange;
+  to: string;
+  reports: string[];
+  warnings: string[];
+}> {
   return withLock(services, async () => {
     const before = await loadState(plan, services);
     assertActive(before);
     const i = before.phaseIndex;
-    if (i === 0) throw new RolloutError('usage', `"${before.phase}" is the first phase; there is no earlier traffic to go back to`, { hint: 'use `rollout rollback` to turn the feature off' });
+    if (i === 0)
+      throw new RolloutError(
+        'usage',
+        `"${before.phase}" is the first phase; there is no earlier traffic to go back to`,
+        { hint: 'use `rollout rollback` to turn the feature off' },
+      );
     const prev = plan.phases[i - 1]!;
     const at = iso(services);
     const after = new AfterEffects(services);
     let state = before;
-    let flag: FlagChange = { before: { enabled: true, traffic: before.traffic }, after: { enabled: prev.traffic > 0, traffic: prev.traffic } };
+    let flag: FlagChange = {
+      before: { enabled: true, traffic: before.traffic },
+      after: { enabled: prev.traffic > 0, traffic: prev.traffic },
+    };
     try {
       flag = await setFlagTraffic({
         plan,
@@ -201,11 +326,42 @@ export async function reduce(plan: Plan, services: Services, reason: string): Pr
       });
     } catch (e) {
       if (!after.tolerates(e)) throw after.explain(e);
-      after.warn(`the state was not saved after ${after.landed.at(-1)}: ${(e as Error).message}; the next command reconciles it from the journal`);
+      after.warn(
+        `the state was not saved after ${after.landed.at(-1)}: ${(e as Error).message}; the next command reconciles it from the journal`,
+      );
     }
-    await after.step('the journal entry rollout.reduced', () => journal(services, 'rollout.reduced', { from: before.phase, to: prev.name, traffic: prev.traffic, reason }, before.phase), undefined);
-    await after.step('notifications', () => notify(plan, services, { kind: 'reduced', phase: before.phase, to: prev.name, summary: `${plan.name}: reduced from ${before.phase} to ${prev.name} (${prev.traffic}%)`, lines: [reason] }), [], { soft: true });
-    const reports = services.dryRun ? [] : await after.step('the reports', () => writeReportsLazily({ plan, state, services, phases: [before.phase] }), [], { soft: true });
+    await after.step(
+      'the journal entry rollout.reduced',
+      () =>
+        journal(
+          services,
+          'rollout.reduced',
+          { from: before.phase, to: prev.name, traffic: prev.traffic, reason },
+          before.phase,
+        ),
+      undefined,
+    );
+    await after.step(
+      'notifications',
+      () =>
+        notify(plan, services, {
+          kind: 'reduced',
+          phase: before.phase,
+          to: prev.name,
+          summary: `${plan.name}: reduced from ${before.phase} to ${prev.name} (${prev.traffic}%)`,
+          lines: [reason],
+        }),
+      [],
+      { soft: true },
+    );
+    const reports = services.dryRun
+      ? []
+      : await after.step(
+          'the reports',
+          () => writeReportsLazily({ plan, state, services, phases: [before.phase] }),
+          [],
+          { soft: true },
+        );
     return { before, state, flag, to: prev.name, reports, warnings: after.warnings };
   });
 }
@@ -214,17 +370,48 @@ export async function reduce(plan: Plan, services: Services, reason: string): Pr
  * `rollout rollback`: the whole rollback plan, in order; on a rollout that is rolling back, it
  * continues from the first step that did not succeed.
  */
-export async function rollbackNow(plan: Plan, services: Services, reason: string): Promise<{ before: RolloutState; state: RolloutState; steps: RollbackStepResult[]; reports: string[]; warnings: string[] }> {
+export async function rollbackNow(
+  plan: Plan,
+  services: Services,
+  reason: string,
+): Promise<{
+  before: RolloutState;
+  state: RolloutState;
+  steps: RollbackStepResult[];
+  reports: string[];
+  warnings: string[];
+}> {
   return withLock(services, async () => {
     const before = await loadState(plan, services);
-    if (before.status === 'rolled-back') throw new RolloutError('usage', `the rollout "${plan.name}" was already rolled back at ${before.rolledBackAt}`, { hint: 'start again with `rollout reset PLAN --yes`' });
+    if (before.status === 'rolled-back')
+      throw new RolloutError('usage', `the rollout "${plan.name}" was already rolled back at ${before.rolledBackAt}`, {
+        hint: 'start again with `rollout reset PLAN --yes`',
+      });
     const after = new AfterEffects(services);
     const { state, steps } = await runRollback({ plan, services, state: before, reason, after }).catch((e: unknown) => {
       throw after.explain(e);
     });
     const failed = steps.some((s) => s.status === 'failed');
     const phase = state.rollback?.phase ?? before.phase;
-    await after.step(`the journal entry ${failed ? 'rollback.incomplete' : 'rollout.rolled-back'}`, () => journal(services, failed ? 'rollback.incomplete' : 'rollout.rolled-back', { reason, steps: steps.map((s) => ({ component: s.component, status: s.status, durationMs: s.durationMs, earlier: s.earlier ?? false })) }, phase), undefined);
+    await after.step(
+      `the journal entry ${failed ? 'rollback.incomplete' : 'rollout.rolled-back'}`,
+      () =>
+        journal(
+          services,
+          failed ? 'rollback.incomplete' : 'rollout.rolled-back',
+          {
+            reason,
+            steps: steps.map((s) => ({
+              component: s.component,
+              status: s.status,
+              durationMs: s.durationMs,
+              earlier: s.earlier ?? false,
+            })),
+          },
+          phase,
+        ),
+      undefined,
+    );
     await after.step(
       'notifications',
       () =>
@@ -237,7 +424,11 @@ export async function rollbackNow(plan: Plan, services: Services, reason: string
       [],
       { soft: true },
     );
-    const reports = services.dryRun ? [] : await after.step('the reports', () => writeReportsLazily({ plan, state, services, phases: [phase] }), [], { soft: true });
+    const reports = services.dryRun
+      ? []
+      : await after.step('the reports', () => writeReportsLazily({ plan, state, services, phases: [phase] }), [], {
+          soft: true,
+        });
     return { before, state, steps, reports, warnings: after.warnings };
   });
 }

@@ -63,8 +63,13 @@ export async function loadState(plan: Plan, services: Services): Promise<Rollout
   }
   const summary = await services.store.summary();
   const raw = await services.store.load();
-  let state = raw === undefined ? initialState(plan, iso(services)) : validateState(raw, plan, services.store.describe());
-  if (state.plan !== plan.name) throw new RolloutError('usage', `the state in ${services.store.describe()} belongs to plan "${state.plan}", not "${plan.name}"`);
+  let state =
+    raw === undefined ? initialState(plan, iso(services)) : validateState(raw, plan, services.store.describe());
+  if (state.plan !== plan.name)
+    throw new RolloutError(
+      'usage',
+      `the state in ${services.store.describe()} belongs to plan "${state.plan}", not "${plan.name}"`,
+    );
   if (!session.opened) {
     session.opened = true;
     if (session.locked) state = await openForChange(plan, services, state, summary);
@@ -83,10 +88,16 @@ export async function inspectJournal(services: Services): Promise<void> {
   const summary = await services.store.summary();
   if (summary.torn) services.log.warn(tornWarning(summary));
   if (summary.open.length > 0 && (await services.store.activeHolder())) return;
-  for (const e of summary.open) services.log.warn(`a previous run stopped before it finished: ${describeEffect(e)}; the next command that changes the state reconciles it`);
+  for (const e of summary.open)
+    services.log.warn(
+      `a previous run stopped before it finished: ${describeEffect(e)}; the next command that changes the state reconciles it`,
+    );
 }
 
-function lastEvent(summary: JournalSummary, state: RolloutState): { at: string; clock: 'system' | 'ROLLOUT_NOW' } | undefined {
+function lastEvent(
+  summary: JournalSummary,
+  state: RolloutState,
+): { at: string; clock: 'system' | 'ROLLOUT_NOW' } | undefined {
   if (summary.last && Date.parse(summary.last.at) >= Date.parse(state.updatedAt)) return summary.last;
   if (summary.lastSeq === 0 && state.status === 'not-started') return undefined;
   return { at: state.updatedAt, clock: summary.last?.clock ?? (state.simulatedClock ? 'ROLLOUT_NOW' : 'system') };
@@ -95,9 +106,19 @@ function lastEvent(summary: JournalSummary, state: RolloutState): { at: string; 
 const tornWarning = (s: JournalSummary) =>
   `the journal ${s.file}: its last line, line ${s.torn!.line}, is torn (a crash in the middle of an append); it is ignored, and the next command that changes the state removes it`;
 
-async function openForChange(plan: Plan, services: Services, loaded: RolloutState, summary: JournalSummary): Promise<RolloutState> {
-  const jump = checkClock({ now: services.clock.now(), simulated: services.clock.simulated, last: lastEvent(summary, loaded) });
-  if (jump && !services.clockJump) throw new RolloutError('usage', `${jump.message}; nothing was changed`, { hint: CLOCK_JUMP_HINT });
+async function openForChange(
+  plan: Plan,
+  services: Services,
+  loaded: RolloutState,
+  summary: JournalSummary,
+): Promise<RolloutState> {
+  const jump = checkClock({
+    now: services.clock.now(),
+    simulated: services.clock.simulated,
+    last: lastEvent(summary, loaded),
+  });
+  if (jump && !services.clockJump)
+    throw new RolloutError('usage', `${jump.message}; nothing was changed`, { hint: CLOCK_JUMP_HINT });
   if (jump) {
     services.log.warn(`${jump.message}: accepted (--clock-jump)`);
     await journal(services, 'clock.jumped', { kind: jump.kind, from: jump.from, to: jump.to }, loaded.phase);
@@ -106,8 +127,15 @@ async function openForChange(plan: Plan, services: Services, loaded: RolloutStat
   if (summary.torn) {
     const removed = await services.store.repairTornTail();
     if (removed) {
-      services.log.warn(`the journal ${summary.file}: its last line, line ${removed.line}, was torn (a crash in the middle of an append) and is removed; the journal keeps its text (journal.repaired)`);
-      await journal(services, 'journal.repaired', { line: removed.line, removed: removed.text.slice(0, 2000) }, loaded.phase);
+      services.log.warn(
+        `the journal ${summary.file}: its last line, line ${removed.line}, was torn (a crash in the middle of an append) and is removed; the journal keeps its text (journal.repaired)`,
+      );
+      await journal(
+        services,
+        'journal.repaired',
+        { line: removed.line, removed: removed.text.slice(0, 2000) },
+        loaded.phase,
+      );
     }
   }
 
@@ -129,14 +157,31 @@ async function openForChange(plan: Plan, services: Services, loaded: RolloutStat
       type: 'effect.interrupted',
       phase: e.phase,
       effect: e.effect,
-      data: { action: (e.data as { action?: string }).action, startedAt: e.at, landed: v.landed, observed: flag ?? null, recorded, note: v.note, actor: services.actor },
+      data: {
+        action: (e.data as { action?: string }).action,
+        startedAt: e.at,
+        landed: v.landed,
+        observed: flag ?? null,
+        recorded,
+        note: v.note,
+        actor: services.actor,
+      },
     });
   }
   return state;
 }
 
-async function inspect(plan: Plan, services: Services, state: RolloutState, summary: JournalSummary): Promise<InterruptedEffect[]> {
-  const jump = checkClock({ now: services.clock.now(), simulated: services.clock.simulated, last: lastEvent(summary, state) });
+async function inspect(
+  plan: Plan,
+  services: Services,
+  state: RolloutState,
+  summary: JournalSummary,
+): Promise<InterruptedEffect[]> {
+  const jump = checkClock({
+    now: services.clock.now(),
+    simulated: services.clock.simulated,
+    last: lastEvent(summary, state),
+  });
   if (jump) services.log.warn(`${jump.message}; commands that change the state refuse it without --clock-jump`);
   if (summary.torn) services.log.warn(tornWarning(summary));
   if (summary.open.length === 0) return [];
@@ -155,7 +200,14 @@ async function inspect(plan: Plan, services: Services, state: RolloutState, summ
     const v: EffectVerdict = judgeEffect({ plan, state, effect: e, flag, nowIso: iso(services) });
     const pending = v.state !== state ? '; the next command that changes the state records it' : '';
     services.log.warn(`a previous run stopped before it finished: ${describeEffect(e)}; ${v.note}${pending}`);
-    return { effect: e.effect!, action: String((e.data as { action?: string }).action), startedAt: e.at, phase: e.phase, landed: v.landed, note: v.note };
+    return {
+      effect: e.effect!,
+      action: String((e.data as { action?: string }).action),
+      startedAt: e.at,
+      phase: e.phase,
+      landed: v.landed,
+      note: v.note,
+    };
   });
 }
 

@@ -56,7 +56,11 @@ export function toShellScript(text: string, values?: Readonly<Record<string, str
       const name = t[1]!;
       const v = values![name];
       if (v === undefined) {
-        throw new Error(`unknown template value {{${name}}}; known: ${Object.keys(values!).filter((k) => !k.startsWith('variables.')).join(', ')}`);
+        throw new Error(
+          `unknown template value {{${name}}}; known: ${Object.keys(values!)
+            .filter((k) => !k.startsWith('variables.'))
+            .join(', ')}`,
+        );
       }
       const envName = templateEnvName(name);
       env[envName] = v;

@@ -19,11 +19,26 @@ export function initialState(plan: Plan, nowIso: string): RolloutState {
 }
 
 function newRecord(name: string, nowIso: string, prev?: PhaseRecord): PhaseRecord {
-  return { name, enteredAt: nowIso, visits: (prev?.visits ?? 0) + 1, checklist: prev?.checklist ?? {}, approvals: [], ...(prev?.voidedApprovals ? { voidedApprovals: prev.voidedApprovals } : {}) };
+  return {
+    name,
+    enteredAt: nowIso,
+    visits: (prev?.visits ?? 0) + 1,
+    checklist: prev?.checklist ?? {},
+    approvals: [],
+    ...(prev?.voidedApprovals ? { voidedApprovals: prev.voidedApprovals } : {}),
+  };
 }
 
 export function currentRecord(state: RolloutState): PhaseRecord {
-  return state.phases[state.phase] ?? { name: state.phase, enteredAt: state.startedAt, visits: 1, checklist: {}, approvals: [] };
+  return (
+    state.phases[state.phase] ?? {
+      name: state.phase,
+      enteredAt: state.startedAt,
+      visits: 1,
+      checklist: {},
+      approvals: [],
+    }
+  );
 }
 
 const touch = (s: RolloutState, nowIso: string): RolloutState => ({
@@ -33,9 +48,20 @@ const touch = (s: RolloutState, nowIso: string): RolloutState => ({
 });
 
 /** Enters another phase (forward on advance, backward on reduce); approvals never carry over. */
-export function enterPhase(s: RolloutState, plan: Plan, index: number, traffic: number, nowIso: string, flag?: { before: unknown; after: unknown }): RolloutState {
+export function enterPhase(
+  s: RolloutState,
+  plan: Plan,
+  index: number,
+  traffic: number,
+  nowIso: string,
+  flag?: { before: unknown; after: unknown },
+): RolloutState {
   const name = plan.phases[index]!.name;
-  const left = { ...currentRecord(s), leftAt: nowIso, ...(flag ? { flagBefore: flag.before, flagAfter: flag.after } : {}) };
+  const left = {
+    ...currentRecord(s),
+    leftAt: nowIso,
+    ...(flag ? { flagBefore: flag.before, flagAfter: flag.after } : {}),
+  };
   return {
     ...touch(s, nowIso),
     phaseIndex: index,
@@ -47,12 +73,18 @@ export function enterPhase(s: RolloutState, plan: Plan, index: number, traffic: 
 
 export function recordAnswer(s: RolloutState, answer: ChecklistAnswer, nowIso: string): RolloutState {
   const rec = currentRecord(s);
-  return { ...touch(s, nowIso), phases: { ...s.phases, [s.phase]: { ...rec, checklist: { ...rec.checklist, [answer.id]: answer } } } };
+  return {
+    ...touch(s, nowIso),
+    phases: { ...s.phases, [s.phase]: { ...rec, checklist: { ...rec.checklist, [answer.id]: answer } } },
+  };
 }
 
 export function recordApproval(s: RolloutState, approval: Approval, nowIso: string): RolloutState {
   const rec = currentRecord(s);
-  return { ...touch(s, nowIso), phases: { ...s.phases, [s.phase]: { ...rec, approvals: [...rec.approvals, approval] } } };
+  return {
+    ...touch(s, nowIso),
+    phases: { ...s.phases, [s.phase]: { ...rec, approvals: [...rec.approvals, approval] } },
+  };
 }
 
 export function complete(s: RolloutState, nowIso: string): RolloutState {
@@ -73,7 +105,10 @@ export function rollbackStarted(s: RolloutState, nowIso: string, reason: string)
     pausedAt: undefined,
     pauseReason: undefined,
     rollback: { startedAt: nowIso, reason, phase: s.phase, steps: [] },
-    phases: { ...s.phases, [s.phase]: { ...rec, approvals: [], ...(voided.length > 0 ? { voidedApprovals: voided } : {}) } },
+    phases: {
+      ...s.phases,
+      [s.phase]: { ...rec, approvals: [], ...(voided.length > 0 ? { voidedApprovals: voided } : {}) },
+    },
   };
 }
 
@@ -81,7 +116,12 @@ export function rollbackStarted(s: RolloutState, nowIso: string, reason: string)
 export function rollbackStepRecorded(s: RolloutState, step: RollbackStepRecord, nowIso: string): RolloutState {
   const rb = s.rollback ?? { startedAt: nowIso, reason: 'rollback', phase: s.phase, steps: [] };
   const steps = [...rb.steps.filter((x) => x.index !== step.index), step].sort((a, b) => a.index - b.index);
-  return { ...s, updatedAt: nowIso, traffic: step.kind === 'flag' && step.status === 'done' ? 0 : s.traffic, rollback: { ...rb, steps } };
+  return {
+    ...s,
+    updatedAt: nowIso,
+    traffic: step.kind === 'flag' && step.status === 'done' ? 0 : s.traffic,
+    rollback: { ...rb, steps },
+  };
 }
 
 export function rolledBack(s: RolloutState, nowIso: string): RolloutState {
@@ -100,7 +140,13 @@ export function rolledBack(s: RolloutState, nowIso: string): RolloutState {
  * A person resumes a rolling-back or rolled-back rollout: it goes back to phase `index` (the phase
  * whose traffic the flag serves now), entered anew: its soak starts over and it needs new approvals.
  */
-export function resumedAfterRollback(s: RolloutState, plan: Plan, index: number, traffic: number, nowIso: string): RolloutState {
+export function resumedAfterRollback(
+  s: RolloutState,
+  plan: Plan,
+  index: number,
+  traffic: number,
+  nowIso: string,
+): RolloutState {
   const base: RolloutState = {
     ...s,
     status: 'in-progress',
@@ -122,7 +168,11 @@ export function resumed(s: RolloutState, nowIso: string): RolloutState {
 
 /** A completed, rolled-back or rolling-back rollout does not move until a person decides what comes next. */
 export function assertActive(state: RolloutState): void {
-  if (state.status === 'completed') throw new RolloutError('usage', `the rollout "${state.plan}" completed at ${state.completedAt}; there is nothing left to do`);
+  if (state.status === 'completed')
+    throw new RolloutError(
+      'usage',
+      `the rollout "${state.plan}" completed at ${state.completedAt}; there is nothing left to do`,
+    );
   if (state.status === 'rolled-back') {
     throw new RolloutError('usage', `the rollout "${state.plan}" was rolled back at ${state.rolledBackAt}`, {
       hint: 'fix the cause, then start again with `rollout reset PLAN --yes` (or `rollout resume PLAN --yes` to go on from the phase the flag serves now)',
@@ -131,8 +181,12 @@ export function assertActive(state: RolloutState): void {
   if (state.status === 'rolling-back') {
     const steps = state.rollback?.steps ?? [];
     const failed = steps.filter((s) => s.status === 'failed').map((s) => s.component);
-    throw new RolloutError('usage', `the rollout "${state.plan}" is rolling back since ${state.rollback?.startedAt ?? state.updatedAt} (${steps.filter((s) => s.status === 'done').length} step(s) done${failed.length ? `; failed: ${failed.join(', ')}` : ''}); it does not move until the rollback is finished or a person decides otherwise`, {
-      hint: 'finish it with `rollout rollback PLAN` (it continues from the first step that did not succeed); or start over with `rollout reset PLAN --yes`; or `rollout resume PLAN --yes` to go on from the phase the flag serves now, without the approvals given before the rollback',
-    });
+    throw new RolloutError(
+      'usage',
+      `the rollout "${state.plan}" is rolling back since ${state.rollback?.startedAt ?? state.updatedAt} (${steps.filter((s) => s.status === 'done').length} step(s) done${failed.length ? `; failed: ${failed.join(', ')}` : ''}); it does not move until the rollback is finished or a person decides otherwise`,
+      {
+        hint: 'finish it with `rollout rollback PLAN` (it continues from the first step that did not succeed); or start over with `rollout reset PLAN --yes`; or `rollout resume PLAN --yes` to go on from the phase the flag serves now, without the approvals given before the rollback',
+      },
+    );
   }
 }

@@ -9,14 +9,25 @@ export function templateValues(plan: Plan, extra: { cohort: string; window: stri
     vars[k] = v;
     vars[`variables.${k}`] = v;
   }
-  return { ...vars, service: plan.service ?? plan.name, flag: plan.flag.key, cohort: extra.cohort, window: extra.window };
+  return {
+    ...vars,
+    service: plan.service ?? plan.name,
+    flag: plan.flag.key,
+    cohort: extra.cohort,
+    window: extra.window,
+  };
 }
 
 /** Expands a template; an unknown name is an error naming it (never left in a query). */
 export function renderTemplate(template: string, values: Record<string, string>): string {
   return template.replace(TOKEN, (_m, name: string) => {
     const v = values[name];
-    if (v === undefined) throw new Error(`unknown template value {{${name}}}; known: ${Object.keys(values).filter((k) => !k.startsWith('variables.')).join(', ')}`);
+    if (v === undefined)
+      throw new Error(
+        `unknown template value {{${name}}}; known: ${Object.keys(values)
+          .filter((k) => !k.startsWith('variables.'))
+          .join(', ')}`,
+      );
     return v;
   });
 }

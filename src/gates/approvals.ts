@@ -7,7 +7,12 @@
 import type { Approval, PhaseRecord } from '../state/types.js';
 import type { PhaseCriteria } from './criteria.js';
 
-export function approvalCounts(a: Approval, phase: string, record: PhaseRecord | undefined, c: PhaseCriteria['approvals']): boolean {
+export function approvalCounts(
+  a: Approval,
+  phase: string,
+  record: PhaseRecord | undefined,
+  c: PhaseCriteria['approvals'],
+): boolean {
   if (a.phase !== undefined && a.phase !== phase) return false;
   if (a.visit !== undefined && record !== undefined && a.visit !== record.visits) return false;
   if (a.enteredAt !== undefined && record !== undefined && a.enteredAt !== record.enteredAt) return false;
@@ -17,6 +22,10 @@ export function approvalCounts(a: Approval, phase: string, record: PhaseRecord |
 }
 
 /** The distinct approvers whose approval counts, in the order they were given. */
-export function countedApprovers(phase: string, record: PhaseRecord | undefined, c: PhaseCriteria['approvals']): string[] {
+export function countedApprovers(
+  phase: string,
+  record: PhaseRecord | undefined,
+  c: PhaseCriteria['approvals'],
+): string[] {
   return [...new Set((record?.approvals ?? []).filter((a) => approvalCounts(a, phase, record, c)).map((a) => a.by))];
 }

@@ -40,12 +40,21 @@ export function assessGate(args: {
   const criteria: Criterion[] = [];
   const reported: Criterion[] = [];
 
-  if (args.paused) criteria.push({ name: 'paused', kind: 'paused', verdict: 'hold', detail: 'the rollout is paused; `rollout resume` lets it advance' });
+  if (args.paused)
+    criteria.push({
+      name: 'paused',
+      kind: 'paused',
+      verdict: 'hold',
+      detail: 'the rollout is paused; `rollout resume` lets it advance',
+    });
 
   // Checklist
   if (phase.checklist.length > 0) {
     const answers = record?.checklist ?? {};
-    const items = phase.checklist.map((it, i) => ({ id: checklistId(it, i), text: typeof it === 'string' ? it : it.text }));
+    const items = phase.checklist.map((it, i) => ({
+      id: checklistId(it, i),
+      text: typeof it === 'string' ? it : it.text,
+    }));
     const done = items.filter((it) => answers[it.id]?.status === 'done' || answers[it.id]?.status === 'skipped');
     const failed = items.filter((it) => answers[it.id]?.status === 'failed');
     const missing = items.filter((it) => !answers[it.id]);
@@ -81,14 +90,31 @@ export function assessGate(args: {
 
   // Metrics
   for (const m of plan.metrics) {
-    const criterion = evaluateMetric({ metric: m, observation: observations.metrics[m.name], windowLabel: c.sloWindow });
+    const criterion = evaluateMetric({
+      metric: m,
+      observation: observations.metrics[m.name],
+      windowLabel: c.sloWindow,
+    });
     if (m.compare !== undefined && m.slo === undefined) {
       // Canary-vs-control comparisons are judged by the statistics engine (contract §4), which this
       // build does not include yet: never a pass.
-      criteria.push({ name: m.name, kind: 'metric', verdict: 'hold', detail: `${NO_COMPARISON}; the metric cannot pass` });
+      criteria.push({
+        name: m.name,
+        kind: 'metric',
+        verdict: 'hold',
+        detail: `${NO_COMPARISON}; the metric cannot pass`,
+      });
     } else if (m.compare !== undefined) {
       // The SLO is judged (a breach fails at once); the comparison is never dropped: it holds.
-      criteria.push(criterion.verdict === 'fail' ? criterion : { ...criterion, verdict: 'hold', detail: `${criterion.detail}; ${NO_COMPARISON}, so the metric cannot pass` });
+      criteria.push(
+        criterion.verdict === 'fail'
+          ? criterion
+          : {
+              ...criterion,
+              verdict: 'hold',
+              detail: `${criterion.detail}; ${NO_COMPARISON}, so the metric cannot pass`,
+            },
+      );
     } else if (m.slo !== undefined) criteria.push(criterion);
     else reported.push(criterion);
   }
@@ -98,7 +124,12 @@ export function assessGate(args: {
     const threshold = c.noOpenIncidents;
     const obs = observations.incidents;
     if (!obs || obs.error !== undefined || !obs.list) {
-      criteria.push({ name: 'incidents', kind: 'incidents', verdict: 'hold', detail: `cannot tell whether incidents are open: ${obs?.error ?? 'not checked'}` });
+      criteria.push({
+        name: 'incidents',
+        kind: 'incidents',
+        verdict: 'hold',
+        detail: `cannot tell whether incidents are open: ${obs?.error ?? 'not checked'}`,
+      });
     } else {
       const open = obs.list.filter((i) => atOrWorse(i.severity, threshold));
       criteria.push(
@@ -110,7 +141,12 @@ export function assessGate(args: {
               level: 'severe',
               detail: `${open.length} open incident(s) at ${threshold} or worse: ${open.map((i) => `${i.id} (${i.severity}) ${i.title}`).join('; ')}`,
             }
-          : { name: 'incidents', kind: 'incidents', verdict: 'pass', detail: `no open incident at ${threshold} or worse (${obs.list.length} milder open)` },
+          : {
+              name: 'incidents',
+              kind: 'incidents',
+              verdict: 'pass',
+              detail: `no open incident at ${threshold} or worse (${obs.list.length} milder open)`,
+            },
       );
     }
   }
@@ -124,7 +160,10 @@ export function assessGate(args: {
       name: 'approvals',
       kind: 'approvals',
       verdict: ok ? 'pass' : 'hold',
-      detail: `${distinct.length}/${c.approvals.required} approvals` + (distinct.length ? ` (${distinct.join(', ')})` : '') + (ok ? '' : `; any of ${c.approvals.approvers.join(', ')} can run \`rollout approve --by NAME\``),
+      detail:
+        `${distinct.length}/${c.approvals.required} approvals` +
+        (distinct.length ? ` (${distinct.join(', ')})` : '') +
+        (ok ? '' : `; any of ${c.approvals.approvers.join(', ')} can run \`rollout approve --by NAME\``),
     });
   }
 

@@ -49,7 +49,11 @@ export function gatingMetrics(plan: Plan) {
  * entered, so a phase is judged at its own traffic only. A phase with traffic 0 judges the baseline,
  * which existed before the rollout: its window reaches back a whole sloWindow from the start.
  */
-export function judgedWindow(args: { plan: Plan; phase: Phase; enteredAt: number | undefined; now: number }): { from: number; to: number; windowMs: number } {
+export function judgedWindow(args: { plan: Plan; phase: Phase; enteredAt: number | undefined; now: number }): {
+  from: number;
+  to: number;
+  windowMs: number;
+} {
   const { plan, phase, now } = args;
   const windowMs = phaseCriteria(plan, phase).sloWindowMs;
   const full = now - windowMs;

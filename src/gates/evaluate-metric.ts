@@ -46,7 +46,10 @@ function excess(v: number, b: Bound): number {
 
 // Trailing zeros go only after a decimal point: 600 stays "600", 0.500 becomes "0.5".
 const trimZeros = (s: string) => (s.includes('.') ? s.replace(/0+$/, '').replace(/\.$/, '') : s);
-const fmt = (v: number) => !Number.isFinite(v) ? String(v) : trimZeros(Math.abs(v) >= 100 ? v.toFixed(0) : Math.abs(v) >= 1 ? v.toFixed(2) : v.toPrecision(3)) || '0';
+const fmt = (v: number) =>
+  !Number.isFinite(v)
+    ? String(v)
+    : trimZeros(Math.abs(v) >= 100 ? v.toFixed(0) : Math.abs(v) >= 1 ? v.toFixed(2) : v.toPrecision(3)) || '0';
 const iso = (t: number) => new Date(t).toISOString();
 
 type EvaluateArgs = { metric: MetricSpec; observation: MetricObservation | undefined; windowLabel: string };
@@ -73,7 +76,15 @@ function judge(args: EvaluateArgs): Criterion {
   const partial = span < windowMs;
   const coveredAt = from + windowMs;
   const label = partial ? `${formatDuration(span)} of ${args.windowLabel}` : args.windowLabel;
-  const finding: MetricFinding = { cohort: observation.cohort, unit, slo: describeBound(slo, unit), window: { from: iso(from), to: iso(to), label }, points: 0, breaches: 0, invalid: 0 };
+  const finding: MetricFinding = {
+    cohort: observation.cohort,
+    unit,
+    slo: describeBound(slo, unit),
+    window: { from: iso(from), to: iso(to), label },
+    points: 0,
+    breaches: 0,
+    invalid: 0,
+  };
   if (partial) finding.coveredAt = iso(coveredAt);
   const coverage = `${label} at this traffic; the ${args.windowLabel} window is covered at ${iso(coveredAt)}`;
   const noData = (detail: string): Criterion => {
@@ -132,23 +143,34 @@ function judge(args: EvaluateArgs): Criterion {
   const interval = metric.interval ? parseDuration(metric.interval) : series.stepMs;
   if (interval === undefined || !(interval > 0)) {
     if (pts.length === 0) return noData(`no data in the last ${label} (${observation.cohort})`);
-    return cannotJudge(`the sampling interval of ${metric.name} is unknown, so the points its window needs cannot be counted; declare \`interval\` on the metric (or on its provider)`);
+    return cannotJudge(
+      `the sampling interval of ${metric.name} is unknown, so the points its window needs cannot be counted; declare \`interval\` on the metric (or on its provider)`,
+    );
   }
   finding.intervalMs = interval;
   const allowed = interval * GAP_INTERVALS;
   if (windowMs < interval * MIN_INTERVALS) {
-    return cannotJudge(`sampling every ${formatDuration(interval)} is too coarse to judge a ${args.windowLabel} window: a verdict needs at least ${MIN_INTERVALS} intervals per window; lengthen sloWindow or sample more often`);
+    return cannotJudge(
+      `sampling every ${formatDuration(interval)} is too coarse to judge a ${args.windowLabel} window: a verdict needs at least ${MIN_INTERVALS} intervals per window; lengthen sloWindow or sample more often`,
+    );
   }
   const expected = Math.floor(span / interval) + 1;
   finding.expectedPoints = expected;
   const counted = `${pts.length} of ${expected} expected points (every ${formatDuration(interval)})`;
   if (partial && span <= allowed) {
     // Too early to expect data: the phase was entered moments ago.
-    return { ...base, verdict: 'hold', detail: `${counted} so far: ${coverage}`, eligibleAt: iso(coveredAt), metric: finding };
+    return {
+      ...base,
+      verdict: 'hold',
+      detail: `${counted} so far: ${coverage}`,
+      eligibleAt: iso(coveredAt),
+      metric: finding,
+    };
   }
   if (pts.length === 0) return noData(`no data in the last ${label} (${observation.cohort})`);
   if (finding.invalid > 0) return noData(`${finding.invalid} point(s) were NaN or not numbers; ${pts.length} valid`);
-  if (series.warnings && series.warnings.length > 0) return noData(`the provider warned: ${series.warnings.join('; ')}`);
+  if (series.warnings && series.warnings.length > 0)
+    return noData(`the provider warned: ${series.warnings.join('; ')}`);
   const needed = Math.max(1, Math.ceil(expected * MIN_COVERAGE));
   const lead = pts[0]!.t - from;
   const tail = to - pts[pts.length - 1]!.t;
@@ -163,19 +185,35 @@ function judge(args: EvaluateArgs): Criterion {
     }
   }
   finding.largestGapMs = Math.max(lead, tail, maxGap);
-  const sparse = pts.length < needed ? `only ${counted} in the last ${label}; at least ${needed} are needed` : undefined;
+  const sparse =
+    pts.length < needed ? `only ${counted} in the last ${label}; at least ${needed} are needed` : undefined;
   // Every coverage problem says how many points the window holds against how many it calls for.
   const uncovered = (problem: string) => noData(sparse ? `${problem}; ${sparse}` : `${problem}; ${counted}`);
-  if (lead > allowed) return uncovered(`data starts ${formatDuration(lead)} into the ${label} window (at ${iso(pts[0]!.t)}); the window is not covered yet`);
-  if (tail > allowed) return uncovered(`no data for the last ${formatDuration(tail)} (last point ${iso(pts[pts.length - 1]!.t)}); data is stale`);
-  if (maxGap > allowed) return uncovered(`a ${formatDuration(maxGap)} gap in the data after ${iso(pts[maxGapAt]!.t)} (sampling every ${formatDuration(interval)})`);
+  if (lead > allowed)
+    return uncovered(
+      `data starts ${formatDuration(lead)} into the ${label} window (at ${iso(pts[0]!.t)}); the window is not covered yet`,
+    );
+  if (tail > allowed)
+    return uncovered(
+      `no data for the last ${formatDuration(tail)} (last point ${iso(pts[pts.length - 1]!.t)}); data is stale`,
+    );
+  if (maxGap > allowed)
+    return uncovered(
+      `a ${formatDuration(maxGap)} gap in the data after ${iso(pts[maxGapAt]!.t)} (sampling every ${formatDuration(interval)})`,
+    );
   if (sparse) return noData(sparse);
 
   if (!slo) {
-    return { ...base, verdict: 'pass', detail: `last ${fmt(finding.last!.value)}${u}, mean ${fmt(finding.mean!)}${u} over ${label}; ${pts.length} of ${expected} expected points, every ${formatDuration(interval)} (no SLO: reported only)`, metric: finding };
+    return {
+      ...base,
+      verdict: 'pass',
+      detail: `last ${fmt(finding.last!.value)}${u}, mean ${fmt(finding.mean!)}${u} over ${label}; ${pts.length} of ${expected} expected points, every ${formatDuration(interval)} (no SLO: reported only)`,
+      metric: finding,
+    };
   }
   const within = `worst ${fmt(finding.worst!.value)}${u} within ${describeBound(slo, unit)} over ${label}; ${counted}`;
-  if (partial) return { ...base, verdict: 'hold', detail: `${within}; ${coverage}`, eligibleAt: iso(coveredAt), metric: finding };
+  if (partial)
+    return { ...base, verdict: 'hold', detail: `${within}; ${coverage}`, eligibleAt: iso(coveredAt), metric: finding };
   return { ...base, verdict: 'pass', detail: within, metric: finding };
 }
 

@@ -25,7 +25,8 @@ export interface Runner {
 }
 
 const same = (a: string | undefined, b: string): boolean => a !== undefined && a.toLowerCase() === b.toLowerCase();
-const sameHost = (host: string, want: string): boolean => same(host, want) || same(host.split('.')[0], want) || same(host, want.split('.')[0] ?? want);
+const sameHost = (host: string, want: string): boolean =>
+  same(host, want) || same(host.split('.')[0], want) || same(host, want.split('.')[0] ?? want);
 
 export function matchIdentity(identity: string, r: Runner): boolean {
   const id = identity.trim();

@@ -2,6 +2,10 @@
 export function checklistId(item: string | { id?: string | undefined; text: string }, index: number): string {
   if (typeof item !== 'string' && item.id) return item.id;
   const text = typeof item === 'string' ? item : item.text;
-  const slug = text.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 60);
+  const slug = text
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-|-$/g, '')
+    .slice(0, 60);
   return slug || `item-${index + 1}`;
 }

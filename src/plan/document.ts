@@ -2,7 +2,18 @@
  * The YAML side of validation: parse with positions, find the node for a path, and expand
  * `${VAR}` placeholders while remembering where each came from.
  */
-import { isMap, isNode, isPair, isScalar, isSeq, LineCounter, parseDocument, visit, type Document, type Node } from 'yaml';
+import {
+  isMap,
+  isNode,
+  isPair,
+  isScalar,
+  isSeq,
+  LineCounter,
+  parseDocument,
+  visit,
+  type Document,
+  type Node,
+} from 'yaml';
 import { formatPath, type PlanIssue } from './issues.js';
 
 import { MAX_ALIASES, MAX_DEPTH, MAX_PLAN_BYTES } from './limits.js';
@@ -16,9 +27,20 @@ export interface ParsedDocument {
 export type Located = Omit<PlanIssue, 'line' | 'column' | 'severity'> & { severity?: PlanIssue['severity'] };
 
 export function parseYaml(text: string): { parsed?: ParsedDocument; issues: PlanIssue[] } {
-  const at1 = (message: string, hint?: string): PlanIssue => ({ severity: 'error', path: '', message, hint, line: 1, column: 1 });
+  const at1 = (message: string, hint?: string): PlanIssue => ({
+    severity: 'error',
+    path: '',
+    message,
+    hint,
+    line: 1,
+    column: 1,
+  });
   if (text.length > MAX_PLAN_BYTES) {
-    return { issues: [at1(`the file is ${text.length} bytes; a plan is at most ${MAX_PLAN_BYTES} bytes`, 'is this the right file?')] };
+    return {
+      issues: [
+        at1(`the file is ${text.length} bytes; a plan is at most ${MAX_PLAN_BYTES} bytes`, 'is this the right file?'),
+      ],
+    };
   }
   const nul = text.indexOf('\u0000');
   if (nul >= 0 || text.includes('\uFFFD')) {
@@ -36,7 +58,14 @@ export function parseYaml(text: string): { parsed?: ParsedDocument; issues: Plan
     // The parser gives up on absurd nesting with RESOURCE_EXHAUSTION ("Maximum call stack size
     // exceeded"): say what is wrong in the plan's terms, not the parser's.
     if (e.code === 'RESOURCE_EXHAUSTION') {
-      issues.push({ severity: 'error', path: '', message: `the plan nests too deeply to be read; at most ${MAX_DEPTH} levels are allowed`, hint: 'a plan is a shallow document; is this the right file?', line: pos?.line ?? 1, column: pos?.col ?? 1 });
+      issues.push({
+        severity: 'error',
+        path: '',
+        message: `the plan nests too deeply to be read; at most ${MAX_DEPTH} levels are allowed`,
+        hint: 'a plan is a shallow document; is this the right file?',
+        line: pos?.line ?? 1,
+        column: pos?.col ?? 1,
+      });
       continue;
     }
     issues.push({
@@ -51,13 +80,31 @@ export function parseYaml(text: string): { parsed?: ParsedDocument; issues: Plan
   if (issues.length > 0) return { issues };
   const depth = nodeDepth(doc.contents);
   if (depth > MAX_DEPTH) {
-    return { issues: [at1(`the plan nests ${depth} levels deep; at most ${MAX_DEPTH} are allowed`, 'a plan is a shallow document')] };
+    return {
+      issues: [
+        at1(`the plan nests ${depth} levels deep; at most ${MAX_DEPTH} are allowed`, 'a plan is a shallow document'),
+      ],
+    };
   }
   const alias = checkAliases(doc, lines);
   if (alias) return { issues: [alias] };
   if (!isMap(doc.contents)) {
-    const pos = doc.contents && isNode(doc.contents) && doc.contents.range ? lines.linePos(doc.contents.range[0]) : { line: 1, col: 1 };
-    return { issues: [{ severity: 'error', path: '', message: 'the plan must be a mapping of keys (version, name, phases, ...)', hint: 'see `rollout schema`', line: pos.line, column: pos.col }] };
+    const pos =
+      doc.contents && isNode(doc.contents) && doc.contents.range
+        ? lines.linePos(doc.contents.range[0])
+        : { line: 1, col: 1 };
+    return {
+      issues: [
+        {
+          severity: 'error',
+          path: '',
+          message: 'the plan must be a mapping of keys (version, name, phases, ...)',
+          hint: 'see `rollout schema`',
+          line: pos.line,
+          column: pos.col,
+        },
+      ],
+    };
   }
   const aliases = aliasProblem(doc);
   if (aliases) return { issues: [aliases] };
@@ -74,11 +121,19 @@ function checkAliases(doc: Document.Parsed, lines: LineCounter): PlanIssue | und
       const pos = node.range ? lines.linePos(node.range[0]) : { line: 1, col: 1 };
       const at = { severity: 'error' as const, path: '', line: pos.line, column: pos.col };
       if (count > MAX_ALIASES) {
-        issue = { ...at, message: `more than ${MAX_ALIASES} aliases (*${node.source} here is alias number ${count}); a plan needs few`, hint: 'write the values out, or use fewer anchors and aliases' };
+        issue = {
+          ...at,
+          message: `more than ${MAX_ALIASES} aliases (*${node.source} here is alias number ${count}); a plan needs few`,
+          hint: 'write the values out, or use fewer anchors and aliases',
+        };
         return visit.BREAK;
       }
       if (node.resolve(doc) === undefined) {
-        issue = { ...at, message: `the alias *${node.source} is used before its anchor &${node.source} is set (or there is no such anchor)`, hint: `define &${node.source} earlier in the file than *${node.source}` };
+        issue = {
+          ...at,
+          message: `the alias *${node.source} is used before its anchor &${node.source} is set (or there is no such anchor)`,
+          hint: `define &${node.source} earlier in the file than *${node.source}`,
+        };
         return visit.BREAK;
       }
       return undefined;
@@ -96,9 +151,24 @@ function aliasProblem(doc: Document.Parsed): PlanIssue | undefined {
   try {
     js = doc.toJS({ maxAliasCount: MAX_ALIASES });
   } catch {
-    return { severity: 'error', path: '', message: `the plan expands YAML aliases more than ${MAX_ALIASES} times`, hint: 'a plan needs few aliases; is this the right file?', line: 1, column: 1 };
+    return {
+      severity: 'error',
+      path: '',
+      message: `the plan expands YAML aliases more than ${MAX_ALIASES} times`,
+      hint: 'a plan needs few aliases; is this the right file?',
+      line: 1,
+      column: 1,
+    };
   }
-  if (isCircular(js)) return { severity: 'error', path: '', message: 'a YAML alias refers to the node that holds it (the plan would be endless)', hint: 'write the value out', line: 1, column: 1 };
+  if (isCircular(js))
+    return {
+      severity: 'error',
+      path: '',
+      message: 'a YAML alias refers to the node that holds it (the plan would be endless)',
+      hint: 'write the value out',
+      line: 1,
+      column: 1,
+    };
   return undefined;
 }
 
@@ -126,7 +196,11 @@ function nodeDepth(node: unknown, d = 0): number {
 }
 
 /** The position of a path: the key itself when `onKey`, else its value; missing keys fall back to the parent. */
-export function locate(p: ParsedDocument, path: readonly (string | number)[], onKey = false): { line: number; column: number } {
+export function locate(
+  p: ParsedDocument,
+  path: readonly (string | number)[],
+  onKey = false,
+): { line: number; column: number } {
   const rest = [...path];
   while (rest.length > 0) {
     const parent = rest.length > 1 ? p.doc.getIn(rest.slice(0, -1), true) : p.doc.contents;
@@ -152,7 +226,13 @@ function toPos(p: ParsedDocument, offset: number): { line: number; column: numbe
 }
 
 export function issueAt(p: ParsedDocument, path: readonly (string | number)[], i: Located, onKey = false): PlanIssue {
-  return { severity: i.severity ?? 'error', ...locate(p, path, onKey), path: i.path || formatPath(path), message: i.message, hint: i.hint };
+  return {
+    severity: i.severity ?? 'error',
+    ...locate(p, path, onKey),
+    path: i.path || formatPath(path),
+    message: i.message,
+    hint: i.hint,
+  };
 }
 
 export { expandPlaceholders, shellTextPaths, type Expansion, type PlaceholderUse } from './placeholders.js';

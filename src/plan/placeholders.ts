@@ -40,14 +40,15 @@ export interface Expansion {
  */
 export function shellTextPaths(raw: unknown, env: Readonly<Record<string, string | undefined>>): Set<string> {
   const out = new Set<string>();
-  const obj = (v: unknown): Record<string, unknown> => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : {});
+  const obj = (v: unknown): Record<string, unknown> =>
+    v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : {};
   const list = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
   const plan = obj(raw);
-  list(plan['phases']).forEach((ph, i) =>
+  list(plan['phases']).forEach((ph, i) => {
     list(obj(ph)['checklist']).forEach((item, j) => {
       if (typeof obj(item)['run'] === 'string') out.add(formatPath(['phases', i, 'checklist', j, 'run']));
-    }),
-  );
+    });
+  });
   list(plan['rollback']).forEach((step, i) => {
     if (typeof obj(step)['run'] === 'string') out.add(formatPath(['rollback', i, 'run']));
   });
@@ -55,17 +56,23 @@ export function shellTextPaths(raw: unknown, env: Readonly<Record<string, string
   // the type as it will read after expansion (a `${VAR}` type must not dodge the rule)
   const typeOf = (name: string): unknown => {
     const t = obj(metricsProviders[name])['type'];
-    return typeof t === 'string' ? t.replace(PLACEHOLDER, (_m, n: string, d: string | undefined) => env[n] || d || '') : t;
+    return typeof t === 'string'
+      ? t.replace(PLACEHOLDER, (_m, n: string, d: string | undefined) => env[n] || d || '')
+      : t;
   };
   const names = Object.keys(metricsProviders);
   const isCommand = (ref: unknown): boolean =>
-    typeof ref === 'string' ? typeOf(ref.replace(PLACEHOLDER, (_m, n: string, d: string | undefined) => env[n] || d || '')) === 'command' : names.length === 1 && typeOf(names[0]!) === 'command';
+    typeof ref === 'string'
+      ? typeOf(ref.replace(PLACEHOLDER, (_m, n: string, d: string | undefined) => env[n] || d || '')) === 'command'
+      : names.length === 1 && typeOf(names[0]!) === 'command';
   list(plan['metrics']).forEach((m, i) => {
     if (!isCommand(obj(m)['provider'])) return;
-    for (const key of ['query', 'numerator', 'denominator']) if (typeof obj(m)[key] === 'string') out.add(formatPath(['metrics', i, key]));
+    for (const key of ['query', 'numerator', 'denominator'])
+      if (typeof obj(m)[key] === 'string') out.add(formatPath(['metrics', i, key]));
   });
   const exposure = obj(plan['analysis'])['exposure'];
-  if (typeof exposure === 'string' && names.some((n) => typeOf(n) === 'command')) out.add(formatPath(['analysis', 'exposure']));
+  if (typeof exposure === 'string' && names.some((n) => typeOf(n) === 'command'))
+    out.add(formatPath(['analysis', 'exposure']));
   return out;
 }
 
@@ -83,7 +90,9 @@ export function expandPlaceholders(p: ParsedDocument, env: Readonly<Record<strin
     if (typeof value === 'string') {
       const shell = shellPaths.has(formatPath(path));
       // the shell's own `$NAME` in shell text reads the environment too: its value may be a secret to mask
-      if (shell) for (const m of value.matchAll(/\$([A-Za-z_][A-Za-z0-9_]*)/g)) uses.push({ path, name: m[1]!, value: env[m[1]!], expanded: value, start: 0, end: 0, shell });
+      if (shell)
+        for (const m of value.matchAll(/\$([A-Za-z_][A-Za-z0-9_]*)/g))
+          uses.push({ path, name: m[1]!, value: env[m[1]!], expanded: value, start: 0, end: 0, shell });
       if (!value.includes('${')) return value;
       const found: Omit<PlaceholderUse, 'expanded'>[] = [];
       let out = '';
@@ -110,7 +119,14 @@ export function expandPlaceholders(p: ParsedDocument, env: Readonly<Record<strin
         }
         sources.set(formatPath(path), name);
         const text = set ? v : (fallback ?? '');
-        found.push({ path, name, value: set ? v : undefined, start: out.length, end: out.length + (set ? text.length : 0), shell });
+        found.push({
+          path,
+          name,
+          value: set ? v : undefined,
+          start: out.length,
+          end: out.length + (set ? text.length : 0),
+          shell,
+        });
         out += text;
       }
       out += value.slice(last);

@@ -20,7 +20,9 @@ export type Rule = (plan: Plan) => RuleProblem[];
 const refProblem = (path: (string | number)[], kind: string, name: string, known: string[]): RuleProblem => ({
   path,
   message: `no ${kind} named "${name}"`,
-  hint: [didYouMean(name, known), known.length ? `known: ${known.join(', ')}` : `declare it first`].filter(Boolean).join('; '),
+  hint: [didYouMean(name, known), known.length ? `known: ${known.join(', ')}` : `declare it first`]
+    .filter(Boolean)
+    .join('; '),
 });
 
 export const namesAreUnique: Rule = (plan) => {
@@ -29,17 +31,27 @@ export const namesAreUnique: Rule = (plan) => {
     const seen = new Map<string, number>();
     items.forEach((it, i) => {
       const first = seen.get(it.name);
-      if (first !== undefined) out.push({ path: [field, i, 'name'], message: `"${it.name}" is already the name of ${field}[${first}]`, hint: 'names must be unique' });
+      if (first !== undefined)
+        out.push({
+          path: [field, i, 'name'],
+          message: `"${it.name}" is already the name of ${field}[${first}]`,
+          hint: 'names must be unique',
+        });
       else seen.set(it.name, i);
     });
   };
   check(plan.phases, 'phases');
-  check(plan.metrics ?? [], "metrics");
+  check(plan.metrics ?? [], 'metrics');
   plan.phases.forEach((ph, p) => {
     const ids = new Map<string, number>();
     (ph.checklist ?? []).forEach((item, i) => {
       const id = checklistId(item, i);
-      if (ids.has(id)) out.push({ path: ['phases', p, 'checklist', i], message: `checklist item id "${id}" is used twice`, hint: 'give each item a distinct text or id' });
+      if (ids.has(id))
+        out.push({
+          path: ['phases', p, 'checklist', i],
+          message: `checklist item id "${id}" is used twice`,
+          hint: 'give each item a distinct text or id',
+        });
       ids.set(id, i);
     });
   });
@@ -71,19 +83,31 @@ function singleOrNamed(
   const names = Object.keys(declared);
   if (ref !== undefined) return names.includes(ref) ? [] : [refProblem(path, kind, ref, names)];
   if (names.length === 1) return [];
-  if (names.length === 0) return [{ path: path.slice(0, -1), message: `no ${kind} is declared`, hint: `add one under providers` }];
-  return [{ path: path.slice(0, -1), message: `several ${kind}s are declared (${names.join(', ')}); name one with \`provider\``, hint: `add provider: ${names[0]}` }];
+  if (names.length === 0)
+    return [{ path: path.slice(0, -1), message: `no ${kind} is declared`, hint: `add one under providers` }];
+  return [
+    {
+      path: path.slice(0, -1),
+      message: `several ${kind}s are declared (${names.join(', ')}); name one with \`provider\``,
+      hint: `add provider: ${names[0]}`,
+    },
+  ];
 }
 
-export const flagProviderExists: Rule = (plan) => singleOrNamed(plan.providers.flags, plan.flag.provider, ['flag', 'provider'], 'flag provider');
+export const flagProviderExists: Rule = (plan) =>
+  singleOrNamed(plan.providers.flags, plan.flag.provider, ['flag', 'provider'], 'flag provider');
 
 export const metricProviderExists: Rule = (plan) =>
-  (plan.metrics ?? []).flatMap((m, i) => singleOrNamed(plan.providers.metrics ?? {}, m.provider, ['metrics', i, 'provider'], 'metrics provider'));
+  (plan.metrics ?? []).flatMap((m, i) =>
+    singleOrNamed(plan.providers.metrics ?? {}, m.provider, ['metrics', i, 'provider'], 'metrics provider'),
+  );
 
 export const audienceExists: Rule = (plan) => {
   const names = Object.keys(plan.audiences ?? {});
   return plan.phases.flatMap((ph, i) =>
-    ph.audience !== undefined && !names.includes(ph.audience) ? [refProblem(['phases', i, 'audience'], 'audience', ph.audience, names)] : [],
+    ph.audience !== undefined && !names.includes(ph.audience)
+      ? [refProblem(['phases', i, 'audience'], 'audience', ph.audience, names)]
+      : [],
   );
 };
 
@@ -92,7 +116,16 @@ export const notifierExists: Rule = (plan) => {
   return (plan.stakeholders ?? []).flatMap((s, i) => {
     const refs = s.notify === undefined ? [] : Array.isArray(s.notify) ? s.notify : [s.notify];
     return refs.flatMap((r, j) =>
-      names.includes(r) ? [] : [refProblem(['stakeholders', i, 'notify', ...(Array.isArray(s.notify) ? [j] : [])], 'notification provider', r, names)],
+      names.includes(r)
+        ? []
+        : [
+            refProblem(
+              ['stakeholders', i, 'notify', ...(Array.isArray(s.notify) ? [j] : [])],
+              'notification provider',
+              r,
+              names,
+            ),
+          ],
     );
   });
 };
@@ -102,11 +135,18 @@ export const incidentProviderForIncidentGate: Rule = (plan) => {
   // Reported where each use is written (the plan's `advance` or a phase's override), not at a fixed path.
   const uses: [Plan['advance'] | undefined, (string | number)[]][] = [
     [plan.advance, ['advance']],
-    ...plan.phases.map((p, i): [Plan['advance'] | undefined, (string | number)[]] => [p.advance, ['phases', i, 'advance']]),
+    ...plan.phases.map((p, i): [Plan['advance'] | undefined, (string | number)[]] => [
+      p.advance,
+      ['phases', i, 'advance'],
+    ]),
   ];
   return uses
     .filter(([a]) => a?.noOpenIncidents)
-    .map(([, base]) => ({ path: [...base, 'noOpenIncidents'], message: 'noOpenIncidents needs an incidents provider', hint: 'declare one under providers.incidents, or remove noOpenIncidents' }));
+    .map(([, base]) => ({
+      path: [...base, 'noOpenIncidents'],
+      message: 'noOpenIncidents needs an incidents provider',
+      hint: 'declare one under providers.incidents, or remove noOpenIncidents',
+    }));
 };
 
 export const approvalsAreSatisfiable: Rule = (plan) => {
@@ -116,33 +156,68 @@ export const approvalsAreSatisfiable: Rule = (plan) => {
     const { required } = a.approvals;
     const approvers = a.approvals.approvers.map((x) => (typeof x === 'string' ? x : x.name));
     if (required > 0 && approvers.length > 0 && required > new Set(approvers).size) {
-      out.push({ path: [...base, 'approvals', 'required'], message: `${required} distinct approvals required but only ${new Set(approvers).size} approvers listed`, hint: 'lower `required` or add approvers' });
+      out.push({
+        path: [...base, 'approvals', 'required'],
+        message: `${required} distinct approvals required but only ${new Set(approvers).size} approvers listed`,
+        hint: 'lower `required` or add approvers',
+      });
     }
     if (required > 0 && approvers.length === 0) {
-      out.push({ path: [...base, 'approvals', 'approvers'], message: 'approvals are required but nobody may give them', hint: 'list the committee under approvers' });
+      out.push({
+        path: [...base, 'approvals', 'approvers'],
+        message: 'approvals are required but nobody may give them',
+        hint: 'list the committee under approvers',
+      });
     }
   };
   check(plan.advance, ['advance']);
-  plan.phases.forEach((p, i) => check(p.advance, ['phases', i, 'advance']));
+  plan.phases.forEach((p, i) => {
+    check(p.advance, ['phases', i, 'advance']);
+  });
   return out;
 };
 
 export const metricsAreWellFormed: Rule = (plan) => {
   const out: RuleProblem[] = [];
   (plan.metrics ?? []).forEach((m, i) => {
-    if (m.kind === 'value' && !m.query) out.push({ path: ['metrics', i], message: `metric "${m.name}" has no query`, hint: 'add `query:` (the series name for the file provider)', onKey: false });
-    if (m.kind === 'ratio' && (!m.numerator || !m.denominator)) out.push({ path: ['metrics', i], message: `ratio metric "${m.name}" needs numerator and denominator queries` });
-    if (m.kind === 'histogram' && !m.query) out.push({ path: ['metrics', i], message: `histogram metric "${m.name}" needs a query` });
+    if (m.kind === 'value' && !m.query)
+      out.push({
+        path: ['metrics', i],
+        message: `metric "${m.name}" has no query`,
+        hint: 'add `query:` (the series name for the file provider)',
+        onKey: false,
+      });
+    if (m.kind === 'ratio' && (!m.numerator || !m.denominator))
+      out.push({ path: ['metrics', i], message: `ratio metric "${m.name}" needs numerator and denominator queries` });
+    if (m.kind === 'histogram' && !m.query)
+      out.push({ path: ['metrics', i], message: `histogram metric "${m.name}" needs a query` });
     const { slo, severe } = m;
     if (slo?.below !== undefined && slo.above !== undefined && slo.above >= slo.below) {
-      out.push({ path: ['metrics', i, 'slo'], message: `no value can be above ${slo.above} and below ${slo.below}`, hint: '`above` must be smaller than `below`' });
+      out.push({
+        path: ['metrics', i, 'slo'],
+        message: `no value can be above ${slo.above} and below ${slo.below}`,
+        hint: '`above` must be smaller than `below`',
+      });
     }
-    if (severe && !slo) out.push({ path: ['metrics', i, 'severe'], message: '`severe` needs an `slo`', hint: 'severe is a second, wider bound past the SLO' });
+    if (severe && !slo)
+      out.push({
+        path: ['metrics', i, 'severe'],
+        message: '`severe` needs an `slo`',
+        hint: 'severe is a second, wider bound past the SLO',
+      });
     if (severe?.below !== undefined && slo?.below !== undefined && severe.below < slo.below) {
-      out.push({ path: ['metrics', i, 'severe', 'below'], message: `severe.below (${severe.below}) is inside the SLO (below ${slo.below})`, hint: 'the severe bound lies past the SLO' });
+      out.push({
+        path: ['metrics', i, 'severe', 'below'],
+        message: `severe.below (${severe.below}) is inside the SLO (below ${slo.below})`,
+        hint: 'the severe bound lies past the SLO',
+      });
     }
     if (severe?.above !== undefined && slo?.above !== undefined && severe.above > slo.above) {
-      out.push({ path: ['metrics', i, 'severe', 'above'], message: `severe.above (${severe.above}) is inside the SLO (above ${slo.above})`, hint: 'the severe bound lies past the SLO' });
+      out.push({
+        path: ['metrics', i, 'severe', 'above'],
+        message: `severe.above (${severe.above}) is inside the SLO (above ${slo.above})`,
+        hint: 'the severe bound lies past the SLO',
+      });
     }
   });
   return out;
@@ -151,10 +226,13 @@ export const metricsAreWellFormed: Rule = (plan) => {
 export const windowsAreSensible: Rule = (plan) => {
   const out: RuleProblem[] = [];
   const check = (a: Plan['advance'] | undefined, base: (string | number)[]) => {
-    if (a?.sloWindow !== undefined && (parseDuration(a.sloWindow) ?? 0) <= 0) out.push({ path: [...base, 'sloWindow'], message: 'sloWindow must be longer than zero' });
+    if (a?.sloWindow !== undefined && (parseDuration(a.sloWindow) ?? 0) <= 0)
+      out.push({ path: [...base, 'sloWindow'], message: 'sloWindow must be longer than zero' });
   };
   check(plan.advance, ['advance']);
-  plan.phases.forEach((p, i) => check(p.advance, ['phases', i, 'advance']));
+  plan.phases.forEach((p, i) => {
+    check(p.advance, ['phases', i, 'advance']);
+  });
   return out;
 };
 
@@ -165,15 +243,25 @@ export const windowsAreSensible: Rule = (plan) => {
  */
 export const comparisonsCannotPassYet: Rule = (plan) =>
   (plan.metrics ?? []).flatMap((m, i): RuleProblem[] => {
-    const where = m.compare !== undefined ? ['metrics', i, 'compare'] : m.kind !== undefined && m.kind !== 'value' ? ['metrics', i, 'kind'] : undefined;
+    const where =
+      m.compare !== undefined
+        ? ['metrics', i, 'compare']
+        : m.kind !== undefined && m.kind !== 'value'
+          ? ['metrics', i, 'kind']
+          : undefined;
     if (!where) return [];
-    const what = m.compare !== undefined ? 'a canary-vs-control comparison (`compare`)' : `a ${m.kind} metric (judged by comparison)`;
+    const what =
+      m.compare !== undefined
+        ? 'a canary-vs-control comparison (`compare`)'
+        : `a ${m.kind} metric (judged by comparison)`;
     return [
       {
         path: where,
         severity: 'warning',
         message: `metric "${m.name}" asks for ${what}, which this version of rollout cannot judge yet: ${m.slo ? 'its SLO is judged, but ' : ''}the metric cannot pass, so every gate it is part of holds`,
-        hint: m.slo ? 'remove `compare` to gate on the SLO alone' : 'give it an `slo` and remove the comparison, or remove the metric until comparisons are available',
+        hint: m.slo
+          ? 'remove `compare` to gate on the SLO alone'
+          : 'give it an `slo` and remove the comparison, or remove the metric until comparisons are available',
       },
     ];
   });
@@ -224,4 +312,3 @@ export const rules: Record<string, Rule> = {
   windowsAreSensible,
   comparisonsCannotPassYet,
 };
-

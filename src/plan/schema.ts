@@ -17,7 +17,10 @@ const TOO_LONG = 'is too long: a duration in a plan is at most 365d';
  */
 const flagKey = text
   .refine((k) => k !== '.' && k !== '..', 'a flag key cannot be "." or ".."')
-  .refine((k) => !/[/\\?#%\s\u0000-\u001f\u007f]/.test(k), 'a flag key cannot hold "/", "\\", "?", "#", "%", spaces or control characters');
+  .refine(
+    (k) => !/[/\\?#%\s\u0000-\u001f\u007f]/.test(k),
+    'a flag key cannot hold "/", "\\", "?", "#", "%", spaces or control characters',
+  );
 const duration = z
   .string()
   .refine((s) => parseDuration(s) !== undefined, 'must be a duration such as 30m, 48h or 7d')
@@ -44,7 +47,10 @@ const bound = z
   .strictObject({ below: z.number().optional(), above: z.number().optional() })
   .refine((b) => b.below !== undefined || b.above !== undefined, 'give `below`, `above` or both');
 
-const threshold = z.union([z.number().nonnegative(), z.string().regex(/^\d+(\.\d+)?%$/, 'a number or a percentage such as "5%"')]);
+const threshold = z.union([
+  z.number().nonnegative(),
+  z.string().regex(/^\d+(\.\d+)?%$/, 'a number or a percentage such as "5%"'),
+]);
 
 export const metricSchema = z.strictObject({
   name: text,
@@ -77,11 +83,17 @@ export const metricSchema = z.strictObject({
  * (GITLAB_USER_LOGIN), `os:USER` or `os:USER@HOST` (the OS account that runs rollout), or an e-mail
  * address (ROLLOUT_USER or git's user.email; `email:` may prefix it). See src/gates/identity.ts.
  */
-export const IDENTITY = /^(github:[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?|gitlab:[\w.-]+|os:[^\s@:]+(?:@[^\s@:]+)?|(?:email:)?[^\s@:]+@[^\s@:]+)$/;
-const identity = z.string().regex(IDENTITY, 'an identity is github:LOGIN, gitlab:LOGIN, os:USER, os:USER@HOST or an e-mail address');
+export const IDENTITY =
+  /^(github:[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?|gitlab:[\w.-]+|os:[^\s@:]+(?:@[^\s@:]+)?|(?:email:)?[^\s@:]+@[^\s@:]+)$/;
+const identity = z
+  .string()
+  .regex(IDENTITY, 'an identity is github:LOGIN, gitlab:LOGIN, os:USER, os:USER@HOST or an e-mail address');
 
 /** A name (anyone who runs `approve --by NAME` may use it), or a name with the identities that may use it. */
-const approver = z.union([text, z.strictObject({ name: text, identities: z.array(identity).min(1, 'list at least one identity') })]);
+const approver = z.union([
+  text,
+  z.strictObject({ name: text, identities: z.array(identity).min(1, 'list at least one identity') }),
+]);
 
 const approvals = z.strictObject({
   required: z.number().int().min(0),
@@ -106,7 +118,10 @@ export const phaseSchema = z.strictObject({
     .number()
     .min(0, 'traffic is a percentage from 0 to 100')
     .max(100, 'traffic is a percentage from 0 to 100')
-    .refine((t) => Math.abs(t * 100 - Math.round(t * 100)) < 1e-6, 'traffic has a precision of 0.01 (e.g. 0.25 or 12.5)'),
+    .refine(
+      (t) => Math.abs(t * 100 - Math.round(t * 100)) < 1e-6,
+      'traffic has a precision of 0.01 (e.g. 0.25 or 12.5)',
+    ),
   audience: z.string().optional(),
   minDuration: duration.optional(),
   checklist: z.array(checklistItem).default([]),
@@ -147,7 +162,10 @@ const stakeholder = z.strictObject({
 });
 
 const audience = z.union([
-  z.strictObject({ attribute: text, in: z.array(z.union([z.string(), z.number(), z.boolean()]).transform(String)).min(1) }),
+  z.strictObject({
+    attribute: text,
+    in: z.array(z.union([z.string(), z.number(), z.boolean()]).transform(String)).min(1),
+  }),
   z.strictObject({ segment: text }),
 ]);
 
@@ -199,7 +217,10 @@ export const planSchema = z.strictObject({
   reports: z
     .strictObject({
       dir: text.default('reports'),
-      formats: z.array(z.enum(['md', 'json', 'html', 'junit'])).min(1).default(['md', 'json']),
+      formats: z
+        .array(z.enum(['md', 'json', 'html', 'junit']))
+        .min(1)
+        .default(['md', 'json']),
       /** a `dir` outside the plan's folder is refused unless this says so */
       allowOutsidePlanDir: z.boolean().default(false),
     })
@@ -223,9 +244,48 @@ export const KNOWN_KEYS = [
   ...Object.keys(metricSchema.shape),
   ...Object.keys(phaseSchema.shape),
   ...Object.keys(advanceSchema.shape),
-  'required', 'approvers', 'action', 'automatic', 'note', 'component', 'procedure', 'run', 'manual', 'estimate',
-  'timeout', 'audience', 'channel', 'frequency', 'owner', 'notify', 'events', 'attribute', 'in', 'segment', 'below',
-  'above', 'baseline', 'better', 'failThreshold', 'passMargin', 'alpha', 'srmAlpha', 'minSamples', 'exposure', 'dir',
-  'formats', 'backend', 'key', 'flags', 'incidents', 'notifications', 'id', 'text', 'light', 'moderate', 'severe',
-  'identities', 'allowOutsidePlanDir',
+  'required',
+  'approvers',
+  'action',
+  'automatic',
+  'note',
+  'component',
+  'procedure',
+  'run',
+  'manual',
+  'estimate',
+  'timeout',
+  'audience',
+  'channel',
+  'frequency',
+  'owner',
+  'notify',
+  'events',
+  'attribute',
+  'in',
+  'segment',
+  'below',
+  'above',
+  'baseline',
+  'better',
+  'failThreshold',
+  'passMargin',
+  'alpha',
+  'srmAlpha',
+  'minSamples',
+  'exposure',
+  'dir',
+  'formats',
+  'backend',
+  'key',
+  'flags',
+  'incidents',
+  'notifications',
+  'id',
+  'text',
+  'light',
+  'moderate',
+  'severe',
+  'identities',
+  'allowOutsidePlanDir',
 ];

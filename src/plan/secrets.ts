@@ -14,8 +14,21 @@
 import { SECRET_KEY } from '../redact.js';
 import type { PlaceholderUse } from './placeholders.js';
 
-const SECRET_NAME = /token|secret|passw(or)?d|passphrase|api_?key|app_?key|private_?key|access_?key|credential|webhook|signature|cookie|bearer|jwt/i;
-const SECRET_WORDS = new Set(['key', 'keys', 'pass', 'pat', 'auth', 'authorization', 'session', 'sig', 'dsn', 'creds', 'pem']);
+const SECRET_NAME =
+  /token|secret|passw(or)?d|passphrase|api_?key|app_?key|private_?key|access_?key|credential|webhook|signature|cookie|bearer|jwt/i;
+const SECRET_WORDS = new Set([
+  'key',
+  'keys',
+  'pass',
+  'pat',
+  'auth',
+  'authorization',
+  'session',
+  'sig',
+  'dsn',
+  'creds',
+  'pem',
+]);
 /** Header names whose values are credentials (as the HTTP client masks them). */
 const SECRET_HEADER = /auth|token|key|secret|passw|cookie|session|signature/i;
 const AUTHORITY = /^[a-z][a-z0-9+.-]*:\/\/([^/?#]*)/i;
@@ -23,7 +36,10 @@ const AUTHORITY = /^[a-z][a-z0-9+.-]*:\/\/([^/?#]*)/i;
 /** `LD_API_TOKEN`, `DB_PASSWORD`, `SIGNING_KEY`, `slackWebhook`: yes; `DEPLOY_ENV`, `PWD`, `REGION`: no. */
 export function nameLooksSecret(name: string): boolean {
   if (SECRET_NAME.test(name)) return true;
-  const words = name.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toLowerCase().split(/[^a-z0-9]+/);
+  const words = name
+    .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
+    .toLowerCase()
+    .split(/[^a-z0-9]+/);
   return words.some((w) => SECRET_WORDS.has(w));
 }
 
@@ -52,7 +68,9 @@ export function secretValues(uses: readonly PlaceholderUse[]): string[] {
     const keys = u.path.slice(3).map(String);
     const last = keys[keys.length - 1] ?? '';
     const credential =
-      keys.some((k) => SECRET_KEY.test(k)) || (keys[0] === 'headers' && SECRET_HEADER.test(keys[1] ?? '')) || (role === 'notifications' && /url$/i.test(last));
+      keys.some((k) => SECRET_KEY.test(k)) ||
+      (keys[0] === 'headers' && SECRET_HEADER.test(keys[1] ?? '')) ||
+      (role === 'notifications' && /url$/i.test(last));
     if (credential || (/url$/i.test(last) && reachesPastHost(u.expanded, u.start, u.end))) out.add(u.value);
   }
   return [...out];

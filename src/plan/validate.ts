@@ -47,12 +47,18 @@ export function validatePlan(text: string, env: Readonly<Record<string, string |
   };
   for (const [, rule] of Object.entries(rules)) {
     try {
-      for (const p of rule(plan)) add(issueAt(parsed, p.path, { message: p.message, hint: p.hint, path: '', severity: p.severity }, p.onKey));
+      for (const p of rule(plan))
+        add(issueAt(parsed, p.path, { message: p.message, hint: p.hint, path: '', severity: p.severity }, p.onKey));
     } catch {
       if (result.success) throw new Error('a plan rule failed on a valid plan');
     }
   }
-  let providerSettings: ValidatedPlan['providerSettings'] = { flags: {}, metrics: {}, incidents: {}, notifications: {} };
+  let providerSettings: ValidatedPlan['providerSettings'] = {
+    flags: {},
+    metrics: {},
+    incidents: {},
+    notifications: {},
+  };
   try {
     providerSettings = checkProviders(parsed, plan, expansion.sources, errors, warnings);
   } catch {
@@ -70,18 +76,24 @@ function zodIssue(p: ParsedDocument, issue: z.core.$ZodIssue): PlanIssue[] {
   const path = issue.path.map((k) => (typeof k === 'number' ? k : String(k)));
   if (issue.code === 'unrecognized_keys') {
     return issue.keys.map((key) =>
-      issueAt(p, [...path, key], {
-        path: formatPath([...path, key]),
-        message: `unknown key "${key}"`,
-        hint: didYouMean(key, KNOWN_KEYS) ?? 'remove it, or see `rollout schema` for the keys this place accepts',
-      }, true),
+      issueAt(
+        p,
+        [...path, key],
+        {
+          path: formatPath([...path, key]),
+          message: `unknown key "${key}"`,
+          hint: didYouMean(key, KNOWN_KEYS) ?? 'remove it, or see `rollout schema` for the keys this place accepts',
+        },
+        true,
+      ),
     );
   }
   if (issue.code === 'invalid_union') {
     // Report the branch that got furthest rather than "invalid input".
     const branches = (issue as unknown as { errors: z.core.$ZodIssue[][] }).errors ?? [];
     const best = branches.sort((a, b) => depth(b) - depth(a))[0];
-    if (best && best.length > 0) return best.flatMap((i) => zodIssue(p, { ...i, path: [...issue.path, ...i.path] } as z.core.$ZodIssue));
+    if (best && best.length > 0)
+      return best.flatMap((i) => zodIssue(p, { ...i, path: [...issue.path, ...i.path] } as z.core.$ZodIssue));
   }
   let message = issue.message;
   let hint: string | undefined;
@@ -90,7 +102,9 @@ function zodIssue(p: ParsedDocument, issue: z.core.$ZodIssue): PlanIssue[] {
     const values = (issue.values as unknown[]).map(String);
     const got = p.doc.getIn(path);
     message = `${JSON.stringify(got)} is not allowed here`;
-    hint = [typeof got === 'string' ? didYouMean(got, values) : undefined, `use one of: ${values.join(', ')}`].filter(Boolean).join('; ');
+    hint = [typeof got === 'string' ? didYouMean(got, values) : undefined, `use one of: ${values.join(', ')}`]
+      .filter(Boolean)
+      .join('; ');
   }
   return [issueAt(p, path, { path: formatPath(path), message, hint })];
 }
@@ -99,7 +113,6 @@ function depth(issues: z.core.$ZodIssue[]): number {
   return issues.reduce((d, i) => Math.max(d, i.code === 'invalid_type' ? i.path.length : i.path.length + 1), 0);
 }
 
-
 function checkProviders(
   p: ParsedDocument,
   plan: Plan,
@@ -107,7 +120,12 @@ function checkProviders(
   errors: PlanIssue[],
   warnings: PlanIssue[],
 ): Record<ProviderRole, Record<string, unknown>> {
-  const out: Record<ProviderRole, Record<string, unknown>> = { flags: {}, metrics: {}, incidents: {}, notifications: {} };
+  const out: Record<ProviderRole, Record<string, unknown>> = {
+    flags: {},
+    metrics: {},
+    incidents: {},
+    notifications: {},
+  };
   for (const role of Object.keys(registries) as ProviderRole[]) {
     const registry = registries[role] as Record<string, { settings: z.ZodType }>;
     for (const [name, spec] of Object.entries(plan.providers[role])) {
@@ -115,11 +133,13 @@ function checkProviders(
       const adapter = registry[spec.type];
       if (!adapter) {
         const known = Object.keys(registry);
-        errors.push(issueAt(p, [...base, 'type'], {
-          path: formatPath([...base, 'type']),
-          message: `unknown ${role} provider type "${spec.type}"`,
-          hint: [didYouMean(spec.type, known), `known: ${known.join(', ')}`].filter(Boolean).join('; '),
-        }));
+        errors.push(
+          issueAt(p, [...base, 'type'], {
+            path: formatPath([...base, 'type']),
+            message: `unknown ${role} provider type "${spec.type}"`,
+            hint: [didYouMean(spec.type, known), `known: ${known.join(', ')}`].filter(Boolean).join('; '),
+          }),
+        );
         continue;
       }
       const r = adapter.settings.safeParse(spec);
@@ -136,15 +156,27 @@ function checkProviders(
       // Nested settings too: `headers: { Authorization: "Bearer ..." }` is as much a secret as `token`.
       const literalSecrets = (value: unknown, path: (string | number)[]): void => {
         const key = path[path.length - 1];
-        if (typeof value === 'string' && typeof key === 'string' && SECRET_KEY.test(key) && key !== 'type' && !sources.has(formatPath(path))) {
-          warnings.push(issueAt(p, path, {
-            path: formatPath(path),
-            severity: 'warning',
-            message: `"${key}" is written in the plan as a literal`,
-            hint: `secrets come from the environment: ${key}: "\${${name.toUpperCase().replace(/[^A-Z0-9]/g, '_')}_${key.toUpperCase().replace(/[^A-Z0-9]/g, '_')}}"`,
-          }));
-        } else if (Array.isArray(value)) value.forEach((v, i) => literalSecrets(v, [...path, i]));
-        else if (value && typeof value === 'object') for (const [k, v] of Object.entries(value)) literalSecrets(v, [...path, k]);
+        if (
+          typeof value === 'string' &&
+          typeof key === 'string' &&
+          SECRET_KEY.test(key) &&
+          key !== 'type' &&
+          !sources.has(formatPath(path))
+        ) {
+          warnings.push(
+            issueAt(p, path, {
+              path: formatPath(path),
+              severity: 'warning',
+              message: `"${key}" is written in the plan as a literal`,
+              hint: `secrets come from the environment: ${key}: "\${${name.toUpperCase().replace(/[^A-Z0-9]/g, '_')}_${key.toUpperCase().replace(/[^A-Z0-9]/g, '_')}}"`,
+            }),
+          );
+        } else if (Array.isArray(value))
+          value.forEach((v, i) => {
+            literalSecrets(v, [...path, i]);
+          });
+        else if (value && typeof value === 'object')
+          for (const [k, v] of Object.entries(value)) literalSecrets(v, [...path, k]);
       };
       for (const [key, value] of Object.entries(spec)) literalSecrets(value, [...base, key]);
     }
@@ -156,11 +188,13 @@ function checkProviders(
     plan.phases.forEach((ph, i) => {
       const a = ph.audience ? plan.audiences[ph.audience] : undefined;
       if (a && 'segment' in a) {
-        errors.push(issueAt(p, ['audiences', ph.audience!], {
-          path: formatPath(['audiences', ph.audience!]),
-          message: `audience "${ph.audience}" names a remote segment, which the file flag provider cannot evaluate (used by phases[${i}])`,
-          hint: 'write it as { attribute: ..., in: [...] } for the file provider',
-        }));
+        errors.push(
+          issueAt(p, ['audiences', ph.audience!], {
+            path: formatPath(['audiences', ph.audience!]),
+            message: `audience "${ph.audience}" names a remote segment, which the file flag provider cannot evaluate (used by phases[${i}])`,
+            hint: 'write it as { attribute: ..., in: [...] } for the file provider',
+          }),
+        );
       }
     });
   }

@@ -25,7 +25,8 @@ export const metricsFactories: Record<MetricsType, AdapterFactory<MetricsProvide
 
 export const incidentFactories: Record<IncidentsType, AdapterFactory<IncidentProvider>> = {
   file: async (s, ctx) => (await import('./incidents/file/index.js')).createFileIncidents(s, ctx),
-  alertmanager: async (s, ctx) => (await import('./incidents/alertmanager/index.js')).createAlertmanagerIncidents(s, ctx),
+  alertmanager: async (s, ctx) =>
+    (await import('./incidents/alertmanager/index.js')).createAlertmanagerIncidents(s, ctx),
   pagerduty: async (s, ctx) => (await import('./incidents/pagerduty/index.js')).createPagerDutyIncidents(s, ctx),
 };
 

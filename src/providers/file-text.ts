@@ -4,7 +4,7 @@
  * not what it claims is reported by what it is and where the problem is, never by its content. Devices,
  * FIFOs and folders are refused before reading (reading `/dev/zero` would never end).
  */
-import { readFileSync, statSync } from 'node:fs';
+import { readFileSync, type Stats, statSync } from 'node:fs';
 
 export class FileTextError extends Error {
   override name = 'FileTextError';
@@ -12,7 +12,7 @@ export class FileTextError extends Error {
 
 /** The text of a regular file of at most `maxBytes`; a FileTextError says why not. */
 export function readTextFile(file: string, maxBytes: number): string {
-  let st;
+  let st: Stats;
   try {
     st = statSync(file);
   } catch (e) {

@@ -71,7 +71,12 @@ export function createHttpClient(opts: HttpClientOptions): HttpClient {
 
   return {
     async request<T = unknown>(req: HttpRequest): Promise<HttpResponse<T>> {
-      const reqMask = createMasker([...baseMask, ...headerSecrets(req.headers), ...urlSecrets(req.url), ...paramSecrets(req.params)]);
+      const reqMask = createMasker([
+        ...baseMask,
+        ...headerSecrets(req.headers),
+        ...urlSecrets(req.url),
+        ...paramSecrets(req.params),
+      ]);
       const where = `${req.method} ${pathOf(req.url, opts.baseURL)}`;
       // no `cause`: axios errors carry the request config, headers and all
       const fail: Fail = (message, extra = {}) =>
@@ -107,7 +112,13 @@ export function createHttpClient(opts: HttpClientOptions): HttpClient {
         serverWait = serverWaitMs(headers, opts.resetHeader, Date.now());
         finalError = () => {
           if (res.status === 429) return rateLimited(where, attempts(attempt), serverWait, fail);
-          const { message, hint } = statusMessage({ opts, status: res.status, where, body, attempts: attempts(attempt) });
+          const { message, hint } = statusMessage({
+            opts,
+            status: res.status,
+            where,
+            body,
+            attempts: attempts(attempt),
+          });
           return fail(message, { status: res.status, ...(hint ? { hint } : {}) });
         };
       } else if (outcome.kind === 'timeout') {
@@ -115,12 +126,18 @@ export function createHttpClient(opts: HttpClientOptions): HttpClient {
         retryable = idempotent && !outcome.byTotal;
         finalError = () =>
           outcome.byTotal
-            ? fail(`${opts.provider} did not answer within the ${formatDuration(totalMs)} total timeout (${where})${attemptsPhrase(attempts(attempt))}`, {
-                hint: 'raise totalTimeout in the provider settings or check the provider is healthy',
-              })
-            : fail(`${opts.provider} did not answer within ${formatDuration(outcome.limitMs)} (${where})${attemptsPhrase(attempts(attempt))}`, {
-                hint: 'raise timeout in the provider settings or check the provider is healthy',
-              });
+            ? fail(
+                `${opts.provider} did not answer within the ${formatDuration(totalMs)} total timeout (${where})${attemptsPhrase(attempts(attempt))}`,
+                {
+                  hint: 'raise totalTimeout in the provider settings or check the provider is healthy',
+                },
+              )
+            : fail(
+                `${opts.provider} did not answer within ${formatDuration(outcome.limitMs)} (${where})${attemptsPhrase(attempts(attempt))}`,
+                {
+                  hint: 'raise timeout in the provider settings or check the provider is healthy',
+                },
+              );
       } else {
         retryable = RETRY_CODES.has(outcome.code) && (idempotent || NOT_SENT_CODES.has(outcome.code));
         finalError = () => networkError(outcome.code, where, attempts(attempt), fail);
@@ -176,7 +193,9 @@ export function createHttpClient(opts: HttpClientOptions): HttpClient {
     budgetMs?: number,
   ): ProviderError {
     const resets =
-      waitMs === undefined ? '' : `; the limit resets in ${formatDuration(waitMs)} (at ${new Date(Date.now() + waitMs).toISOString()})`;
+      waitMs === undefined
+        ? ''
+        : `; the limit resets in ${formatDuration(waitMs)} (at ${new Date(Date.now() + waitMs).toISOString()})`;
     const beyond = budgetMs === undefined ? '' : `, beyond the ${formatDuration(budgetMs)} total timeout`;
     return fail(`${opts.provider} rate-limited us (429 on ${where})${attemptsPhrase(a)}${resets}${beyond}`, {
       status: 429,
@@ -184,15 +203,12 @@ export function createHttpClient(opts: HttpClientOptions): HttpClient {
     });
   }
 
-  function networkError(
-    code: string,
-    where: string,
-    a: Attempts,
-    fail: Fail,
-  ): ProviderError {
+  function networkError(code: string, where: string, a: Attempts, fail: Fail): ProviderError {
     const origin = originOf(opts.baseURL);
     if (code === 'ENOTFOUND') {
-      return fail(`could not resolve the host of ${opts.provider} at ${origin} (ENOTFOUND)`, { hint: 'check the provider url' });
+      return fail(`could not resolve the host of ${opts.provider} at ${origin} (ENOTFOUND)`, {
+        hint: 'check the provider url',
+      });
     }
     if (TLS_CODES.test(code)) {
       return fail(`${opts.provider} at ${origin} presented a TLS certificate that was not accepted (${code})`, {
@@ -205,23 +221,20 @@ export function createHttpClient(opts: HttpClientOptions): HttpClient {
     });
   }
 
-  function parseBody<T>(
-    body: string,
-    status: number,
-    req: HttpRequest,
-    where: string,
-    fail: Fail,
-  ): T {
+  function parseBody<T>(body: string, status: number, req: HttpRequest, where: string, fail: Fail): T {
     if (req.responseType === 'text') return body as T;
     if (body.trim() === '') return undefined as T;
     try {
       return JSON.parse(body) as T;
     } catch {
       const excerpt = bodyExcerpt(body);
-      throw fail(`${opts.provider} returned a malformed body (expected JSON) for ${where}${excerpt ? `: ${excerpt}` : ''}`, {
-        status,
-        hint: 'check the url points at the provider API, not a login page or proxy',
-      });
+      throw fail(
+        `${opts.provider} returned a malformed body (expected JSON) for ${where}${excerpt ? `: ${excerpt}` : ''}`,
+        {
+          status,
+          hint: 'check the url points at the provider API, not a login page or proxy',
+        },
+      );
     }
   }
 }
@@ -248,7 +261,9 @@ function plainHeaders(headers: AxiosResponse['headers']): Record<string, string>
 function pathOf(url: string, baseURL: string): string {
   try {
     const u = new URL(url, baseURL.endsWith('/') ? baseURL : `${baseURL}/`);
-    return /^[a-z]+:\/\//i.test(url) ? `${u.origin}${u.pathname}` : joinPath(new URL(baseURL).pathname, url.split('?')[0] ?? '');
+    return /^[a-z]+:\/\//i.test(url)
+      ? `${u.origin}${u.pathname}`
+      : joinPath(new URL(baseURL).pathname, url.split('?')[0] ?? '');
   } catch {
     return url.split('?')[0] ?? url;
   }

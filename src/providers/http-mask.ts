@@ -47,7 +47,12 @@ export function urlSecrets(url: string | undefined): string[] {
   } catch {
     return [];
   }
-  const out = [decodeURIComponent(parsed.password), decodeURIComponent(parsed.username), parsed.password, parsed.username];
+  const out = [
+    decodeURIComponent(parsed.password),
+    decodeURIComponent(parsed.username),
+    parsed.password,
+    parsed.username,
+  ];
   for (const [name, value] of parsed.searchParams) if (SECRET_PARAM.test(name)) out.push(value);
   return out;
 }

@@ -29,7 +29,7 @@ function messageOf(json: unknown): string | undefined {
   if (typeof json !== 'object' || json === null) return undefined;
   const o = json as Record<string, unknown>;
   if (Array.isArray(o.errors) && o.errors.length > 0) {
-    return o.errors.map((e) => (typeof e === 'string' ? e : messageOf(e) ?? JSON.stringify(e))).join('; ');
+    return o.errors.map((e) => (typeof e === 'string' ? e : (messageOf(e) ?? JSON.stringify(e)))).join('; ');
   }
   if (typeof o.errors === 'string' && o.errors !== '') return o.errors;
   if (typeof o.message === 'string') return typeof o.code === 'string' ? `${o.code}: ${o.message}` : o.message;
@@ -52,7 +52,9 @@ export function credentialPhrase(opts: Pick<HttpClientOptions, 'credential' | 'c
 }
 
 export function credentialEnvs(opts: Pick<HttpClientOptions, 'credential' | 'credentials'>): string {
-  const envs = [...(opts.credential ? [opts.credential] : []), ...(opts.credentials ?? [])].map((c) => c.env ?? c.setting);
+  const envs = [...(opts.credential ? [opts.credential] : []), ...(opts.credentials ?? [])].map(
+    (c) => c.env ?? c.setting,
+  );
   return envs.join(' and ');
 }
 
@@ -90,9 +92,13 @@ export function statusMessage(args: {
       hint: `give the credential in ${credentialEnvs(opts)} the permission this needs, or use one that has it`,
     };
   }
-  if (status === 404) return { message: `${p} has nothing at ${where} (404)${tail}`, hint: 'check the url and the keys in the plan' };
+  if (status === 404)
+    return { message: `${p} has nothing at ${where} (404)${tail}`, hint: 'check the url and the keys in the plan' };
   if (status >= 300 && status < 400) {
-    return { message: `${p} answered ${status} (a redirect) for ${where}`, hint: 'set the provider url to the final address (redirects are not followed)' };
+    return {
+      message: `${p} answered ${status} (a redirect) for ${where}`,
+      hint: 'set the provider url to the final address (redirects are not followed)',
+    };
   }
   return { message: `${p} answered ${status} for ${where}${attemptsPhrase(attempts)}${tail}` };
 }

@@ -23,7 +23,11 @@ export const NOT_SENT_CODES: ReadonlySet<string> = new Set(['ECONNREFUSED']);
 export const DEFAULT_BACKOFF = { baseMs: 500, maxMs: 8000 };
 
 /** Full jitter (AWS architecture blog): uniform over [0, min(max, base * 2^(attempt-1))]. */
-export function backoffMs(attempt: number, backoff: { baseMs: number; maxMs: number }, random: () => number = Math.random): number {
+export function backoffMs(
+  attempt: number,
+  backoff: { baseMs: number; maxMs: number },
+  random: () => number = Math.random,
+): number {
   const ceiling = Math.min(backoff.maxMs, backoff.baseMs * 2 ** Math.max(0, attempt - 1));
   return Math.round(random() * ceiling);
 }

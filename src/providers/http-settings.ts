@@ -19,7 +19,9 @@ export interface CommonHttpSettings {
   insecureSkipTlsVerify?: boolean | undefined;
 }
 
-export function httpClientSettings(s: CommonHttpSettings): Pick<HttpClientOptions, 'timeoutMs' | 'totalTimeoutMs' | 'retries' | 'insecureSkipTlsVerify'> {
+export function httpClientSettings(
+  s: CommonHttpSettings,
+): Pick<HttpClientOptions, 'timeoutMs' | 'totalTimeoutMs' | 'retries' | 'insecureSkipTlsVerify'> {
   return {
     timeoutMs: s.timeout === undefined ? undefined : parseDurationMs(s.timeout),
     totalTimeoutMs: s.totalTimeout === undefined ? undefined : parseDurationMs(s.totalTimeout),

@@ -4,7 +4,14 @@
  * This file holds each adapter's settings schema (validation needs them); factories.ts creates
  * the adapters, lazily.
  */
-import { defineAdapter, type AdapterDefinition, type FlagProvider, type IncidentProvider, type MetricsProvider, type Notifier } from './types.js';
+import {
+  defineAdapter,
+  type AdapterDefinition,
+  type FlagProvider,
+  type IncidentProvider,
+  type MetricsProvider,
+  type Notifier,
+} from './types.js';
 import { fileFlagSettings } from './flags/file/settings.js';
 import { launchDarklySettings } from './flags/launchdarkly/settings.js';
 import { unleashSettings } from './flags/unleash/settings.js';

@@ -27,4 +27,7 @@ export const sampleInterval = z
   .regex(/^(\d+(\.\d+)?(s|m|h|d))+$/, 'expected a duration such as 60s, 5m or 1h')
   .refine((s) => !/^(0+(\.0+)?(s|m|h|d))+$/.test(s), 'the interval must be longer than zero');
 /** A name that becomes one path segment of an API URL: "." and ".." would be normalised away. */
-export const pathSegment = nonEmpty.refine((s) => s !== '.' && s !== '..', 'cannot be "." or ".." (it names a path segment of the API)');
+export const pathSegment = nonEmpty.refine(
+  (s) => s !== '.' && s !== '..',
+  'cannot be "." or ".." (it names a path segment of the API)',
+);

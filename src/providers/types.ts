@@ -2,7 +2,7 @@
  * The narrow interfaces every adapter implements. Providers measure and act; they never judge.
  * A provider that cannot answer throws a ProviderError (src/errors.ts); it never returns a guess.
  */
-import type { z } from "zod";
+import type { z } from 'zod';
 
 export type Cohort = 'canary' | 'control' | 'all';
 
@@ -108,7 +108,14 @@ export interface IncidentProvider {
   open(args: { now: number }): Promise<Incident[]>;
 }
 
-export type NotificationKind = 'advanced' | 'held' | 'failed' | 'contingency-applied' | 'rolled-back' | 'completed' | 'reduced';
+export type NotificationKind =
+  | 'advanced'
+  | 'held'
+  | 'failed'
+  | 'contingency-applied'
+  | 'rolled-back'
+  | 'completed'
+  | 'reduced';
 
 export interface NotificationEvent {
   kind: NotificationKind;

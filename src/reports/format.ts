@@ -6,8 +6,17 @@ export function formatValue(v: number | null | undefined, unit?: string): string
 }
 
 /** Who ran `rollout approve`: the identity it matched, else the OS account and CI login; '' for old records. */
-export function ranAs(a: { runner?: { os: string; host: string; github?: string | undefined; gitlab?: string | undefined } | undefined; identity?: string | undefined }): string {
+export function ranAs(a: {
+  runner?: { os: string; host: string; github?: string | undefined; gitlab?: string | undefined } | undefined;
+  identity?: string | undefined;
+}): string {
   if (!a.runner) return '';
-  const who = [`${a.runner.os}@${a.runner.host}`, a.runner.github ? `github:${a.runner.github}` : '', a.runner.gitlab ? `gitlab:${a.runner.gitlab}` : ''].filter(Boolean).join(', ');
+  const who = [
+    `${a.runner.os}@${a.runner.host}`,
+    a.runner.github ? `github:${a.runner.github}` : '',
+    a.runner.gitlab ? `gitlab:${a.runner.gitlab}` : '',
+  ]
+    .filter(Boolean)
+    .join(', ');
   return a.identity ? `${a.identity} (${who})` : who;
 }

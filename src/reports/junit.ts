@@ -6,7 +6,8 @@ import { stripControls } from '../sanitize.js';
 import type { PhaseReport } from './model.js';
 
 /** XML 1.0 allows neither control characters (but tab and newline) nor lone surrogates: they are dropped. */
-const esc = (s: string) => stripControls(s).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+const esc = (s: string) =>
+  stripControls(s).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
 export function renderJunit(r: PhaseReport): string {
   const criteria = r.gate?.criteria ?? [];
@@ -15,7 +16,8 @@ export function renderJunit(r: PhaseReport): string {
   const suite = `${r.plan.name}.${r.phase.name}`;
   const cases = criteria.map((c) => {
     const open = `    <testcase classname="${esc(suite)}" name="${esc(c.name)}" time="0">`;
-    if (c.verdict === 'fail') return `${open}\n      <failure message="${esc(c.detail)}" type="${esc(c.level ?? 'fail')}">${esc(c.detail)}</failure>\n    </testcase>`;
+    if (c.verdict === 'fail')
+      return `${open}\n      <failure message="${esc(c.detail)}" type="${esc(c.level ?? 'fail')}">${esc(c.detail)}</failure>\n    </testcase>`;
     if (c.verdict === 'hold') return `${open}\n      <skipped message="${esc(`hold: ${c.detail}`)}"/>\n    </testcase>`;
     return `${open}\n      <system-out>${esc(c.detail)}</system-out>\n    </testcase>`;
   });

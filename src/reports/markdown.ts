@@ -7,7 +7,11 @@ const esc = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 
 export function table(head: string[], rows: string[][]): string {
   if (rows.length === 0) return '_none_\n';
-  return [`| ${head.map(esc).join(' | ')} |`, `| ${head.map(() => '---').join(' | ')} |`, ...rows.map((r) => `| ${r.map((c) => esc(c)).join(' | ')} |`)].join('\n') + '\n';
+  return `${[
+    `| ${head.map(esc).join(' | ')} |`,
+    `| ${head.map(() => '---').join(' | ')} |`,
+    ...rows.map((r) => `| ${r.map((c) => esc(c)).join(' | ')} |`),
+  ].join('\n')}\n`;
 }
 
 const VERDICT: Record<string, string> = { pass: '✅ pass', fail: '❌ fail', hold: '⏸ hold' };
@@ -24,7 +28,11 @@ function criteriaTable(criteria: Criterion[]): string {
     criteria.map((c) => [
       c.name,
       VERDICT[c.verdict] ?? c.verdict,
-      c.metric?.worst ? `${formatValue(c.metric.worst.value, c.metric.unit)} (worst)` : c.metric?.last ? formatValue(c.metric.last.value) : '-',
+      c.metric?.worst
+        ? `${formatValue(c.metric.worst.value, c.metric.unit)} (worst)`
+        : c.metric?.last
+          ? formatValue(c.metric.last.value)
+          : '-',
       c.metric?.slo ?? '-',
       c.metric ? c.metric.window.label : '-',
       c.metric ? String(c.metric.points) : '-',
@@ -36,7 +44,10 @@ function criteriaTable(criteria: Criterion[]): string {
 export function renderMarkdown(r: PhaseReport): string {
   const out: string[] = [];
   out.push(`# ${r.plan.title}: phase ${r.phase.index + 1}/${r.phase.of} "${r.phase.name}"\n`);
-  if (r.simulatedClock) out.push('> **Simulated clock:** times in this report come from ROLLOUT_NOW (a test, replay or drill), not the wall clock.\n');
+  if (r.simulatedClock)
+    out.push(
+      '> **Simulated clock:** times in this report come from ROLLOUT_NOW (a test, replay or drill), not the wall clock.\n',
+    );
   out.push(
     table(
       ['', ''],
@@ -49,7 +60,10 @@ export function renderMarkdown(r: PhaseReport): string {
         ['phase status', r.phase.status],
         ['entered', r.phase.enteredAt ?? '-'],
         ['left', r.phase.leftAt ?? '-'],
-        ['time in phase', `${r.phase.timeInPhase ?? '-'}${r.phase.minDuration ? ` (minimum ${r.phase.minDuration})` : ''}`],
+        [
+          'time in phase',
+          `${r.phase.timeInPhase ?? '-'}${r.phase.minDuration ? ` (minimum ${r.phase.minDuration})` : ''}`,
+        ],
         ['rollout status', r.rolloutStatus],
         ['report generated', r.generatedAt],
       ],
@@ -65,7 +79,14 @@ export function renderMarkdown(r: PhaseReport): string {
       out.push(
         table(
           ['metric', 'data', 'last', 'mean', 'window', 'points'],
-          r.gate.reported.map((c) => [c.name, c.verdict === 'pass' ? 'ok' : `missing: ${c.detail}`, formatValue(c.metric?.last?.value, c.metric?.unit), formatValue(c.metric?.mean, c.metric?.unit), c.metric?.window.label ?? '-', String(c.metric?.points ?? 0)]),
+          r.gate.reported.map((c) => [
+            c.name,
+            c.verdict === 'pass' ? 'ok' : `missing: ${c.detail}`,
+            formatValue(c.metric?.last?.value, c.metric?.unit),
+            formatValue(c.metric?.mean, c.metric?.unit),
+            c.metric?.window.label ?? '-',
+            String(c.metric?.points ?? 0),
+          ]),
         ),
       );
     }
@@ -73,20 +94,64 @@ export function renderMarkdown(r: PhaseReport): string {
   out.push('## Decision\n');
   if (r.decision) {
     out.push(`**${r.decision.decision}**${r.decision.to ? ` → ${r.decision.to}` : ''}\n`);
-    out.push(r.decision.reasons.map((x) => `- ${x}`).join('\n') + '\n');
+    out.push(`${r.decision.reasons.map((x) => `- ${x}`).join('\n')}\n`);
     const c = r.decision.contingency as { level: string; action: string; applied: boolean; advice: string } | undefined;
-    if (c) out.push(`\n**Contingency** (${c.level}): ${c.action}${c.applied ? ' — applied' : ' — not applied'}. ${c.advice}\n`);
+    if (c)
+      out.push(
+        `\n**Contingency** (${c.level}): ${c.action}${c.applied ? ' — applied' : ' — not applied'}. ${c.advice}\n`,
+      );
   } else out.push('_No decision recorded yet._\n');
   out.push('## Checklist\n');
-  out.push(table(['item', 'status', 'by', 'at', 'note'], r.checklist.map((c) => [c.text, c.status, c.by ?? '-', c.at ?? '-', [c.reason, c.command ? `\`${c.command.trim()}\` exit ${c.exitCode ?? '-'}` : ''].filter(Boolean).join('; ')])));
+  out.push(
+    table(
+      ['item', 'status', 'by', 'at', 'note'],
+      r.checklist.map((c) => [
+        c.text,
+        c.status,
+        c.by ?? '-',
+        c.at ?? '-',
+        [c.reason, c.command ? `\`${c.command.trim()}\` exit ${c.exitCode ?? '-'}` : ''].filter(Boolean).join('; '),
+      ]),
+    ),
+  );
   out.push('## Approvals\n');
-  out.push(r.approvals.required ? `${r.approvals.given.length}/${r.approvals.required} required, from: ${r.approvals.approvers.join(', ')}\n\n` : 'None required.\n\n');
-  if (r.approvals.given.length) out.push(table(['by', 'at', 'note', 'ran as'], r.approvals.given.map((a) => [a.by, a.at, a.note ?? '', ranAs(a)])));
+  out.push(
+    r.approvals.required
+      ? `${r.approvals.given.length}/${r.approvals.required} required, from: ${r.approvals.approvers.join(', ')}\n\n`
+      : 'None required.\n\n',
+  );
+  if (r.approvals.given.length)
+    out.push(
+      table(
+        ['by', 'at', 'note', 'ran as'],
+        r.approvals.given.map((a) => [a.by, a.at, a.note ?? '', ranAs(a)]),
+      ),
+    );
   out.push('## Flag\n');
-  out.push(r.flag ? table(['', 'enabled', 'traffic', 'audience'], [flagRow('before', r.flag.before), flagRow('after', r.flag.after)]) : '_The flag was not changed on leaving this phase._\n');
+  out.push(
+    r.flag
+      ? table(
+          ['', 'enabled', 'traffic', 'audience'],
+          [flagRow('before', r.flag.before), flagRow('after', r.flag.after)],
+        )
+      : '_The flag was not changed on leaving this phase._\n',
+  );
   if (r.rollback) {
     out.push('## Rollback\n');
-    out.push(table(['component', 'procedure', 'how', 'status', 'took', 'estimate', 'detail'], r.rollback.map((s) => [s.component, s.procedure, s.kind, s.status, `${(s.durationMs / 1000).toFixed(1)}s`, `${s.estimate ?? '-'}${s.overEstimate ? ' (over)' : ''}`, s.detail])));
+    out.push(
+      table(
+        ['component', 'procedure', 'how', 'status', 'took', 'estimate', 'detail'],
+        r.rollback.map((s) => [
+          s.component,
+          s.procedure,
+          s.kind,
+          s.status,
+          `${(s.durationMs / 1000).toFixed(1)}s`,
+          `${s.estimate ?? '-'}${s.overEstimate ? ' (over)' : ''}`,
+          s.detail,
+        ]),
+      ),
+    );
   }
   for (const d of r.documents) {
     out.push(`## ${d.title}\n`);
@@ -94,10 +159,14 @@ export function renderMarkdown(r: PhaseReport): string {
     out.push(d.blocks.map(block).join('\n'));
   }
   out.push('## Events\n');
-  out.push(table(['at', 'event'], r.events.map((e) => [e.at, e.summary])));
+  out.push(
+    table(
+      ['at', 'event'],
+      r.events.map((e) => [e.at, e.summary]),
+    ),
+  );
   return out.join('\n');
 }
-
 
 /** One sentence a reader can stop at: where the phase stands and why. */
 function summary(r: PhaseReport): string {
@@ -106,7 +175,8 @@ function summary(r: PhaseReport): string {
   const failed = r.gate?.criteria.filter((c) => c.verdict === 'fail').map((c) => c.name) ?? [];
   const held = r.gate?.criteria.filter((c) => c.verdict === 'hold').map((c) => c.name) ?? [];
   if (r.phase.status === 'not-reached') return `phase "${r.phase.name}" (${where}) has not been reached.`;
-  if (!d) return `phase "${r.phase.name}" (${where}) was entered ${r.phase.enteredAt}; its gate has not been evaluated yet.`;
+  if (!d)
+    return `phase "${r.phase.name}" (${where}) was entered ${r.phase.enteredAt}; its gate has not been evaluated yet.`;
   switch (d.decision) {
     case 'advanced':
       return `after ${r.phase.timeInPhase} at ${where}, every criterion passed and the rollout moved on to "${d.to}".`;

@@ -19,12 +19,22 @@ export interface DocumentSection {
   blocks: Block[];
 }
 
-export type Block = { type: 'text'; text: string } | { type: 'table'; head: string[]; rows: string[][] } | { type: 'todo'; text: string };
+export type Block =
+  | { type: 'text'; text: string }
+  | { type: 'table'; head: string[]; rows: string[][] }
+  | { type: 'todo'; text: string };
 
 export interface PhaseReport {
   generatedAt: string;
   simulatedClock: boolean;
-  plan: { name: string; title: string; owner?: string | undefined; service?: string | undefined; strategy: string; flag: string };
+  plan: {
+    name: string;
+    title: string;
+    owner?: string | undefined;
+    service?: string | undefined;
+    strategy: string;
+    flag: string;
+  };
   phase: {
     name: string;
     index: number;
@@ -39,11 +49,36 @@ export interface PhaseReport {
   };
   rolloutStatus: string;
   gate?: { evaluatedAt: string; verdict: string; criteria: Criterion[]; reported: Criterion[] } | undefined;
-  decision?: { decision: string; from: string; to: string | null; reasons: string[]; contingency?: unknown } | undefined;
-  checklist: { id: string; text: string; status: string; by?: string | undefined; at?: string | undefined; reason?: string | undefined; command?: string | undefined; exitCode?: number | null | undefined; output?: string | undefined }[];
+  decision?:
+    | { decision: string; from: string; to: string | null; reasons: string[]; contingency?: unknown }
+    | undefined;
+  checklist: {
+    id: string;
+    text: string;
+    status: string;
+    by?: string | undefined;
+    at?: string | undefined;
+    reason?: string | undefined;
+    command?: string | undefined;
+    exitCode?: number | null | undefined;
+    output?: string | undefined;
+  }[];
   approvals: { required: number; approvers: string[]; given: Approval[] };
   flag?: { before: unknown; after: unknown } | undefined;
-  rollback?: { component: string; procedure: string; kind: string; status: string; durationMs: number; estimate?: string; overEstimate: boolean; detail: string; exitCode?: number | null; output?: string }[] | undefined;
+  rollback?:
+    | {
+        component: string;
+        procedure: string;
+        kind: string;
+        status: string;
+        durationMs: number;
+        estimate?: string;
+        overEstimate: boolean;
+        detail: string;
+        exitCode?: number | null;
+        output?: string;
+      }[]
+    | undefined;
   events: { at: string; type: string; summary: string }[];
   documents: DocumentSection[];
 }
@@ -51,12 +86,25 @@ export interface PhaseReport {
 export function lastOf(entries: JournalEntry[], phase: string, type: string): JournalEntry | undefined {
   return [...entries].reverse().find((e) => e.phase === phase && e.type === type);
 }
-export function buildPhaseReport(args: { plan: Plan; state: RolloutState; journal: JournalEntry[]; phase: string; now: string; simulated: boolean }): PhaseReport {
+export function buildPhaseReport(args: {
+  plan: Plan;
+  state: RolloutState;
+  journal: JournalEntry[];
+  phase: string;
+  now: string;
+  simulated: boolean;
+}): PhaseReport {
   const { plan, state, journal, now } = args;
   const index = plan.phases.findIndex((p) => p.name === args.phase);
   const phase = plan.phases[index]!;
   const rec = state.phases[phase.name];
-  const status = !rec ? 'not-reached' : rec.leftAt && state.phase !== phase.name ? 'left' : state.phase === phase.name && state.status !== 'completed' && state.status !== 'rolled-back' ? 'current' : 'left';
+  const status = !rec
+    ? 'not-reached'
+    : rec.leftAt && state.phase !== phase.name
+      ? 'left'
+      : state.phase === phase.name && state.status !== 'completed' && state.status !== 'rolled-back'
+        ? 'current'
+        : 'left';
   const gateEntry = lastOf(journal, phase.name, 'gate.evaluated');
   const rollbackEntry = lastOf(journal, phase.name, 'rollback.finished');
   const c = phaseCriteria(plan, phase);
@@ -76,13 +124,35 @@ export function buildPhaseReport(args: { plan: Plan; state: RolloutState; journa
     };
   });
   // what the decision came to (a contingency is `applied` only once it ran): the outcome entry after the gate
-  const outcome = gateEntry ? [...journal].reverse().find((e) => e.phase === phase.name && e.seq > gateEntry.seq && e.type.startsWith('rollout.')) : undefined;
-  const gd = gateEntry?.data as { decision: string; from: string; to: string | null; verdict: string; criteria: Criterion[]; reported: Criterion[]; reasons: string[]; contingency?: unknown } | undefined;
+  const outcome = gateEntry
+    ? [...journal]
+        .reverse()
+        .find((e) => e.phase === phase.name && e.seq > gateEntry.seq && e.type.startsWith('rollout.'))
+    : undefined;
+  const gd = gateEntry?.data as
+    | {
+        decision: string;
+        from: string;
+        to: string | null;
+        verdict: string;
+        criteria: Criterion[];
+        reported: Criterion[];
+        reasons: string[];
+        contingency?: unknown;
+      }
+    | undefined;
   const end = rec?.leftAt ?? now;
   const report: PhaseReport = {
     generatedAt: now,
     simulatedClock: args.simulated || journal.some((e) => e.clock === 'ROLLOUT_NOW'),
-    plan: { name: plan.name, title: plan.title ?? plan.name, owner: plan.owner, service: plan.service, strategy: plan.strategy, flag: plan.flag.key },
+    plan: {
+      name: plan.name,
+      title: plan.title ?? plan.name,
+      owner: plan.owner,
+      service: plan.service,
+      strategy: plan.strategy,
+      flag: plan.flag.key,
+    },
     phase: {
       name: phase.name,
       index,
@@ -96,13 +166,26 @@ export function buildPhaseReport(args: { plan: Plan; state: RolloutState; journa
       timeInPhase: rec ? formatDuration(Date.parse(end) - Date.parse(rec.enteredAt)) : undefined,
     },
     rolloutStatus: state.status,
-    gate: gd && gateEntry ? { evaluatedAt: gateEntry.at, verdict: gd.verdict, criteria: gd.criteria, reported: gd.reported ?? [] } : undefined,
-    decision: gd ? { decision: gd.decision, from: gd.from, to: gd.to, reasons: gd.reasons, contingency: (outcome?.data as { contingency?: unknown } | undefined)?.contingency ?? gd.contingency } : undefined,
+    gate:
+      gd && gateEntry
+        ? { evaluatedAt: gateEntry.at, verdict: gd.verdict, criteria: gd.criteria, reported: gd.reported ?? [] }
+        : undefined,
+    decision: gd
+      ? {
+          decision: gd.decision,
+          from: gd.from,
+          to: gd.to,
+          reasons: gd.reasons,
+          contingency: (outcome?.data as { contingency?: unknown } | undefined)?.contingency ?? gd.contingency,
+        }
+      : undefined,
     checklist,
     approvals: { required: c.approvals.required, approvers: c.approvals.approvers, given: rec?.approvals ?? [] },
     flag: rec?.flagAfter !== undefined ? { before: rec.flagBefore, after: rec.flagAfter } : undefined,
     rollback: (rollbackEntry?.data as { steps?: PhaseReport['rollback'] } | undefined)?.steps,
-    events: journal.filter((e) => e.phase === phase.name).map((e) => ({ at: e.at, type: e.type, summary: summarize(e) })),
+    events: journal
+      .filter((e) => e.phase === phase.name)
+      .map((e) => ({ at: e.at, type: e.type, summary: summarize(e) })),
     documents: [],
   };
   report.documents = phase.documents.map((kind) => buildDocument(kind, { plan, state, journal, report }));

@@ -11,7 +11,18 @@
  * A stale lock is taken over by renaming it away (atomic: one contender wins) and creating a new one.
  * The holder checks that the lock is still its own before every write (`verify`) and stops if not.
  */
-import { closeSync, fsyncSync, linkSync, openSync, readFileSync, renameSync, rmSync, statSync, utimesSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  fsyncSync,
+  linkSync,
+  openSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  utimesSync,
+  writeSync,
+} from 'node:fs';
 import { hostname } from 'node:os';
 import { RolloutError } from '../errors.js';
 
@@ -81,10 +92,18 @@ export function staleReason(h: LockHolder | undefined, mtimeMs: number, now = Da
     if (h.started && started && started !== h.started) return `${describeHolder(h)} is gone (its pid was reused)`;
     return undefined;
   }
-  return age > REMOTE_STALE_MS ? `${describeHolder(h)} stopped its heartbeat ${Math.round(age / 1000)}s ago` : undefined;
+  return age > REMOTE_STALE_MS
+    ? `${describeHolder(h)} stopped its heartbeat ${Math.round(age / 1000)}s ago`
+    : undefined;
 }
 
-export async function acquireLock(args: { file: string; waitMs: number; since: string; command: string; onTakeOver: (why: string) => void }): Promise<HeldLock> {
+export async function acquireLock(args: {
+  file: string;
+  waitMs: number;
+  since: string;
+  command: string;
+  onTakeOver: (why: string) => void;
+}): Promise<HeldLock> {
   const holder: LockHolder = {
     token: globalThis.crypto.randomUUID(),
     pid: process.pid,
@@ -98,7 +117,7 @@ export async function acquireLock(args: { file: string; waitMs: number; since: s
     try {
       const fd = openSync(args.file, 'wx', 0o600);
       try {
-        writeSync(fd, JSON.stringify(holder) + '\n');
+        writeSync(fd, `${JSON.stringify(holder)}\n`);
         fsyncSync(fd);
       } finally {
         closeSync(fd);
@@ -141,9 +160,13 @@ export async function acquireLock(args: { file: string; waitMs: number; since: s
     verify() {
       const now = readHolder(args.file);
       if (now?.token !== holder.token) {
-        throw new RolloutError('locked', `this run lost its lock ${args.file}${now ? ` to ${describeHolder(now)}` : ''}; it stopped without writing anything more`, {
-          hint: 'check `rollout status`: the run that holds the lock now records (or reconciles) what this one did',
-        });
+        throw new RolloutError(
+          'locked',
+          `this run lost its lock ${args.file}${now ? ` to ${describeHolder(now)}` : ''}; it stopped without writing anything more`,
+          {
+            hint: 'check `rollout status`: the run that holds the lock now records (or reconciles) what this one did',
+          },
+        );
       }
     },
     release() {

@@ -5,7 +5,18 @@
  * `<dir>/<plan>.lock-holder.json`. While this store holds the lock, every write first checks that
  * the lock is still its own.
  */
-import { closeSync, constants, existsSync, fchmodSync, fsyncSync, openSync, readFileSync, rmSync, statSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  constants,
+  existsSync,
+  fchmodSync,
+  fsyncSync,
+  openSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeSync,
+} from 'node:fs';
 import path from 'node:path';
 import { RolloutError } from '../errors.js';
 import { redactValue } from '../redact.js';
@@ -54,9 +65,13 @@ export function createFileStore(opts: FileStoreOptions): StateStore {
       else if (CLOSES.has(e.type)) open.delete(e.effect);
     });
     if (seen !== undefined && scan.lastSeq < seen) {
-      throw new RolloutError('corrupt', `the journal ${journalPath} was cut short: it ends at seq ${scan.lastSeq}, but the state was saved after seq ${seen}; entries were lost, nothing was done`, {
-        hint: `restore the journal from a backup; to go on without the lost entries, remove "journalSeq" from ${statePath} by hand (the history they held is gone)`,
-      });
+      throw new RolloutError(
+        'corrupt',
+        `the journal ${journalPath} was cut short: it ends at seq ${scan.lastSeq}, but the state was saved after seq ${seen}; entries were lost, nothing was done`,
+        {
+          hint: `restore the journal from a backup; to go on without the lost entries, remove "journalSeq" from ${statePath} by hand (the history they held is gone)`,
+        },
+      );
     }
     summary = {
       file: journalPath,
@@ -88,18 +103,30 @@ export function createFileStore(opts: FileStoreOptions): StateStore {
       verify();
       const { default: writeFileAtomic } = await import('write-file-atomic');
       const stamped: RolloutState = { ...state, journalSeq: readSummary().lastSeq };
-      await writeFileAtomic(statePath, JSON.stringify(redactValue(stripControlsValue(stamped)), null, 2) + '\n', { fsync: true, mode: 0o600 });
+      await writeFileAtomic(statePath, `${JSON.stringify(redactValue(stripControlsValue(stamped)), null, 2)}\n`, {
+        fsync: true,
+        mode: 0o600,
+      });
     },
     async append(entry) {
       ensureDir(journalPath);
       verify();
       const s = readSummary();
-      if (endsMidLine(journalPath)) throw corruptJournal(journalPath, s.torn?.line ?? s.lastSeq + 1, 'it ends in a torn line, to be removed before anything is appended');
+      if (endsMidLine(journalPath))
+        throw corruptJournal(
+          journalPath,
+          s.torn?.line ?? s.lastSeq + 1,
+          'it ends in a torn line, to be removed before anything is appended',
+        );
       const full: JournalEntry = redactValue(stripControlsValue({ seq: s.lastSeq + 1, ...entry }));
-      const fd = openSync(journalPath, constants.O_WRONLY | constants.O_APPEND | constants.O_CREAT | constants.O_NOFOLLOW, 0o600);
+      const fd = openSync(
+        journalPath,
+        constants.O_WRONLY | constants.O_APPEND | constants.O_CREAT | constants.O_NOFOLLOW,
+        0o600,
+      );
       try {
         fchmodSync(fd, 0o600);
-        writeSync(fd, JSON.stringify(full) + '\n');
+        writeSync(fd, `${JSON.stringify(full)}\n`);
         fsyncSync(fd);
       } finally {
         closeSync(fd);
@@ -161,7 +188,7 @@ export function createFileStore(opts: FileStoreOptions): StateStore {
       // what another run appended while we waited is read again under the lock
       summary = undefined;
       const { default: writeFileAtomic } = await import('write-file-atomic');
-      await writeFileAtomic(holderPath, JSON.stringify(redactValue(lock.holder)) + '\n', { mode: 0o600 });
+      await writeFileAtomic(holderPath, `${JSON.stringify(redactValue(lock.holder))}\n`, { mode: 0o600 });
       return {
         async release() {
           try {

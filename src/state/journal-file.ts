@@ -15,7 +15,12 @@ const CHUNK_BYTES = 1 << 20;
 
 const ISO_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/;
 /** An ISO-8601 time that is also a real date (no month 13, no hour 99). */
-export const isoTime = z.string().refine((s) => ISO_TIME.test(s) && Number.isFinite(Date.parse(s)), 'must be an ISO-8601 time such as 2026-06-18T09:00:00.000Z');
+export const isoTime = z
+  .string()
+  .refine(
+    (s) => ISO_TIME.test(s) && Number.isFinite(Date.parse(s)),
+    'must be an ISO-8601 time such as 2026-06-18T09:00:00.000Z',
+  );
 
 const entrySchema = z.looseObject({
   seq: z.number().int().positive(),
@@ -31,13 +36,19 @@ function looksLikeEntry(raw: unknown): boolean {
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) return false;
   const e = raw as Record<string, unknown>;
   return (
-    Number.isSafeInteger(e['seq']) && (e['seq'] as number) > 0 &&
-    typeof e['at'] === 'string' && ISO_TIME.test(e['at']) && Number.isFinite(Date.parse(e['at'])) &&
+    Number.isSafeInteger(e['seq']) &&
+    (e['seq'] as number) > 0 &&
+    typeof e['at'] === 'string' &&
+    ISO_TIME.test(e['at']) &&
+    Number.isFinite(Date.parse(e['at'])) &&
     (e['clock'] === 'system' || e['clock'] === 'ROLLOUT_NOW') &&
-    typeof e['type'] === 'string' && e['type'] !== '' &&
+    typeof e['type'] === 'string' &&
+    e['type'] !== '' &&
     (e['phase'] === undefined || typeof e['phase'] === 'string') &&
     (e['effect'] === undefined || typeof e['effect'] === 'string') &&
-    typeof e['data'] === 'object' && e['data'] !== null && !Array.isArray(e['data'])
+    typeof e['data'] === 'object' &&
+    e['data'] !== null &&
+    !Array.isArray(e['data'])
   );
 }
 
@@ -91,15 +102,25 @@ export function* readJournal(file: string): Generator<JournalEntry, JournalScan,
     // the message when it fails
     const r = looksLikeEntry(raw) ? { success: true as const } : entrySchema.safeParse(raw);
     if (!r.success) {
-      const what = r.error.issues.map((i) => `${i.path.length ? i.path.join('.') : 'the line'} ${i.message.replace(/^Invalid input: /, '')}`).join('; ');
-      throw corruptJournal(file, lineNo, raw === null || typeof raw !== 'object' ? `${JSON.stringify(raw)} is not a journal entry` : `not a journal entry (${what})`);
+      const what = r.error.issues
+        .map((i) => `${i.path.length ? i.path.join('.') : 'the line'} ${i.message.replace(/^Invalid input: /, '')}`)
+        .join('; ');
+      throw corruptJournal(
+        file,
+        lineNo,
+        raw === null || typeof raw !== 'object'
+          ? `${JSON.stringify(raw)} is not a journal entry`
+          : `not a journal entry (${what})`,
+      );
     }
     const e = raw as JournalEntry;
     if (out.lastSeq > 0 && e.seq !== out.lastSeq + 1) {
       throw corruptJournal(
         file,
         lineNo,
-        e.seq <= out.lastSeq ? `seq ${e.seq} does not follow seq ${out.lastSeq} (it goes backwards or repeats)` : `seq jumps from ${out.lastSeq} to ${e.seq} (entries are missing)`,
+        e.seq <= out.lastSeq
+          ? `seq ${e.seq} does not follow seq ${out.lastSeq} (it goes backwards or repeats)`
+          : `seq jumps from ${out.lastSeq} to ${e.seq} (entries are missing)`,
       );
     }
     out.lastSeq = e.seq;

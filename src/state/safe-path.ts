@@ -7,7 +7,7 @@
  * `root` is the plan's folder for the state and the reports (or the configured folder itself when the
  * plan opts out with `allowOutsidePlanDir`), the file's own folder for a flag file.
  */
-import { lstatSync, mkdirSync, realpathSync } from 'node:fs';
+import { lstatSync, mkdirSync, realpathSync, type Stats } from 'node:fs';
 import path from 'node:path';
 import { RolloutError } from '../errors.js';
 
@@ -45,16 +45,18 @@ export function prepareWrite(file: string, root: string, dirMode?: number): void
   const target = path.resolve(file);
   const dir = path.dirname(target);
   const rootReal = realPath(root);
-  if (!isInside(realPath(dir), rootReal)) throw refuse(target, `its folder leads outside ${root} (through a symbolic link)`);
+  if (!isInside(realPath(dir), rootReal))
+    throw refuse(target, `its folder leads outside ${root} (through a symbolic link)`);
   mkdirSync(dir, { recursive: true, ...(dirMode === undefined ? {} : { mode: dirMode }) });
   const dirReal = realpathSync(dir);
   if (!isInside(dirReal, rootReal)) throw refuse(target, `its folder leads outside ${root} (through a symbolic link)`);
-  let st;
+  let st: Stats;
   try {
     st = lstatSync(target);
   } catch {
     return;
   }
-  if (st.isSymbolicLink() && !isInside(realPath(target), dirReal)) throw refuse(target, 'it is a symbolic link that leads out of its folder');
+  if (st.isSymbolicLink() && !isInside(realPath(target), dirReal))
+    throw refuse(target, 'it is a symbolic link that leads out of its folder');
   if (!st.isSymbolicLink() && !st.isFile()) throw refuse(target, 'it is not a regular file');
 }

@@ -63,7 +63,13 @@ export const stateSchema = z.looseObject({
   rolledBackAt: isoTime.optional(),
   completedAt: isoTime.optional(),
   rollback: z
-    .looseObject({ startedAt: isoTime, reason: z.string(), phase: z.string(), steps: z.array(rollbackStep), finishedAt: isoTime.optional() })
+    .looseObject({
+      startedAt: isoTime,
+      reason: z.string(),
+      phase: z.string(),
+      steps: z.array(rollbackStep),
+      finishedAt: isoTime.optional(),
+    })
     .optional(),
   lastHeldKey: text,
   simulatedClock: z.boolean().optional(),
@@ -74,20 +80,35 @@ export const stateSchema = z.looseObject({
 /** The state, checked against its schema and the plan; throws RolloutError('corrupt') listing every problem. */
 export function validateState(raw: unknown, plan: Plan, file: string): RolloutState {
   const fail = (problems: string[]) =>
-    new RolloutError('corrupt', `the state file ${file} is damaged (${problems.length} problem${problems.length === 1 ? '' : 's'}); nothing was done`, {
-      details: problems,
-      hint: 'restore it from a backup, or repair the fields listed by hand (`rollout history PLAN` shows every step that led to it); rollout never starts a rollout over by itself',
-    });
-  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) throw fail([`it holds ${JSON.stringify(raw)}, not a rollout state`]);
+    new RolloutError(
+      'corrupt',
+      `the state file ${file} is damaged (${problems.length} problem${problems.length === 1 ? '' : 's'}); nothing was done`,
+      {
+        details: problems,
+        hint: 'restore it from a backup, or repair the fields listed by hand (`rollout history PLAN` shows every step that led to it); rollout never starts a rollout over by itself',
+      },
+    );
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw))
+    throw fail([`it holds ${JSON.stringify(raw)}, not a rollout state`]);
   const r = stateSchema.safeParse(raw);
   if (!r.success) {
-    throw fail(r.error.issues.map((i) => `${i.path.length ? formatPath(i.path) : 'the state'}: ${i.message.replace(/^Invalid input: /, '')}`));
+    throw fail(
+      r.error.issues.map(
+        (i) => `${i.path.length ? formatPath(i.path) : 'the state'}: ${i.message.replace(/^Invalid input: /, '')}`,
+      ),
+    );
   }
   const s = raw as RolloutState;
   const problems: string[] = [];
   if (s.plan === plan.name) {
-    if (s.phaseIndex >= plan.phases.length) problems.push(`phaseIndex: ${s.phaseIndex} is past the plan's last phase (it has ${plan.phases.length}, numbered from 0)`);
-    else if (plan.phases[s.phaseIndex]!.name !== s.phase) problems.push(`phase: "${s.phase}" is not phases[${s.phaseIndex}] of the plan ("${plan.phases[s.phaseIndex]!.name}"); was the state edited, or the plan's phases changed during the rollout?`);
+    if (s.phaseIndex >= plan.phases.length)
+      problems.push(
+        `phaseIndex: ${s.phaseIndex} is past the plan's last phase (it has ${plan.phases.length}, numbered from 0)`,
+      );
+    else if (plan.phases[s.phaseIndex]!.name !== s.phase)
+      problems.push(
+        `phase: "${s.phase}" is not phases[${s.phaseIndex}] of the plan ("${plan.phases[s.phaseIndex]!.name}"); was the state edited, or the plan's phases changed during the rollout?`,
+      );
     for (const [key, rec] of Object.entries(s.phases)) {
       if (rec.name !== key) problems.push(`phases.${key}.name: "${rec.name}" does not match its key`);
     }

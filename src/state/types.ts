@@ -27,7 +27,16 @@ export interface Approval {
   visit?: number | undefined;
   enteredAt?: string | undefined;
   /** who ran the command: OS account, host, CI login, ROLLOUT_USER, git e-mail */
-  runner?: { os: string; host: string; github?: string | undefined; gitlab?: string | undefined; rolloutUser?: string | undefined; email?: string | undefined } | undefined;
+  runner?:
+    | {
+        os: string;
+        host: string;
+        github?: string | undefined;
+        gitlab?: string | undefined;
+        rolloutUser?: string | undefined;
+        email?: string | undefined;
+      }
+    | undefined;
   /** the identity of the approver's that the runner matched, when the plan binds the name to identities */
   identity?: string | undefined;
 }

@@ -13,11 +13,13 @@ import { parseLe, type Bucket, type DataIssue } from './types.js';
  * above the earlier value cannot be seen (as in Prometheus).
  */
 export function windowIncrease(samples: readonly unknown[], what = 'the counter'): number | DataIssue {
-  if (samples.length < 2) return { status: 'no-data', reason: `${what} has ${samples.length} sample(s); an increase needs 2` };
+  if (samples.length < 2)
+    return { status: 'no-data', reason: `${what} has ${samples.length} sample(s); an increase needs 2` };
   let increase = 0;
   for (let i = 0; i < samples.length; i++) {
     const v = samples[i];
-    if (typeof v !== 'number' || Number.isNaN(v)) return { status: 'no-data', reason: `${what} has a missing or NaN sample` };
+    if (typeof v !== 'number' || Number.isNaN(v))
+      return { status: 'no-data', reason: `${what} has a missing or NaN sample` };
     if (!Number.isFinite(v) || v < 0) return { status: 'invalid', reason: `${what} has an impossible sample (${v})` };
     if (i === 0) continue;
     const prev = samples[i - 1] as number;
@@ -37,7 +39,8 @@ export function bucketIncreases(series: readonly BucketSeries[]): Bucket[] | Dat
   const buckets: Bucket[] = [];
   for (const s of series) {
     const le = typeof s.le === 'string' ? parseLe(s.le) : s.le;
-    if (le === undefined || Number.isNaN(le)) return { status: 'invalid', reason: `bucket le="${String(s.le)}" is not a number` };
+    if (le === undefined || Number.isNaN(le))
+      return { status: 'invalid', reason: `bucket le="${String(s.le)}" is not a number` };
     const inc = windowIncrease(s.samples, `bucket le=${String(s.le)}`);
     if (typeof inc !== 'number') return inc;
     buckets.push({ le, count: inc });
@@ -66,7 +69,10 @@ export function validateBuckets(buckets: unknown): Bucket[] | DataIssue {
     const cur = sorted[i] as Bucket;
     if (cur.le === prev.le) return { status: 'invalid', reason: `bucket le=${cur.le} appears twice` };
     if (cur.count < prev.count) {
-      return { status: 'invalid', reason: `bucket counts decrease from le=${prev.le} (${prev.count}) to le=${cur.le} (${cur.count})` };
+      return {
+        status: 'invalid',
+        reason: `bucket counts decrease from le=${prev.le} (${prev.count}) to le=${cur.le} (${cur.count})`,
+      };
     }
   }
   const last = sorted[sorted.length - 1] as Bucket;
@@ -91,7 +97,8 @@ export interface Exceedance {
  * boundary is `invalid` (nothing to count at).
  */
 export function exceedance(buckets: readonly Bucket[], threshold: number): Exceedance | DataIssue {
-  if (!(Number.isFinite(threshold) && threshold > 0)) return { status: 'invalid', reason: `latency threshold ${threshold} is not a number > 0` };
+  if (!(Number.isFinite(threshold) && threshold > 0))
+    return { status: 'invalid', reason: `latency threshold ${threshold} is not a number > 0` };
   const total = buckets[buckets.length - 1]?.count ?? 0;
   let at: Bucket | undefined;
   for (const b of buckets) if (Number.isFinite(b.le) && b.le <= threshold) at = b;

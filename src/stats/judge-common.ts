@@ -69,12 +69,26 @@ export function isValidMargin(m: unknown, positive: boolean): m is Margin {
 
 /** τ² from a two-sample `TauSource`, or the reason it cannot be used. */
 export function resolveTau2(tau: unknown, alpha: number): number | DataIssue {
-  const t = (typeof tau === 'object' && tau !== null ? tau : {}) as { tau2?: unknown; baselineRate?: unknown; horizon?: { canary?: unknown; control?: unknown } };
-  if ('tau2' in t) return isPositive(t.tau2) ? t.tau2 : { status: 'invalid', reason: `τ² must be a number > 0 (got ${String(t.tau2)})` };
+  const t = (typeof tau === 'object' && tau !== null ? tau : {}) as {
+    tau2?: unknown;
+    baselineRate?: unknown;
+    horizon?: { canary?: unknown; control?: unknown };
+  };
+  if ('tau2' in t)
+    return isPositive(t.tau2)
+      ? t.tau2
+      : { status: 'invalid', reason: `τ² must be a number > 0 (got ${String(t.tau2)})` };
   if (isOpenUnit(t.baselineRate) && isPositive(t.horizon?.canary) && isPositive(t.horizon?.control)) {
-    return plannedTau2({ baselineRate: t.baselineRate, horizon: { canary: t.horizon.canary, control: t.horizon.control }, alpha });
+    return plannedTau2({
+      baselineRate: t.baselineRate,
+      horizon: { canary: t.horizon.canary, control: t.horizon.control },
+      alpha,
+    });
   }
-  return { status: 'invalid', reason: 'τ² needs { tau2 } or { baselineRate in (0, 1), horizon: { canary > 0, control > 0 } }' };
+  return {
+    status: 'invalid',
+    reason: 'τ² needs { tau2 } or { baselineRate in (0, 1), horizon: { canary > 0, control > 0 } }',
+  };
 }
 
 /**
@@ -82,19 +96,32 @@ export function resolveTau2(tau: unknown, alpha: number): number | DataIssue {
  * the memory to persist. A comparison that failed earlier in the phase stays FAIL whatever the
  * current data say (valid because the CS is time-uniform); its first reason is kept.
  */
-export function remember(result: ComparisonResult, prior: ComparisonMemory | undefined): { result: ComparisonResult; memory: ComparisonMemory } {
+export function remember(
+  result: ComparisonResult,
+  prior: ComparisonMemory | undefined,
+): { result: ComparisonResult; memory: ComparisonMemory } {
   const p = prior?.minPValue;
   const priorMin = typeof p === 'number' && p >= 0 && p <= 1 ? p : null;
   const minPValue = result.pValue === null ? priorMin : runningMinimum(priorMin, result.pValue);
   if (prior?.failed === true) {
     const failedBecause = typeof prior.failedBecause === 'string' ? prior.failedBecause : result.reasons[0];
-    if (result.status === 'fail') return { result: { ...result, minPValue }, memory: { failed: true, minPValue, failedBecause } };
+    if (result.status === 'fail')
+      return { result: { ...result, minPValue }, memory: { failed: true, minPValue, failedBecause } };
     const because = typeof prior.failedBecause === 'string' && prior.failedBecause ? `: ${prior.failedBecause}` : '';
-    const reasons = [`FAIL at an earlier check of this phase${because}; a failure stays for the whole phase`, ...result.reasons];
-    return { result: { ...result, status: 'fail', minPValue, needed: null, reasons }, memory: { failed: true, minPValue, failedBecause } };
+    const reasons = [
+      `FAIL at an earlier check of this phase${because}; a failure stays for the whole phase`,
+      ...result.reasons,
+    ];
+    return {
+      result: { ...result, status: 'fail', minPValue, needed: null, reasons },
+      memory: { failed: true, minPValue, failedBecause },
+    };
   }
   const failed = result.status === 'fail';
-  return { result: { ...result, minPValue }, memory: { failed, minPValue, failedBecause: failed ? result.reasons[0] : undefined } };
+  return {
+    result: { ...result, minPValue },
+    memory: { failed, minPValue, failedBecause: failed ? result.reasons[0] : undefined },
+  };
 }
 
 /** The "needed" sentence from the numbers; `purpose` says what the size is for. */

@@ -22,7 +22,8 @@ import { isOpenUnit } from './validate.js';
 function settingsIssue(a: AnalysisSettings): string | undefined {
   if (!isOpenUnit(a.alpha)) return `analysis.alpha must be in (0, 1) (got ${a.alpha})`;
   if (!isOpenUnit(a.srmAlpha)) return `analysis.srmAlpha must be in (0, 1) (got ${a.srmAlpha})`;
-  if (!(Number.isInteger(a.minSamples) && a.minSamples >= 1)) return `analysis.minSamples must be a whole number ≥ 1 (got ${a.minSamples})`;
+  if (!(Number.isInteger(a.minSamples) && a.minSamples >= 1))
+    return `analysis.minSamples must be a whole number ≥ 1 (got ${a.minSamples})`;
   if (!isOpenUnit(a.power)) return `analysis.power must be in (0, 1) (got ${a.power})`;
   return undefined;
 }
@@ -56,10 +57,17 @@ export function judgeGate(input: GateInput): GateStatsResult {
     let fresh: ComparisonResult;
     if (badSettings) fresh = { ...emptyResult(c, 'invalid'), reasons: [badSettings] };
     else if (typeof c.name !== 'string' || c.name === '' || seen.has(c.name)) {
-      fresh = { ...emptyResult(c, 'invalid'), reasons: [`comparison names must be unique and non-empty (got "${String(c.name)}")`] };
+      fresh = {
+        ...emptyResult(c, 'invalid'),
+        reasons: [`comparison names must be unique and non-empty (got "${String(c.name)}")`],
+      };
     } else if (c.kind === 'slo') fresh = judgeSlo(c, ctx);
     else if (c.kind === 'ratio' || c.kind === 'exceedance') fresh = judgeTwoSample(c, ctx);
-    else fresh = { ...emptyResult(c, 'invalid'), reasons: [`unknown comparison kind "${String((c as { kind: unknown }).kind)}"`] };
+    else
+      fresh = {
+        ...emptyResult(c, 'invalid'),
+        reasons: [`unknown comparison kind "${String((c as { kind: unknown }).kind)}"`],
+      };
     const duplicate = seen.has(c.name);
     seen.add(c.name);
     const { result, memory: kept } = remember(fresh, duplicate ? undefined : priorOf(input.memory, c.name));
@@ -74,7 +82,15 @@ export function judgeGate(input: GateInput): GateStatsResult {
   });
   memory.srm.minPValue = srm.minPValue;
   const { verdict, holdReasons, reasons } = overall(comparisons, srm.status);
-  return { verdict, holdReasons, alpha: { fail: ctx.alphaFail, pass: ctx.alphaPass, comparisons: m }, comparisons, srm, memory, reasons };
+  return {
+    verdict,
+    holdReasons,
+    alpha: { fail: ctx.alphaFail, pass: ctx.alphaPass, comparisons: m },
+    comparisons,
+    srm,
+    memory,
+    reasons,
+  };
 }
 
 function stripUndefined<T extends object>(o: T | undefined): Partial<T> {
@@ -82,7 +98,10 @@ function stripUndefined<T extends object>(o: T | undefined): Partial<T> {
 }
 
 /** §8 step 6: any FAIL → fail; SRM → hold; all PASS → pass; else hold. */
-function overall(comparisons: ComparisonResult[], srm: GateStatsResult['srm']['status']): Pick<GateStatsResult, 'verdict' | 'holdReasons' | 'reasons'> {
+function overall(
+  comparisons: ComparisonResult[],
+  srm: GateStatsResult['srm']['status'],
+): Pick<GateStatsResult, 'verdict' | 'holdReasons' | 'reasons'> {
   const count = (s: ComparisonResult['status']) => comparisons.filter((c) => c.status === s).length;
   const failed = comparisons.filter((c) => c.status === 'fail');
   if (failed.length > 0) {
@@ -96,14 +115,24 @@ function overall(comparisons: ComparisonResult[], srm: GateStatsResult['srm']['s
   }
   if (srm === 'mismatch' || srm === 'no-data' || srm === 'invalid') {
     holdReasons.push('srm');
-    reasons.push(srm === 'mismatch' ? 'sample-ratio mismatch: the gate cannot pass' : `the sample-ratio check has ${srm === 'no-data' ? 'no data' : 'invalid data'}: the gate cannot pass`);
+    reasons.push(
+      srm === 'mismatch'
+        ? 'sample-ratio mismatch: the gate cannot pass'
+        : `the sample-ratio check has ${srm === 'no-data' ? 'no data' : 'invalid data'}: the gate cannot pass`,
+    );
   }
   for (const s of ['no-data', 'invalid', 'inconclusive'] as const) {
     if (count(s) > 0) {
       holdReasons.push(s);
-      reasons.push(`${count(s)} of ${comparisons.length} comparison(s) ${s === 'inconclusive' ? 'inconclusive' : `with ${s === 'no-data' ? 'no data' : 'invalid data'}`}`);
+      reasons.push(
+        `${count(s)} of ${comparisons.length} comparison(s) ${s === 'inconclusive' ? 'inconclusive' : `with ${s === 'no-data' ? 'no data' : 'invalid data'}`}`,
+      );
     }
   }
   if (holdReasons.length > 0) return { verdict: 'hold', holdReasons, reasons };
-  return { verdict: 'pass', holdReasons, reasons: [`all ${comparisons.length} comparison(s) pass at α = ${fmt(comparisons[0]?.intervals?.pass.alpha ?? 0)}`] };
+  return {
+    verdict: 'pass',
+    holdReasons,
+    reasons: [`all ${comparisons.length} comparison(s) pass at α = ${fmt(comparisons[0]?.intervals?.pass.alpha ?? 0)}`],
+  };
 }

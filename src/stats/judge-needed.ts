@@ -29,10 +29,14 @@ function finish(p: {
   }
   const required = Math.ceil(p.required);
   const go = timeToGo({ required, current: p.current, elapsedHours: p.ctx.elapsedHours, controlRate: p.eventRate });
-  const control = p.ratio === null ? null : Math.max(0, Math.ceil(required * p.ratio) - Math.round(p.current * p.ratio));
+  const control =
+    p.ratio === null ? null : Math.max(0, Math.ceil(required * p.ratio) - Math.round(p.current * p.ratio));
   const n = { canary: go.more, control, events: go.events, hours: go.hours };
   if (go.more === 0) {
-    return { ...n, text: `the last-look sample size (${required} canary samples) is reached: the estimate sits close to a threshold` };
+    return {
+      ...n,
+      text: `the last-look sample size (${required} canary samples) is reached: the estimate sits close to a threshold`,
+    };
   }
   return { ...n, text: neededText(n, p.purpose) };
 }
@@ -42,7 +46,14 @@ function finish(p: {
  * by δ_p (§6 last-look rule), at α_pass, at the current ratio k = n_C/n_T, and never below
  * `minSamples` in either cohort. Events are counted at the control's rate.
  */
-export function neededForTwoSample(p: { ctx: JudgeContext; canary: Counts; control: Counts; sign: number; passAt: number; tau2: number }): Needed {
+export function neededForTwoSample(p: {
+  ctx: JudgeContext;
+  canary: Counts;
+  control: Counts;
+  sign: number;
+  passAt: number;
+  tau2: number;
+}): Needed {
   const { ctx, canary, control } = p;
   const k = control.total / canary.total;
   const pC = varianceRate(control);
@@ -65,7 +76,13 @@ export function neededForTwoSample(p: { ctx: JudgeContext; canary: Counts; contr
  * the planned power (distance = |p̂ − limit|; α_pass on the passing side, α_fail on the failing
  * side), never below `minSamples`. None when the rate sits on the limit.
  */
-export function neededForSlo(p: { ctx: JudgeContext; counts: Counts; limit: number; direction: 'below' | 'above'; tau2: number }): Needed {
+export function neededForSlo(p: {
+  ctx: JudgeContext;
+  counts: Counts;
+  limit: number;
+  direction: 'below' | 'above';
+  tau2: number;
+}): Needed {
   const rate = p.counts.events / p.counts.total;
   const passing = p.direction === 'below' ? rate < p.limit : rate > p.limit;
   const seq = sequentialSampleSize({

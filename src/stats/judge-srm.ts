@@ -19,7 +19,8 @@ export interface SrmJudgeInput {
 
 /** Judges the exposure counts; `mismatch`, `no-data` and `invalid` all keep the gate from passing. */
 export function judgeSrm(p: SrmJudgeInput): SrmResult {
-  const prior = typeof p.priorMinPValue === 'number' && p.priorMinPValue >= 0 && p.priorMinPValue <= 1 ? p.priorMinPValue : null;
+  const prior =
+    typeof p.priorMinPValue === 'number' && p.priorMinPValue >= 0 && p.priorMinPValue <= 1 ? p.priorMinPValue : null;
   const base: SrmResult = {
     status: 'not-checked',
     observed: null,
@@ -30,7 +31,8 @@ export function judgeSrm(p: SrmJudgeInput): SrmResult {
     chiSquare: null,
     reasons: [],
   };
-  if (!isOpenUnit(p.srmAlpha)) return { ...base, status: 'invalid', reasons: [`analysis.srmAlpha must be in (0, 1) (got ${p.srmAlpha})`] };
+  if (!isOpenUnit(p.srmAlpha))
+    return { ...base, status: 'invalid', reasons: [`analysis.srmAlpha must be in (0, 1) (got ${p.srmAlpha})`] };
   const earlier = prior !== null && prior < p.srmAlpha;
   const seenBefore = `a sample-ratio mismatch was seen earlier in this phase (p = ${fmt(prior ?? 1)} < ${fmt(p.srmAlpha)})`;
   if (p.exposure === undefined) {
@@ -38,13 +40,28 @@ export function judgeSrm(p: SrmJudgeInput): SrmResult {
     return { ...base, reasons: ['no exposure counts: the sample-ratio check did not run'] };
   }
   if (!isOpenUnit(p.canaryShare)) {
-    return { ...base, status: 'invalid', reasons: [`the canary's traffic share must be in (0, 1) for a sample-ratio check (got ${p.canaryShare})`] };
+    return {
+      ...base,
+      status: 'invalid',
+      reasons: [`the canary's traffic share must be in (0, 1) for a sample-ratio check (got ${p.canaryShare})`],
+    };
   }
-  const issue = checkCount(p.exposure?.canary, "the canary's exposure") ?? checkCount(p.exposure?.control, "the control's exposure");
-  if (issue) return { ...base, status: earlier ? 'mismatch' : issue.status, reasons: earlier ? [seenBefore, issue.reason] : [issue.reason] };
+  const issue =
+    checkCount(p.exposure?.canary, "the canary's exposure") ??
+    checkCount(p.exposure?.control, "the control's exposure");
+  if (issue)
+    return {
+      ...base,
+      status: earlier ? 'mismatch' : issue.status,
+      reasons: earlier ? [seenBefore, issue.reason] : [issue.reason],
+    };
   const observed = [p.exposure.canary, p.exposure.control];
   if (p.exposure.canary + p.exposure.control === 0) {
-    return { ...base, status: earlier ? 'mismatch' : 'no-data', reasons: earlier ? [seenBefore] : ['no units assigned to either cohort yet'] };
+    return {
+      ...base,
+      status: earlier ? 'mismatch' : 'no-data',
+      reasons: earlier ? [seenBefore] : ['no units assigned to either cohort yet'],
+    };
   }
   const weights = [p.canaryShare, 1 - p.canaryShare];
   const logBayesFactor = srmLogBayesFactor(observed, weights);

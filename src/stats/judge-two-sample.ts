@@ -23,16 +23,22 @@ function countsOf(input: TwoSampleInput, cohort: 'canary' | 'control', notes: st
   const e = exceedance(buckets, input.threshold);
   if (isDataIssue(e)) return e;
   if (e.approximate && cohort === 'canary') {
-    notes.push(`${input.threshold} is not a bucket boundary: counted slow above ${e.boundary} instead (conservative for PASS, may over-FAIL)`);
+    notes.push(
+      `${input.threshold} is not a bucket boundary: counted slow above ${e.boundary} instead (conservative for PASS, may over-FAIL)`,
+    );
   }
   return { events: e.slow, total: e.total };
 }
 
 function configIssue(input: TwoSampleInput): string | undefined {
-  if (!isValidMargin(input.passMargin, true)) return 'passMargin must be a number > 0 (absolute) or a percentage > 0 (relative)';
-  if (input.failThreshold !== undefined && !isValidMargin(input.failThreshold, false)) return 'failThreshold must be a number ≥ 0 or a percentage ≥ 0';
-  if (input.kind === 'ratio' && input.better !== 'higher' && input.better !== 'lower') return 'better must be "higher" or "lower"';
-  if (input.kind === 'exceedance' && !(Number.isFinite(input.threshold) && input.threshold > 0)) return 'the latency threshold must be a number > 0';
+  if (!isValidMargin(input.passMargin, true))
+    return 'passMargin must be a number > 0 (absolute) or a percentage > 0 (relative)';
+  if (input.failThreshold !== undefined && !isValidMargin(input.failThreshold, false))
+    return 'failThreshold must be a number ≥ 0 or a percentage ≥ 0';
+  if (input.kind === 'ratio' && input.better !== 'higher' && input.better !== 'lower')
+    return 'better must be "higher" or "lower"';
+  if (input.kind === 'exceedance' && !(Number.isFinite(input.threshold) && input.threshold > 0))
+    return 'the latency threshold must be a number > 0';
   return undefined;
 }
 
@@ -62,9 +68,14 @@ export function judgeTwoSample(input: TwoSampleInput, ctx: JudgeContext): Compar
   const pC = d.control.rate;
   const failAt = marginValue(input.failThreshold ?? { kind: 'absolute', value: 0 }, pC);
   const passAt = marginValue(input.passMargin, pC);
-  for (const [what, m] of [['failThreshold', input.failThreshold], ['passMargin', input.passMargin]] as const) {
+  for (const [what, m] of [
+    ['failThreshold', input.failThreshold],
+    ['passMargin', input.passMargin],
+  ] as const) {
     if (m?.kind === 'relative') {
-      approximations.push(`${what} ${fmt(m.value * 100)}% of the control's rate ${fmt(pC)} taken as ${fmt(marginValue(m, pC))} (an approximation: the control's rate is itself estimated)`);
+      approximations.push(
+        `${what} ${fmt(m.value * 100)}% of the control's rate ${fmt(pC)} taken as ${fmt(marginValue(m, pC))} (an approximation: the control's rate is itself estimated)`,
+      );
     }
   }
   const base: ComparisonResult = {
@@ -84,7 +95,10 @@ export function judgeTwoSample(input: TwoSampleInput, ctx: JudgeContext): Compar
   const harmWord = sign === 1 ? 'canary − control' : 'control − canary';
   const said = `estimate ${fmt(d.estimate)} (canary ${fmt(d.canary.rate)} vs control ${fmt(pC)}; harm = ${harmWord})`;
   if (t.total < ctx.minSamples || c.total < ctx.minSamples) {
-    const reasons = [`insufficient data: ${t.total} canary and ${c.total} control samples, at least ${ctx.minSamples} each needed`, said];
+    const reasons = [
+      `insufficient data: ${t.total} canary and ${c.total} control samples, at least ${ctx.minSamples} each needed`,
+      said,
+    ];
     return withNeeded({ ...base, reasons }, ctx, t, c, sign);
   }
   if (harmFail[0] > failAt) {
@@ -100,6 +114,13 @@ export function judgeTwoSample(input: TwoSampleInput, ctx: JudgeContext): Compar
 }
 
 function withNeeded(r: ComparisonResult, ctx: JudgeContext, t: Counts, c: Counts, sign: number): ComparisonResult {
-  const needed = neededForTwoSample({ ctx, canary: t, control: c, sign, passAt: r.thresholds.pass ?? 0, tau2: r.tau2 ?? 0 });
+  const needed = neededForTwoSample({
+    ctx,
+    canary: t,
+    control: c,
+    sign,
+    passAt: r.thresholds.pass ?? 0,
+    tau2: r.tau2 ?? 0,
+  });
   return { ...r, needed, reasons: [...r.reasons, needed.text] };
 }

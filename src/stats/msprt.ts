@@ -13,11 +13,13 @@ export interface Evidence {
 }
 
 function requirePositive(value: number, name: string): void {
-  if (!(Number.isFinite(value) && value > 0)) throw new RolloutError('internal', `${name} must be a finite number > 0 (got ${value})`);
+  if (!(Number.isFinite(value) && value > 0))
+    throw new RolloutError('internal', `${name} must be a finite number > 0 (got ${value})`);
 }
 
 function requireAlpha(alpha: number): void {
-  if (!(Number.isFinite(alpha) && alpha > 0 && alpha < 1)) throw new RolloutError('internal', `alpha must be in (0, 1) (got ${alpha})`);
+  if (!(Number.isFinite(alpha) && alpha > 0 && alpha < 1))
+    throw new RolloutError('internal', `alpha must be in (0, 1) (got ${alpha})`);
 }
 
 /**
@@ -73,7 +75,13 @@ export function confidenceSequence(e: Evidence & { tau2: number; alpha: number }
  * Johari et al.'s equal-n form: √(V/(V+nτ²))·exp(n²τ²(θ̂−θ₀)²/(2V(V+nτ²))), with n units per
  * arm and V = p̄_A(1−p̄_A) + p̄_B(1−p̄_B) (or 2σ²). Identical to `logLikelihoodRatio` at v = V/n.
  */
-export function johariLogLikelihoodRatio(p: { n: number; V: number; tau2: number; estimate: number; theta0?: number }): number {
+export function johariLogLikelihoodRatio(p: {
+  n: number;
+  V: number;
+  tau2: number;
+  estimate: number;
+  theta0?: number;
+}): number {
   requirePositive(p.n, 'n');
   requirePositive(p.V, 'V');
   requirePositive(p.tau2, 'tau2');

@@ -92,8 +92,14 @@ export interface TimeToGo {
 }
 
 /** ΔN = max(0, required − current), rate = current/elapsed hours, T = ΔN/rate. */
-export function timeToGo(p: { required: number; current: number; elapsedHours: number; controlRate: number }): TimeToGo {
+export function timeToGo(p: {
+  required: number;
+  current: number;
+  elapsedHours: number;
+  controlRate: number;
+}): TimeToGo {
   const more = Math.max(0, p.required - p.current);
-  const ratePerHour = p.elapsedHours > 0 && p.current > 0 && Number.isFinite(p.elapsedHours) ? p.current / p.elapsedHours : null;
+  const ratePerHour =
+    p.elapsedHours > 0 && p.current > 0 && Number.isFinite(p.elapsedHours) ? p.current / p.elapsedHours : null;
   return { more, events: more * p.controlRate, ratePerHour, hours: ratePerHour === null ? null : more / ratePerHour };
 }

@@ -39,7 +39,13 @@ export function sloLimitParts(limit: SloLimit): { limit: number; direction: 'bel
  * wholly below it, else INCONCLUSIVE (FAIL first); `above` is the mirror image. Counts must be
  * valid (see `checkCounts`), τ² > 0, the limit in (0, 1).
  */
-export function checkSlo(p: { counts: Counts; limit: SloLimit; tau2: number; alphaFail: number; alphaPass: number }): SloCheck {
+export function checkSlo(p: {
+  counts: Counts;
+  limit: SloLimit;
+  tau2: number;
+  alphaFail: number;
+  alphaPass: number;
+}): SloCheck {
   const { limit, direction } = sloLimitParts(p.limit);
   const e = oneSampleProportion(p.counts, limit);
   const rate = e.rate.rate;

@@ -39,11 +39,21 @@ export function chiSquareGoodnessOfFit(observed: readonly number[], weights: rea
     return s + ((o - e) * (o - e)) / e;
   }, 0);
   const df = observed.length - 1;
-  return { statistic, df, pValue: chiSquareUpperTail(statistic, df), validUnderRepeatedLooks: false, note: FIXED_HORIZON_NOTE };
+  return {
+    statistic,
+    df,
+    pValue: chiSquareUpperTail(statistic, df),
+    validUnderRepeatedLooks: false,
+    note: FIXED_HORIZON_NOTE,
+  };
 }
 
 /** ln of the Dirichlet-multinomial over multinomial likelihood of `counts`, without the coefficient. */
-function logBayesFactorIncrement(counts: readonly number[], prior: readonly number[], weights: readonly number[]): number {
+function logBayesFactorIncrement(
+  counts: readonly number[],
+  prior: readonly number[],
+  weights: readonly number[],
+): number {
   const a0 = prior.reduce((s, a) => s + a, 0);
   const n = counts.reduce((s, o) => s + o, 0);
   let lbf = lnGamma(a0) - lnGamma(a0 + n);
@@ -58,7 +68,11 @@ function logBayesFactorIncrement(counts: readonly number[], prior: readonly numb
  * log BF = [lnΓ(Σα) − ΣlnΓ(α_i) + ΣlnΓ(α_i + O_i) − lnΓ(Σα + ΣO)] − ΣO_i·ln w_i with α = c·w,
  * on the cumulative counts of the phase. The multinomial coefficients cancel.
  */
-export function srmLogBayesFactor(observed: readonly number[], weights: readonly number[], concentration = SRM_CONCENTRATION): number {
+export function srmLogBayesFactor(
+  observed: readonly number[],
+  weights: readonly number[],
+  concentration = SRM_CONCENTRATION,
+): number {
   checkInputs(observed, weights);
   return logBayesFactorIncrement(
     observed,
@@ -84,7 +98,11 @@ export function srmInitialState(weights: readonly number[], concentration = SRM_
  * ssrm library does look by look. The result equals `srmLogBayesFactor` on the summed counts,
  * whatever the batching (T4 batch invariance).
  */
-export function srmUpdate(state: SrmSequentialState, batch: readonly number[], weights: readonly number[]): SrmSequentialState {
+export function srmUpdate(
+  state: SrmSequentialState,
+  batch: readonly number[],
+  weights: readonly number[],
+): SrmSequentialState {
   checkInputs(batch, weights);
   const increment = logBayesFactorIncrement(batch, state.posterior, weights);
   return {

@@ -6,11 +6,13 @@ import { RolloutError } from '../errors.js';
 import { halfWidth } from './msprt.js';
 
 function requireAlpha(alpha: number): void {
-  if (!(Number.isFinite(alpha) && alpha > 0 && alpha < 1)) throw new RolloutError('internal', `alpha must be in (0, 1) (got ${alpha})`);
+  if (!(Number.isFinite(alpha) && alpha > 0 && alpha < 1))
+    throw new RolloutError('internal', `alpha must be in (0, 1) (got ${alpha})`);
 }
 
 function requirePositive(value: number, name: string): void {
-  if (!(Number.isFinite(value) && value > 0)) throw new RolloutError('internal', `${name} must be a finite number > 0 (got ${value})`);
+  if (!(Number.isFinite(value) && value > 0))
+    throw new RolloutError('internal', `${name} must be a finite number > 0 (got ${value})`);
 }
 
 /** 2 ln(1/α) + ln(1 + 2 ln(1/α)): 7.936155 at α = 0.05, 11.533741 at 0.01. */

@@ -37,10 +37,17 @@ describe('who ran the command is recorded with the claimed approver', () => {
 
   it('the record holds the OS user, the host and the CI logins, and the phase and visit it was given in', async () => {
     const sb = Sandbox.create({ now: T.canary5 });
-    const r = await sb.cmd('approve', ['--by', 'tech-lead'], { env: { ...CLEAN, GITHUB_ACTOR: 'octo-cat', GITLAB_USER_LOGIN: 'gl-user' } });
+    const r = await sb.cmd('approve', ['--by', 'tech-lead'], {
+      env: { ...CLEAN, GITHUB_ACTOR: 'octo-cat', GITLAB_USER_LOGIN: 'gl-user' },
+    });
     expect(r.code).toBe(0);
     const [a] = approvals(sb) as any[];
-    expect(a).toMatchObject({ by: 'tech-lead', phase: 'pre-deploy', visit: 1, runner: { os: ME, host: HOST, github: 'octo-cat', gitlab: 'gl-user' } });
+    expect(a).toMatchObject({
+      by: 'tech-lead',
+      phase: 'pre-deploy',
+      visit: 1,
+      runner: { os: ME, host: HOST, github: 'octo-cat', gitlab: 'gl-user' },
+    });
     expect(a.enteredAt).toBe(sb.state()!.phases['pre-deploy']!.enteredAt);
     const entry = sb.journal().find((e) => e.type === 'approval.recorded')!;
     expect(entry.data).toMatchObject({ by: 'tech-lead', runner: { os: ME, github: 'octo-cat' } });
@@ -52,7 +59,9 @@ describe('who ran the command is recorded with the claimed approver', () => {
 
 describe('a plan binds approver names to identities', () => {
   it('the reference plan with identities validates; a malformed identity is refused at validation', async () => {
-    const ok = Sandbox.create({ editPlan: withIdentities(['alice@example.com', 'github:alice', `os:${ME}`, 'gitlab:alice']) });
+    const ok = Sandbox.create({
+      editPlan: withIdentities(['alice@example.com', 'github:alice', `os:${ME}`, 'gitlab:alice']),
+    });
     expect((await ok.cmd('validate')).code).toBe(0);
     const bad = Sandbox.create({ editPlan: withIdentities(['"alice smith"']) });
     const r = await bad.cmd('validate');
@@ -98,7 +107,9 @@ describe('a plan binds approver names to identities', () => {
   it('plain string approvers keep working as before, for anyone', async () => {
     const sb = Sandbox.create({ now: T.canary5, editPlan: withIdentities(['github:alice']) });
     await sb.cmd('checklist', ['--yes']);
-    expect((await sb.cmd('approve', ['--by', 'head-of-engineering'], { env: { ...CLEAN, GITHUB_ACTOR: 'mallory' } })).code).toBe(0);
+    expect(
+      (await sb.cmd('approve', ['--by', 'head-of-engineering'], { env: { ...CLEAN, GITHUB_ACTOR: 'mallory' } })).code,
+    ).toBe(0);
     expect((await sb.cmd('advance')).code).toBe(0);
     expect(sb.state()).toMatchObject({ phase: 'canary-5' });
   });
@@ -131,7 +142,9 @@ describe('an approval is bound to the phase it was given in', () => {
     const before = JSON.stringify(sb.state());
     const r = await sb.cmd('approve', ['--by', 'head-of-engineering', '--phase', 'canary-5']);
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/approval for leaving "canary-5" was not recorded: the rollout is in phase "canary-25" now/);
+    expect(r.stderr).toMatch(
+      /approval for leaving "canary-5" was not recorded: the rollout is in phase "canary-25" now/,
+    );
     expect(JSON.stringify(sb.state())).toBe(before);
     expect(approvals(sb, 'canary-25')).toEqual([]);
   });
@@ -144,7 +157,10 @@ describe('an approval is bound to the phase it was given in', () => {
     expect((await moved.cmd('advance')).code).toBe(0);
     const lockFile = sb.path('plans', '.rollout', 'recommendations-v2.lock');
     // another run holds the lock (a live process on this host: this test's) while approve starts
-    writeFileSync(lockFile, `${JSON.stringify({ token: 'another-run', pid: process.pid, host: os.hostname(), since: new Date().toISOString(), command: 'advance' })}\n`);
+    writeFileSync(
+      lockFile,
+      `${JSON.stringify({ token: 'another-run', pid: process.pid, host: os.hostname(), since: new Date().toISOString(), command: 'advance' })}\n`,
+    );
     try {
       const pending = sb.cmd('approve', ['--by', 'head-of-engineering']);
       await new Promise((r) => setTimeout(r, 3000));
@@ -154,7 +170,9 @@ describe('an approval is bound to the phase it was given in', () => {
       rmSync(lockFile, { force: true });
       const r = await pending;
       expect({ code: r.code, out: r.code === 2 ? '' : explain(r) }).toEqual({ code: 2, out: '' });
-      expect(r.stderr).toMatch(/approval for leaving "canary-5" was not recorded: the rollout is in phase "canary-25" now/);
+      expect(r.stderr).toMatch(
+        /approval for leaving "canary-5" was not recorded: the rollout is in phase "canary-25" now/,
+      );
       expect(approvals(sb, 'canary-25')).toEqual([]);
     } finally {
       rmSync(lockFile, { force: true });
@@ -178,7 +196,10 @@ describe('an approval is bound to the phase it was given in', () => {
       Object.assign(state.phases['pre-deploy']!.approvals[0]!, tamper);
       copy.writeFile('plans/.rollout/recommendations-v2.state.json', JSON.stringify(state));
       const r = await copy.json('check', [], 3);
-      expect({ tamper, approvals: r.criteria.find((c: { name: string }) => c.name === 'approvals').verdict }).toEqual({ tamper, approvals: 'hold' });
+      expect({ tamper, approvals: r.criteria.find((c: { name: string }) => c.name === 'approvals').verdict }).toEqual({
+        tamper,
+        approvals: 'hold',
+      });
     }
   });
 });

@@ -81,8 +81,19 @@ describe('the interactive checklist in a terminal', () => {
     expect(end).toContain('checklist of "pre-deploy" complete');
 
     const all = sb.state()!.phases['pre-deploy']!.checklist;
-    expect(ITEMS.map((i) => Object.values(all).find((a) => a.text === i)?.status)).toEqual(['done', 'skipped', 'done', 'done', 'done', 'done', 'done']);
+    expect(ITEMS.map((i) => Object.values(all).find((a) => a.text === i)?.status)).toEqual([
+      'done',
+      'skipped',
+      'done',
+      'done',
+      'done',
+      'done',
+      'done',
+    ]);
     const status = await sb.json('status', [], 0);
-    expect(status.criteria.find((c: { name: string }) => c.name === 'checklist')).toMatchObject({ verdict: 'pass', detail: '7/7 items answered' });
+    expect(status.criteria.find((c: { name: string }) => c.name === 'checklist')).toMatchObject({
+      verdict: 'pass',
+      detail: '7/7 items answered',
+    });
   }, 150_000);
 });

@@ -45,17 +45,33 @@ const pidIn = (sb: Sandbox, f: string) => Number(readFileSync(sb.path('plans', f
 describe('a `run:` timeout bounds the run', () => {
   it('a checklist item: its process group is killed at the timeout, an escaped grandchild holding the output does not keep the run waiting, and it is recorded as "timed out after 3s"', async () => {
     const sb = Sandbox.create({
-      editPlan: (y) => y.replace('      - On-call team notified\n', () => `      - On-call team notified\n      - { id: slow, text: Slow check, run: "${HANGING}", timeout: 3s }\n`),
+      editPlan: (y) =>
+        y.replace(
+          '      - On-call team notified\n',
+          () =>
+            `      - On-call team notified\n      - { id: slow, text: Slow check, run: "${HANGING}", timeout: 3s }\n`,
+        ),
     });
     const r = await sb.cmd('checklist', ['--yes', '--json'], { timeoutMs: 60_000 });
     if (existsSync(sb.path('plans', 'escaped.pid'))) escaped.push(pidIn(sb, 'escaped.pid'));
     expect(r.timedOut).toBe(false);
     expectCode(r, 3);
-    expect(r.json().items.at(-1)).toMatchObject({ id: 'slow', status: 'failed', exitCode: null, detail: 'timed out after 3s', output: 'started' });
+    expect(r.json().items.at(-1)).toMatchObject({
+      id: 'slow',
+      status: 'failed',
+      exitCode: null,
+      detail: 'timed out after 3s',
+      output: 'started',
+    });
     expect(await waitGone(pidIn(sb, 'group.pid'))).toBe(true);
-    expect(sb.state()!.phases['pre-deploy']!.checklist['slow']).toMatchObject({ status: 'failed', detail: 'timed out after 3s' });
+    expect(sb.state()!.phases['pre-deploy']!.checklist['slow']).toMatchObject({
+      status: 'failed',
+      detail: 'timed out after 3s',
+    });
     const status = await sb.json('status', [], 0);
-    expect(status.criteria.find((c: { name: string }) => c.name === 'checklist').detail).toContain('failed: Slow check');
+    expect(status.criteria.find((c: { name: string }) => c.name === 'checklist').detail).toContain(
+      'failed: Slow check',
+    );
 
     // the lock was released with the run: the next command does not wait for the escaped process
     expectCode(await sb.cmd('pause', [], { env: { ROLLOUT_LOCK_WAIT: '1s' } }), 0);
@@ -63,7 +79,9 @@ describe('a `run:` timeout bounds the run', () => {
 
   it('a rollback step: the same bound, recorded as "timed out after 3s", and the next steps still run', async () => {
     const sb = await atStage('canary-5');
-    sb.editPlan((y) => y.replace(`run: "echo 'restore previous model version' "`, () => `run: "${HANGING}"\n    timeout: 3s`));
+    sb.editPlan((y) =>
+      y.replace(`run: "echo 'restore previous model version' "`, () => `run: "${HANGING}"\n    timeout: 3s`),
+    );
     const r = await sb.cmd('rollback', ['--yes', '--json'], { timeoutMs: 60_000 });
     if (existsSync(sb.path('plans', 'escaped.pid'))) escaped.push(pidIn(sb, 'escaped.pid'));
     expect(r.timedOut).toBe(false);
@@ -77,7 +95,12 @@ describe('a `run:` timeout bounds the run', () => {
 describe('--yes and a failed `run:` item', () => {
   it('never turns the failure into done: --yes re-runs it, manual items after it are confirmed, and the checklist is incomplete while the failure stands', async () => {
     const sb = Sandbox.create({
-      editPlan: (y) => y.replace('      - Configure feature flags\n', () => '      - { id: smoke, text: Smoke tests, run: "echo run >> smoke.runs; test -f smoke.ok" }\n      - Configure feature flags\n'),
+      editPlan: (y) =>
+        y.replace(
+          '      - Configure feature flags\n',
+          () =>
+            '      - { id: smoke, text: Smoke tests, run: "echo run >> smoke.runs; test -f smoke.ok" }\n      - Configure feature flags\n',
+        ),
     });
     const runs = () => readFileSync(sb.path('plans', 'smoke.runs'), 'utf8').split('\n').filter(Boolean).length;
     const item = (doc: { items: { id: string }[] }, id: string) => doc.items.find((i) => i.id === id);
@@ -97,7 +120,9 @@ describe('--yes and a failed `run:` item', () => {
     const c3 = await sb.json('checklist', ['--answers', 'answers.yaml'], 3);
     expect(item(c3, 'smoke')).toMatchObject({ status: 'failed' });
     expect(runs()).toBe(3);
-    expect(sb.journal().filter((e) => e.type === 'checklist.answered' && e.data['id'] === 'configure-feature-flags')).toHaveLength(1);
+    expect(
+      sb.journal().filter((e) => e.type === 'checklist.answered' && e.data['id'] === 'configure-feature-flags'),
+    ).toHaveLength(1);
 
     expectCode(await sb.cmd('approve', ['--by', 'tech-lead']), 0);
     const held = await sb.json('advance', [], 3);

@@ -20,7 +20,15 @@ describe('a clock earlier than the last recorded event', () => {
     const sb = await atStage('canary-5'); // last events at T.canary5
     const back = after(T.canary5, '-2d');
     const before = sb.snapshot();
-    for (const args of [['approve', '--by', 'tech-lead'], ['advance'], ['checklist', '--yes'], ['pause'], ['rollback', '--yes'], ['reduce'], ['reset', '--yes']]) {
+    for (const args of [
+      ['approve', '--by', 'tech-lead'],
+      ['advance'],
+      ['checklist', '--yes'],
+      ['pause'],
+      ['rollback', '--yes'],
+      ['reduce'],
+      ['reset', '--yes'],
+    ]) {
       const r = await sb.cmd(args[0]!, [...args.slice(1), '--json'], { now: back });
       try {
         expectCode(r, 2);
@@ -63,7 +71,10 @@ describe('a rollout recorded under ROLLOUT_NOW, then used with the system clock'
     const ok = await sb.cmd('approve', ['--by', 'tech-lead', '--clock-jump', '--json'], { now: undefined });
     expectCode(ok, 0);
     const jump = sb.journal().find((e) => e.type === 'clock.jumped');
-    expect(jump?.data).toMatchObject({ from: { clock: 'ROLLOUT_NOW', at: '2026-06-18T09:00:00.000Z' }, to: { clock: 'system' } });
+    expect(jump?.data).toMatchObject({
+      from: { clock: 'ROLLOUT_NOW', at: '2026-06-18T09:00:00.000Z' },
+      to: { clock: 'system' },
+    });
     expect(sb.journal().at(-1)).toMatchObject({ type: 'approval.recorded', clock: 'system' });
     // from then on the system clock is the rollout's clock: no flag needed
     expectCode(await sb.cmd('pause', [], { now: undefined }), 0);

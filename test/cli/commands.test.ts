@@ -58,7 +58,11 @@ describe('reset', () => {
     expect(r.stderr).toContain('--yes');
     expect(sb.state()!.status).toBe('rolled-back');
     const entries = sb.journal().length;
-    expect(await sb.json('reset', ['--yes'], 0)).toMatchObject({ state: 'not-started', phase: 'pre-deploy', traffic: 0 });
+    expect(await sb.json('reset', ['--yes'], 0)).toMatchObject({
+      state: 'not-started',
+      phase: 'pre-deploy',
+      traffic: 0,
+    });
     expect(sb.journal().length).toBe(entries + 1);
     expect(sb.journal().at(-1)).toMatchObject({ type: 'rollout.reset', data: { previous: 'rolled-back' } });
   });
@@ -90,7 +94,8 @@ describe('--json', () => {
     ];
     for (const [args, code] of runs) {
       const r = await sb.run([...args, '--json']);
-      if (r.code !== code) throw new Error(`rollout ${args.join(' ')} --json: expected exit ${code}, got ${explain(r)}`);
+      if (r.code !== code)
+        throw new Error(`rollout ${args.join(' ')} --json: expected exit ${code}, got ${explain(r)}`);
       const doc = r.json(); // the whole stdout parses as one document
       expect(typeof doc).toBe('object');
       expect(r.stdout.trim().startsWith('{')).toBe(true);
@@ -134,11 +139,21 @@ describe('advance --dry-run', () => {
   it('changes nothing (state, flag file, journal, reports) and lists the actions it would take', async () => {
     const sb = await atStage('canary-5-approved');
     const before = sb.snapshot();
-    expect(Object.keys(before)).toEqual(expect.arrayContaining(['plans/.rollout/flags.json', 'plans/.rollout/recommendations-v2.state.json', 'plans/.rollout/recommendations-v2.journal.jsonl']));
+    expect(Object.keys(before)).toEqual(
+      expect.arrayContaining([
+        'plans/.rollout/flags.json',
+        'plans/.rollout/recommendations-v2.state.json',
+        'plans/.rollout/recommendations-v2.journal.jsonl',
+      ]),
+    );
 
     const j = await sb.json('advance', ['--dry-run'], 0);
     expect(j).toMatchObject({ decision: 'advanced', from: 'canary-5', to: 'canary-25', dryRun: true, reports: [] });
-    expect(j.actions).toEqual(expect.arrayContaining([{ action: 'flag.set-traffic', detail: { flag: 'recommendations-v2', traffic: 25, audience: 'active-users' } }]));
+    expect(j.actions).toEqual(
+      expect.arrayContaining([
+        { action: 'flag.set-traffic', detail: { flag: 'recommendations-v2', traffic: 25, audience: 'active-users' } },
+      ]),
+    );
     expect(sb.snapshot()).toEqual(before);
 
     const text = await sb.cmd('advance', ['--dry-run']);
@@ -164,7 +179,12 @@ describe('pause and resume', () => {
     const sb = await atStage('canary-5-approved');
     const p = await sb.json('pause', ['--reason', 'holiday freeze'], 0);
     expect(p).toMatchObject({ state: 'paused', phase: 'canary-5', changed: true });
-    expect(await sb.json('status', [], 0)).toMatchObject({ state: 'paused', phase: 'canary-5', traffic: 5, decision: 'held' });
+    expect(await sb.json('status', [], 0)).toMatchObject({
+      state: 'paused',
+      phase: 'canary-5',
+      traffic: 5,
+      decision: 'held',
+    });
     expect((await sb.json('pause', [], 0)).changed).toBe(false);
 
     const flagBefore = readFileSync(sb.flagFile, 'utf8');
@@ -172,7 +192,9 @@ describe('pause and resume', () => {
     expectCode(held, 3);
     const h = held.json();
     expect(h.decision).toBe('held');
-    expect(h.criteria.filter((c: { verdict: string }) => c.verdict === 'hold').map((c: { name: string }) => c.name)).toEqual(['paused']);
+    expect(
+      h.criteria.filter((c: { verdict: string }) => c.verdict === 'hold').map((c: { name: string }) => c.name),
+    ).toEqual(['paused']);
     expect(h.criteria.find((c: { name: string }) => c.name === 'paused').detail).toContain('rollout resume');
     expect(readFileSync(sb.flagFile, 'utf8')).toBe(flagBefore);
 
@@ -191,8 +213,15 @@ describe('reduce', () => {
     const r = await sb.json('reduce', ['--reason', 'support tickets up'], 0);
     expect(r).toMatchObject({ decision: 'reduced', from: 'canary-25', to: 'canary-5', phase: 'canary-5', traffic: 5 });
     expect(sb.flag()?.metadata).toMatchObject({ traffic: 5, audience: 'technical-users' });
-    expect(sb.state()!.phases['canary-5']).toMatchObject({ visits: 2, enteredAt: '2026-06-20T11:00:00.000Z', approvals: [] });
-    expect(sb.report('canary-25', 'json').phase).toMatchObject({ name: 'canary-25', leftAt: '2026-06-20T11:00:00.000Z' });
+    expect(sb.state()!.phases['canary-5']).toMatchObject({
+      visits: 2,
+      enteredAt: '2026-06-20T11:00:00.000Z',
+      approvals: [],
+    });
+    expect(sb.report('canary-25', 'json').phase).toMatchObject({
+      name: 'canary-25',
+      leftAt: '2026-06-20T11:00:00.000Z',
+    });
     // back in canary-5, its soak starts over
     const s = await sb.json('status', [], 0);
     expect(s.eligibleAt).toBe('2026-06-22T11:00:00.000Z');
@@ -208,8 +237,20 @@ describe('history, report, show', () => {
     expect(h.entries).toEqual(sb.journal());
     const types = h.entries.map((e: { type: string }) => e.type);
     expect(types.filter((t: string) => t === 'checklist.answered')).toHaveLength(7);
-    expect(types.slice(-5)).toEqual(['approval.recorded', 'gate.evaluated', 'effect.start', 'effect.done', 'rollout.advanced']);
-    for (const e of h.entries) expect(e).toMatchObject({ at: expect.stringMatching(/^2026-06-18T09:00:00.000Z$/), clock: 'ROLLOUT_NOW', type: expect.any(String), data: expect.any(Object) });
+    expect(types.slice(-5)).toEqual([
+      'approval.recorded',
+      'gate.evaluated',
+      'effect.start',
+      'effect.done',
+      'rollout.advanced',
+    ]);
+    for (const e of h.entries)
+      expect(e).toMatchObject({
+        at: expect.stringMatching(/^2026-06-18T09:00:00.000Z$/),
+        clock: 'ROLLOUT_NOW',
+        type: expect.any(String),
+        data: expect.any(Object),
+      });
     const text = await sb.cmd('history');
     expectCode(text, 0);
     expect(text.stdout).toContain('time from ROLLOUT_NOW');
@@ -226,7 +267,9 @@ describe('history, report, show', () => {
     for (const f of r.files) expect(existsSync(f)).toBe(true);
     const md = sb.report('pre-deploy', 'md');
     // the same story, generated again at the new time
-    expect(md.replace(/^\| report generated \| .* \|$/m, '')).toBe(original.replace(/^\| report generated \| .* \|$/m, ''));
+    expect(md.replace(/^\| report generated \| .* \|$/m, '')).toBe(
+      original.replace(/^\| report generated \| .* \|$/m, ''),
+    );
     expect(md).toContain('| report generated | 2026-06-20T10:00:00.000Z |');
     // the current phase has a report too, marked current, with no decision yet
     const cur = sb.report('canary-25', 'json');
@@ -240,23 +283,47 @@ describe('history, report, show', () => {
     const fresh = Sandbox.create();
     const s0 = await fresh.json('show', [], 0);
     // 48h + 72h of soak, then a whole 24h SLO window at 100%
-    expect(s0).toMatchObject({ plan: 'recommendations-v2', state: 'not-started', phase: 'pre-deploy', earliestCompletion: '2026-06-24T09:00:00.000Z', clock: 'ROLLOUT_NOW' });
+    expect(s0).toMatchObject({
+      plan: 'recommendations-v2',
+      state: 'not-started',
+      phase: 'pre-deploy',
+      earliestCompletion: '2026-06-24T09:00:00.000Z',
+      clock: 'ROLLOUT_NOW',
+    });
     expect(s0.phases.map((p: { name: string; traffic: number }) => [p.name, p.traffic])).toEqual([
       ['pre-deploy', 0],
       ['canary-5', 5],
       ['canary-25', 25],
       ['full', 100],
     ]);
-    expect(s0.phases[1]).toMatchObject({ audience: 'technical-users', minDuration: '48h', gate: { sloWindow: '24h', noOpenIncidents: 'critical', approvals: { required: 1 } } });
+    expect(s0.phases[1]).toMatchObject({
+      audience: 'technical-users',
+      minDuration: '48h',
+      gate: { sloWindow: '24h', noOpenIncidents: 'critical', approvals: { required: 1 } },
+    });
     expect(s0.rollback).toHaveLength(4);
-    expect(s0.contingency).toMatchObject({ light: { action: 'hold' }, moderate: { action: 'reduce-traffic' }, severe: { action: 'rollback' } });
+    expect(s0.contingency).toMatchObject({
+      light: { action: 'hold' },
+      moderate: { action: 'reduce-traffic' },
+      severe: { action: 'rollback' },
+    });
 
     const sb = await atStage('canary-5');
     sb.clock.set(after(T.canary5, '12h'));
     const s = await sb.json('show', [], 0);
     expect(s.timeline).toEqual([
-      expect.objectContaining({ phase: 'pre-deploy', status: 'done', enteredAt: '2026-06-18T09:00:00.000Z', leftAt: '2026-06-18T09:00:00.000Z' }),
-      expect.objectContaining({ phase: 'canary-5', status: 'current', enteredAt: '2026-06-18T09:00:00.000Z', eligibleAt: '2026-06-20T09:00:00.000Z' }),
+      expect.objectContaining({
+        phase: 'pre-deploy',
+        status: 'done',
+        enteredAt: '2026-06-18T09:00:00.000Z',
+        leftAt: '2026-06-18T09:00:00.000Z',
+      }),
+      expect.objectContaining({
+        phase: 'canary-5',
+        status: 'current',
+        enteredAt: '2026-06-18T09:00:00.000Z',
+        eligibleAt: '2026-06-20T09:00:00.000Z',
+      }),
       expect.objectContaining({ phase: 'canary-25', status: 'next', earliestEntry: '2026-06-20T09:00:00.000Z' }),
       expect.objectContaining({ phase: 'full', status: 'later', earliestEntry: '2026-06-23T09:00:00.000Z' }),
     ]);
@@ -272,25 +339,44 @@ describe('history, report, show', () => {
 describe('automated checklist items', () => {
   it('--yes runs `run:` items: a failing command leaves the item failed (exit 3, gate held) with its output; a re-run retries only it', async () => {
     const sb = Sandbox.create({
-      editPlan: (y) => y.replace('      - On-call team notified\n', () => '      - On-call team notified\n      - { id: smoke, text: Smoke tests pass, run: "echo smoke says $(cat smoke.txt 2>/dev/null); test -f smoke.ok" }\n'),
+      editPlan: (y) =>
+        y.replace(
+          '      - On-call team notified\n',
+          () =>
+            '      - On-call team notified\n      - { id: smoke, text: Smoke tests pass, run: "echo smoke says $(cat smoke.txt 2>/dev/null); test -f smoke.ok" }\n',
+        ),
     });
     sb.writeFile('plans/smoke.txt', 'hello');
     const r1 = await sb.cmd('checklist', ['--yes', '--json']);
     expectCode(r1, 3);
     const c1 = r1.json();
     expect(c1.complete).toBe(false);
-    expect(c1.items.at(-1)).toMatchObject({ id: 'smoke', status: 'failed', exitCode: 1, output: 'smoke says hello', command: expect.stringContaining('test -f smoke.ok') });
+    expect(c1.items.at(-1)).toMatchObject({
+      id: 'smoke',
+      status: 'failed',
+      exitCode: 1,
+      output: 'smoke says hello',
+      command: expect.stringContaining('test -f smoke.ok'),
+    });
     expect(c1.items.slice(0, 7).every((i: { status: string }) => i.status === 'done')).toBe(true);
 
     expectCode(await sb.cmd('approve', ['--by', 'tech-lead']), 0);
     const held = await sb.json('advance', [], 3);
-    expect(held.criteria.find((c: { name: string }) => c.name === 'checklist')).toMatchObject({ verdict: 'hold', detail: expect.stringContaining('failed: Smoke tests pass') });
+    expect(held.criteria.find((c: { name: string }) => c.name === 'checklist')).toMatchObject({
+      verdict: 'hold',
+      detail: expect.stringContaining('failed: Smoke tests pass'),
+    });
 
     sb.writeFile('plans/smoke.ok', '');
     const c2 = await sb.json('checklist', ['--yes'], 0);
     expect(c2.complete).toBe(true);
     expect(c2.items.at(-1)).toMatchObject({ id: 'smoke', status: 'done', exitCode: 0 });
-    expect(sb.journal().filter((e) => e.type === 'checklist.answered').map((e) => e.data['id'])).toEqual([
+    expect(
+      sb
+        .journal()
+        .filter((e) => e.type === 'checklist.answered')
+        .map((e) => e.data['id']),
+    ).toEqual([
       'validate-baseline-metrics',
       'configure-feature-flags',
       'prepare-a-staging-environment-identical-to-production',
@@ -302,7 +388,9 @@ describe('automated checklist items', () => {
       'smoke',
     ]);
     expect((await sb.json('advance', [], 0)).decision).toBe('advanced');
-    expect(sb.report('pre-deploy', 'md')).toMatch(/^\| Smoke tests pass \| done \| cli-test \| .* \| `echo smoke says .*` exit 0 \|$/m);
+    expect(sb.report('pre-deploy', 'md')).toMatch(
+      /^\| Smoke tests pass \| done \| cli-test \| .* \| `echo smoke says .*` exit 0 \|$/m,
+    );
   });
 });
 
@@ -336,7 +424,11 @@ describe('the files rollout keeps', () => {
     writeFileSync(sb.flagFile, '{ hand-edited and broken');
     const r = await sb.cmd('advance', ['--json']);
     expectCode(r, 1);
-    expect(r.json().error).toMatchObject({ code: 'provider', exitCode: 1, message: expect.stringContaining('not valid JSON') });
+    expect(r.json().error).toMatchObject({
+      code: 'provider',
+      exitCode: 1,
+      message: expect.stringContaining('not valid JSON'),
+    });
     expect(readFileSync(sb.flagFile, 'utf8')).toBe('{ hand-edited and broken');
     expect(sb.state()).toMatchObject({ phase: 'canary-5', traffic: 5 });
     expect(existsSync(sb.reportFile('canary-5', 'md'))).toBe(false);
@@ -344,10 +436,16 @@ describe('the files rollout keeps', () => {
 
   it('relative paths resolve against the plan: any working folder sees the same rollout', async () => {
     const sb = await atStage('canary-5');
-    const here = await rollout(['status', 'recommendations.yaml', '--json'], { cwd: sb.path('plans'), now: sb.clock.now });
+    const here = await rollout(['status', 'recommendations.yaml', '--json'], {
+      cwd: sb.path('plans'),
+      now: sb.clock.now,
+    });
     expectCode(here, 0);
     expect(here.json()).toMatchObject({ state: 'in-progress', phase: 'canary-5', traffic: 5 });
-    const abs = await rollout(['status', sb.path('plans', 'recommendations.yaml'), '--json'], { cwd: '/', now: sb.clock.now });
+    const abs = await rollout(['status', sb.path('plans', 'recommendations.yaml'), '--json'], {
+      cwd: '/',
+      now: sb.clock.now,
+    });
     expectCode(abs, 0);
     expect(abs.json()).toMatchObject({ phase: 'canary-5', traffic: 5 });
   });

@@ -7,7 +7,17 @@
  */
 import { afterAll, describe, expect, it } from '@jest/globals';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { closeSync, existsSync, openSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  existsSync,
+  openSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  utimesSync,
+  writeFileSync,
+  writeSync,
+} from 'node:fs';
 import { hostname } from 'node:os';
 import { atStage, explain, removeSandboxes, Sandbox, type CliResult } from '../helpers/cli.js';
 
@@ -35,7 +45,9 @@ async function waitFor(what: string, check: () => boolean, timeoutMs = 15_000): 
 describe('the lock', () => {
   it('eight concurrent advances on an eligible rollout make exactly one transition', async () => {
     const sb = await atStage('canary-5-approved');
-    const flagEffectsBefore = sb.journal().filter((e) => e.type === 'effect.start' && e.data['action'] === 'flag.set-traffic').length;
+    const flagEffectsBefore = sb
+      .journal()
+      .filter((e) => e.type === 'effect.start' && e.data['action'] === 'flag.set-traffic').length;
 
     const runs = await Promise.all(Array.from({ length: 8 }, () => sb.cmd('advance', ['--json'])));
     const codes = runs.map((r) => r.code);
@@ -52,7 +64,9 @@ describe('the lock', () => {
       } else if (r.code === 5) {
         const e = r.json<{ error: { code: string; exitCode: number; message: string } }>().error;
         expect(e).toMatchObject({ code: 'locked', exitCode: 5 });
-        expect(e.message).toMatch(new RegExp(`pid \\d+ on ${hostname().replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}|holder unknown`));
+        expect(e.message).toMatch(
+          new RegExp(`pid \\d+ on ${hostname().replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}|holder unknown`),
+        );
         expect(r.stderr).toContain('another run holds the lock');
       } else {
         throw new Error(`unexpected exit code among ${JSON.stringify(codes)}:\n${explain(r)}`);
@@ -73,15 +87,26 @@ describe('the lock', () => {
   it('a run that finds the lock held exits 5 naming the holder; once the holder is killed, the next run takes the lock over at once', async () => {
     // a checklist whose automated item hangs, holding the lock
     const sb = Sandbox.create({
-      editPlan: (y) => y.replace('      - Validate baseline metrics\n', () => '      - { id: hangs, text: Hangs, run: "echo $$ > sleeper.pid; exec sleep 60" }\n      - Validate baseline metrics\n'),
+      editPlan: (y) =>
+        y.replace(
+          '      - Validate baseline metrics\n',
+          () =>
+            '      - { id: hangs, text: Hangs, run: "echo $$ > sleeper.pid; exec sleep 60" }\n      - Validate baseline metrics\n',
+        ),
     });
     const sleeperFile = sb.path('plans', 'sleeper.pid');
     const holderFile = sb.path('plans', '.rollout', 'recommendations-v2.lock-holder.json');
 
     let holderPid = 0;
-    const holder: Promise<CliResult> = sb.cmd('checklist', ['--yes'], { timeoutMs: 60_000, onSpawn: (pid) => (holderPid = pid) });
+    const holder: Promise<CliResult> = sb.cmd('checklist', ['--yes'], {
+      timeoutMs: 60_000,
+      onSpawn: (pid) => (holderPid = pid),
+    });
     const pidIn = (f: string) => (existsSync(f) ? /^(\d+)\n/.exec(readFileSync(f, 'utf8'))?.[1] : undefined);
-    await waitFor('the checklist to reach its hanging item', () => pidIn(sleeperFile) !== undefined && existsSync(holderFile));
+    await waitFor(
+      'the checklist to reach its hanging item',
+      () => pidIn(sleeperFile) !== undefined && existsSync(holderFile),
+    );
     const sleeper = Number(pidIn(sleeperFile));
     killed.push(sleeper);
     expect(JSON.parse(readFileSync(holderFile, 'utf8'))).toMatchObject({ pid: holderPid, host: hostname() });
@@ -113,16 +138,25 @@ describe('the lock', () => {
 });
 
 describe('a lock is stale only when its holder is gone', () => {
-  const lockFile = (sb: { path: (...p: string[]) => string }) => sb.path('plans', '.rollout', 'recommendations-v2.lock');
+  const lockFile = (sb: { path: (...p: string[]) => string }) =>
+    sb.path('plans', '.rollout', 'recommendations-v2.lock');
   const SHORT_WAIT = { ROLLOUT_LOCK_WAIT: '1s' };
 
   it('a live run whose heartbeat stopped long ago (stopped, not dead) keeps its lock: another run exits 5, and the holder then finishes', async () => {
     const sb = await atStage('canary-5');
-    sb.editPlan((y) => y.replace(`run: "echo 'restore previous model version' "`, () => 'run: "echo $$ > sleeper.pid; while [ ! -f go ]; do sleep 0.1; done"'));
+    sb.editPlan((y) =>
+      y.replace(
+        `run: "echo 'restore previous model version' "`,
+        () => 'run: "echo $$ > sleeper.pid; while [ ! -f go ]; do sleep 0.1; done"',
+      ),
+    );
     const sleeperFile = sb.path('plans', 'sleeper.pid');
     let holderPid = 0;
     const holder = sb.cmd('rollback', ['--yes', '--json'], { timeoutMs: 90_000, onSpawn: (pid) => (holderPid = pid) });
-    await waitFor('the rollback to reach its waiting step', () => existsSync(sleeperFile) && /^\d+\n/.test(readFileSync(sleeperFile, 'utf8')));
+    await waitFor(
+      'the rollback to reach its waiting step',
+      () => existsSync(sleeperFile) && /^\d+\n/.test(readFileSync(sleeperFile, 'utf8')),
+    );
     killed.push(Number(readFileSync(sleeperFile, 'utf8').trim()));
 
     // the holder is suspended (Ctrl-Z, a paused container): no heartbeat; its lock looks ten minutes old
@@ -148,15 +182,32 @@ describe('a lock is stale only when its holder is gone', () => {
 
   it('a run that lost its lock writes nothing more (no state, journal or flag) and exits 5', async () => {
     const sb = await atStage('canary-5');
-    sb.editPlan((y) => y.replace(`run: "echo 'restore previous model version' "`, () => 'run: "echo $$ > sleeper.pid; while [ ! -f go ]; do sleep 0.1; done"'));
+    sb.editPlan((y) =>
+      y.replace(
+        `run: "echo 'restore previous model version' "`,
+        () => 'run: "echo $$ > sleeper.pid; while [ ! -f go ]; do sleep 0.1; done"',
+      ),
+    );
     const sleeperFile = sb.path('plans', 'sleeper.pid');
     const holder = sb.cmd('rollback', ['--yes', '--json'], { timeoutMs: 90_000 });
-    await waitFor('the rollback to reach its waiting step', () => existsSync(sleeperFile) && /^\d+\n/.test(readFileSync(sleeperFile, 'utf8')));
+    await waitFor(
+      'the rollback to reach its waiting step',
+      () => existsSync(sleeperFile) && /^\d+\n/.test(readFileSync(sleeperFile, 'utf8')),
+    );
     killed.push(Number(readFileSync(sleeperFile, 'utf8').trim()));
 
     // meanwhile the lock went to someone else (as when a holder is judged gone and taken over)
     rmSync(lockFile(sb), { recursive: true, force: true });
-    writeFileSync(lockFile(sb), JSON.stringify({ token: 'someone-else', pid: process.pid, host: hostname(), since: new Date().toISOString(), command: 'advance' }) + '\n');
+    writeFileSync(
+      lockFile(sb),
+      `${JSON.stringify({
+        token: 'someone-else',
+        pid: process.pid,
+        host: hostname(),
+        since: new Date().toISOString(),
+        command: 'advance',
+      })}\n`,
+    );
     const journal = readFileSync(sb.journalFile, 'utf8');
     const state = readFileSync(sb.stateFile, 'utf8');
     const flag = readFileSync(sb.flagFile, 'utf8');
@@ -174,8 +225,14 @@ describe('a lock is stale only when its holder is gone', () => {
 
   it('a lock from another host is taken over only when its heartbeat stopped more than 60s ago', async () => {
     const sb = await atStage('canary-5');
-    const lock = { token: 'remote', pid: 999_999, host: 'ci-runner-elsewhere', since: new Date().toISOString(), command: 'advance' };
-    writeFileSync(lockFile(sb), JSON.stringify(lock) + '\n');
+    const lock = {
+      token: 'remote',
+      pid: 999_999,
+      host: 'ci-runner-elsewhere',
+      since: new Date().toISOString(),
+      command: 'advance',
+    };
+    writeFileSync(lockFile(sb), `${JSON.stringify(lock)}\n`);
     const fresh = await sb.cmd('pause', ['--json'], { env: SHORT_WAIT, timeoutMs: 30_000 });
     expect({ code: fresh.code, out: fresh.code === 5 ? '' : explain(fresh) }).toEqual({ code: 5, out: '' });
     expect(fresh.json().error.message).toContain('pid 999999 on ci-runner-elsewhere');
@@ -208,7 +265,16 @@ describe('the lock comes first', () => {
     const sb = await atStage('canary-5');
     expect((await sb.cmd('rollback', ['--yes'])).code).toBe(0);
     holder ??= spawn('sleep', ['300'], { stdio: 'ignore' });
-    writeFileSync(sb.path('plans', '.rollout', 'recommendations-v2.lock'), JSON.stringify({ token: 'live', pid: holder.pid, host: hostname(), since: new Date().toISOString(), command: 'checklist' }) + '\n');
+    writeFileSync(
+      sb.path('plans', '.rollout', 'recommendations-v2.lock'),
+      `${JSON.stringify({
+        token: 'live',
+        pid: holder.pid,
+        host: hostname(),
+        since: new Date().toISOString(),
+        command: 'checklist',
+      })}\n`,
+    );
     const before = sb.snapshot();
     const r = await sb.cmd(command, [...args, '--json'], { env: { ROLLOUT_LOCK_WAIT: '1s' }, timeoutMs: 30_000 });
     expect({ code: r.code, out: r.code === 5 ? '' : explain(r) }).toEqual({ code: 5, out: '' });
@@ -221,9 +287,17 @@ describe('the lock comes first', () => {
 describe('a long journal', () => {
   it('is read as a stream: with a journal of about 80 MB and a 64 MB heap, status, approve and advance work and the journal stays whole', async () => {
     const sb = await atStage('canary-5-approved');
-    const real = readFileSync(sb.journalFile, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as { seq: number });
+    const real = readFileSync(sb.journalFile, 'utf8')
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l) as { seq: number });
     // years of scheduled checks in an earlier phase, then the real history renumbered after them
-    const filler = JSON.stringify({ decision: 'held', from: 'pre-deploy', reasons: ['checklist: 0/7 items answered'], criteria: Array.from({ length: 6 }, (_, i) => ({ name: `metric_${i}`, verdict: 'hold', detail: 'x'.repeat(80) })) });
+    const filler = JSON.stringify({
+      decision: 'held',
+      from: 'pre-deploy',
+      reasons: ['checklist: 0/7 items answered'],
+      criteria: Array.from({ length: 6 }, (_, i) => ({ name: `metric_${i}`, verdict: 'hold', detail: 'x'.repeat(80) })),
+    });
     const N = 120_000;
     const fd = openSync(sb.journalFile, 'w');
     let chunk = '';
@@ -234,7 +308,7 @@ describe('a long journal', () => {
         chunk = '';
       }
     }
-    for (const e of real) chunk += JSON.stringify({ ...e, seq: e.seq + N }) + '\n';
+    for (const e of real) chunk += `${JSON.stringify({ ...e, seq: e.seq + N })}\n`;
     writeSync(fd, chunk);
     closeSync(fd);
     const size = statSync(sb.journalFile).size;
@@ -250,7 +324,12 @@ describe('a long journal', () => {
     expect({ code: adv.code, out: adv.code === 0 ? '' : explain(adv) }).toEqual({ code: 0, out: '' });
     expect(adv.json()).toMatchObject({ decision: 'advanced', to: 'canary-25', traffic: 25 });
     // the new entries follow the last seq: nothing was renumbered or lost
-    const tail = readFileSync(sb.journalFile).subarray(size).toString('utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as { seq: number });
+    const tail = readFileSync(sb.journalFile)
+      .subarray(size)
+      .toString('utf8')
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l) as { seq: number });
     expect(tail.map((e) => e.seq)).toEqual(tail.map((_, i) => N + real.length + 1 + i));
   }, 300_000);
 });

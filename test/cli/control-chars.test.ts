@@ -27,9 +27,8 @@ const HOSTILE = [
   ']]><![CDATA[<x/>&amp;',
 ].join(' ');
 
-// eslint-disable-next-line no-control-regex
-const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])/;
-// eslint-disable-next-line no-control-regex
+const CONTROL =
+  /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])/;
 const NON_SGR_ESCAPE = /\u001b(?!\[[0-9;]*m)|[\u0000-\u0008\u000b-\u001a\u001c-\u001f\u007f-\u009f]/;
 
 let server: FakeServer;
@@ -47,21 +46,35 @@ afterAll(async () => {
 /** No control character in a text; with colour, only SGR sequences (ours) may remain. */
 function clean(where: string, text: string, color = false): void {
   const bad = (color ? NON_SGR_ESCAPE : CONTROL).exec(text);
-  expect({ where, bad: bad ? JSON.stringify(text.slice(Math.max(0, bad.index - 20), bad.index + 20)) : null }).toEqual({ where, bad: null });
-  expect({ where, retitle: text.includes('PWNED-TITLE') && /\u001b\]0;PWNED/.test(text) }).toEqual({ where, retitle: false });
+  expect({ where, bad: bad ? JSON.stringify(text.slice(Math.max(0, bad.index - 20), bad.index + 20)) : null }).toEqual({
+    where,
+    bad: null,
+  });
+  expect({ where, retitle: text.includes('PWNED-TITLE') && /\u001b\]0;PWNED/.test(text) }).toEqual({
+    where,
+    retitle: false,
+  });
 }
 
 /** Every string in a parsed JSON document, keys included. */
 function strings(v: unknown, out: string[] = []): string[] {
   if (typeof v === 'string') out.push(v);
-  else if (Array.isArray(v)) v.forEach((x) => strings(x, out));
-  else if (v && typeof v === 'object') for (const [k, x] of Object.entries(v)) out.push(k), strings(x, out);
+  else if (Array.isArray(v)) for (const x of v) strings(x, out);
+  else if (v && typeof v === 'object')
+    for (const [k, x] of Object.entries(v)) {
+      out.push(k);
+      strings(x, out);
+    }
   return out;
 }
 
 function parsesAsXml(file: string): string {
   // expat, the parser behind Python's xml.etree: strict XML 1.0 (refuses control characters)
-  return execFileSync('python3', ['-c', 'import sys, xml.etree.ElementTree as E; E.parse(sys.argv[1]); print("ok")', file], { encoding: 'utf8' }).trim();
+  return execFileSync(
+    'python3',
+    ['-c', 'import sys, xml.etree.ElementTree as E; E.parse(sys.argv[1]); print("ok")', file],
+    { encoding: 'utf8' },
+  ).trim();
 }
 
 function checkOutputs(sb: Sandbox, runs: Record<string, CliResult>, color = false): void {
@@ -72,13 +85,17 @@ function checkOutputs(sb: Sandbox, runs: Record<string, CliResult>, color = fals
     if (name.includes('--json')) for (const s of strings(r.json())) clean(`${name} json value`, s);
   }
   // what rollout wrote (the incidents file is the test's own input)
-  const written = [...filesUnder(sb.path('plans', '.rollout')), ...filesUnder(sb.path('plans', 'reports'))].filter((f) => !f.endsWith('incidents.json'));
+  const written = [...filesUnder(sb.path('plans', '.rollout')), ...filesUnder(sb.path('plans', 'reports'))].filter(
+    (f) => !f.endsWith('incidents.json'),
+  );
   expect(written.some((f) => f.endsWith('.junit.xml'))).toBe(true);
   for (const f of written) {
     const text = readFileSync(f, 'utf8');
     clean(f, text);
     if (f.endsWith('.json')) for (const s of strings(JSON.parse(text))) clean(`${f} value`, s);
-    if (f.endsWith('.jsonl')) for (const line of text.split('\n').filter(Boolean)) for (const s of strings(JSON.parse(line))) clean(`${f} value`, s);
+    if (f.endsWith('.jsonl'))
+      for (const line of text.split('\n').filter(Boolean))
+        for (const s of strings(JSON.parse(line))) clean(`${f} value`, s);
     if (f.endsWith('.xml')) expect({ f, xml: parsesAsXml(f) }).toEqual({ f, xml: 'ok' });
   }
 }
@@ -87,12 +104,15 @@ describe('hostile provider text is stripped of control characters everywhere', (
   it.each([
     ['without colour', {}],
     ['with FORCE_COLOR=1', { FORCE_COLOR: '1' }],
-  ])('incident titles and a checklist command\'s output (reference plan, %s)', async (_n, extra) => {
+  ])("incident titles and a checklist command's output (reference plan, %s)", async (_n, extra) => {
     const sb = Sandbox.create({
       now: T.canary5,
       editPlan: (y) =>
         y
-          .replace('      - Monitoring active\n', `      - Monitoring active\n      - { id: noisy, text: Noisy, run: 'cat noise.txt' }\n`)
+          .replace(
+            '      - Monitoring active\n',
+            `      - Monitoring active\n      - { id: noisy, text: Noisy, run: 'cat noise.txt' }\n`,
+          )
           .replace('formats: [md, json]', 'formats: [md, json, html, junit]'),
     });
     sb.writeIncidents([{ id: `INC-1 ${HOSTILE}`, severity: 'critical', status: 'open', title: `db down ${HOSTILE}` }]);
@@ -110,11 +130,11 @@ describe('hostile provider text is stripped of control characters everywhere', (
     };
     // the hostile text was there: the incident failed the gate and its title is shown, as text
     expect(runs['check']!.code).toBe(4);
-    expect(runs["check"]!.stdout).toMatch(/db down .*red link/);
+    expect(runs['check']!.stdout).toMatch(/db down .*red link/);
     checkOutputs(sb, runs, 'FORCE_COLOR' in extra);
   });
 
-  it('HTTP error bodies and a command metric\'s stderr', async () => {
+  it("HTTP error bodies and a command metric's stderr", async () => {
     const sb = Sandbox.create({ now: T.canary5 });
     const plan = 'plans/noisy.yaml';
     sb.writeFile(

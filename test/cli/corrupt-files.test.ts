@@ -28,7 +28,15 @@ function expectRefused(r: CliResult, file: string, what: RegExp): void {
 async function expectEveryCommandRefuses(sb: Sandbox, file: string, what: RegExp): Promise<void> {
   sb.clock.set(after(T.canary5, '1h'));
   const before = sb.snapshot();
-  const commands = [['status'], ['check'], ['advance'], ['approve', '--by', 'tech-lead'], ['checklist', '--yes'], ['pause'], ...(file === JOURNAL_FILE ? [['history']] : [])];
+  const commands = [
+    ['status'],
+    ['check'],
+    ['advance'],
+    ['approve', '--by', 'tech-lead'],
+    ['checklist', '--yes'],
+    ['pause'],
+    ...(file === JOURNAL_FILE ? [['history']] : []),
+  ];
   for (const args of commands) {
     const r = await sb.cmd(args[0]!, [...args.slice(1), '--json']);
     try {
@@ -49,36 +57,64 @@ describe('a corrupt state file', () => {
     ['a phaseIndex past the last phase', (s) => ({ ...s, phaseIndex: 7 }), /phaseIndex/],
     ['a negative phaseIndex', (s) => ({ ...s, phaseIndex: -1 }), /phaseIndex/],
     ['a phase name that does not match its index', (s) => ({ ...s, phase: 'canary-25' }), /phase/],
-    ['an entry time that is not a date', (s) => ({ ...s, phases: { ...s['phases'], 'canary-5': { ...s['phases']['canary-5'], enteredAt: 'yesterday' } } }), /enteredAt/],
-    ['an approval time that is not a date', (s) => ({ ...s, phases: { ...s['phases'], 'pre-deploy': { ...s['phases']['pre-deploy'], approvals: [{ by: 'tech-lead', at: '2026-13-45T99:00:00Z' }] } } }), /approvals/],
+    [
+      'an entry time that is not a date',
+      (s) => ({ ...s, phases: { ...s['phases'], 'canary-5': { ...s['phases']['canary-5'], enteredAt: 'yesterday' } } }),
+      /enteredAt/,
+    ],
+    [
+      'an approval time that is not a date',
+      (s) => ({
+        ...s,
+        phases: {
+          ...s['phases'],
+          'pre-deploy': { ...s['phases']['pre-deploy'], approvals: [{ by: 'tech-lead', at: '2026-13-45T99:00:00Z' }] },
+        },
+      }),
+      /approvals/,
+    ],
     ['an unknown status', (s) => ({ ...s, status: 'finished' }), /status/],
     ['a traffic that is not a number', (s) => ({ ...s, traffic: '5' }), /traffic/],
-  ])('holding %s is refused by every command (exit 1, naming the file and the problem); nothing is reset', async (_label, edit, what) => {
-    const sb = await atStage('canary-5');
-    writeFileSync(sb.stateFile, JSON.stringify(edit(sb.state()!), null, 2));
-    await expectEveryCommandRefuses(sb, STATE_FILE, what);
-  });
+  ])(
+    'holding %s is refused by every command (exit 1, naming the file and the problem); nothing is reset',
+    async (_label, edit, what) => {
+      const sb = await atStage('canary-5');
+      writeFileSync(sb.stateFile, JSON.stringify(edit(sb.state()!), null, 2));
+      await expectEveryCommandRefuses(sb, STATE_FILE, what);
+    },
+  );
 });
 
 describe('a corrupt journal', () => {
   const edit = (sb: Sandbox, fn: (lines: string[]) => string[]) => {
     const lines = readFileSync(sb.journalFile, 'utf8').split('\n').filter(Boolean);
-    writeFileSync(sb.journalFile, fn(lines).join('\n') + '\n');
+    writeFileSync(sb.journalFile, `${fn(lines).join('\n')}\n`);
   };
 
   it.each<[string, (lines: string[]) => string[], RegExp]>([
     ['a torn line in the middle', (l) => [...l.slice(0, 3), '{"seq":4,"at":"2026-06-1', ...l.slice(3)], /line 4\b/],
     ['a null line', (l) => [...l.slice(0, 2), 'null', ...l.slice(2)], /line 3\b/],
-    ['a seq that is not a number', (l) => l.map((x, i) => (i === 4 ? x.replace(/"seq":\d+/, '"seq":"five"') : x)), /line 5\b.*seq/],
-    ['a seq that goes backwards', (l) => l.map((x, i) => (i === 5 ? x.replace(/"seq":\d+/, '"seq":2') : x)), /line 6\b.*seq/],
+    [
+      'a seq that is not a number',
+      (l) => l.map((x, i) => (i === 4 ? x.replace(/"seq":\d+/, '"seq":"five"') : x)),
+      /line 5\b.*seq/,
+    ],
+    [
+      'a seq that goes backwards',
+      (l) => l.map((x, i) => (i === 5 ? x.replace(/"seq":\d+/, '"seq":2') : x)),
+      /line 6\b.*seq/,
+    ],
     ['an entry without a time', (l) => l.map((x, i) => (i === 1 ? x.replace(/"at":"[^"]*",/, '') : x)), /line 2\b.*at/],
     ['a journal cut short (the state has seen more)', (l) => l.slice(0, 3), /truncated|cut short|lost/i],
     ['an emptied journal', () => [], /truncated|cut short|lost/i],
-  ])('with %s is refused by every command (exit 1, naming the file and the line); nothing is dropped or renumbered', async (_label, fn, what) => {
-    const sb = await atStage('canary-5');
-    edit(sb, fn);
-    await expectEveryCommandRefuses(sb, JOURNAL_FILE, what);
-  });
+  ])(
+    'with %s is refused by every command (exit 1, naming the file and the line); nothing is dropped or renumbered',
+    async (_label, fn, what) => {
+      const sb = await atStage('canary-5');
+      edit(sb, fn);
+      await expectEveryCommandRefuses(sb, JOURNAL_FILE, what);
+    },
+  );
 
   it('a torn last line (a crash mid-append) is reported by read-only commands, and removed, explicitly, by the next command that changes the state', async () => {
     const sb = await atStage('canary-5');

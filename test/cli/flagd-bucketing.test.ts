@@ -90,7 +90,12 @@ describe('the flagd flag file, evaluated by flagd-core', () => {
   it('leaves flags it does not drive untouched', async () => {
     const sb = await atStage('canary-5-approved');
     const doc = sb.flagDoc()!;
-    const other = { state: 'ENABLED', variants: { blue: 'blue', green: 'green' }, defaultVariant: 'blue', targeting: { if: [{ '==': [{ var: 'tier' }, 'gold'] }, 'green', null] } };
+    const other = {
+      state: 'ENABLED',
+      variants: { blue: 'blue', green: 'green' },
+      defaultVariant: 'blue',
+      targeting: { if: [{ '==': [{ var: 'tier' }, 'gold'] }, 'green', null] },
+    };
     doc.flags['checkout-theme'] = other as never;
     doc['$evaluators'] = { shared: { in: ['x', ['x']] } };
     sb.writeFile('plans/.rollout/flags.json', JSON.stringify(doc, null, 2));
@@ -100,6 +105,8 @@ describe('the flagd flag file, evaluated by flagd-core', () => {
     expect(after['$evaluators']).toEqual({ shared: { in: ['x', ['x']] } });
     expect(after.flags[FLAG_KEY]?.metadata?.['traffic']).toBe(25);
     const core = engine(sb);
-    expect(core.resolveStringEvaluation('checkout-theme', 'none', { targetingKey: 'u1', tier: 'gold' }, logger).value).toBe('green');
+    expect(
+      core.resolveStringEvaluation('checkout-theme', 'none', { targetingKey: 'u1', tier: 'gold' }, logger).value,
+    ).toBe('green');
   });
 });

@@ -34,39 +34,79 @@ function noCrash(what: string, r: CliResult): void {
 async function validate(sb: Sandbox, file: string): Promise<CliResult> {
   const r = await sb.run(['validate', file], { env: ENV, timeoutMs: 20_000 });
   noCrash(`validate ${file}`, r);
-  expect({ file, code: r.code, out: [0, 2].includes(r.code ?? -1) ? '' : explain(r) }).toEqual({ file, code: r.code === 0 ? 0 : 2, out: '' });
+  expect({ file, code: r.code, out: [0, 2].includes(r.code ?? -1) ? '' : explain(r) }).toEqual({
+    file,
+    code: r.code === 0 ? 0 : 2,
+    out: '',
+  });
   return r;
 }
 
 const deepSeq = (n: number) => `version: 1\nname: x\nnest: ${'['.repeat(n)}${']'.repeat(n)}\n`;
-const deepMap = (n: number) => `version: 1\nname: x\nnest:\n${Array.from({ length: n }, (_, i) => `${'  '.repeat(i + 1)}k:`).join('\n')} 1\n`;
+const deepMap = (n: number) =>
+  `version: 1\nname: x\nnest:\n${Array.from({ length: n }, (_, i) => `${'  '.repeat(i + 1)}k:`).join('\n')} 1\n`;
 const bomb = (levels: number) =>
-  ['a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]', ...Array.from({ length: levels }, (_, i) => {
-    const prev = String.fromCharCode(97 + i);
-    const cur = String.fromCharCode(98 + i);
-    return `${cur}: &${cur} [${Array(9).fill(`*${prev}`).join(',')}]`;
-  })].join('\n') + '\n';
+  `${[
+    'a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]',
+    ...Array.from({ length: levels }, (_, i) => {
+      const prev = String.fromCharCode(97 + i);
+      const cur = String.fromCharCode(98 + i);
+      return `${cur}: &${cur} [${Array(9).fill(`*${prev}`).join(',')}]`;
+    }),
+  ].join('\n')}\n`;
 
 const HOSTILE: Array<[string, string | Buffer]> = [
   ['billion laughs (9 levels)', bomb(9)],
-  ['alias bomb inside the reference plan', REFERENCE_TEXT.replace('version: 1', `version: 1\nx-bomb:\n${bomb(8).split('\n').map((l) => `  ${l}`).join('\n')}`)],
+  [
+    'alias bomb inside the reference plan',
+    REFERENCE_TEXT.replace(
+      'version: 1',
+      `version: 1\nx-bomb:\n${bomb(8)
+        .split('\n')
+        .map((l) => `  ${l}`)
+        .join('\n')}`,
+    ),
+  ],
   ['an alias with no anchor', REFERENCE_TEXT.replace('version: 1', 'version: *nowhere')],
   ['a self-referencing anchor', 'version: 1\nname: &n [*n]\n'],
-  ['merge keys of aliases', 'base: &b { a: 1 }\nversion: 1\nname: x\nphases:\n  - <<: *b\n    name: p\n    traffic: 0\n'],
+  [
+    'merge keys of aliases',
+    'base: &b { a: 1 }\nversion: 1\nname: x\nphases:\n  - <<: *b\n    name: p\n    traffic: 0\n',
+  ],
   ['10 000 nested sequences', deepSeq(10_000)],
   ['100 000 nested sequences', deepSeq(100_000)],
   ['2 000 nested mappings', deepMap(2_000)],
   ['random bytes', Buffer.from(Array.from({ length: 4096 }, (_, i) => (i * 7919 + 13) % 256))],
-  ['invalid UTF-8', Buffer.concat([Buffer.from('version: 1\nname: '), Buffer.from([0xc3, 0x28, 0xff, 0xfe]), Buffer.from('\n')])],
+  [
+    'invalid UTF-8',
+    Buffer.concat([Buffer.from('version: 1\nname: '), Buffer.from([0xc3, 0x28, 0xff, 0xfe]), Buffer.from('\n')]),
+  ],
   ['a NUL in text', 'version: 1\nname: a\u0000b\n'],
   ['UTF-16 with a BOM', Buffer.from('\ufeffversion: 1\n', 'utf16le')],
   ['over the size limit (2 MB)', `version: 1\nname: big\ntitle: "${'x'.repeat(2 * 1024 * 1024)}"\n`],
   ['just under the limit, one huge string', `${REFERENCE_TEXT}\n# ${'y'.repeat(1000 * 1000)}\n`],
-  ['100 000 checklist items', REFERENCE_TEXT.replace('      - Validate baseline metrics\n', Array.from({ length: 100_000 }, (_, i) => `      - i${i}\n`).join('').slice(0, 900_000))],
+  [
+    '100 000 checklist items',
+    REFERENCE_TEXT.replace(
+      '      - Validate baseline metrics\n',
+      Array.from({ length: 100_000 }, (_, i) => `      - i${i}\n`)
+        .join('')
+        .slice(0, 900_000),
+    ),
+  ],
   ['an empty file', ''],
   ['only comments', '# nothing\n# here\n'],
   ['a YAML stream of two documents', `${REFERENCE_TEXT}\n---\n${REFERENCE_TEXT}`],
-  ['a JSON plan', JSON.stringify({ version: 1, name: 'j', flag: { key: 'k' }, providers: { flags: { f: { type: 'file', path: 'f.json' } } }, phases: [{ name: 'a', traffic: 0 }] })],
+  [
+    'a JSON plan',
+    JSON.stringify({
+      version: 1,
+      name: 'j',
+      flag: { key: 'k' },
+      providers: { flags: { f: { type: 'file', path: 'f.json' } } },
+      phases: [{ name: 'a', traffic: 0 }],
+    }),
+  ],
   ['tags and binary scalars', 'version: !!binary aGVsbG8=\nname: !!js/function "x"\n'],
 ];
 
@@ -116,7 +156,12 @@ describe('mutants of the reference plan through the binary', () => {
         for (const args of [['check', '--json'], ['advance', '--dry-run', '--json'], ['report']]) {
           const r = await sb.cmd(args[0]!, args.slice(1), { env: ENV, timeoutMs: 30_000 });
           noCrash(`mutant #${job.i} ${args.join(' ')}`, r);
-          expect({ mutant: job.i, args, code: r.code, out: [0, 1, 3, 4].includes(r.code ?? -1) ? '' : explain(r) }).toEqual({ mutant: job.i, args, code: r.code, out: '' });
+          expect({
+            mutant: job.i,
+            args,
+            code: r.code,
+            out: [0, 1, 3, 4].includes(r.code ?? -1) ? '' : explain(r),
+          }).toEqual({ mutant: job.i, args, code: r.code, out: '' });
           if (args.includes('--json')) expect(() => r.json()).not.toThrow();
         }
         counts.driven += 1;

@@ -35,13 +35,16 @@ const CANARY_LATENCY = (r: MetricRow) => r.metric === 'latency_p95' && r.cohort 
 const IN_WINDOW = '2026-06-19T15:00:00Z';
 
 describe('a value that is not a finite number is invalid, never 0 (metrics file)', () => {
-  it.each(['""', '" "', '0x10', 'Infinity', '-1e999', '1e999', 'true'])('CSV value %s → held, the point counted as invalid', async (value) => {
-    const sb = await atStage('canary-5-approved');
-    sb.setMetric(IN_WINDOW, 'latency_p95', 'canary', value);
-    const d = await advance(sb, 3);
-    expect(criterion(d, 'latency_p95')).toMatchObject({ verdict: 'hold', invalid: 1, points: 96 });
-    expect(criterion(d, 'latency_p95').detail).toBe('1 point(s) were NaN or not numbers; 96 valid');
-  });
+  it.each(['""', '" "', '0x10', 'Infinity', '-1e999', '1e999', 'true'])(
+    'CSV value %s → held, the point counted as invalid',
+    async (value) => {
+      const sb = await atStage('canary-5-approved');
+      sb.setMetric(IN_WINDOW, 'latency_p95', 'canary', value);
+      const d = await advance(sb, 3);
+      expect(criterion(d, 'latency_p95')).toMatchObject({ verdict: 'hold', invalid: 1, points: 96 });
+      expect(criterion(d, 'latency_p95').detail).toBe('1 point(s) were NaN or not numbers; 96 valid');
+    },
+  );
 
   it.each<[string, unknown]>([
     ['false', false],
@@ -54,8 +57,12 @@ describe('a value that is not a finite number is invalid, never 0 (metrics file)
     ['null', null],
   ])('JSON value %s → held, the point counted as invalid', async (_label, value) => {
     const sb = await atStage('canary-5-approved');
-    const rows = sb.metrics().map((r) => ({ timestamp: r.timestamp, metric: r.metric, cohort: r.cohort, value: Number(r.value) as unknown }));
-    const hit = rows.find((r) => r.metric === 'latency_p95' && r.cohort === 'canary' && Date.parse(r.timestamp) === Date.parse(IN_WINDOW))!;
+    const rows = sb
+      .metrics()
+      .map((r) => ({ timestamp: r.timestamp, metric: r.metric, cohort: r.cohort, value: Number(r.value) as unknown }));
+    const hit = rows.find(
+      (r) => r.metric === 'latency_p95' && r.cohort === 'canary' && Date.parse(r.timestamp) === Date.parse(IN_WINDOW),
+    )!;
     hit.value = value;
     sb.writeFile('plans/data/metrics.json', JSON.stringify(rows));
     sb.editPlan((y) => y.replace('path: data/recommendations-metrics.csv', 'path: data/metrics.json'));
@@ -70,28 +77,37 @@ describe('±Infinity never passes (a command provider answering -1e999)', () => 
     // a series every 15 minutes over the window the gate asks for, every value printed as given
     sb.writeFile(
       'plans/series.mjs',
-      "const f = Date.parse(process.env.ROLLOUT_FROM), t = Date.parse(process.env.ROLLOUT_TO), s = 900000;\n" +
+      'const f = Date.parse(process.env.ROLLOUT_FROM), t = Date.parse(process.env.ROLLOUT_TO), s = 900000;\n' +
         'const out = [];\nfor (let x = Math.ceil(f / s) * s; x <= t; x += s) out.push([x / 1000, process.argv[2]]);\nconsole.log(JSON.stringify(out));\n',
     );
     sb.editPlan((y) =>
       y
-        .replace('    local: { type: file, path: data/recommendations-metrics.csv }', '    local: { type: file, path: data/recommendations-metrics.csv }\n    cmd: { type: command, interval: 15m }')
-        .replace(/\n(    query: (?!latency_p95))/g, '\n    provider: local\n$1')
-        .replace('    query: latency_p95         # file provider: the series name in the CSV', `    provider: cmd\n    query: node series.mjs ${value}`),
+        .replace(
+          '    local: { type: file, path: data/recommendations-metrics.csv }',
+          '    local: { type: file, path: data/recommendations-metrics.csv }\n    cmd: { type: command, interval: 15m }',
+        )
+        .replace(/\n( {4}query: (?!latency_p95))/g, '\n    provider: local\n$1')
+        .replace(
+          '    query: latency_p95         # file provider: the series name in the CSV',
+          `    provider: cmd\n    query: node series.mjs ${value}`,
+        ),
     );
   };
 
-  it.each(['-1e999', '1e999', '-Infinity', 'NaN'])('%s on every point → held with every point invalid; the flag stays; reports still render', async (value) => {
-    const sb = await atStage('canary-5-approved');
-    usingCommand(sb, value);
-    const d = await advance(sb, 3);
-    expect(d.decision).toBe('held');
-    const lat = criterion(d, 'latency_p95');
-    expect(lat).toMatchObject({ verdict: 'hold', points: 0, worst: null });
-    expect(JSON.stringify(d)).not.toMatch(/Infinity/);
-    expect(sb.state()).toMatchObject({ phase: 'canary-5', traffic: 5 });
-    expectCode(await sb.cmd('report'), 0);
-  });
+  it.each(['-1e999', '1e999', '-Infinity', 'NaN'])(
+    '%s on every point → held with every point invalid; the flag stays; reports still render',
+    async (value) => {
+      const sb = await atStage('canary-5-approved');
+      usingCommand(sb, value);
+      const d = await advance(sb, 3);
+      expect(d.decision).toBe('held');
+      const lat = criterion(d, 'latency_p95');
+      expect(lat).toMatchObject({ verdict: 'hold', points: 0, worst: null });
+      expect(JSON.stringify(d)).not.toMatch(/Infinity/);
+      expect(sb.state()).toMatchObject({ phase: 'canary-5', traffic: 5 });
+      expectCode(await sb.cmd('report'), 0);
+    },
+  );
 
   it('the same command with finite values advances (the case above differs only by its values)', async () => {
     const sb = await atStage('canary-5-approved');
@@ -103,8 +119,45 @@ describe('±Infinity never passes (a command provider answering -1e999)', () => 
   it('a journal written by an older build with a non-finite value (null in JSON) does not stop `rollout report`', async () => {
     const sb = await atStage('canary-5-approved');
     const seq = sb.journal().at(-1)!.seq + 1;
-    const criteria = [{ name: 'latency_p95', kind: 'metric', verdict: 'pass', detail: 'worst -Infinity ms within < 500 ms', metric: { cohort: 'canary', unit: 'ms', slo: '< 500 ms', window: { from: T.canary5, to: T.canary25, label: '24h' }, points: 97, worst: { at: T.canary25, value: null }, last: { at: T.canary25, value: null }, mean: null, breaches: 0, invalid: 0 } }];
-    appendFileSync(sb.journalFile, JSON.stringify({ seq, at: T.canary25, clock: 'ROLLOUT_NOW', type: 'gate.evaluated', phase: 'canary-5', data: { decision: 'held', from: 'canary-5', to: 'canary-25', verdict: 'hold', criteria, reported: criteria, reasons: [] } }) + '\n');
+    const criteria = [
+      {
+        name: 'latency_p95',
+        kind: 'metric',
+        verdict: 'pass',
+        detail: 'worst -Infinity ms within < 500 ms',
+        metric: {
+          cohort: 'canary',
+          unit: 'ms',
+          slo: '< 500 ms',
+          window: { from: T.canary5, to: T.canary25, label: '24h' },
+          points: 97,
+          worst: { at: T.canary25, value: null },
+          last: { at: T.canary25, value: null },
+          mean: null,
+          breaches: 0,
+          invalid: 0,
+        },
+      },
+    ];
+    appendFileSync(
+      sb.journalFile,
+      `${JSON.stringify({
+        seq,
+        at: T.canary25,
+        clock: 'ROLLOUT_NOW',
+        type: 'gate.evaluated',
+        phase: 'canary-5',
+        data: {
+          decision: 'held',
+          from: 'canary-5',
+          to: 'canary-25',
+          verdict: 'hold',
+          criteria,
+          reported: criteria,
+          reasons: [],
+        },
+      })}\n`,
+    );
     const r = await sb.cmd('report');
     expectCode(r, 0);
     expect(sb.report('canary-5', 'md')).toMatch(/^\| latency_p95 \| .* \| - \| .* \| 97 \|/m);
@@ -114,7 +167,9 @@ describe('±Infinity never passes (a command provider answering -1e999)', () => 
 describe('sparse data never passes: points are counted against the interval the data is sampled at', () => {
   it('two points a day apart (the rest of the series gone) → held: 2 of 97 expected points (every 15m)', async () => {
     const sb = await atStage('canary-5-approved');
-    sb.editMetrics((r) => (CANARY_LATENCY(r) && r.timestamp !== '2026-06-19T09:00:00Z' && r.timestamp !== '2026-06-20T09:00:00Z' ? null : r));
+    sb.editMetrics((r) =>
+      CANARY_LATENCY(r) && r.timestamp !== '2026-06-19T09:00:00Z' && r.timestamp !== '2026-06-20T09:00:00Z' ? null : r,
+    );
     expect(sb.metrics().filter(CANARY_LATENCY)).toHaveLength(2);
     const d = await advance(sb, 3);
     expect(criterion(d, 'latency_p95')).toMatchObject({ verdict: 'hold', points: 2 });
@@ -125,7 +180,9 @@ describe('sparse data never passes: points are counted against the interval the 
     const sb = await atStage('canary-5-approved');
     sb.editMetrics((r) => (CANARY_LATENCY(r) && (Date.parse(r.timestamp) / 60_000) % 45 !== 0 ? null : r));
     const d = await advance(sb, 3);
-    expect(criterion(d, 'latency_p95').detail).toMatch(/^only 3[23] of 97 expected points \(every 15m\) in the last 24h; at least 88 are needed$/);
+    expect(criterion(d, 'latency_p95').detail).toMatch(
+      /^only 3[23] of 97 expected points \(every 15m\) in the last 24h; at least 88 are needed$/,
+    );
   });
 
   it('a whole file sampled once a day → held: too coarse to judge a 24h window', async () => {
@@ -140,7 +197,9 @@ describe('sparse data never passes: points are counted against the interval the 
 
   it('the file provider takes a declared interval: 15m data held against `interval: 5m`', async () => {
     const sb = await atStage('canary-5-approved');
-    sb.editPlan((y) => y.replace('path: data/recommendations-metrics.csv }', 'path: data/recommendations-metrics.csv, interval: 5m }'));
+    sb.editPlan((y) =>
+      y.replace('path: data/recommendations-metrics.csv }', 'path: data/recommendations-metrics.csv, interval: 5m }'),
+    );
     const d = await advance(sb, 3);
     expect(criterion(d, 'latency_p95').detail).toMatch(/only 97 of 289 expected points \(every 5m\)/);
   });
@@ -158,8 +217,10 @@ describe('a window with more points than a call has room for', () => {
     const from = Date.parse('2026-06-19T09:00:00Z') / 1000;
     const dense: string[] = [];
     for (let s = 0; s <= 24 * 3600; s += 0.5) dense.push(`${from + s},latency_p95,canary,300`);
-    sb.editMetrics((r) => (CANARY_LATENCY(r) && r.timestamp >= '2026-06-19T09' && r.timestamp <= '2026-06-20T09:00:00Z' ? null : r));
-    appendFileSync(sb.metricsFile, dense.join('\n') + '\n');
+    sb.editMetrics((r) =>
+      CANARY_LATENCY(r) && r.timestamp >= '2026-06-19T09' && r.timestamp <= '2026-06-20T09:00:00Z' ? null : r,
+    );
+    appendFileSync(sb.metricsFile, `${dense.join('\n')}\n`);
     const d = await advance(sb, 0);
     expect(criterion(d, 'latency_p95')).toMatchObject({ verdict: 'pass', points: 172_801 });
   });
@@ -170,7 +231,9 @@ describe('dates: 2026-02-30 is not a date; a time without an offset is UTC', () 
     const sb = await atStage('canary-5-approved');
     appendFileSync(sb.metricsFile, '2026-02-30T10:00:00Z,latency_p95,canary,250\n');
     const d = await advance(sb, 3);
-    expect(criterion(d, 'latency_p95').detail).toMatch(/recommendations-metrics\.csv:\d+:1 "2026-02-30T10:00:00Z" is not a date: 2026-02 has 28 days/);
+    expect(criterion(d, 'latency_p95').detail).toMatch(
+      /recommendations-metrics\.csv:\d+:1 "2026-02-30T10:00:00Z" is not a date: 2026-02 has 28 days/,
+    );
   });
 
   it('an incident opened 2026-02-30 holds the incidents criterion', async () => {
@@ -181,23 +244,39 @@ describe('dates: 2026-02-30 is not a date; a time without an offset is UTC', () 
     expect(criterion(d, 'incidents').detail).toMatch(/openedAt: "2026-02-30T08:00:00Z" is not a date/);
   });
 
-  it.each(['2026-02-30T09:00:00Z', '2026-06-31', '2026-06-20T25:00:00Z'])('ROLLOUT_NOW=%s is refused (exit 2), naming it', async (now) => {
-    const sb = await atStage('start');
-    const r = await sb.cmd('status', [], { now });
-    expectCode(r, 2);
-    expect(r.stderr).toContain(`ROLLOUT_NOW="${now}" is not a`);
-    expect(r.stderr).not.toMatch(/^\s+at /m);
-  });
+  it.each(['2026-02-30T09:00:00Z', '2026-06-31', '2026-06-20T25:00:00Z'])(
+    'ROLLOUT_NOW=%s is refused (exit 2), naming it',
+    async (now) => {
+      const sb = await atStage('start');
+      const r = await sb.cmd('status', [], { now });
+      expectCode(r, 2);
+      expect(r.stderr).toContain(`ROLLOUT_NOW="${now}" is not a`);
+      expect(r.stderr).not.toMatch(/^\s+at /m);
+    },
+  );
 
   it('CSV times without an offset are UTC whatever TZ says: the same verdicts as with Z', async () => {
     const sb = await atStage('canary-5-approved');
-    const numbers = (d: Doc) => d.criteria.map((c) => [c.name, c.verdict, c['points'] ?? null, c['observed'] ?? null, (c['window'] as { from?: string } | undefined)?.from ?? null]);
+    const numbers = (d: Doc) =>
+      d.criteria.map((c) => [
+        c.name,
+        c.verdict,
+        c['points'] ?? null,
+        c['observed'] ?? null,
+        (c['window'] as { from?: string } | undefined)?.from ?? null,
+      ]);
     const utc = await sb.json('check', [], 0, { env: { TZ: 'America/Sao_Paulo' } });
     sb.editMetrics((r) => ({ ...r, timestamp: r.timestamp.replace(/Z$/, '') }));
     expect(sb.metrics()[0]!.timestamp).toBe('2026-06-17T00:00:00');
     const local = await sb.json('check', [], 0, { env: { TZ: 'America/Sao_Paulo' } });
     expect(numbers(local)).toEqual(numbers(utc));
-    writeFileSync(sb.metricsFile, readFileSync(sb.metricsFile, 'utf8').replace(/^2026-06-19T20:00:00,latency_p95,canary,.*$/m, '2026-06-19T20:00:00,latency_p95,canary,650'));
+    writeFileSync(
+      sb.metricsFile,
+      readFileSync(sb.metricsFile, 'utf8').replace(
+        /^2026-06-19T20:00:00,latency_p95,canary,.*$/m,
+        '2026-06-19T20:00:00,latency_p95,canary,650',
+      ),
+    );
     const breach = await sb.json('check', [], 4, { env: { TZ: 'America/Sao_Paulo' } });
     expect(criterion(breach, 'latency_p95').detail).toContain('650 ms at 2026-06-19T20:00:00.000Z');
   });

@@ -9,13 +9,20 @@ import { after, atStage, explain, removeSandboxes, T, type CliResult, type Sandb
 
 afterAll(removeSandboxes);
 
-type Doc = { criteria: { name: string; verdict: string; detail: string; level?: string; [k: string]: unknown }[]; [k: string]: any };
+type Doc = {
+  criteria: { name: string; verdict: string; detail: string; level?: string; [k: string]: unknown }[];
+  [k: string]: any;
+};
 const criterion = (doc: Doc, name: string) => {
   const c = doc.criteria.find((x) => x.name === name);
   if (!c) throw new Error(`no criterion ${name} in ${JSON.stringify(doc.criteria.map((x) => x.name))}`);
   return c;
 };
-const verdicts = (doc: Doc, verdict: string) => doc.criteria.filter((c) => c.verdict === verdict).map((c) => c.name).sort();
+const verdicts = (doc: Doc, verdict: string) =>
+  doc.criteria
+    .filter((c) => c.verdict === verdict)
+    .map((c) => c.name)
+    .sort();
 
 function expectCode(r: CliResult, code: number): void {
   if (r.code !== code) throw new Error(`expected exit ${code}, got ${explain(r)}`);
@@ -36,14 +43,28 @@ describe('soak time', () => {
     sb.clock.set(after(T.canary5, '24h'));
     expectCode(await sb.cmd('approve', ['--by', 'tech-lead']), 0);
     const d = await advance(sb, 3);
-    expect(d).toMatchObject({ decision: 'held', from: 'canary-5', to: 'canary-25', phase: 'canary-5', traffic: 5, eligibleAt: '2026-06-20T09:00:00.000Z' });
+    expect(d).toMatchObject({
+      decision: 'held',
+      from: 'canary-5',
+      to: 'canary-25',
+      phase: 'canary-5',
+      traffic: 5,
+      eligibleAt: '2026-06-20T09:00:00.000Z',
+    });
     expect(verdicts(d, 'hold')).toEqual(['minDuration']);
     expect(criterion(d, 'minDuration')).toMatchObject({ verdict: 'hold', eligibleAt: '2026-06-20T09:00:00.000Z' });
     expect(criterion(d, 'minDuration').detail).toContain('48h');
     expect(sb.flagTraffic()).toBe(5);
 
     const s = await sb.json('status', [], 0);
-    expect(s).toMatchObject({ state: 'in-progress', phase: 'canary-5', traffic: 5, eligibleAt: '2026-06-20T09:00:00.000Z', untilEligibleMs: 24 * 3600_000, decision: 'held' });
+    expect(s).toMatchObject({
+      state: 'in-progress',
+      phase: 'canary-5',
+      traffic: 5,
+      eligibleAt: '2026-06-20T09:00:00.000Z',
+      untilEligibleMs: 24 * 3600_000,
+      decision: 'held',
+    });
 
     // one second before the end of the soak it still holds; at the end it advances
     sb.clock.set('2026-06-20T08:59:59Z');
@@ -59,11 +80,26 @@ describe('an SLO breach on the canary', () => {
     sb.setMetric('2026-06-18T20:00:00Z', 'latency_p95', 'canary', 650);
     sb.clock.set('2026-06-19T09:00:00Z'); // 24h into a 48h soak
     const d = await advance(sb, 4);
-    expect(d).toMatchObject({ decision: 'failed', from: 'canary-5', to: null, verdict: 'fail', phase: 'canary-5', traffic: 5 });
+    expect(d).toMatchObject({
+      decision: 'failed',
+      from: 'canary-5',
+      to: null,
+      verdict: 'fail',
+      phase: 'canary-5',
+      traffic: 5,
+    });
     // the breach is not hidden behind the soak time
     expect(criterion(d, 'minDuration').verdict).toBe('hold');
     const lat = criterion(d, 'latency_p95');
-    expect(lat).toMatchObject({ verdict: 'fail', level: 'moderate', cohort: 'canary', observed: 650, breaches: 1, points: 97, slo: '< 500 ms' });
+    expect(lat).toMatchObject({
+      verdict: 'fail',
+      level: 'moderate',
+      cohort: 'canary',
+      observed: 650,
+      breaches: 1,
+      points: 97,
+      slo: '< 500 ms',
+    });
     expect(lat.detail).toContain('650 ms at 2026-06-18T20:00:00.000Z');
     expect(lat.detail).toContain('< 500 ms');
     expect(lat.detail).toContain('1 of 97 points');
@@ -84,7 +120,14 @@ describe('an SLO breach on the canary', () => {
   it('a breach with missing data elsewhere is still a failure, never a hold', async () => {
     const sb = await atStage('canary-5-approved');
     sb.setMetric('2026-06-20T03:00:00Z', 'error_rate', 'canary', 0.9);
-    sb.editMetrics((r) => (r.metric === 'db_response_time' && r.cohort === 'canary' && r.timestamp >= '2026-06-19T12' && r.timestamp < '2026-06-19T18' ? null : r));
+    sb.editMetrics((r) =>
+      r.metric === 'db_response_time' &&
+      r.cohort === 'canary' &&
+      r.timestamp >= '2026-06-19T12' &&
+      r.timestamp < '2026-06-19T18'
+        ? null
+        : r,
+    );
     const d = await advance(sb, 4);
     expect(d.decision).toBe('failed');
     expect(criterion(d, 'error_rate')).toMatchObject({ verdict: 'fail', observed: 0.9 });
@@ -111,7 +154,10 @@ describe('an SLO breach on the canary', () => {
     const d = await advance(sb, 4, ['--apply-contingency'], true);
     expect(d).toMatchObject({ decision: 'reduced', from: 'canary-25', to: 'canary-5', phase: 'canary-5', traffic: 5 });
     expect(d.contingency).toMatchObject({ level: 'moderate', action: 'reduce-traffic', applied: true });
-    expect(d.flag).toMatchObject({ before: { traffic: 25, audience: 'active-users' }, after: { traffic: 5, audience: 'technical-users' } });
+    expect(d.flag).toMatchObject({
+      before: { traffic: 25, audience: 'active-users' },
+      after: { traffic: 5, audience: 'technical-users' },
+    });
     const f = sb.flag()!;
     expect(f.metadata).toMatchObject({ traffic: 5, audience: 'technical-users' });
     expect(JSON.stringify(f.targeting)).toContain('"var":"profile"');
@@ -161,8 +207,13 @@ describe('an SLO breach on the canary', () => {
     // every step is an effect in the journal; the commands' output is recorded
     const j = sb.journal();
     const runs = j.filter((e) => e.type === 'effect.done' && e.data['action'] === 'command.run');
-    expect(runs.map((e) => e.data['output'])).toEqual(['restore previous model version', 'roll back the API deployment']);
-    expect(j.filter((e) => e.type === 'effect.start').map((e) => e.data['action'])).toEqual(expect.arrayContaining(['flag.disable', 'command.run', 'manual.pending']));
+    expect(runs.map((e) => e.data['output'])).toEqual([
+      'restore previous model version',
+      'roll back the API deployment',
+    ]);
+    expect(j.filter((e) => e.type === 'effect.start').map((e) => e.data['action'])).toEqual(
+      expect.arrayContaining(['flag.disable', 'command.run', 'manual.pending']),
+    );
     expect(j.some((e) => e.type === 'rollback.finished')).toBe(true);
     const md = sb.report('canary-5', 'md');
     expect(md).toMatch(/^## Rollback$/m);
@@ -176,7 +227,12 @@ describe('an SLO breach on the canary', () => {
 
   it('a rollback with a failed step is not reported as rolled back: the gate failed (exit 4) and `rollout rollback` can finish it', async () => {
     const sb = await atStage('canary-5-approved');
-    sb.editPlan((y) => y.replace(`run: "echo 'restore previous model version' "`, () => 'run: "echo s3 access denied; test -f s3.fixed"'));
+    sb.editPlan((y) =>
+      y.replace(
+        `run: "echo 'restore previous model version' "`,
+        () => 'run: "echo s3 access denied; test -f s3.fixed"',
+      ),
+    );
     sb.setMetric('2026-06-19T20:00:00Z', 'latency_p95', 'canary', 900);
     const d = await advance(sb, 4, ['--apply-contingency', '--yes'], true);
     expect(d.decision).toBe('failed');
@@ -210,18 +266,51 @@ describe('an SLO breach on the canary', () => {
 
 describe('missing data is never a pass (exit 3)', () => {
   const cases: [string, string, (sb: Sandbox) => void, RegExp][] = [
-    ['the series is absent', 'latency_p95', (sb) => sb.editMetrics((r) => (r.metric === 'latency_p95' && r.cohort === 'canary' ? null : r)), /no data in the last 24h \(canary\)/],
-    ['a value is NaN', 'error_rate', (sb) => sb.setMetric('2026-06-19T15:00:00Z', 'error_rate', 'canary', 'NaN'), /1 point\(s\) were NaN/],
-    ['a value is empty', 'cpu_utilization', (sb) => sb.setMetric('2026-06-19T16:00:00Z', 'cpu_utilization', 'canary', ''), /NaN or not numbers/],
+    [
+      'the series is absent',
+      'latency_p95',
+      (sb) => sb.editMetrics((r) => (r.metric === 'latency_p95' && r.cohort === 'canary' ? null : r)),
+      /no data in the last 24h \(canary\)/,
+    ],
+    [
+      'a value is NaN',
+      'error_rate',
+      (sb) => sb.setMetric('2026-06-19T15:00:00Z', 'error_rate', 'canary', 'NaN'),
+      /1 point\(s\) were NaN/,
+    ],
+    [
+      'a value is empty',
+      'cpu_utilization',
+      (sb) => sb.setMetric('2026-06-19T16:00:00Z', 'cpu_utilization', 'canary', ''),
+      /NaN or not numbers/,
+    ],
     [
       'two hours of rows are missing',
       'latency_p95',
-      (sb) => sb.editMetrics((r) => (r.timestamp >= '2026-06-19T12:00:00Z' && r.timestamp < '2026-06-19T14:00:00Z' ? null : r)),
+      (sb) =>
+        sb.editMetrics((r) =>
+          r.timestamp >= '2026-06-19T12:00:00Z' && r.timestamp < '2026-06-19T14:00:00Z' ? null : r,
+        ),
       /gap in the data after 2026-06-19T11:45:00.000Z/,
     ],
-    ['the data is stale (last point hours before now)', 'memory_utilization', (sb) => sb.editMetrics((r) => (r.timestamp > '2026-06-20T06:00:00Z' ? null : r)), /data is stale/],
-    ['the data starts late in the window', 'db_response_time', (sb) => sb.editMetrics((r) => (r.metric === 'db_response_time' && r.timestamp < '2026-06-19T20' ? null : r)), /not covered/],
-    ['the metrics file is missing', 'latency_p95', (sb) => rmSync(sb.metricsFile), /cannot read the metrics file .*ENOENT/],
+    [
+      'the data is stale (last point hours before now)',
+      'memory_utilization',
+      (sb) => sb.editMetrics((r) => (r.timestamp > '2026-06-20T06:00:00Z' ? null : r)),
+      /data is stale/,
+    ],
+    [
+      'the data starts late in the window',
+      'db_response_time',
+      (sb) => sb.editMetrics((r) => (r.metric === 'db_response_time' && r.timestamp < '2026-06-19T20' ? null : r)),
+      /not covered/,
+    ],
+    [
+      'the metrics file is missing',
+      'latency_p95',
+      (sb) => rmSync(sb.metricsFile),
+      /cannot read the metrics file .*ENOENT/,
+    ],
     [
       'the metrics file is unreadable (a folder)',
       'latency_p95',
@@ -231,7 +320,12 @@ describe('missing data is never a pass (exit 3)', () => {
       },
       /cannot read the metrics file .*EISDIR/,
     ],
-    ['the metrics file is malformed', 'latency_p95', (sb) => writeFileSync(sb.metricsFile, 'time;name;value\n1;2;3\n'), /header must be/],
+    [
+      'the metrics file is malformed',
+      'latency_p95',
+      (sb) => writeFileSync(sb.metricsFile, 'time;name;value\n1;2;3\n'),
+      /header must be/,
+    ],
   ];
 
   it.each(cases)('%s → held on %s', async (_label, metric, mutate, detail) => {
@@ -268,7 +362,13 @@ describe('incidents', () => {
   it('an open critical incident fails the gate as severe (exit 4)', async () => {
     const sb = await atStage('canary-5-approved');
     sb.writeIncidents([
-      { id: 'INC-1', severity: 'critical', status: 'open', title: 'recommendations timing out', openedAt: '2026-06-20T08:00:00Z' },
+      {
+        id: 'INC-1',
+        severity: 'critical',
+        status: 'open',
+        title: 'recommendations timing out',
+        openedAt: '2026-06-20T08:00:00Z',
+      },
       { id: 'INC-0', severity: 'critical', status: 'resolved', title: 'old one' },
     ]);
     const d = await advance(sb, 4);
@@ -281,7 +381,9 @@ describe('incidents', () => {
 
   it('an open medium incident passes `noOpenIncidents: critical`', async () => {
     const sb = await atStage('canary-5-approved');
-    sb.writeIncidents([{ id: 'INC-2', severity: 'medium', status: 'open', title: 'slow admin page', openedAt: '2026-06-20T08:00:00Z' }]);
+    sb.writeIncidents([
+      { id: 'INC-2', severity: 'medium', status: 'open', title: 'slow admin page', openedAt: '2026-06-20T08:00:00Z' },
+    ]);
     const d = await advance(sb, 0, [], true);
     expect(d.decision).toBe('advanced');
     expect(criterion(d, 'incidents')).toMatchObject({ verdict: 'pass' });
@@ -328,11 +430,19 @@ describe('approvals', () => {
     const d = await advance(sb, 3);
     expect(criterion(d, 'approvals')).toMatchObject({ verdict: 'hold' });
     expect(criterion(d, 'approvals').detail).toMatch(/^1\/2 approvals \(tech-lead\)/);
-    expect(await sb.json('approve', ['--by', 'head-of-engineering'], 0)).toMatchObject({ recorded: true, approvals: ['tech-lead', 'head-of-engineering'] });
+    expect(await sb.json('approve', ['--by', 'head-of-engineering'], 0)).toMatchObject({
+      recorded: true,
+      approvals: ['tech-lead', 'head-of-engineering'],
+    });
     const ok = await advance(sb, 0, [], true);
     expect(ok.decision).toBe('advanced');
     expect(criterion(ok, 'approvals').detail).toMatch(/^2\/2 approvals/);
-    expect(sb.journal().filter((e) => e.type === 'approval.recorded' && e.phase === 'canary-5').map((e) => e.data['by'])).toEqual(['tech-lead', 'head-of-engineering']);
+    expect(
+      sb
+        .journal()
+        .filter((e) => e.type === 'approval.recorded' && e.phase === 'canary-5')
+        .map((e) => e.data['by']),
+    ).toEqual(['tech-lead', 'head-of-engineering']);
   });
 });
 
@@ -346,7 +456,9 @@ describe('metrics file formats (contract §7)', () => {
     const unix = await sb.json('check', [], 0);
     expect(numbers(unix)).toEqual(numbers(iso));
 
-    const rows = sb.metrics().map((r) => ({ timestamp: Number(r.timestamp), metric: r.metric, cohort: r.cohort, value: Number(r.value) }));
+    const rows = sb
+      .metrics()
+      .map((r) => ({ timestamp: Number(r.timestamp), metric: r.metric, cohort: r.cohort, value: Number(r.value) }));
     sb.writeFile('plans/data/metrics.json', JSON.stringify(rows));
     sb.editPlan((y) => y.replace('path: data/recommendations-metrics.csv', 'path: data/metrics.json'));
     const json = await sb.json('check', [], 0);

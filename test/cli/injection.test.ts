@@ -75,45 +75,55 @@ function pwned(sb: Sandbox): string[] {
   return [sb.dir, sb.path('plans')].flatMap((d) => readdirSync(d).filter((f) => f.startsWith('PWNED')));
 }
 
-const env = (payload: string, flag: string) => ({ SERVICE_NAME: payload, FLAG_KEY: flag, REGION: payload, EXTRA: payload, ROLLOUT_NO_CACHE: '1' });
+const env = (payload: string, flag: string) => ({
+  SERVICE_NAME: payload,
+  FLAG_KEY: flag,
+  REGION: payload,
+  EXTRA: payload,
+  ROLLOUT_NO_CACHE: '1',
+});
 const flagPayload = (p: string) => p.replace(/\s+/g, '');
 
 describe('rollout check: the command metrics provider', () => {
-  it.each(Object.entries(PAYLOADS))('%s: nothing runs, and each command receives the exact values', async (_name, payload) => {
-    const sb = sandbox('plain');
-    const flag = flagPayload(payload);
-    const r = await sb.run(['check', PLAN, '--json'], { env: env(payload, flag) });
-    expect([0, 3, 4]).toContain(r.code);
-    expect(pwned(sb)).toEqual([]);
-    const want = [payload, flag, 'control', '1h', payload, payload, payload].join('|');
-    for (const ctx of ['plain', 'double', 'single']) {
-      const file = sb.path('plans', `got-${ctx}.txt`);
-      expect({ ctx, exists: existsSync(file) }).toEqual({ ctx, exists: true });
-      expect({ ctx, got: readFileSync(file, 'utf8') }).toEqual({ ctx, got: want });
-    }
-    // the values are data in the output too: the metrics were read (1 point each), no error
-    const doc = r.json();
-    for (const ctx of ['plain', 'double', 'single']) {
-      const c = doc.criteria.find((x: { name: string }) => x.name === ctx);
-      expect(c.detail).not.toMatch(/exited with code|could not be started/);
-    }
-  });
+  it.each(Object.entries(PAYLOADS))(
+    '%s: nothing runs, and each command receives the exact values',
+    async (_name, payload) => {
+      const sb = sandbox('plain');
+      const flag = flagPayload(payload);
+      const r = await sb.run(['check', PLAN, '--json'], { env: env(payload, flag) });
+      expect([0, 3, 4]).toContain(r.code);
+      expect(pwned(sb)).toEqual([]);
+      const want = [payload, flag, 'control', '1h', payload, payload, payload].join('|');
+      for (const ctx of ['plain', 'double', 'single']) {
+        const file = sb.path('plans', `got-${ctx}.txt`);
+        expect({ ctx, exists: existsSync(file) }).toEqual({ ctx, exists: true });
+        expect({ ctx, got: readFileSync(file, 'utf8') }).toEqual({ ctx, got: want });
+      }
+      // the values are data in the output too: the metrics were read (1 point each), no error
+      const doc = r.json();
+      for (const ctx of ['plain', 'double', 'single']) {
+        const c = doc.criteria.find((x: { name: string }) => x.name === ctx);
+        expect(c.detail).not.toMatch(/exited with code|could not be started/);
+      }
+    },
+  );
 });
 
 describe('run: commands (checklist and rollback)', () => {
-  it.each(Object.entries(PAYLOADS).flatMap(([n, p]) => (['plain', 'double', 'single'] as const).map((q): [string, 'plain' | 'double' | 'single', string] => [n, q, p])))(
-    '%s, ${VAR} written %s: nothing runs, the command receives the value',
-    async (_name, quoting, payload) => {
-      const sb = sandbox(quoting);
-      const flag = flagPayload(payload);
-      const c = await sb.run(['checklist', PLAN, '--yes', '--json'], { env: env(payload, flag) });
-      expect({ code: c.code, out: explain(c) }).toMatchObject({ code: 0 });
-      expect(pwned(sb)).toEqual([]);
-      expect(readFileSync(sb.path('plans', 'got-run.txt'), 'utf8')).toBe(`${payload}|${payload}`);
-      const rb = await sb.run(['rollback', PLAN, '--yes', '--json'], { env: env(payload, flag) });
-      expect(pwned(sb)).toEqual([]);
-      expect({ code: rb.code, out: explain(rb) }).toMatchObject({ code: 0 });
-      expect(readFileSync(sb.path('plans', 'got-rollback.txt'), 'utf8')).toBe(`${payload}|${payload}`);
-    },
-  );
+  it.each(
+    Object.entries(PAYLOADS).flatMap(([n, p]) =>
+      (['plain', 'double', 'single'] as const).map((q): [string, 'plain' | 'double' | 'single', string] => [n, q, p]),
+    ),
+  )('%s, ${VAR} written %s: nothing runs, the command receives the value', async (_name, quoting, payload) => {
+    const sb = sandbox(quoting);
+    const flag = flagPayload(payload);
+    const c = await sb.run(['checklist', PLAN, '--yes', '--json'], { env: env(payload, flag) });
+    expect({ code: c.code, out: explain(c) }).toMatchObject({ code: 0 });
+    expect(pwned(sb)).toEqual([]);
+    expect(readFileSync(sb.path('plans', 'got-run.txt'), 'utf8')).toBe(`${payload}|${payload}`);
+    const rb = await sb.run(['rollback', PLAN, '--yes', '--json'], { env: env(payload, flag) });
+    expect(pwned(sb)).toEqual([]);
+    expect({ code: rb.code, out: explain(rb) }).toMatchObject({ code: 0 });
+    expect(readFileSync(sb.path('plans', 'got-rollback.txt'), 'utf8')).toBe(`${payload}|${payload}`);
+  });
 });

@@ -13,7 +13,18 @@ describe('interrupted runs', () => {
     const sb = await atStage('canary-5');
     const seq = sb.journal().at(-1)!.seq + 1;
     // the journal of a run killed while it set the flag to 25%
-    appendFileSync(sb.journalFile, JSON.stringify({ seq, at: sb.clock.now, clock: 'ROLLOUT_NOW', type: 'effect.start', phase: 'canary-5', effect: 'dead-run-1', data: { action: 'flag.set-traffic', target: { traffic: 25, audience: 'active-users' }, actor: 'ci' } }) + '\n');
+    appendFileSync(
+      sb.journalFile,
+      `${JSON.stringify({
+        seq,
+        at: sb.clock.now,
+        clock: 'ROLLOUT_NOW',
+        type: 'effect.start',
+        phase: 'canary-5',
+        effect: 'dead-run-1',
+        data: { action: 'flag.set-traffic', target: { traffic: 25, audience: 'active-users' }, actor: 'ci' },
+      })}\n`,
+    );
 
     const first = await sb.cmd('advance');
     expect(first.code).toBe(3);
@@ -36,7 +47,9 @@ describe('interrupted runs', () => {
     const doc = JSON.parse(readFileSync(sb.flagFile, 'utf8'));
     const split = JSON.stringify(doc.flags['recommendations-v2'].targeting);
     expect(split).toContain('["on",5000],["off",95000]');
-    doc.flags['recommendations-v2'].targeting = JSON.parse(split.replace('["on",5000],["off",95000]', '["on",50000],["off",50000]'));
+    doc.flags['recommendations-v2'].targeting = JSON.parse(
+      split.replace('["on",5000],["off",95000]', '["on",50000],["off",50000]'),
+    );
     expect(doc.flags['recommendations-v2'].metadata.traffic).toBe(5);
     writeFileSync(sb.flagFile, JSON.stringify(doc));
     const r = await sb.cmd('status');
@@ -58,7 +71,9 @@ describe('interrupted runs', () => {
     const s = await sb.json('status', [], 0);
     expect(s.flagMatchesState).toBe(false);
     expect(s.flag).toMatchObject({ traffic: 5 });
-    expect(s.flagMismatch.join('\n')).toContain('the flag serves profile in [technical, business], but the audience technical-users is profile in [technical]');
+    expect(s.flagMismatch.join('\n')).toContain(
+      'the flag serves profile in [technical, business], but the audience technical-users is profile in [technical]',
+    );
   });
 
   it('targeting rollout did not write is unrecognised: never read as a number, and never as matching', async () => {
@@ -78,7 +93,23 @@ describe('interrupted runs', () => {
 
 describe('a crash after the flag moved and before the state was saved', () => {
   const effectStart = (seq: number, at: string, phase: string, traffic: number, audience: string, before: unknown) =>
-    JSON.stringify({ seq, at, clock: 'ROLLOUT_NOW', type: 'effect.start', phase, effect: `crashed-${seq}`, data: { action: 'flag.set-traffic', provider: 'local', flag: 'recommendations-v2', before, target: { traffic, audience }, reason: `enter a phase (${traffic}%)`, actor: 'ci' } });
+    JSON.stringify({
+      seq,
+      at,
+      clock: 'ROLLOUT_NOW',
+      type: 'effect.start',
+      phase,
+      effect: `crashed-${seq}`,
+      data: {
+        action: 'flag.set-traffic',
+        provider: 'local',
+        flag: 'recommendations-v2',
+        before,
+        target: { traffic, audience },
+        reason: `enter a phase (${traffic}%)`,
+        actor: 'ci',
+      },
+    });
 
   it('before the first save: status warns (read-only), the next advance records what landed, once, and never sets the flag again', async () => {
     // the flag file a run leaves after setting canary-5's 5% of technical users
@@ -88,10 +119,17 @@ describe('a crash after the flag moved and before the state was saved', () => {
     const at = new Date(T.canary5).toISOString();
     sb.writeFile(
       'plans/.rollout/recommendations-v2.journal.jsonl',
-      [
-        JSON.stringify({ seq: 1, at, clock: 'ROLLOUT_NOW', type: 'gate.evaluated', phase: 'pre-deploy', data: { decision: 'advanced', from: 'pre-deploy', to: 'canary-5', actor: 'ci' } }),
+      `${[
+        JSON.stringify({
+          seq: 1,
+          at,
+          clock: 'ROLLOUT_NOW',
+          type: 'gate.evaluated',
+          phase: 'pre-deploy',
+          data: { decision: 'advanced', from: 'pre-deploy', to: 'canary-5', actor: 'ci' },
+        }),
         effectStart(2, at, 'pre-deploy', 5, 'technical-users', { enabled: false, traffic: 0 }),
-      ].join('\n') + '\n',
+      ].join('\n')}\n`,
     );
     expect(sb.state()).toBeUndefined();
     sb.clock.set(after(T.canary5, '1h'));
@@ -113,7 +151,9 @@ describe('a crash after the flag moved and before the state was saved', () => {
     expect(readFileSync(sb.flagFile, 'utf8')).toBe(before['plans/.rollout/flags.json']);
     const j = sb.journal();
     expect(j.filter((e) => e.type === 'effect.start')).toHaveLength(1); // never applied twice
-    expect(j.filter((e) => e.type === 'effect.interrupted')).toEqual([expect.objectContaining({ effect: 'crashed-2', data: expect.objectContaining({ landed: true }) })]);
+    expect(j.filter((e) => e.type === 'effect.interrupted')).toEqual([
+      expect.objectContaining({ effect: 'crashed-2', data: expect.objectContaining({ landed: true }) }),
+    ]);
     expect(j.map((e) => e.seq)).toEqual(j.map((_, i) => i + 1));
 
     const again = await sb.cmd('advance');
@@ -126,7 +166,14 @@ describe('a crash after the flag moved and before the state was saved', () => {
     expect((await landed.cmd('advance')).code).toBe(0); // only to get the flag file of canary-25
     const sb = await atStage('canary-5-approved');
     const seq = sb.journal().at(-1)!.seq + 1;
-    appendFileSync(sb.journalFile, effectStart(seq, sb.clock.now, 'canary-5', 25, 'active-users', { enabled: true, traffic: 5, audience: 'technical-users' }) + '\n');
+    appendFileSync(
+      sb.journalFile,
+      `${effectStart(seq, sb.clock.now, 'canary-5', 25, 'active-users', {
+        enabled: true,
+        traffic: 5,
+        audience: 'technical-users',
+      })}\n`,
+    );
     writeFileSync(sb.flagFile, readFileSync(landed.flagFile));
     const flagDoc = readFileSync(sb.flagFile, 'utf8');
 
@@ -134,7 +181,16 @@ describe('a crash after the flag moved and before the state was saved', () => {
     expect(adv.code).toBe(3);
     expect(adv.json()).toMatchObject({ decision: 'held', from: 'canary-25', phase: 'canary-25', traffic: 25 });
     expect(readFileSync(sb.flagFile, 'utf8')).toBe(flagDoc);
-    expect(sb.journal().filter((e) => e.type === 'effect.start' && e.data['action'] === 'flag.set-traffic' && (e.data['target'] as { traffic: number }).traffic === 25)).toHaveLength(1);
+    expect(
+      sb
+        .journal()
+        .filter(
+          (e) =>
+            e.type === 'effect.start' &&
+            e.data['action'] === 'flag.set-traffic' &&
+            (e.data['target'] as { traffic: number }).traffic === 25,
+        ),
+    ).toHaveLength(1);
     expect(sb.state()).toMatchObject({ phase: 'canary-25', traffic: 25 });
     expect(sb.state()!.phases['canary-5']!.leftAt).toBe(new Date(sb.clock.now).toISOString());
   });

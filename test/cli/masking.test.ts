@@ -143,24 +143,34 @@ async function walk(): Promise<{ sb: Sandbox; runs: Record<string, CliResult> }>
 }
 
 const texts = (runs: Record<string, CliResult>) =>
-  Object.fromEntries(Object.entries(runs).flatMap(([k, r]) => [[`${k} stdout`, r.stdout], [`${k} stderr`, r.stderr]]));
+  Object.fromEntries(
+    Object.entries(runs).flatMap(([k, r]) => [
+      [`${k} stdout`, r.stdout],
+      [`${k} stderr`, r.stderr],
+    ]),
+  );
 
 describe('secrets in URL paths, with quotes and backslashes, or digits only, never appear', () => {
-  it.each<Mode>(['500', '404', 'html', 'malformed', 'slow', 'drop', 'refused'])('when the endpoints answer %s', async (m) => {
-    mode = m;
-    const { sb, runs } = await walk();
-    // the providers really failed (the failure is what could carry the secret out)
-    expect(runs['check --json']!.json().criteria.find((c: { name: string }) => c.name === 'latency').verdict).toBe('hold');
-    expect(leaksIn(texts(runs), [sb.path('plans', '.rollout'), sb.path('plans', 'reports')], SECRETS)).toEqual([]);
-    for (const [name, r] of Object.entries(runs)) {
-      expect({ name, ok: [0, 1, 3, 4].includes(r.code ?? -1) }).toEqual({ name, ok: true });
-      expect({ name, unexpected: /unexpected error|\n\s+at /.test(r.stderr) }).toEqual({ name, unexpected: false });
-      // every --json document is valid JSON
-      if (name.endsWith('--json')) expect(() => r.json()).not.toThrow();
-    }
-    // the masking says where the secret was, not nothing at all
-    expect(runs['check']!.stdout + runs['check']!.stderr).toMatch(/\*\*\*/);
-  });
+  it.each<Mode>(['500', '404', 'html', 'malformed', 'slow', 'drop', 'refused'])(
+    'when the endpoints answer %s',
+    async (m) => {
+      mode = m;
+      const { sb, runs } = await walk();
+      // the providers really failed (the failure is what could carry the secret out)
+      expect(runs['check --json']!.json().criteria.find((c: { name: string }) => c.name === 'latency').verdict).toBe(
+        'hold',
+      );
+      expect(leaksIn(texts(runs), [sb.path('plans', '.rollout'), sb.path('plans', 'reports')], SECRETS)).toEqual([]);
+      for (const [name, r] of Object.entries(runs)) {
+        expect({ name, ok: [0, 1, 3, 4].includes(r.code ?? -1) }).toEqual({ name, ok: true });
+        expect({ name, unexpected: /unexpected error|\n\s+at /.test(r.stderr) }).toEqual({ name, unexpected: false });
+        // every --json document is valid JSON
+        if (name.endsWith('--json')) expect(() => r.json()).not.toThrow();
+      }
+      // the masking says where the secret was, not nothing at all
+      expect(runs['check']!.stdout + runs['check']!.stderr).toMatch(/\*\*\*/);
+    },
+  );
 });
 
 describe('only secrets are masked', () => {
@@ -177,21 +187,40 @@ describe('only secrets are masked', () => {
   });
 
   it('the reference plan with a digits-only value among its variables: --json stays valid and keeps its numbers', async () => {
-    const sb = Sandbox.create({ now: T.canary5, editPlan: (y) => y.replace('service: recommendations\n', 'service: recommendations\nvariables: { points: "${POINTS}", env: "${DEPLOY_ENV}" }\n') });
-    const r = await sb.cmd('check', ['--json'], { env: { POINTS: '1529', DEPLOY_ENV: 'production', ROLLOUT_NO_CACHE: '1' } });
+    const sb = Sandbox.create({
+      now: T.canary5,
+      editPlan: (y) =>
+        y.replace(
+          'service: recommendations\n',
+          'service: recommendations\nvariables: { points: "${POINTS}", env: "${DEPLOY_ENV}" }\n',
+        ),
+    });
+    const r = await sb.cmd('check', ['--json'], {
+      env: { POINTS: '1529', DEPLOY_ENV: 'production', ROLLOUT_NO_CACHE: '1' },
+    });
     const doc = r.json();
     expect(JSON.stringify(doc)).toContain('1529');
     expect(JSON.stringify(doc)).not.toContain('***');
-    const s = await sb.cmd('checklist', ['--yes', '--json'], { env: { POINTS: '1529', DEPLOY_ENV: 'production', ROLLOUT_NO_CACHE: '1' } });
-    expect(s.json().items.map((i: { text: string }) => i.text)).toContain('Prepare a staging environment identical to production');
+    const s = await sb.cmd('checklist', ['--yes', '--json'], {
+      env: { POINTS: '1529', DEPLOY_ENV: 'production', ROLLOUT_NO_CACHE: '1' },
+    });
+    expect(s.json().items.map((i: { text: string }) => i.text)).toContain(
+      'Prepare a staging environment identical to production',
+    );
   });
 
   it('a digits-only SECRET that equals a number in the output keeps --json valid (numbers are not text)', async () => {
-    const sb = Sandbox.create({ now: T.canary5, editPlan: (y) => y.replace('service: recommendations\n', 'service: recommendations\nvariables: { apiToken: "${API_TOKEN}" }\n') });
+    const sb = Sandbox.create({
+      now: T.canary5,
+      editPlan: (y) =>
+        y.replace('service: recommendations\n', 'service: recommendations\nvariables: { apiToken: "${API_TOKEN}" }\n'),
+    });
     const r = await sb.cmd('check', ['--json'], { env: { API_TOKEN: '1529', ROLLOUT_NO_CACHE: '1' } });
     expect([0, 3, 4]).toContain(r.code);
     const doc = r.json();
-    const throughput = doc.reported?.find?.((c: { name: string }) => c.name === 'throughput') ?? doc.criteria.find((c: { name: string }) => c.name === 'throughput');
+    const throughput =
+      doc.reported?.find?.((c: { name: string }) => c.name === 'throughput') ??
+      doc.criteria.find((c: { name: string }) => c.name === 'throughput');
     expect(JSON.stringify(throughput ?? doc)).toMatch(/1529/);
   });
 });
@@ -205,7 +234,13 @@ describe('a secret holding " or \\ is masked in --json and in JSON and HTML repo
   ])('%s', async (_n, secret) => {
     const sb = Sandbox.create({
       now: T.canary5,
-      editPlan: (y) => y.replace('      - Monitoring active\n', `      - Monitoring active\n      - { id: key-rotated, text: Deploy key rotated, run: 'printf "key %s\\\\n" "\${DEPLOY_KEY}"' }\n`).replace('formats: [md, json]', 'formats: [md, json, html, junit]'),
+      editPlan: (y) =>
+        y
+          .replace(
+            '      - Monitoring active\n',
+            `      - Monitoring active\n      - { id: key-rotated, text: Deploy key rotated, run: 'printf "key %s\\\\n" "\${DEPLOY_KEY}"' }\n`,
+          )
+          .replace('formats: [md, json]', 'formats: [md, json, html, junit]'),
     });
     const e = { DEPLOY_KEY: secret, ROLLOUT_NO_CACHE: '1' };
     const runs: Record<string, CliResult> = {
@@ -218,6 +253,8 @@ describe('a secret holding " or \\ is masked in --json and in JSON and HTML repo
     const item = runs['checklist']!.json().items.find((i: { id: string }) => i.id === 'key-rotated');
     expect(item.status).toBe('done');
     expect(item.output).toBe('key ***');
-    expect(leaksIn(texts(runs), [sb.path('plans', '.rollout'), sb.path('plans', 'reports')], { DEPLOY_KEY: secret })).toEqual([]);
+    expect(
+      leaksIn(texts(runs), [sb.path('plans', '.rollout'), sb.path('plans', 'reports')], { DEPLOY_KEY: secret }),
+    ).toEqual([]);
   });
 });

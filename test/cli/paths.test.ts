@@ -7,7 +7,16 @@
  * - a flag key (or a provider project/environment) of `.` or `..` is refused at validation;
  * - traffic has a precision of 0.01 %.
  */
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from '@jest/globals';
@@ -36,11 +45,18 @@ describe('state.dir and reports.dir stay in the plan folder unless the plan opts
     ['reports', '/tmp/reports'],
   ])('%s.dir %s is refused at validation, at its line', async (section, dir) => {
     const sb = Sandbox.create({
-      editPlan: (y) => (section === 'state' ? y.replace('  dir: .rollout ', `  dir: ${dir} `) : y.replace('reports:\n  dir: reports', `reports:\n  dir: ${dir}`)),
+      editPlan: (y) =>
+        section === 'state'
+          ? y.replace('  dir: .rollout ', `  dir: ${dir} `)
+          : y.replace('reports:\n  dir: reports', `reports:\n  dir: ${dir}`),
     });
     const r = await sb.cmd('validate');
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(new RegExp(`recommendations\\.yaml:\\d+:\\d+ ${section}\\.dir: ${section}\\.dir .* is outside the plan's folder.*allowOutsidePlanDir`));
+    expect(r.stderr).toMatch(
+      new RegExp(
+        `recommendations\\.yaml:\\d+:\\d+ ${section}\\.dir: ${section}\\.dir .* is outside the plan's folder.*allowOutsidePlanDir`,
+      ),
+    );
   });
 
   it('with allowOutsidePlanDir: true, the state and the reports live where the plan says', async () => {
@@ -49,7 +65,9 @@ describe('state.dir and reports.dir stay in the plan folder unless the plan opts
     const sb = Sandbox.create({
       now: T.canary5,
       editPlan: (y) =>
-        y.replace('  dir: .rollout ', `  dir: ${stateDir}\n  allowOutsidePlanDir: true `).replace('reports:\n  dir: reports', `reports:\n  dir: ${reportsDir}\n  allowOutsidePlanDir: true`),
+        y
+          .replace('  dir: .rollout ', `  dir: ${stateDir}\n  allowOutsidePlanDir: true `)
+          .replace('reports:\n  dir: reports', `reports:\n  dir: ${reportsDir}\n  allowOutsidePlanDir: true`),
     });
     expect((await sb.cmd('validate')).code).toBe(0);
     const r = await sb.cmd('checklist', ['--yes']);
@@ -67,7 +85,9 @@ describe('nothing is written through a symbolic link that leaves its folder', ()
     symlinkSync(target, sb.path('plans', '.rollout'));
     const r = await sb.cmd('checklist', ['--yes']);
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/refusing to write .*recommendations-v2\.(state\.json|journal\.jsonl|lock-holder\.json).*symbolic link/);
+    expect(r.stderr).toMatch(
+      /refusing to write .*recommendations-v2\.(state\.json|journal\.jsonl|lock-holder\.json).*symbolic link/,
+    );
     expect(existsSync(path.join(target, 'recommendations-v2.state.json'))).toBe(false);
     expect(existsSync(path.join(target, 'recommendations-v2.journal.jsonl'))).toBe(false);
   });
@@ -150,7 +170,12 @@ describe('a file that is not what it claims is reported without echoing it', () 
   ])('%s holding something else', async (_n, plant) => {
     const sb = Sandbox.create({ now: T.canary5 });
     plant(sb);
-    const runs = [await sb.cmd('check'), await sb.cmd('check', ['--json']), await sb.cmd('status'), await sb.cmd('doctor')];
+    const runs = [
+      await sb.cmd('check'),
+      await sb.cmd('check', ['--json']),
+      await sb.cmd('status'),
+      await sb.cmd('doctor'),
+    ];
     for (const r of runs) expect(r.stdout + r.stderr).not.toMatch(/sekretHASH|Zx9|\$6\$/);
     expect(runs.map((r) => r.stdout + r.stderr).join('\n')).toMatch(/not valid JSON|not a metrics CSV|header must be/);
   });
@@ -166,14 +191,30 @@ describe('validation of names that become URL path segments, and of traffic', ()
 
   it.each([['project'], ['environment']])('a LaunchDarkly %s of ".." is refused', async (setting) => {
     const sb = Sandbox.create();
-    const r = await sb.run(['validate', 'plans/datadog-launchdarkly.yaml'], { env: { LD_API_TOKEN: 't', DD_API_KEY: 'k', DD_APP_KEY: 'a', PAGERDUTY_TOKEN: 'p', SLACK_WEBHOOK_URL: 'https://hooks.slack.com/services/T/B/X' } });
+    const r = await sb.run(['validate', 'plans/datadog-launchdarkly.yaml'], {
+      env: {
+        LD_API_TOKEN: 't',
+        DD_API_KEY: 'k',
+        DD_APP_KEY: 'a',
+        PAGERDUTY_TOKEN: 'p',
+        SLACK_WEBHOOK_URL: 'https://hooks.slack.com/services/T/B/X',
+      },
+    });
     expect(r.code).toBe(0);
     const file = sb.path('plans', 'datadog-launchdarkly.yaml');
     const text = readFileSync(file, 'utf8');
     const edited = text.replace(new RegExp(`${setting}: [^,}]+`), `${setting}: ".."`);
     expect(edited).not.toBe(text);
     writeFileSync(file, edited);
-    const bad = await sb.run(['validate', 'plans/datadog-launchdarkly.yaml'], { env: { LD_API_TOKEN: 't', DD_API_KEY: 'k', DD_APP_KEY: 'a', PAGERDUTY_TOKEN: 'p', SLACK_WEBHOOK_URL: 'https://hooks.slack.com/services/T/B/X' } });
+    const bad = await sb.run(['validate', 'plans/datadog-launchdarkly.yaml'], {
+      env: {
+        LD_API_TOKEN: 't',
+        DD_API_KEY: 'k',
+        DD_APP_KEY: 'a',
+        PAGERDUTY_TOKEN: 'p',
+        SLACK_WEBHOOK_URL: 'https://hooks.slack.com/services/T/B/X',
+      },
+    });
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(new RegExp(`${setting}: cannot be "\\." or "\\.\\."`));
   });

@@ -34,14 +34,25 @@ describe('the judged window starts when the phase was entered', () => {
     const d = r.json<Doc>();
     expect(d).toMatchObject({ decision: 'held', from: 'full', eligibleAt: T.done.replace('Z', '.000Z') });
     for (const m of GATING) {
-      expect(criterion(d, m)).toMatchObject({ verdict: 'hold', window: { from: '2026-06-23T09:00:00.000Z', label: '10m of 24h' }, eligibleAt: '2026-06-24T09:00:00.000Z' });
-      expect(criterion(d, m).detail).toContain('10m of 24h at this traffic; the 24h window is covered at 2026-06-24T09:00:00.000Z');
+      expect(criterion(d, m)).toMatchObject({
+        verdict: 'hold',
+        window: { from: '2026-06-23T09:00:00.000Z', label: '10m of 24h' },
+        eligibleAt: '2026-06-24T09:00:00.000Z',
+      });
+      expect(criterion(d, m).detail).toContain(
+        '10m of 24h at this traffic; the 24h window is covered at 2026-06-24T09:00:00.000Z',
+      );
     }
     expect(JSON.stringify(d)).not.toContain('650');
     expect(sb.state()).toMatchObject({ status: 'in-progress', phase: 'full' });
 
     const s = await sb.json('status', [], 0);
-    expect(s).toMatchObject({ state: 'in-progress', eligibleAt: '2026-06-24T09:00:00.000Z', untilEligibleMs: 24 * 3600_000 - 10 * 60_000, earliestCompletion: '2026-06-24T09:00:00.000Z' });
+    expect(s).toMatchObject({
+      state: 'in-progress',
+      eligibleAt: '2026-06-24T09:00:00.000Z',
+      untilEligibleMs: 24 * 3600_000 - 10 * 60_000,
+      earliestCompletion: '2026-06-24T09:00:00.000Z',
+    });
     const text = await sb.cmd('status');
     expect(text.stdout).toContain('earliest completion: 2026-06-24T09:00:00.000Z');
     const held = await sb.cmd('advance');
@@ -63,7 +74,12 @@ describe('the judged window starts when the phase was entered', () => {
     sb.clock.set(T.done);
     const d = await sb.json('advance', [], 0);
     expect(d).toMatchObject({ decision: 'completed', state: 'completed' });
-    for (const m of GATING) expect(criterion(d, m)).toMatchObject({ verdict: 'pass', points: 97, window: { from: '2026-06-23T09:00:00.000Z', label: '24h' } });
+    for (const m of GATING)
+      expect(criterion(d, m)).toMatchObject({
+        verdict: 'pass',
+        points: 97,
+        window: { from: '2026-06-23T09:00:00.000Z', label: '24h' },
+      });
   });
 
   it('a phase with a soak shorter than its window waits for the window (minDuration AND a whole window)', async () => {
@@ -82,7 +98,12 @@ describe('the judged window starts when the phase was entered', () => {
   it('pre-deploy (traffic 0) judges the baseline over a whole window before the rollout started', async () => {
     const sb = Sandbox.create({ now: T.canary5 });
     const d = await sb.json('check', [], 3);
-    expect(criterion(d, 'latency_p95')).toMatchObject({ verdict: 'pass', cohort: 'control', points: 97, window: { from: '2026-06-17T09:00:00.000Z', label: '24h' } });
+    expect(criterion(d, 'latency_p95')).toMatchObject({
+      verdict: 'pass',
+      cohort: 'control',
+      points: 97,
+      window: { from: '2026-06-17T09:00:00.000Z', label: '24h' },
+    });
   });
 });
 
@@ -103,8 +124,11 @@ describe('a missing incidents source is never "no open incident"', () => {
     expect(existsSync(file)).toBe(false);
   });
 
-  it('an incidents file outside the state folder is the team\'s: missing → held, never created', async () => {
-    const sb = Sandbox.create({ now: T.canary5, editPlan: (y) => y.replace('path: .rollout/incidents.json', 'path: ops/incidents.json') });
+  it("an incidents file outside the state folder is the team's: missing → held, never created", async () => {
+    const sb = Sandbox.create({
+      now: T.canary5,
+      editPlan: (y) => y.replace('path: .rollout/incidents.json', 'path: ops/incidents.json'),
+    });
     const d = await sb.json('check', [], 3);
     expect(criterion(d, 'incidents').verdict).toBe('hold');
     expect(existsSync(sb.path('plans', 'ops', 'incidents.json'))).toBe(false);
@@ -115,7 +139,13 @@ describe('a missing incidents source is never "no open incident"', () => {
     const r = await sb.cmd('advance', ['--json']);
     expectCode(r, 3);
     expect(r.stderr).toMatch(/created .*incidents\.json with \[\]/);
-    expect(r.json<Doc>().criteria.filter((c) => c.verdict === 'hold').map((c) => c.name).sort()).toEqual(['approvals', 'checklist']);
+    expect(
+      r
+        .json<Doc>()
+        .criteria.filter((c) => c.verdict === 'hold')
+        .map((c) => c.name)
+        .sort(),
+    ).toEqual(['approvals', 'checklist']);
     expect(JSON.parse(readFileSync(sb.path('plans', '.rollout', 'incidents.json'), 'utf8'))).toEqual([]);
   });
 });
@@ -129,15 +159,24 @@ describe('a missing flag file mid-rollout', () => {
     expect(s.flagMismatch.join('\n')).toContain('the flag file does not exist');
     const doc = await sb.cmd('doctor', ['--json']);
     expectCode(doc, 1);
-    expect(doc.json().findings.find((f: { role: string }) => f.role === 'flags')).toMatchObject({ ok: false, detail: expect.stringMatching(/^unreachable: the flag file does not exist/) });
+    expect(doc.json().findings.find((f: { role: string }) => f.role === 'flags')).toMatchObject({
+      ok: false,
+      detail: expect.stringMatching(/^unreachable: the flag file does not exist/),
+    });
   });
 });
 
 describe('a comparison is never dropped without a word', () => {
   const withCompare = (y: string) =>
     y
-      .replace('    slo: { below: 0.5 }\n    severe: { below: 2 }\n', '    slo: { below: 0.5 }\n    severe: { below: 2 }\n    compare: { better: lower, failThreshold: "5%" }\n')
-      .replace('    query: nps\n    unit: points\n', '    query: nps\n    unit: points\n    compare: { better: higher }\n');
+      .replace(
+        '    slo: { below: 0.5 }\n    severe: { below: 2 }\n',
+        '    slo: { below: 0.5 }\n    severe: { below: 2 }\n    compare: { better: lower, failThreshold: "5%" }\n',
+      )
+      .replace(
+        '    query: nps\n    unit: points\n',
+        '    query: nps\n    unit: points\n    compare: { better: higher }\n',
+      );
 
   it('validate warns on each metric that cannot pass yet (exit 0), and every command shows it once', async () => {
     const sb = await atStage('canary-5-approved');
@@ -146,7 +185,9 @@ describe('a comparison is never dropped without a word', () => {
     expectCode(v, 0);
     expect(v.stderr.match(/metric "error_rate" asks for a canary-vs-control comparison/g)).toHaveLength(1);
     expect(v.stderr.match(/metric "nps" asks for a canary-vs-control comparison/g)).toHaveLength(1);
-    expect(v.stderr).toMatch(/recommendations\.yaml:\d+:\d+ metrics\[1\]\.compare: .*its SLO is judged, but the metric cannot pass/);
+    expect(v.stderr).toMatch(
+      /recommendations\.yaml:\d+:\d+ metrics\[1\]\.compare: .*its SLO is judged, but the metric cannot pass/,
+    );
     for (const cmd of ['status', 'check', 'show']) {
       const r = await sb.cmd(cmd);
       expect(r.stderr.match(/metric "error_rate" asks for a canary-vs-control comparison/g)).toHaveLength(1);
@@ -158,7 +199,9 @@ describe('a comparison is never dropped without a word', () => {
     sb.editPlan(withCompare);
     const d = await sb.json('advance', [], 3);
     expect(criterion(d, 'error_rate')).toMatchObject({ verdict: 'hold', points: 97 });
-    expect(criterion(d, 'error_rate').detail).toMatch(/within < 0.5 %.*comparison is not available in this version of rollout, so the metric cannot pass/);
+    expect(criterion(d, 'error_rate').detail).toMatch(
+      /within < 0.5 %.*comparison is not available in this version of rollout, so the metric cannot pass/,
+    );
     expect(criterion(d, 'nps').verdict).toBe('hold');
     expect(sb.state()).toMatchObject({ phase: 'canary-5', traffic: 5 });
     // and a breach of the SLO still fails
@@ -168,19 +211,30 @@ describe('a comparison is never dropped without a word', () => {
 });
 
 describe('plans sharing one flagd file', () => {
-  it('advancing at the same time, each keeps the other\'s flag (the file is locked, re-read and replaced atomically)', async () => {
+  it("advancing at the same time, each keeps the other's flag (the file is locked, re-read and replaced atomically)", async () => {
     const sb = Sandbox.create({ now: T.canary5 });
     const base = readFileSync(sb.path('plans', 'recommendations.yaml'), 'utf8');
     // the plans' incidents file is outside their own state folders: the team keeps it
     sb.writeIncidents([]);
     // a file other teams use too: large enough that reading and writing it takes a while
-    const others = Object.fromEntries(Array.from({ length: 20_000 }, (_, i) => [`other-${i}`, { state: 'ENABLED', variants: { on: true, off: false }, defaultVariant: 'off' }]));
+    const others = Object.fromEntries(
+      Array.from({ length: 20_000 }, (_, i) => [
+        `other-${i}`,
+        { state: 'ENABLED', variants: { on: true, off: false }, defaultVariant: 'off' },
+      ]),
+    );
     sb.writeFile('plans/.rollout/flags.json', JSON.stringify({ flags: others }));
     const N = 6;
     const plans = Array.from({ length: N }, (_, i) => `plans/shared-${i}.yaml`);
-    plans.forEach((p, i) =>
-      sb.writeFile(p, base.replace('name: recommendations-v2', `name: shared-${i}`).replace('  key: recommendations-v2', `  key: feature-${i}`).replace('  dir: .rollout ', `  dir: .rollout-${i} `)),
-    );
+    plans.forEach((p, i) => {
+      sb.writeFile(
+        p,
+        base
+          .replace('name: recommendations-v2', `name: shared-${i}`)
+          .replace('  key: recommendations-v2', `  key: feature-${i}`)
+          .replace('  dir: .rollout ', `  dir: .rollout-${i} `),
+      );
+    });
     await Promise.all(
       plans.map(async (p) => {
         expectCode(await sb.run(['checklist', p, '--yes']), 0);
@@ -190,7 +244,11 @@ describe('plans sharing one flagd file', () => {
     const runs = await Promise.all(plans.map((p) => sb.run(['advance', p, '--json'])));
     for (const r of runs) expectCode(r, 0);
     const doc = JSON.parse(readFileSync(sb.flagFile, 'utf8'));
-    expect(Object.keys(doc.flags).filter((k) => k.startsWith('feature-')).sort()).toEqual(Array.from({ length: N }, (_, i) => `feature-${i}`).sort());
+    expect(
+      Object.keys(doc.flags)
+        .filter((k) => k.startsWith('feature-'))
+        .sort(),
+    ).toEqual(Array.from({ length: N }, (_, i) => `feature-${i}`).sort());
     expect(Object.keys(doc.flags)).toHaveLength(20_000 + N);
     expect(existsSync(`${sb.flagFile}.lock`)).toBe(false);
   });

@@ -5,7 +5,19 @@
  * every place the cache has lived ($TMPDIR/rollout-cache-<uid>, XDG_CACHE_HOME, ~/.cache): every entry
  * the tool wrote is rewritten to carry a planted `run:` and the folders are opened to everyone.
  */
-import { chmodSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from '@jest/globals';
@@ -26,13 +38,34 @@ function homes(sb: Sandbox, opts: { xdg?: boolean } = {}): Homes {
   const xdg = sb.path('xdg-cache');
   const home = sb.path('home');
   for (const d of [tmp, home]) mkdirSync(d, { recursive: true });
-  return { tmp, xdg, home, env: { TMPDIR: tmp, XDG_CACHE_HOME: opts.xdg === false ? undefined : xdg, HOME: home, ROLLOUT_NO_CACHE: undefined, ROLLOUT_CACHE_DIR: undefined } };
+  return {
+    tmp,
+    xdg,
+    home,
+    env: {
+      TMPDIR: tmp,
+      XDG_CACHE_HOME: opts.xdg === false ? undefined : xdg,
+      HOME: home,
+      ROLLOUT_NO_CACHE: undefined,
+      ROLLOUT_CACHE_DIR: undefined,
+    },
+  };
 }
 
 /** Every cache entry file wherever a version of rollout may have written one. */
 function entries(h: Homes): string[] {
-  const dirs = [path.join(h.tmp, `rollout-cache-${process.getuid!()}`), path.join(h.xdg, 'rollout'), path.join(h.home, '.cache', 'rollout')];
-  return dirs.filter((d) => existsSync(d)).flatMap((d) => readdirSync(d).filter((f) => f.endsWith('.json')).map((f) => path.join(d, f)));
+  const dirs = [
+    path.join(h.tmp, `rollout-cache-${process.getuid!()}`),
+    path.join(h.xdg, 'rollout'),
+    path.join(h.home, '.cache', 'rollout'),
+  ];
+  return dirs
+    .filter((d) => existsSync(d))
+    .flatMap((d) =>
+      readdirSync(d)
+        .filter((f) => f.endsWith('.json'))
+        .map((f) => path.join(d, f)),
+    );
 }
 
 /** The attacker's edit: the first phase's checklist becomes one planted command; folders opened to all. */
@@ -45,7 +78,8 @@ function plant(h: Homes, marker: string): number {
       return e;
     };
     // a signed entry keeps its signature: the attacker cannot make a new one without the key
-    const next = typeof raw.body === 'string' ? { ...raw, body: JSON.stringify(edit(JSON.parse(raw.body))) } : edit(raw);
+    const next =
+      typeof raw.body === 'string' ? { ...raw, body: JSON.stringify(edit(JSON.parse(raw.body))) } : edit(raw);
     writeFileSync(f, JSON.stringify(next));
     chmodSync(path.dirname(f), 0o777);
     chmodSync(f, 0o666);
@@ -72,7 +106,7 @@ describe('a planted cache entry never runs', () => {
     expect(r.json().items).toHaveLength(7);
   });
 
-  it('a cache folder open to others, or not the user\'s, is refused with a warning and never read', async () => {
+  it("a cache folder open to others, or not the user's, is refused with a warning and never read", async () => {
     const sb = Sandbox.create({ now: T.canary5 });
     const h = homes(sb);
     expect((await sb.cmd('validate', [], { env: h.env })).code).toBe(0);
@@ -96,7 +130,7 @@ describe('a planted cache entry never runs', () => {
     rmSync(elsewhere, { recursive: true, force: true });
   });
 
-  it('lives under the user\'s cache folder, created 0700, its files 0600, and still speeds up a second run', async () => {
+  it("lives under the user's cache folder, created 0700, its files 0600, and still speeds up a second run", async () => {
     const sb = Sandbox.create({ now: T.canary5 });
     const h = homes(sb);
     expect((await sb.cmd('validate', [], { env: h.env })).code).toBe(0);

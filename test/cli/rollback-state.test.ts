@@ -37,14 +37,20 @@ async function waitFor(what: string, check: () => boolean, timeoutMs = 20_000): 
 
 const ML_STEP = `run: "echo 'restore previous model version' "`;
 const API_STEP = `run: "echo 'roll back the API deployment' "`;
-const lines = (sb: Sandbox, rel: string) => (existsSync(sb.path(rel)) ? readFileSync(sb.path(rel), 'utf8').split('\n').filter(Boolean) : []);
-const flagDisables = (sb: Sandbox) => sb.journal().filter((e) => e.type === 'effect.start' && e.data['action'] === 'flag.disable').length;
+const lines = (sb: Sandbox, rel: string) =>
+  existsSync(sb.path(rel)) ? readFileSync(sb.path(rel), 'utf8').split('\n').filter(Boolean) : [];
+const flagDisables = (sb: Sandbox) =>
+  sb.journal().filter((e) => e.type === 'effect.start' && e.data['action'] === 'flag.disable').length;
 
 describe('a rollback that did not finish', () => {
   it('leaves the rollout rolling-back: advance refuses and moves nothing, the approval given before never counts, `rollout rollback` finishes it without repeating what succeeded', async () => {
     const sb = await atStage('canary-5-approved'); // eligible, approved by tech-lead
     // commands run in the plan's folder (plans/): api.log counts the runs of a non-idempotent step
-    sb.editPlan((y) => y.replace(ML_STEP, () => 'run: "echo s3 access denied; test -f s3.fixed"').replace(API_STEP, () => 'run: "echo api >> api.log"'));
+    sb.editPlan((y) =>
+      y
+        .replace(ML_STEP, () => 'run: "echo s3 access denied; test -f s3.fixed"')
+        .replace(API_STEP, () => 'run: "echo api >> api.log"'),
+    );
 
     const rb = await sb.cmd('rollback', ['--yes', '--json']);
     expectCode(rb, 1);
@@ -57,7 +63,12 @@ describe('a rollback that did not finish', () => {
 
     // nothing moves it forward: not advance (even eligible and approved), not approve, not reduce
     const flagBefore = readFileSync(sb.flagFile, 'utf8');
-    for (const args of [['advance'], ['advance', '--apply-contingency'], ['approve', '--by', 'head-of-engineering'], ['reduce']]) {
+    for (const args of [
+      ['advance'],
+      ['advance', '--apply-contingency'],
+      ['approve', '--by', 'head-of-engineering'],
+      ['reduce'],
+    ]) {
       const r = await sb.cmd(args[0]!, [...args.slice(1), '--json']);
       expectCode(r, 2);
       expect(r.json().error.message).toMatch(/rolling back/);
@@ -89,7 +100,10 @@ describe('a rollback that did not finish', () => {
     const sleeperFile = sb.path('plans', 'sleeper.pid');
     let pid = 0;
     const holder = sb.cmd('rollback', ['--yes', '--json'], { timeoutMs: 60_000, onSpawn: (p) => (pid = p) });
-    await waitFor('the rollback to reach its second step', () => existsSync(sleeperFile) && /^\d+\n/.test(readFileSync(sleeperFile, 'utf8')));
+    await waitFor(
+      'the rollback to reach its second step',
+      () => existsSync(sleeperFile) && /^\d+\n/.test(readFileSync(sleeperFile, 'utf8')),
+    );
     const sleeper = Number(readFileSync(sleeperFile, 'utf8').trim());
     killed.push(sleeper);
     process.kill(pid, 'SIGKILL');
@@ -111,7 +125,8 @@ describe('a rollback that did not finish', () => {
     expect(flagDisables(sb)).toBe(1); // the flag step that had landed is not done again
     // the command the killed run left open is closed in the journal
     const open = sb.journal().filter((e) => e.type === 'effect.start' && e.data['action'] === 'command.run');
-    for (const e of open) expect(sb.journal().some((x) => x.effect === e.effect && x.type !== 'effect.start')).toBe(true);
+    for (const e of open)
+      expect(sb.journal().some((x) => x.effect === e.effect && x.type !== 'effect.start')).toBe(true);
   }, 90_000);
 
   it('a person decides what comes next: resume needs --yes, goes back to the phase the flag serves now, and the approvals from before the rollback do not count', async () => {
@@ -128,7 +143,10 @@ describe('a rollback that did not finish', () => {
 
     const r = await sb.json('resume', ['--yes'], 0);
     expect(r).toMatchObject({ state: 'in-progress', phase: 'pre-deploy', traffic: 0, changed: true });
-    const resumed = sb.journal().filter((e) => e.type === 'rollout.resumed').at(-1)!;
+    const resumed = sb
+      .journal()
+      .filter((e) => e.type === 'rollout.resumed')
+      .at(-1)!;
     expect(resumed.data).toMatchObject({ after: 'rolling-back', phase: 'pre-deploy', traffic: 0 });
     // the approval by tech-lead was given before the rollback: it does not count now
     sb.clock.set(after(T.canary25, '1h'));
@@ -141,7 +159,11 @@ describe('a rollback that did not finish', () => {
 describe('re-running a rollback', () => {
   it('keeps a manual step an operator confirmed, and does not run a non-idempotent restore twice', async () => {
     const sb = await atStage('canary-5');
-    sb.editPlan((y) => y.replace(ML_STEP, () => 'run: "echo restored >> restores.log"').replace(API_STEP, () => 'run: "echo api down; test -f api.fixed"'));
+    sb.editPlan((y) =>
+      y
+        .replace(ML_STEP, () => 'run: "echo restored >> restores.log"')
+        .replace(API_STEP, () => 'run: "echo api down; test -f api.fixed"'),
+    );
     // an operator runs it in a terminal and confirms the manual step; the API step fails
     const t = new Terminal(sb, 'rollback');
     t.start(['rollback', PLAN]);
@@ -165,7 +187,9 @@ describe('re-running a rollback', () => {
     expect(rb.steps[2].detail).toContain('pty-user');
     expect(lines(sb, 'plans/restores.log')).toHaveLength(1);
     expect(sb.report('canary-5', 'md')).toMatch(/^\| Database \| Restore the snapshot if needed \| manual \| done \|/m);
-    expect(sb.journal().filter((e) => e.type === 'effect.start' && e.data['action'] === 'manual.pending')).toHaveLength(0);
+    expect(sb.journal().filter((e) => e.type === 'effect.start' && e.data['action'] === 'manual.pending')).toHaveLength(
+      0,
+    );
   }, 90_000);
 });
 
@@ -224,7 +248,13 @@ describe('contingency.applied', () => {
     sb.setMetric('2026-06-19T20:00:00Z', 'latency_p95', 'canary', 900);
     const before = sb.snapshot();
     const check = await sb.json('check', [], 4);
-    expect(check.contingency).toMatchObject({ level: 'severe', action: 'rollback', automatic: true, applied: false, advised: true });
+    expect(check.contingency).toMatchObject({
+      level: 'severe',
+      action: 'rollback',
+      automatic: true,
+      applied: false,
+      advised: true,
+    });
     const dry = await sb.json('advance', ['--dry-run', '--yes'], 4);
     expect(dry.contingency).toMatchObject({ applied: false, advised: true });
     expect(sb.snapshot()).toEqual(before);

@@ -8,7 +8,21 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { spawnSync } from 'node:child_process';
-import { chmodSync, cpSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  cpSync,
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { baseEnv, REPO, removeSandboxes, Sandbox, T, type CliResult } from '../helpers/cli.js';
@@ -32,10 +46,16 @@ function cacheHome(): { env: Record<string, string>; folder: string } {
 }
 
 const entries = (folder: string, command?: string): string[] =>
-  existsSync(folder) ? readdirSync(folder).filter((n) => n.startsWith('code-') && n.endsWith(command ? `-${command}.v8` : '.v8')) : [];
+  existsSync(folder)
+    ? readdirSync(folder).filter((n) => n.startsWith('code-') && n.endsWith(command ? `-${command}.v8` : '.v8'))
+    : [];
 
 function expectSame(r: CliResult, baseline: CliResult): void {
-  expect({ code: r.code, signal: r.signal, stderr: r.stderr }).toEqual({ code: baseline.code, signal: null, stderr: baseline.stderr });
+  expect({ code: r.code, signal: r.signal, stderr: r.stderr }).toEqual({
+    code: baseline.code,
+    signal: null,
+    stderr: baseline.stderr,
+  });
   expect(r.stdout).toBe(baseline.stdout);
 }
 
@@ -62,7 +82,8 @@ describe('the bundle and its code cache', () => {
     expect(entries(folder, 'status')).toHaveLength(1);
     expect(entries(folder, 'validate')).toHaveLength(1);
     expect(statSync(folder).mode & 0o777).toBe(0o700);
-    for (const name of readdirSync(folder)) expect([name, statSync(path.join(folder, name)).mode & 0o777]).toEqual([name, 0o600]);
+    for (const name of readdirSync(folder))
+      expect([name, statSync(path.join(folder, name)).mode & 0o777]).toEqual([name, 0o600]);
   });
 
   it('ignores and rewrites an entry that is damaged, truncated, empty, foreign or of another command', async () => {
@@ -80,9 +101,21 @@ describe('the bundle and its code cache', () => {
       ['bytes flipped', () => writeFileSync(file, flipped, { mode: 0o600 })],
       ['truncated', () => writeFileSync(file, good.subarray(0, good.length >> 1), { mode: 0o600 })],
       ['empty', () => writeFileSync(file, '', { mode: 0o600 })],
-      ['random', () => writeFileSync(file, Buffer.from(Array.from({ length: 70_000 }, (_, i) => (i * 7919) & 0xff)), { mode: 0o600 })],
-      ['the validate entry under the status name', () => writeFileSync(file, readFileSync(path.join(folder, validateEntry!)), { mode: 0o600 })],
-      ['made by another key', () => writeFileSync(file, Buffer.concat([Buffer.alloc(32, 7), good.subarray(32)]), { mode: 0o600 })],
+      [
+        'random',
+        () =>
+          writeFileSync(file, Buffer.from(Array.from({ length: 70_000 }, (_, i) => (i * 7919) & 0xff)), {
+            mode: 0o600,
+          }),
+      ],
+      [
+        'the validate entry under the status name',
+        () => writeFileSync(file, readFileSync(path.join(folder, validateEntry!)), { mode: 0o600 }),
+      ],
+      [
+        'made by another key',
+        () => writeFileSync(file, Buffer.concat([Buffer.alloc(32, 7), good.subarray(32)]), { mode: 0o600 }),
+      ],
     ];
     for (const [what, damage] of damages) {
       damage();
@@ -105,7 +138,9 @@ describe('the bundle and its code cache', () => {
     // the same answer; the validation cache, which shares the folder, says why it is not used
     const r = await sb.cmd('status', ['--json'], { env: open.env });
     expect({ code: r.code, stdout: r.stdout }).toEqual({ code: statusPlain.code, stdout: statusPlain.stdout });
-    expect(r.stderr).toBe(`${statusPlain.stderr}warning: the validation cache ${open.folder} is open to others (mode 777); it is not used (remove it, or set ROLLOUT_CACHE_DIR to a folder of your own)\n`);
+    expect(r.stderr).toBe(
+      `${statusPlain.stderr}warning: the validation cache ${open.folder} is open to others (mode 777); it is not used (remove it, or set ROLLOUT_CACHE_DIR to a folder of your own)\n`,
+    );
     expect(readdirSync(open.folder)).toEqual([]);
 
     // the folder is a link to a folder of ours: not followed
@@ -116,7 +151,9 @@ describe('the bundle and its code cache', () => {
     symlinkSync(target, linked.folder);
     const l = await sb.cmd('status', ['--json'], { env: linked.env });
     expect({ code: l.code, stdout: l.stdout }).toEqual({ code: statusPlain.code, stdout: statusPlain.stdout });
-    expect(l.stderr).toBe(`${statusPlain.stderr}warning: the validation cache ${linked.folder} is a symbolic link; it is not used (remove it, or set ROLLOUT_CACHE_DIR to a folder of your own)\n`);
+    expect(l.stderr).toBe(
+      `${statusPlain.stderr}warning: the validation cache ${linked.folder} is a symbolic link; it is not used (remove it, or set ROLLOUT_CACHE_DIR to a folder of your own)\n`,
+    );
     expect(readdirSync(target)).toEqual([]);
 
     // entries: one readable by others, one a link to a good entry elsewhere
@@ -157,11 +194,19 @@ describe('the bundle and its code cache', () => {
 
 describe('what runs', () => {
   it('--version and -V print the version of the build, from the bundle or not', async () => {
-    const version = /export const VERSION = '([^']+)'/.exec(readFileSync(path.join(REPO, 'src/version.ts'), 'utf8'))![1]!;
+    const version = /export const VERSION = '([^']+)'/.exec(
+      readFileSync(path.join(REPO, 'src/version.ts'), 'utf8'),
+    )![1]!;
     for (const args of [['--version'], ['-V']]) {
       for (const env of [{}, { ROLLOUT_NO_BUNDLE: '1' }]) {
         const r = await sb.run(args, { env });
-        expect({ args, env, code: r.code, stdout: r.stdout, stderr: r.stderr }).toEqual({ args, env, code: 0, stdout: `${version}\n`, stderr: '' });
+        expect({ args, env, code: r.code, stdout: r.stdout, stderr: r.stderr }).toEqual({
+          args,
+          env,
+          code: 0,
+          stdout: `${version}\n`,
+          stderr: '',
+        });
       }
     }
   });
@@ -179,15 +224,24 @@ describe('what runs', () => {
 
   it('a bundle older than the tsc output is not used (tsc ran without the bundling step)', () => {
     const copy = tempDir();
-    for (const part of ['bin', 'dist', 'package.json']) cpSync(path.join(REPO, part), path.join(copy, part), { recursive: true });
+    for (const part of ['bin', 'dist', 'package.json'])
+      cpSync(path.join(REPO, part), path.join(copy, part), { recursive: true });
     symlinkSync(path.join(REPO, 'node_modules'), path.join(copy, 'node_modules'));
     const later = new Date(Date.now() + 60_000);
     utimesSync(path.join(copy, 'dist/index.js'), later, later);
     const { env, folder } = cacheHome();
     const run = (args: string[]) =>
-      spawnSync(process.execPath, [path.join(copy, 'bin/rollout.js'), ...args], { cwd: sb.dir, env: { ...baseEnv(), ...env, ROLLOUT_NOW: T.canary5 }, encoding: 'utf8' });
+      spawnSync(process.execPath, [path.join(copy, 'bin/rollout.js'), ...args], {
+        cwd: sb.dir,
+        env: { ...baseEnv(), ...env, ROLLOUT_NOW: T.canary5 },
+        encoding: 'utf8',
+      });
     const r = run(['status', sb.plan, '--json']);
-    expect({ code: r.status, stderr: r.stderr, stdout: r.stdout }).toEqual({ code: 0, stderr: statusPlain.stderr, stdout: statusPlain.stdout });
+    expect({ code: r.status, stderr: r.stderr, stdout: r.stdout }).toEqual({
+      code: 0,
+      stderr: statusPlain.stderr,
+      stdout: statusPlain.stdout,
+    });
     expect(entries(folder)).toEqual([]); // the unbundled run keeps no code cache
   });
 });

@@ -45,12 +45,17 @@ function split(flag: FlagdFlag): Record<string, number> {
   };
   const fr = find(flag.targeting);
   if (!fr) return {};
-  return Object.fromEntries(fr.filter((x): x is [string, number] => Array.isArray(x) && typeof x[0] === 'string').map(([v, w]) => [v, w]));
+  return Object.fromEntries(
+    fr.filter((x): x is [string, number] => Array.isArray(x) && typeof x[0] === 'string').map(([v, w]) => [v, w]),
+  );
 }
 
 async function expectStatus(sb: Sandbox, want: { state: string; phase: string; traffic: number }) {
   const s = await sb.json('status', [], 0);
-  expect({ plan: s.plan, state: s.state, phase: s.phase, traffic: s.traffic }).toEqual({ plan: 'recommendations-v2', ...want });
+  expect({ plan: s.plan, state: s.state, phase: s.phase, traffic: s.traffic }).toEqual({
+    plan: 'recommendations-v2',
+    ...want,
+  });
   return s;
 }
 
@@ -76,7 +81,12 @@ describe('the reference rollout, start to finish', () => {
     expect(held.code).toBe(3);
     const h = held.json();
     expect(h.decision).toBe('held');
-    expect(h.criteria.filter((c: any) => c.verdict === 'hold').map((c: any) => c.name).sort()).toEqual(['approvals', 'checklist']);
+    expect(
+      h.criteria
+        .filter((c: any) => c.verdict === 'hold')
+        .map((c: any) => c.name)
+        .sort(),
+    ).toEqual(['approvals', 'checklist']);
     // traffic 0: the gate judges the baseline
     expect(h.criteria.find((c: any) => c.name === 'latency_p95')).toMatchObject({ verdict: 'pass', cohort: 'control' });
     expect(sb.flag()).toBeUndefined();
@@ -88,12 +98,26 @@ describe('the reference rollout, start to finish', () => {
 
     // pre-deploy → canary-5
     const a1 = await approveAndAdvance(sb);
-    expect(a1).toMatchObject({ decision: 'advanced', from: 'pre-deploy', to: 'canary-5', phase: 'canary-5', traffic: 5, verdict: 'pass' });
-    expect(a1.criteria.map((c: any) => c.name)).toEqual(expect.arrayContaining(['checklist', ...GATING, 'incidents', 'approvals']));
+    expect(a1).toMatchObject({
+      decision: 'advanced',
+      from: 'pre-deploy',
+      to: 'canary-5',
+      phase: 'canary-5',
+      traffic: 5,
+      verdict: 'pass',
+    });
+    expect(a1.criteria.map((c: any) => c.name)).toEqual(
+      expect.arrayContaining(['checklist', ...GATING, 'incidents', 'approvals']),
+    );
     expect(a1.flag.after).toMatchObject({ enabled: true, traffic: 5, audience: 'technical-users' });
     await expectStatus(sb, { state: 'in-progress', phase: 'canary-5', traffic: 5 });
     let f = sb.flag()!;
-    expect(f).toMatchObject({ state: 'ENABLED', variants: { on: true, off: false }, defaultVariant: 'off', metadata: { traffic: 5, audience: 'technical-users', managedBy: 'rollout' } });
+    expect(f).toMatchObject({
+      state: 'ENABLED',
+      variants: { on: true, off: false },
+      defaultVariant: 'off',
+      metadata: { traffic: 5, audience: 'technical-users', managedBy: 'rollout' },
+    });
     expect(JSON.stringify(f.targeting)).toContain('"var":"profile"');
     expect(JSON.stringify(f.targeting)).toContain('["technical"]');
     expect(split(f)).toEqual({ on: 5000, off: 95000 });
@@ -127,7 +151,11 @@ describe('the reference rollout, start to finish', () => {
     const soon = await sb.cmd('advance', ['--json']);
     expect(soon.code).toBe(3);
     const lat = soon.json().criteria.find((c: any) => c.name === 'latency_p95');
-    expect(lat).toMatchObject({ verdict: 'hold', eligibleAt: '2026-06-24T09:00:00.000Z', window: { from: '2026-06-23T09:00:00.000Z', label: '10m of 24h' } });
+    expect(lat).toMatchObject({
+      verdict: 'hold',
+      eligibleAt: '2026-06-24T09:00:00.000Z',
+      window: { from: '2026-06-23T09:00:00.000Z', label: '10m of 24h' },
+    });
     expect(lat.detail).toContain('covered at 2026-06-24T09:00:00.000Z');
     expect((await sb.json('status', [], 0)).earliestCompletion).toBe('2026-06-24T09:00:00.000Z');
     expect(sb.state()!.status).toBe('in-progress');
@@ -136,16 +164,35 @@ describe('the reference rollout, start to finish', () => {
     sb.clock.set(T.done);
     const a4 = await sb.cmd('advance', ['--json']);
     expect({ code: a4.code, why: a4.code === 0 ? '' : explain(a4) }).toEqual({ code: 0, why: '' });
-    expect(a4.json()).toMatchObject({ decision: 'completed', from: 'full', to: null, state: 'completed', traffic: 100 });
+    expect(a4.json()).toMatchObject({
+      decision: 'completed',
+      from: 'full',
+      to: null,
+      state: 'completed',
+      traffic: 100,
+    });
     await expectStatus(sb, { state: 'completed', phase: 'full', traffic: 100 });
     expect(sb.flagTraffic()).toBe(100);
 
     // the state file tells the story
     const state = sb.state()!;
-    expect(state).toMatchObject({ plan: 'recommendations-v2', status: 'completed', phase: 'full', traffic: 100, completedAt: '2026-06-24T09:00:00.000Z', simulatedClock: true });
+    expect(state).toMatchObject({
+      plan: 'recommendations-v2',
+      status: 'completed',
+      phase: 'full',
+      traffic: 100,
+      completedAt: '2026-06-24T09:00:00.000Z',
+      simulatedClock: true,
+    });
     expect(state.phases['pre-deploy']).toMatchObject({ leftAt: '2026-06-18T09:00:00.000Z' });
-    expect(state.phases['canary-5']).toMatchObject({ enteredAt: '2026-06-18T09:00:00.000Z', leftAt: '2026-06-20T09:00:00.000Z' });
-    expect(state.phases['canary-25']).toMatchObject({ enteredAt: '2026-06-20T09:00:00.000Z', leftAt: '2026-06-23T09:00:00.000Z' });
+    expect(state.phases['canary-5']).toMatchObject({
+      enteredAt: '2026-06-18T09:00:00.000Z',
+      leftAt: '2026-06-20T09:00:00.000Z',
+    });
+    expect(state.phases['canary-25']).toMatchObject({
+      enteredAt: '2026-06-20T09:00:00.000Z',
+      leftAt: '2026-06-23T09:00:00.000Z',
+    });
     expect(state.phases['full']).toMatchObject({ enteredAt: '2026-06-23T09:00:00.000Z' });
 
     // the journal: every flag change sits between its effect.start and effect.done, in order
@@ -159,15 +206,27 @@ describe('the reference rollout, start to finish', () => {
       const i = journal.indexOf(start);
       const done = journal[i + 1] as JournalEntry;
       expect(done).toMatchObject({ type: 'effect.done', effect: start.effect, data: { action: 'flag.set-traffic' } });
-      expect((done.data['after'] as { traffic: number }).traffic).toBe((start.data['target'] as { traffic: number }).traffic);
+      expect((done.data['after'] as { traffic: number }).traffic).toBe(
+        (start.data['target'] as { traffic: number }).traffic,
+      );
       // the gate was judged before the flag moved, and the decision recorded after it landed
-      expect(journal.slice(0, i).reverse().find((e) => e.type.startsWith('gate.') || e.type.startsWith('rollout.'))?.type).toBe('gate.evaluated');
+      expect(
+        journal
+          .slice(0, i)
+          .reverse()
+          .find((e) => e.type.startsWith('gate.') || e.type.startsWith('rollout.'))?.type,
+      ).toBe('gate.evaluated');
       expect(journal[i + 2]?.type).toBe('rollout.advanced');
     }
     expect(journal.filter((e) => e.type === 'effect.failed')).toEqual([]);
     expect(journal.filter((e) => e.type === 'rollout.advanced')).toHaveLength(3);
     expect(journal.filter((e) => e.type === 'rollout.completed')).toHaveLength(1);
-    expect(journal.filter((e) => e.type === 'approval.recorded').map((e) => e.phase)).toEqual(['pre-deploy', 'canary-5', 'canary-25', 'full']);
+    expect(journal.filter((e) => e.type === 'approval.recorded').map((e) => e.phase)).toEqual([
+      'pre-deploy',
+      'canary-5',
+      'canary-25',
+      'full',
+    ]);
 
     // a report for each phase left, in each format, with the gate table and the documents it names
     for (const [phase, docs] of Object.entries(DOCUMENTS)) {
@@ -180,7 +239,9 @@ describe('the reference rollout, start to finish', () => {
       expect(md).toMatch(/^## Decision$/m);
       expect(md).toContain(phase === 'full' ? '**completed**' : '**advanced**');
       for (const d of docs) expect(md).toMatch(new RegExp(`^## ${d.title}$`, 'm'));
-      const others = Object.values(DOCUMENTS).flat().filter((d) => !docs.includes(d));
+      const others = Object.values(DOCUMENTS)
+        .flat()
+        .filter((d) => !docs.includes(d));
       for (const d of others) expect(md).not.toMatch(new RegExp(`^## ${d.title}$`, 'm'));
 
       const json = sb.report(phase, 'json');
@@ -196,14 +257,20 @@ describe('the reference rollout, start to finish', () => {
     expect(sb.report('canary-5', 'json').flag).toMatchObject({ before: { traffic: 5 }, after: { traffic: 25 } });
     const final = sb.report('full', 'md');
     expect(final).toContain('The rollout is completed.');
-    expect(final).toMatch(/^\| canary-25 \| 25% \| 2026-06-20T09:00:00.000Z \| 2026-06-23T09:00:00.000Z \| 3d \| advanced \|$/m);
+    expect(final).toMatch(
+      /^\| canary-25 \| 25% \| 2026-06-20T09:00:00.000Z \| 2026-06-23T09:00:00.000Z \| 3d \| advanced \|$/m,
+    );
   });
 
   it('takes checklist answers from --answers FILE (by id or text, done or skipped with a reason)', async () => {
     const sb = Sandbox.create({ now: T.canary5 });
     const partial = sb.writeFile(
       'answers-partial.yaml',
-      ['validate-baseline-metrics: done', '"Configure feature flags": true', 'prepare-a-staging-environment-identical-to-production: "skip: staging shares the production config"'].join('\n') + '\n',
+      `${[
+        'validate-baseline-metrics: done',
+        '"Configure feature flags": true',
+        'prepare-a-staging-environment-identical-to-production: "skip: staging shares the production config"',
+      ].join('\n')}\n`,
     );
     // an answers file that leaves an item open fails at once (it never falls back to asking), naming the item
     const r1 = await sb.cmd('checklist', ['--answers', partial]);
@@ -212,7 +279,11 @@ describe('the reference rollout, start to finish', () => {
     expect(r1.timedOut).toBe(false);
     // what was answered is kept
     const kept = sb.state()!.phases['pre-deploy']!.checklist;
-    expect(Object.keys(kept).sort()).toEqual(['configure-feature-flags', 'prepare-a-staging-environment-identical-to-production', 'validate-baseline-metrics']);
+    expect(Object.keys(kept).sort()).toEqual([
+      'configure-feature-flags',
+      'prepare-a-staging-environment-identical-to-production',
+      'validate-baseline-metrics',
+    ]);
 
     const full = sb.writeFile(
       'answers.json',
@@ -228,8 +299,14 @@ describe('the reference rollout, start to finish', () => {
     const cl = r2.json();
     expect(cl.complete).toBe(true);
     const byId = Object.fromEntries(cl.items.map((i: any) => [i.id, i]));
-    expect(byId['prepare-a-staging-environment-identical-to-production']).toMatchObject({ status: 'skipped', reason: 'staging shares the production config' });
-    expect(byId['load-tests-completed']).toMatchObject({ status: 'skipped', reason: 'ran in the last sprint, same build' });
+    expect(byId['prepare-a-staging-environment-identical-to-production']).toMatchObject({
+      status: 'skipped',
+      reason: 'staging shares the production config',
+    });
+    expect(byId['load-tests-completed']).toMatchObject({
+      status: 'skipped',
+      reason: 'ran in the last sprint, same build',
+    });
     expect(byId['monitoring-active']).toMatchObject({ status: 'done' });
 
     // skipped items with a reason count as answered: the gate passes and the report keeps the reasons
@@ -237,7 +314,9 @@ describe('the reference rollout, start to finish', () => {
     expect(adv).toMatchObject({ decision: 'advanced', to: 'canary-5' });
     expect(adv.criteria.find((c: any) => c.name === 'checklist')).toMatchObject({ verdict: 'pass' });
     const md = sb.report('pre-deploy', 'md');
-    expect(md).toMatch(/^\| Load tests completed \| skipped \| cli-test \| .* \| ran in the last sprint, same build \|$/m);
+    expect(md).toMatch(
+      /^\| Load tests completed \| skipped \| cli-test \| .* \| ran in the last sprint, same build \|$/m,
+    );
     expect(sb.report('pre-deploy', 'json').documents.find((d: any) => d.kind === 'test-cases').blocks[1].rows).toEqual(
       expect.arrayContaining([['Load tests completed', 'manual', 'skipped', 'cli-test', expect.any(String)]]),
     );

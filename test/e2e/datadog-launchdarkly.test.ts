@@ -63,14 +63,25 @@ const dirs: string[] = [];
 
 class Box {
   constructor(readonly dir: string) {}
-  async run(args: string[], now: string, extraEnv: Record<string, string | undefined> = {}, timeoutMs = 60_000): Promise<CliResult> {
-    const r = await rollout([args[0]!, PLAN, ...args.slice(1)], { cwd: this.dir, now, env: { ...env, ...extraEnv }, timeoutMs });
+  async run(
+    args: string[],
+    now: string,
+    extraEnv: Record<string, string | undefined> = {},
+    timeoutMs = 60_000,
+  ): Promise<CliResult> {
+    const r = await rollout([args[0]!, PLAN, ...args.slice(1)], {
+      cwd: this.dir,
+      now,
+      env: { ...env, ...extraEnv },
+      timeoutMs,
+    });
     runs.push(r);
     return r;
   }
   async must(args: string[], now: string, code = 0): Promise<CliResult> {
     const r = await this.run(args, now);
-    if (r.code !== code) throw new Error(`\`rollout ${args.join(' ')}\` at ${now}: expected exit ${code}, got ${explain(r)}`);
+    if (r.code !== code)
+      throw new Error(`\`rollout ${args.join(' ')}\` at ${now}: expected exit ${code}, got ${explain(r)}`);
     return r;
   }
   get stateFile(): string {
@@ -94,7 +105,8 @@ function createBox(): Box {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'rollout-e2e-ddld-'));
   dirs.push(dir);
   cpSync(path.join(REPO, 'plans'), path.join(dir, 'plans'), { recursive: true });
-  for (const d of ['.rollout-dd', 'reports', '.rollout', '.rollout-prom']) rmSync(path.join(dir, 'plans', d), { recursive: true, force: true });
+  for (const d of ['.rollout-dd', 'reports', '.rollout', '.rollout-prom'])
+    rmSync(path.join(dir, 'plans', d), { recursive: true, force: true });
   const file = path.join(dir, PLAN);
   const before = readFileSync(file, 'utf8');
   const edits: Array<[string, string]> = [
@@ -118,10 +130,12 @@ function createBox(): Box {
 /** The plan's queries, rendered the way the tool renders them. */
 const QUERY: Record<string, string> = {
   latency_p95: 'p95:trace.http.request.duration{service:{{service}},cohort:{{cohort}}}',
-  error_rate: '100 * sum:trace.http.request.errors{service:{{service}},cohort:{{cohort}}}.as_rate() / sum:trace.http.request.hits{service:{{service}},cohort:{{cohort}}}.as_rate()',
+  error_rate:
+    '100 * sum:trace.http.request.errors{service:{{service}},cohort:{{cohort}}}.as_rate() / sum:trace.http.request.hits{service:{{service}},cohort:{{cohort}}}.as_rate()',
   cpu_utilization: 'avg:kubernetes.cpu.usage.pct{service:{{service}},cohort:{{cohort}}}',
 };
-const render = (metric: string, cohort: string) => QUERY[metric]!.replaceAll('{{service}}', SERVICE).replaceAll('{{cohort}}', cohort);
+const render = (metric: string, cohort: string) =>
+  QUERY[metric]!.replaceAll('{{service}}', SERVICE).replaceAll('{{cohort}}', cohort);
 
 type Overrides = Partial<Record<string, (t: number) => number | null>>;
 
@@ -152,13 +166,15 @@ function seed(canary: Overrides = {}): void {
 }
 
 /** Overrides one value at exactly `t` (other times keep the healthy curve). */
-const spike = (metric: string, atIso: string, value: number) => (t: number) => (t === Date.parse(atIso) ? value : HEALTHY[metric]!(t, 'canary'));
+const spike = (metric: string, atIso: string, value: number) => (t: number) =>
+  t === Date.parse(atIso) ? value : HEALTHY[metric]!(t, 'canary');
 
 /* ------------------------------------------------------------------ helpers */
 
 const criterion = (doc: any, name: string) => {
   const c = doc.criteria.find((x: { name: string }) => x.name === name);
-  if (!c) throw new Error(`no criterion ${name} in ${JSON.stringify(doc.criteria.map((x: { name: string }) => x.name))}`);
+  if (!c)
+    throw new Error(`no criterion ${name} in ${JSON.stringify(doc.criteria.map((x: { name: string }) => x.name))}`);
   return c;
 };
 const ldEnv = () => ld.env(FLAG);
@@ -216,7 +232,11 @@ async function readyToLeaveCanary5(): Promise<Box> {
 }
 
 beforeAll(async () => {
-  ld = await startLaunchDarklyFake({ token: LD_TOKEN, project: 'recommendations', flags: [booleanFlag({ key: FLAG, fallthrough: { variation: 0 } })] });
+  ld = await startLaunchDarklyFake({
+    token: LD_TOKEN,
+    project: 'recommendations',
+    flags: [booleanFlag({ key: FLAG, fallthrough: { variation: 0 } })],
+  });
   dd = await startDatadogFake({ apiKey: DD_API_KEY, appKey: DD_APP_KEY });
   pd = await startPagerDutyFake({ token: PD_TOKEN });
   slack = await startSlackFake({ hookPath: SLACK_HOOK_PATH });
@@ -255,7 +275,13 @@ describe('reference rollout on Datadog + LaunchDarkly + PagerDuty + Slack (loopb
   it('pre-deploy → canary-5: a LaunchDarkly rule for segment technical-users at 5000/95000 by variation _id, fallthrough off, Slack told', async () => {
     const { box, advance: r, ddFrom: ddBefore, slackFrom } = await stageCanary5();
     const d = r.json();
-    expect(d).toMatchObject({ decision: 'advanced', from: 'pre-deploy', to: 'canary-5', traffic: 5, state: 'in-progress' });
+    expect(d).toMatchObject({
+      decision: 'advanced',
+      from: 'pre-deploy',
+      to: 'canary-5',
+      traffic: 5,
+      state: 'in-progress',
+    });
 
     // the baseline (traffic 0) was judged on control data from Datadog, with numbers
     const p95 = criterion(d, 'latency_p95');
@@ -263,14 +289,19 @@ describe('reference rollout on Datadog + LaunchDarkly + PagerDuty + Slack (loopb
     expect(p95.points).toBe(24 * 12 + 1);
     expect(p95.worst.value).toBeGreaterThan(0.17);
     expect(p95.worst.value).toBeLessThan(0.27);
-    for (const m of ['error_rate', 'cpu_utilization']) expect(criterion(d, m)).toMatchObject({ verdict: 'pass', cohort: 'control' });
+    for (const m of ['error_rate', 'cpu_utilization'])
+      expect(criterion(d, m)).toMatchObject({ verdict: 'pass', cohort: 'control' });
     expect(criterion(d, 'incidents').verdict).toBe('pass');
 
     // Datadog was asked the rendered control queries, v2, with the keys in headers and ms bounds
     const asked = dd.requests.slice(ddBefore);
     expect(asked.length).toBeGreaterThanOrEqual(3);
     const queries = asked.map((q) => JSON.parse(q.body).data.attributes.queries[0].query as string).sort();
-    expect(queries).toEqual(Object.keys(QUERY).map((m) => render(m, 'control')).sort());
+    expect(queries).toEqual(
+      Object.keys(QUERY)
+        .map((m) => render(m, 'control'))
+        .sort(),
+    );
     for (const q of asked) {
       expect(q).toMatchObject({ method: 'POST', path: '/api/v2/query/timeseries' });
       const a = JSON.parse(q.body).data.attributes;
@@ -299,7 +330,14 @@ describe('reference rollout on Datadog + LaunchDarkly + PagerDuty + Slack (loopb
     expect(e.fallthrough).toEqual({ variation: 1 });
     expect(e.rules).toHaveLength(1);
     const rule = e.rules[0]!;
-    expect(rule.clauses).toEqual([expect.objectContaining({ attribute: 'segmentMatch', op: 'segmentMatch', values: ['technical-users'], negate: false })]);
+    expect(rule.clauses).toEqual([
+      expect.objectContaining({
+        attribute: 'segmentMatch',
+        op: 'segmentMatch',
+        values: ['technical-users'],
+        negate: false,
+      }),
+    ]);
     expect(rule.rollout!.variations).toEqual([
       { variation: 0, weight: 5000 },
       { variation: 1, weight: 95000 },
@@ -329,7 +367,12 @@ describe('reference rollout on Datadog + LaunchDarkly + PagerDuty + Slack (loopb
     expect(criterion(d, 'minDuration').verdict).toBe('hold');
     for (const m of Object.keys(QUERY)) expect(criterion(d, m)).toMatchObject({ verdict: 'pass', cohort: 'canary' });
     expect(ld.flag(FLAG)).toEqual(canary5Flag);
-    expect(JSON.parse(box.stateText())).toMatchObject({ ...JSON.parse(before), lastHeldKey: expect.any(String), updatedAt: expect.any(String), journalSeq: expect.any(Number) });
+    expect(JSON.parse(box.stateText())).toMatchObject({
+      ...JSON.parse(before),
+      lastHeldKey: expect.any(String),
+      updatedAt: expect.any(String),
+      journalSeq: expect.any(Number),
+    });
     expect(box.state()).toMatchObject({ phase: 'canary-5', traffic: 5 });
   });
 
@@ -344,11 +387,24 @@ describe('reference rollout on Datadog + LaunchDarkly + PagerDuty + Slack (loopb
     const d = r.json();
     expect(d.decision).toBe('failed');
     const p95 = criterion(d, 'latency_p95');
-    expect(p95).toMatchObject({ verdict: 'fail', level: 'moderate', cohort: 'canary', breaches: 1, worst: { at: at(20), value: 0.62 } });
-    expect(p95.detail).toMatch(/^0\.62 s at 2026-06-19T05:00:00\.000Z breaks the SLO < 0\.5 s; 1 of 289 points outside over 24h$/);
+    expect(p95).toMatchObject({
+      verdict: 'fail',
+      level: 'moderate',
+      cohort: 'canary',
+      breaches: 1,
+      worst: { at: at(20), value: 0.62 },
+    });
+    expect(p95.detail).toMatch(
+      /^0\.62 s at 2026-06-19T05:00:00\.000Z breaks the SLO < 0\.5 s; 1 of 289 points outside over 24h$/,
+    );
     // the breach is not hidden behind the soak that has not elapsed
     expect(criterion(d, 'minDuration').verdict).toBe('hold');
-    expect(d.contingency).toMatchObject({ level: 'moderate', action: 'reduce-traffic', applied: false, automatic: false });
+    expect(d.contingency).toMatchObject({
+      level: 'moderate',
+      action: 'reduce-traffic',
+      applied: false,
+      automatic: false,
+    });
     // nothing was written to LaunchDarkly
     expect(ld.applied).toHaveLength(applied);
     expect(ld.requests.filter((q) => q.method === 'PATCH')).toHaveLength(applied);
@@ -398,7 +454,12 @@ describe('reference rollout on Datadog + LaunchDarkly + PagerDuty + Slack (loopb
   it('an open high-urgency P1 PagerDuty incident on the service fails the gate as severe (exit 4); milder and other services do not count', async () => {
     await resetFakes();
     const box = canary5.clone();
-    const base: Omit<FakeIncident, 'id' | 'title'> = { status: 'triggered', urgency: 'high', serviceId: PD_SERVICE, createdAt: at(23) };
+    const base: Omit<FakeIncident, 'id' | 'title'> = {
+      status: 'triggered',
+      urgency: 'high',
+      serviceId: PD_SERVICE,
+      createdAt: at(23),
+    };
     // first: only a low-urgency P4 here and a P1 on another service → pass
     pd.setIncidents([
       { ...base, id: 'PMILD01', title: 'slow cache warmup', urgency: 'low', priority: 'P4' },
@@ -447,7 +508,10 @@ describe('reference rollout on Datadog + LaunchDarkly + PagerDuty + Slack (loopb
     const box = await readyToLeaveCanary5();
     const before = box.stateText();
     const patches = ld.requests.filter((q) => q.method === 'PATCH').length;
-    ld.faults.inject({ kind: 'status', status: 401, body: { code: 'unauthorized', message: 'Invalid account token' } }, { method: 'PATCH' });
+    ld.faults.inject(
+      { kind: 'status', status: 401, body: { code: 'unauthorized', message: 'Invalid account token' } },
+      { method: 'PATCH' },
+    );
     const r = await box.run(['advance'], at(48));
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('LD_API_TOKEN');
@@ -483,7 +547,11 @@ describe('reference rollout on Datadog + LaunchDarkly + PagerDuty + Slack (loopb
     const first = asked.slice(0, 3);
     const retries = asked.slice(3);
     for (const q of retries) expect(q.at - Math.min(...first.map((f) => f.at))).toBeGreaterThanOrEqual(1000);
-    expect(retries.map((q) => JSON.parse(q.body).data.attributes.queries[0].query).sort()).toEqual(Object.keys(QUERY).map((m) => render(m, 'canary')).sort());
+    expect(retries.map((q) => JSON.parse(q.body).data.attributes.queries[0].query).sort()).toEqual(
+      Object.keys(QUERY)
+        .map((m) => render(m, 'canary'))
+        .sort(),
+    );
 
     const e = ldEnv();
     expect(e.on).toBe(true);
@@ -502,29 +570,41 @@ describe('reference rollout on Datadog + LaunchDarkly + PagerDuty + Slack (loopb
   const malformed: Array<[string, Parameters<DatadogFake['faults']['inject']>[0], RegExp]> = [
     ['truncated JSON', { kind: 'truncated' }, /malformed body \(expected JSON\)/],
     ['an HTML login page', { kind: 'html' }, /malformed body \(expected JSON\).*HTML page titled "Sign in"/],
-    ['JSON of the wrong shape', { kind: 'body', body: { data: { type: 'timeseries_response', attributes: { series: [{ group_tags: [] }], times: [T0], values: [] } } } }, /malformed body/],
+    [
+      'JSON of the wrong shape',
+      {
+        kind: 'body',
+        body: {
+          data: { type: 'timeseries_response', attributes: { series: [{ group_tags: [] }], times: [T0], values: [] } },
+        },
+      },
+      /malformed body/,
+    ],
     ['an empty 200', { kind: 'text', body: '', status: 200 }, /malformed body/],
   ];
-  it.each(malformed)('a Datadog answer that is %s holds the gate (exit 3), never passes', async (_what, fault, detail) => {
-    const box = await readyToLeaveCanary5();
-    const before = box.state();
-    dd.faults.inject(fault, { times: 3 });
-    const r = await box.run(['advance', '--json'], at(48));
-    expect(r.code).toBe(3);
-    const d = r.json();
-    expect(d.decision).toBe('held');
-    expect(d.verdict).toBe('hold');
-    for (const m of Object.keys(QUERY)) {
-      const c = criterion(d, m);
-      expect(c.verdict).toBe('hold');
-      expect(c.detail).toMatch(/^no data: /);
-      expect(c.detail).toMatch(detail);
-    }
-    // everything else passed: only the metrics stand between this run and canary-25
-    for (const n of ['minDuration', 'incidents', 'approvals']) expect(criterion(d, n).verdict).toBe('pass');
-    expect(ld.flag(FLAG)).toEqual(canary5Flag);
-    expect(box.state()).toMatchObject({ phase: before.phase, traffic: 5, phaseIndex: before.phaseIndex });
-  });
+  it.each(malformed)(
+    'a Datadog answer that is %s holds the gate (exit 3), never passes',
+    async (_what, fault, detail) => {
+      const box = await readyToLeaveCanary5();
+      const before = box.state();
+      dd.faults.inject(fault, { times: 3 });
+      const r = await box.run(['advance', '--json'], at(48));
+      expect(r.code).toBe(3);
+      const d = r.json();
+      expect(d.decision).toBe('held');
+      expect(d.verdict).toBe('hold');
+      for (const m of Object.keys(QUERY)) {
+        const c = criterion(d, m);
+        expect(c.verdict).toBe('hold');
+        expect(c.detail).toMatch(/^no data: /);
+        expect(c.detail).toMatch(detail);
+      }
+      // everything else passed: only the metrics stand between this run and canary-25
+      for (const n of ['minDuration', 'incidents', 'approvals']) expect(criterion(d, n).verdict).toBe('pass');
+      expect(ld.flag(FLAG)).toEqual(canary5Flag);
+      expect(box.state()).toMatchObject({ phase: before.phase, traffic: 5, phaseIndex: before.phaseIndex });
+    },
+  );
 
   it('partial Datadog data holds the gate (exit 3): null gaps in one canary series, or no canary series at all', async () => {
     const box = await readyToLeaveCanary5();
@@ -542,7 +622,11 @@ describe('reference rollout on Datadog + LaunchDarkly + PagerDuty + Slack (loopb
     dd.setSeries(render('cpu_utilization', 'canary'), []);
     const none = await box.run(['advance', '--json'], at(48));
     expect(none.code).toBe(3);
-    expect(criterion(none.json(), 'cpu_utilization')).toMatchObject({ verdict: 'hold', points: 0, detail: 'no data in the last 24h (canary)' });
+    expect(criterion(none.json(), 'cpu_utilization')).toMatchObject({
+      verdict: 'hold',
+      points: 0,
+      detail: 'no data in the last 24h (canary)',
+    });
     expect(ld.flag(FLAG)).toEqual(canary5Flag);
     expect(box.state()).toMatchObject({ phase: 'canary-5', traffic: 5 });
   });
@@ -578,7 +662,9 @@ describe('reference rollout on Datadog + LaunchDarkly + PagerDuty + Slack (loopb
       }
     }
     const files = dirs.flatMap((d) => filesUnder(d));
-    const written = files.filter((f) => f.includes(`${path.sep}.rollout-dd${path.sep}`) || f.includes(`${path.sep}reports${path.sep}`));
+    const written = files.filter(
+      (f) => f.includes(`${path.sep}.rollout-dd${path.sep}`) || f.includes(`${path.sep}reports${path.sep}`),
+    );
     // state, journal and reports of several sandboxes
     expect(written.some((f) => f.endsWith('.journal.jsonl'))).toBe(true);
     expect(written.some((f) => f.endsWith('.state.json'))).toBe(true);
@@ -587,7 +673,9 @@ describe('reference rollout on Datadog + LaunchDarkly + PagerDuty + Slack (loopb
     expectNoSecretIn(files, values);
     // and the secrets did go out, to the fakes only
     expect(ld.requests.some((q) => q.headers.authorization === LD_TOKEN)).toBe(true);
-    expect(dd.requests.some((q) => q.headers['dd-api-key'] === DD_API_KEY && q.headers['dd-application-key'] === DD_APP_KEY)).toBe(true);
+    expect(
+      dd.requests.some((q) => q.headers['dd-api-key'] === DD_API_KEY && q.headers['dd-application-key'] === DD_APP_KEY),
+    ).toBe(true);
     expect(slack.requests.some((q) => q.path === SLACK_HOOK_PATH)).toBe(true);
   });
 });

@@ -13,7 +13,9 @@ let receiver: FakeServer;
 let failing = false;
 
 beforeAll(async () => {
-  receiver = await startServer((_req, res) => (failing ? sendJson(res, 503, { error: 'down' }) : sendJson(res, 200, { ok: true })));
+  receiver = await startServer((_req, res) =>
+    failing ? sendJson(res, 503, { error: 'down' }) : sendJson(res, 200, { ok: true }),
+  );
 });
 afterAll(async () => {
   await receiver.close();
@@ -22,11 +24,20 @@ afterAll(async () => {
 
 function withWebhook(yaml: string): string {
   return yaml
-    .replace('  # notifications:\n  #   team-slack: { type: slack, webhookUrl: "${SLACK_WEBHOOK_URL}" }', '  notifications:\n    team-hook: { type: webhook, url: "${HOOK_URL}", secret: "${HOOK_SECRET}", retries: 0 }')
-    .replace('{ audience: Engineering team, channel: Slack/Email, frequency: daily, owner: Tech Lead }', '{ audience: Engineering team, channel: Slack/Email, frequency: daily, owner: Tech Lead, notify: team-hook }');
+    .replace(
+      '  # notifications:\n  #   team-slack: { type: slack, webhookUrl: "${SLACK_WEBHOOK_URL}" }',
+      '  notifications:\n    team-hook: { type: webhook, url: "${HOOK_URL}", secret: "${HOOK_SECRET}", retries: 0 }',
+    )
+    .replace(
+      '{ audience: Engineering team, channel: Slack/Email, frequency: daily, owner: Tech Lead }',
+      '{ audience: Engineering team, channel: Slack/Email, frequency: daily, owner: Tech Lead, notify: team-hook }',
+    );
 }
 
-const events = () => receiver.requests.filter((r) => r.method === 'POST').map((r) => JSON.parse(r.body) as { event: string; phase: string; to?: string; summary: string });
+const events = () =>
+  receiver.requests
+    .filter((r) => r.method === 'POST')
+    .map((r) => JSON.parse(r.body) as { event: string; phase: string; to?: string; summary: string });
 
 describe('notifications', () => {
   it('routes advanced/held events to the webhook, signed, and notifies a held gate only when its reason changes', async () => {

@@ -23,7 +23,11 @@ const at = (hoursBeforeEnd: number) => new Date((end - hoursBeforeEnd * 3600) * 
 
 async function admin(method: string, url: string, body?: unknown): Promise<{ status: number; data: any }> {
   const u = unleash();
-  const res = await fetch(`${u.url}${url}`, { method, headers: { Authorization: u.token, 'Content-Type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+  const res = await fetch(`${u.url}${url}`, {
+    method,
+    headers: { Authorization: u.token, 'Content-Type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
   const text = await res.text();
   return { status: res.status, data: text ? JSON.parse(text) : undefined };
 }
@@ -42,7 +46,8 @@ async function exposed(context: Record<string, string>): Promise<number> {
   return results.filter((r) => r.isEnabled).length;
 }
 
-const run = (args: string[], now: string): Promise<CliResult> => rollout([...args.slice(0, 1), PLAN, ...args.slice(1)], { cwd: dir, now, env, timeoutMs: 60_000 });
+const run = (args: string[], now: string): Promise<CliResult> =>
+  rollout([...args.slice(0, 1), PLAN, ...args.slice(1)], { cwd: dir, now, env, timeoutMs: 60_000 });
 
 beforeAll(() => {
   end = promEnd();
@@ -54,10 +59,22 @@ beforeAll(() => {
   // the history) and soaks 46h instead of 48h, so it can leave at END-1h with a window still covered;
   // canary-25 soaks 30m instead of 72h and judges a 30m window (a phase holds until it has covered its
   // window since it was entered), so full is reached at END-30m, still inside the history.
-  writeFileSync(planFile, readFileSync(planFile, 'utf8').replace('key: recommendations-v2', `key: ${flag}`).replace('minDuration: 48h', 'minDuration: 46h').replace('minDuration: 72h', 'minDuration: 30m\n    advance: { sloWindow: 30m }')
+  writeFileSync(
+    planFile,
+    readFileSync(planFile, 'utf8')
+      .replace('key: recommendations-v2', `key: ${flag}`)
+      .replace('minDuration: 48h', 'minDuration: 46h')
+      .replace('minDuration: 72h', 'minDuration: 30m\n    advance: { sloWindow: 30m }')
       // alerts of other tests on the shared Alertmanager must not reach this rollout
-      .replace(`filter: 'service="recommendations"'`, `filter: ['service="recommendations"', 'run="${flag}"']`));
-  env = { UNLEASH_URL: unleash().url, UNLEASH_TOKEN: unleash().token, PROMETHEUS_URL: prometheusUrl(), ALERTMANAGER_URL: alertmanagerUrl(), ROLLOUT_NO_CACHE: '1' };
+      .replace(`filter: 'service="recommendations"'`, `filter: ['service="recommendations"', 'run="${flag}"']`),
+  );
+  env = {
+    UNLEASH_URL: unleash().url,
+    UNLEASH_TOKEN: unleash().token,
+    PROMETHEUS_URL: prometheusUrl(),
+    ALERTMANAGER_URL: alertmanagerUrl(),
+    ROLLOUT_NO_CACHE: '1',
+  };
 });
 
 afterAll(async () => {
@@ -132,8 +149,19 @@ describe('reference rollout on Prometheus + Unleash + Alertmanager', () => {
 
   it('a critical alert in Alertmanager fails the gate as severe; rollback turns the Unleash flag off', async () => {
     const now = new Date();
-    const alert = [{ labels: { alertname: `RolloutE2E${process.pid}`, severity: 'critical', service: 'recommendations', run: flag }, annotations: { summary: 'canary 5xx' }, startsAt: now.toISOString(), endsAt: new Date(now.getTime() + 10 * 60_000).toISOString() }];
-    const post = await fetch(`${alertmanagerUrl()}/api/v2/alerts`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(alert) });
+    const alert = [
+      {
+        labels: { alertname: `RolloutE2E${process.pid}`, severity: 'critical', service: 'recommendations', run: flag },
+        annotations: { summary: 'canary 5xx' },
+        startsAt: now.toISOString(),
+        endsAt: new Date(now.getTime() + 10 * 60_000).toISOString(),
+      },
+    ];
+    const post = await fetch(`${alertmanagerUrl()}/api/v2/alerts`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify(alert),
+    });
     expect(post.status).toBe(200);
     try {
       const c = await run(['check', '--json'], at(0.5));
@@ -144,7 +172,11 @@ describe('reference rollout on Prometheus + Unleash + Alertmanager', () => {
       expect(c.json().contingency).toMatchObject({ level: 'severe', action: 'rollback' });
     } finally {
       alert[0]!.endsAt = new Date().toISOString();
-      await fetch(`${alertmanagerUrl()}/api/v2/alerts`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(alert) });
+      await fetch(`${alertmanagerUrl()}/api/v2/alerts`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify(alert),
+      });
     }
     const rb = await run(['rollback', '--yes', '--json'], at(0.5));
     expect(rb.code).toBe(0);
@@ -163,4 +195,3 @@ describe('reference rollout on Prometheus + Unleash + Alertmanager', () => {
     expectNoSecretIn(written, [token]);
   });
 });
-

@@ -50,8 +50,28 @@ const S = {
 const ECHO = Object.values(S).join(' | ');
 const PLAN = 'plans/recommendations.yaml';
 const FLAG = 'recommendations-v2';
-const METRICS = ['latency_p95', 'error_rate', 'throughput', 'acceptance_rate', 'conversion_rate', 'nps', 'cpu_utilization', 'memory_utilization', 'db_response_time'];
-const HEALTHY: Record<string, number> = { latency_p95: 300, error_rate: 0.2, throughput: 1400, acceptance_rate: 12, conversion_rate: 3, nps: 40, cpu_utilization: 50, memory_utilization: 60, db_response_time: 40 };
+const METRICS = [
+  'latency_p95',
+  'error_rate',
+  'throughput',
+  'acceptance_rate',
+  'conversion_rate',
+  'nps',
+  'cpu_utilization',
+  'memory_utilization',
+  'db_response_time',
+];
+const HEALTHY: Record<string, number> = {
+  latency_p95: 300,
+  error_rate: 0.2,
+  throughput: 1400,
+  acceptance_rate: 12,
+  conversion_rate: 3,
+  nps: 40,
+  cpu_utilization: 50,
+  memory_utilization: 60,
+  db_response_time: 40,
+};
 
 let ld: LaunchDarklyFake;
 let dd: DatadogFake;
@@ -92,28 +112,45 @@ function seed(): void {
   for (const metric of METRICS) {
     for (const cohort of ['canary', 'control']) {
       const points: Array<[number, number]> = [];
-      for (let t = T0 - 30 * H; t <= T0 + 160 * H; t += 5 * 60_000) points.push([t, HEALTHY[metric]! * (cohort === 'canary' ? 1.02 : 1)]);
+      for (let t = T0 - 30 * H; t <= T0 + 160 * H; t += 5 * 60_000)
+        points.push([t, HEALTHY[metric]! * (cohort === 'canary' ? 1.02 : 1)]);
       dd.setSeries(`${metric}{cohort:${cohort}}`, [{ tags: [`cohort:${cohort}`], points }]);
     }
   }
 }
 
 beforeAll(async () => {
-  ld = await startLaunchDarklyFake({ token: S.LD_API_TOKEN, project: 'recommendations', flags: [booleanFlag({ key: FLAG })] });
+  ld = await startLaunchDarklyFake({
+    token: S.LD_API_TOKEN,
+    project: 'recommendations',
+    flags: [booleanFlag({ key: FLAG })],
+  });
   dd = await startDatadogFake({ apiKey: S.DD_API_KEY, appKey: S.DD_APP_KEY });
   pd = await startPagerDutyFake({ token: S.PAGERDUTY_TOKEN });
   slack = await startSlackFake({ hookPath: `/services/TFAKE0/BFAKE0/${S.SLACK_HOOK_SECRET}` });
   const webFaults = new FaultQueue();
-  web = Object.assign(await startServer(async (req, res) => {
-    if (await webFaults.apply(req, res)) return;
-    sendJson(res, 200, { value: 1234.5 });
-  }), { faults: webFaults });
+  web = Object.assign(
+    await startServer(async (req, res) => {
+      if (await webFaults.apply(req, res)) return;
+      sendJson(res, 200, { value: 1234.5 });
+    }),
+    { faults: webFaults },
+  );
   const hookFaults = new FaultQueue();
-  hook = Object.assign(await startServer(async (req, res) => {
-    if (await hookFaults.apply(req, res)) return;
-    sendJson(res, 200, { ok: true });
-  }), { faults: hookFaults });
-  await startGateway({ [S.LD_PATH_TOKEN]: () => ld.url, [S.DD_PATH_TOKEN]: () => dd.url, [S.PD_PATH_TOKEN]: () => pd.url, [S.WEB_PATH_TOKEN]: () => web.url, [S.HOOK_PATH_TOKEN]: () => hook.url });
+  hook = Object.assign(
+    await startServer(async (req, res) => {
+      if (await hookFaults.apply(req, res)) return;
+      sendJson(res, 200, { ok: true });
+    }),
+    { faults: hookFaults },
+  );
+  await startGateway({
+    [S.LD_PATH_TOKEN]: () => ld.url,
+    [S.DD_PATH_TOKEN]: () => dd.url,
+    [S.PD_PATH_TOKEN]: () => pd.url,
+    [S.WEB_PATH_TOKEN]: () => web.url,
+    [S.HOOK_PATH_TOKEN]: () => hook.url,
+  });
   const closed = await startServer(() => undefined);
   refusedUrl = closed.url;
   await closed.close();
@@ -131,7 +168,9 @@ function planText(): string {
   const doc = parseDocument(readReference());
   const http1 = 'timeout: 1s, totalTimeout: 3s, retries: 1';
   doc.set('flag', doc.createNode({ provider: 'ld', key: FLAG }));
-  doc.set('providers', parseDocument(`
+  doc.set(
+    'providers',
+    parseDocument(`
 flags:
   ld: { type: launchdarkly, project: recommendations, environment: production, token: "\${LD_API_TOKEN}", url: "\${LD_URL}", ${http1} }
 metrics:
@@ -142,8 +181,12 @@ incidents:
 notifications:
   slack: { type: slack, webhookUrl: "\${SLACK_WEBHOOK_URL}", ${http1} }
   hook: { type: webhook, url: "\${HOOK_URL}", secret: "\${HOOK_SIGNING_SECRET}", headers: { Authorization: "\${HOOK_AUTH}" }, ${http1} }
-`).contents);
-  doc.set('audiences', doc.createNode({ 'technical-users': { segment: 'technical-users' }, 'active-users': { segment: 'active-users' } }));
+`).contents,
+  );
+  doc.set(
+    'audiences',
+    doc.createNode({ 'technical-users': { segment: 'technical-users' }, 'active-users': { segment: 'active-users' } }),
+  );
   const metrics = doc.get('metrics') as { items: Array<{ set(k: string, v: unknown): void; get(k: string): unknown }> };
   for (const m of metrics.items) {
     const name = String(m.get('name'));
@@ -151,9 +194,18 @@ notifications:
     m.set('query', name === 'nps' ? 'nps' : `${name}{cohort:{{cohort}}}`);
   }
   doc.setIn(['advance', 'noOpenIncidents'], 'high');
-  doc.set('stakeholders', doc.createNode([
-    { audience: 'Engineering team', channel: 'Slack', frequency: 'each change', owner: 'Tech Lead', notify: ['slack', 'hook'] },
-  ]));
+  doc.set(
+    'stakeholders',
+    doc.createNode([
+      {
+        audience: 'Engineering team',
+        channel: 'Slack',
+        frequency: 'each change',
+        owner: 'Tech Lead',
+        notify: ['slack', 'hook'],
+      },
+    ]),
+  );
   doc.set('reports', doc.createNode({ dir: 'reports', formats: ['md', 'json', 'html', 'junit'] }));
   return doc.toString();
 }
@@ -188,7 +240,8 @@ function newBox(): string {
   dirs.push(dir);
   boxes.push(dir);
   cpSync(path.join(REPO, 'plans'), path.join(dir, 'plans'), { recursive: true });
-  for (const d of ['.rollout', 'reports', '.rollout-dd', '.rollout-prom']) rmSync(path.join(dir, 'plans', d), { recursive: true, force: true });
+  for (const d of ['.rollout', 'reports', '.rollout-dd', '.rollout-prom'])
+    rmSync(path.join(dir, 'plans', d), { recursive: true, force: true });
   writeFileSync(path.join(dir, PLAN), planText());
   return dir;
 }
@@ -211,12 +264,23 @@ const ALL = (): Array<{ faults: FaultQueue }> => [ld, dd, pd, slack, web, hook];
 
 /** Every way the fakes can fail, each echoing the credentials where a body can. */
 const FAULTS: Array<[string, Fault]> = [
-  ...[400, 401, 403, 404, 405, 409, 410, 429, 500, 502, 503, 504].map((status): [string, Fault] => [`status ${status}`, { kind: 'status', status, body: { message: `rejected: ${ECHO}`, errors: [ECHO], error: { message: ECHO } } }]),
+  ...[400, 401, 403, 404, 405, 409, 410, 429, 500, 502, 503, 504].map((status): [string, Fault] => [
+    `status ${status}`,
+    { kind: 'status', status, body: { message: `rejected: ${ECHO}`, errors: [ECHO], error: { message: ECHO } } },
+  ]),
   ['html', { kind: 'html' }],
   ['truncated', { kind: 'truncated' }],
   ['malformed body', { kind: 'body', body: { unexpected: ECHO, errors: 'not a list' } }],
   ['plain text echo', { kind: 'text', status: 500, body: `error: ${ECHO}` }],
-  ['html echo', { kind: 'text', status: 502, body: `<!DOCTYPE html><html><head><title>${ECHO}</title></head><body>${ECHO}</body></html>`, contentType: 'text/html' }],
+  [
+    'html echo',
+    {
+      kind: 'text',
+      status: 502,
+      body: `<!DOCTYPE html><html><head><title>${ECHO}</title></head><body>${ECHO}</body></html>`,
+      contentType: 'text/html',
+    },
+  ],
   ['dropped connection', { kind: 'drop' }],
   ['slower than the timeout', { kind: 'delay', ms: 1200 }],
 ];
@@ -225,7 +289,12 @@ const DOCTOR_TOO = new Set(['status 401', 'status 500', 'html echo', 'dropped co
 const TEXT_TOO = new Set(['status 401', 'status 500', 'html echo', 'plain text echo', 'dropped connection']);
 
 const texts = () =>
-  Object.fromEntries(runs.flatMap(({ label, r }, i) => [[`#${i} ${label} stdout`, r.stdout], [`#${i} ${label} stderr`, r.stderr]]));
+  Object.fromEntries(
+    runs.flatMap(({ label, r }, i) => [
+      [`#${i} ${label} stdout`, r.stdout],
+      [`#${i} ${label} stderr`, r.stderr],
+    ]),
+  );
 
 describe('secrets suite: the reference rollout with fake secrets everywhere, every provider failing every way', () => {
   let canary5: string;
@@ -259,36 +328,56 @@ describe('secrets suite: the reference rollout with fake secrets everywhere, eve
     // the fakes saw the credentials (so they were there to leak): LD was patched, Slack and the webhook heard
     expect(ld.applied.length).toBeGreaterThanOrEqual(3);
     expect(slack.payloads.length).toBeGreaterThan(0);
-    expect(hook.requests.some((q) => q.headers['authorization'] === S.HOOK_AUTH && /^sha256=/.test(q.headers['x-rollout-signature'] ?? ''))).toBe(true);
+    expect(
+      hook.requests.some(
+        (q) => q.headers['authorization'] === S.HOOK_AUTH && /^sha256=/.test(q.headers['x-rollout-signature'] ?? ''),
+      ),
+    ).toBe(true);
   }, 120_000);
 
-  it.each(FAULTS)('every provider answers: %s', async (_name, fault) => {
-    for (const f of ALL()) f.faults.inject(fault, { times: 500 });
-    try {
-      const dir = clone(canary5);
-      const label = `fault ${_name}`;
-      const rs = [
-        await run(dir, label, ['check', '--json'], at(48)),
-        await run(dir, label, ['advance', '--json'], at(48)),
-        // the doctor (every provider in turn), text output and the rollback's flag and notification
-        // writes, for the failures that differ most (each run costs seconds on two cores)
-        ...(DOCTOR_TOO.has(_name) ? [await run(dir, label, ['doctor', '--json'], at(48))] : []),
-        ...(TEXT_TOO.has(_name) ? [await run(dir, label, ['check'], at(49)), await run(dir, label, ['rollback', '--yes', '--json'], at(49))] : []),
-      ];
-      for (const r of rs) {
-        expect({ label, code: r.code, crashed: /unexpected error|\n\s+at \S+ \(/.test(r.stderr) }).toEqual({ label, code: expect.any(Number), crashed: false });
-        expect([0, 1, 3, 4]).toContain(r.code);
+  it.each(FAULTS)(
+    'every provider answers: %s',
+    async (_name, fault) => {
+      for (const f of ALL()) f.faults.inject(fault, { times: 500 });
+      try {
+        const dir = clone(canary5);
+        const label = `fault ${_name}`;
+        const rs = [
+          await run(dir, label, ['check', '--json'], at(48)),
+          await run(dir, label, ['advance', '--json'], at(48)),
+          // the doctor (every provider in turn), text output and the rollback's flag and notification
+          // writes, for the failures that differ most (each run costs seconds on two cores)
+          ...(DOCTOR_TOO.has(_name) ? [await run(dir, label, ['doctor', '--json'], at(48))] : []),
+          ...(TEXT_TOO.has(_name)
+            ? [await run(dir, label, ['check'], at(49)), await run(dir, label, ['rollback', '--yes', '--json'], at(49))]
+            : []),
+        ];
+        for (const r of rs) {
+          expect({ label, code: r.code, crashed: /unexpected error|\n\s+at \S+ \(/.test(r.stderr) }).toEqual({
+            label,
+            code: expect.any(Number),
+            crashed: false,
+          });
+          expect([0, 1, 3, 4]).toContain(r.code);
+        }
+        // the failures were seen: nothing passed on a failing provider
+        expect(rs[0]!.json().decision).not.toBe('advanced');
+      } finally {
+        for (const f of ALL()) f.faults.clear();
       }
-      // the failures were seen: nothing passed on a failing provider
-      expect(rs[0]!.json().decision).not.toBe('advanced');
-    } finally {
-      for (const f of ALL()) f.faults.clear();
-    }
-  }, 120_000);
+    },
+    120_000,
+  );
 
   it('every provider refuses the connection', async () => {
     const dir = clone(canary5);
-    for (const args of [['check', '--json'], ['advance', '--json'], ['doctor', '--json'], ['status'], ['rollback', '--yes']]) {
+    for (const args of [
+      ['check', '--json'],
+      ['advance', '--json'],
+      ['doctor', '--json'],
+      ['status'],
+      ['rollback', '--yes'],
+    ]) {
       const r = await run(dir, 'refused', args, at(48), true);
       expect([0, 1, 3, 4]).toContain(r.code);
     }
@@ -296,8 +385,24 @@ describe('secrets suite: the reference rollout with fake secrets everywhere, eve
 
   it('no secret, in any form, in any stdout, stderr, --json document or file the tool wrote', () => {
     expect(runs.length).toBeGreaterThan(60);
-    for (const { label, r } of runs) if (label.includes('--json')) expect({ label, json: (() => { try { r.json(); return true; } catch { return false; } })() }).toEqual({ label, json: true });
-    const found = leaksIn(texts(), boxes.flatMap((d) => [path.join(d, 'plans', '.rollout'), path.join(d, 'plans', 'reports')]), S);
+    for (const { label, r } of runs)
+      if (label.includes('--json'))
+        expect({
+          label,
+          json: (() => {
+            try {
+              r.json();
+              return true;
+            } catch {
+              return false;
+            }
+          })(),
+        }).toEqual({ label, json: true });
+    const found = leaksIn(
+      texts(),
+      boxes.flatMap((d) => [path.join(d, 'plans', '.rollout'), path.join(d, 'plans', 'reports')]),
+      S,
+    );
     expect(found).toEqual([]);
   });
 });

@@ -23,7 +23,7 @@ const PAYLOADS = [
   'x\ntouch PWNED',
   "x'; touch PWNED; '",
   'x"; touch PWNED; "',
-  "x'\"$(touch PWNED)\"'",
+  'x\'"$(touch PWNED)"\'',
   '$(touch PWNED)',
   '*',
   '-n',
@@ -34,7 +34,11 @@ const PAYLOADS = [
 
 const run = (script: string, env: Record<string, string>): string => {
   rmSync(path.join(dir, 'PWNED'), { force: true });
-  const out = execFileSync('/bin/sh', ['-c', script], { cwd: dir, env: { PATH: process.env['PATH'] ?? '/usr/bin:/bin', ...env }, encoding: 'utf8' });
+  const out = execFileSync('/bin/sh', ['-c', script], {
+    cwd: dir,
+    env: { PATH: process.env['PATH'] ?? '/usr/bin:/bin', ...env },
+    encoding: 'utf8',
+  });
   return out;
 };
 
@@ -45,23 +49,29 @@ describe('template values reach the shell as data', () => {
     ['double-quoted', 'printf \'[%s]\' "{{service}}"'],
     ['single-quoted', "printf '[%s]' '{{service}}'"],
     ['inside $( )', 'printf \'[%s]\' "$(printf %s {{service}})"'],
-    ['inside backticks', "printf '[%s]' \"`printf %s {{service}}`\""],
+    ['inside backticks', 'printf \'[%s]\' "`printf %s {{service}}`"'],
     ['after text in a word', "printf '[%s]' svc={{service}}"],
   ];
-  test.each(contexts.flatMap(([ctx, tpl]) => PAYLOADS.map((p): [string, string, string] => [ctx, tpl, p])))('%s: %j with %j', (_ctx, template, payload) => {
-    const { script, env } = toShellScript(template, { service: payload });
-    const out = run(script, env);
-    expect(existsSync(path.join(dir, 'PWNED'))).toBe(false);
-    const want = template.includes('svc=') ? `svc=${payload}` : payload;
-    // $( ) and backticks drop trailing newlines of what they print; nothing else changes
-    expect(out).toBe(`[${template.includes('printf %s') ? want.replace(/\n+$/, '') : want}]`);
-  });
+  test.each(contexts.flatMap(([ctx, tpl]) => PAYLOADS.map((p): [string, string, string] => [ctx, tpl, p])))(
+    '%s: %j with %j',
+    (_ctx, template, payload) => {
+      const { script, env } = toShellScript(template, { service: payload });
+      const out = run(script, env);
+      expect(existsSync(path.join(dir, 'PWNED'))).toBe(false);
+      const want = template.includes('svc=') ? `svc=${payload}` : payload;
+      // $( ) and backticks drop trailing newlines of what they print; nothing else changes
+      expect(out).toBe(`[${template.includes('printf %s') ? want.replace(/\n+$/, '') : want}]`);
+    },
+  );
 
-  test.each(['service', 'flag', 'cohort', 'window', 'region', 'variables.region', 'my-var.x'])('{{%s}} is a reference to its own variable', (name) => {
-    const { script, env } = toShellScript(`echo {{${name}}}`, { [name]: 'v$(touch PWNED)' });
-    expect(script).toBe(`echo "\${${templateEnvName(name)}}"`);
-    expect(env).toEqual({ [templateEnvName(name)]: 'v$(touch PWNED)' });
-  });
+  test.each(['service', 'flag', 'cohort', 'window', 'region', 'variables.region', 'my-var.x'])(
+    '{{%s}} is a reference to its own variable',
+    (name) => {
+      const { script, env } = toShellScript(`echo {{${name}}}`, { [name]: 'v$(touch PWNED)' });
+      expect(script).toBe(`echo "\${${templateEnvName(name)}}"`);
+      expect(env).toEqual({ [templateEnvName(name)]: 'v$(touch PWNED)' });
+    },
+  );
 
   test('names: built-ins are ROLLOUT_<NAME>, plan variables ROLLOUT_VAR_<NAME>', () => {
     expect(templateEnvName('service')).toBe('ROLLOUT_SERVICE');
@@ -83,7 +93,12 @@ describe('template values reach the shell as data', () => {
 
 describe('${VAR} in shell text is a reference to the variable, never its value spliced in', () => {
   test.each(PAYLOADS)('%j', (payload) => {
-    for (const template of ["printf '[%s]' ${EVIL}", 'printf \'[%s]\' "${EVIL}"', "printf '[%s]' '${EVIL}'", "printf '[%s]' ${EVIL:-fallback}"]) {
+    for (const template of [
+      "printf '[%s]' ${EVIL}",
+      'printf \'[%s]\' "${EVIL}"',
+      "printf '[%s]' '${EVIL}'",
+      "printf '[%s]' ${EVIL:-fallback}",
+    ]) {
       const { script, env } = toShellScript(template);
       expect(env).toEqual({});
       expect(run(script, { EVIL: payload })).toBe(`[${payload}]`);
@@ -95,7 +110,7 @@ describe('${VAR} in shell text is a reference to the variable, never its value s
     expect(run(toShellScript("printf '[%s]' '${UNSET_VAR:-a default}'").script, {})).toBe('[a default]');
   });
 
-  test('the shell\'s own $VAR and the author\'s quoting are left alone', () => {
+  test("the shell's own $VAR and the author's quoting are left alone", () => {
     const text = `A=1; echo "$A" '$A' \\$A`;
     expect(toShellScript(text).script).toBe(text);
     expect(run(text, {})).toBe('1 $A $A\n');

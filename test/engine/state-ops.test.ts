@@ -1,11 +1,37 @@
 import { describe, expect, test } from '@jest/globals';
-import { complete, currentRecord, enterPhase, initialState, paused, recordAnswer, recordApproval, resumed, resumedAfterRollback, rollbackStarted, rollbackStepRecorded, rolledBack } from '../../src/engine/state-ops.js';
+import {
+  complete,
+  currentRecord,
+  enterPhase,
+  initialState,
+  paused,
+  recordAnswer,
+  recordApproval,
+  resumed,
+  resumedAfterRollback,
+  rollbackStarted,
+  rollbackStepRecorded,
+  rolledBack,
+} from '../../src/engine/state-ops.js';
 import type { ChecklistAnswer, RolloutState } from '../../src/state/types.js';
 import { at, buildPlan, DAY, HOUR, phaseInput } from '../helpers/builders.js';
 
-const plan = buildPlan({ phases: [phaseInput('pre-deploy', 0, { checklist: ['Backups taken'] }), phaseInput('canary', 10), phaseInput('full', 100)] });
+const plan = buildPlan({
+  phases: [
+    phaseInput('pre-deploy', 0, { checklist: ['Backups taken'] }),
+    phaseInput('canary', 10),
+    phaseInput('full', 100),
+  ],
+});
 const T = (h: number) => at(h * HOUR);
-const answer = (over: Partial<ChecklistAnswer> = {}): ChecklistAnswer => ({ id: 'backups-taken', text: 'Backups taken', status: 'done', by: 'ana', at: T(0), ...over });
+const answer = (over: Partial<ChecklistAnswer> = {}): ChecklistAnswer => ({
+  id: 'backups-taken',
+  text: 'Backups taken',
+  status: 'done',
+  by: 'ana',
+  at: T(0),
+  ...over,
+});
 const flag = { before: { enabled: true, traffic: 0 }, after: { enabled: true, traffic: 10, audience: undefined } };
 
 describe('initialState', () => {
@@ -42,7 +68,10 @@ describe('recording answers and approvals', () => {
     let s = initialState(plan, T(0));
     s = recordApproval(s, { by: 'ana', at: T(1) }, T(1));
     s = recordApproval(s, { by: 'bo', at: T(2), note: 'lgtm' }, T(2));
-    expect(s.phases['pre-deploy']!.approvals).toEqual([{ by: 'ana', at: T(1) }, { by: 'bo', at: T(2), note: 'lgtm' }]);
+    expect(s.phases['pre-deploy']!.approvals).toEqual([
+      { by: 'ana', at: T(1) },
+      { by: 'bo', at: T(2), note: 'lgtm' },
+    ]);
   });
 
   test('the state is never mutated', () => {
@@ -87,7 +116,13 @@ describe('enterPhase', () => {
     const forward = enterPhase(started, plan, 1, 10, T(2), flag);
     const back = enterPhase(forward, plan, 0, 0, T(5), { before: flag.after, after: flag.before });
     expect(back).toMatchObject({ phaseIndex: 0, phase: 'pre-deploy', traffic: 0 });
-    expect(back.phases['pre-deploy']).toEqual({ name: 'pre-deploy', enteredAt: T(5), visits: 2, checklist: { 'backups-taken': answer() }, approvals: [] });
+    expect(back.phases['pre-deploy']).toEqual({
+      name: 'pre-deploy',
+      enteredAt: T(5),
+      visits: 2,
+      checklist: { 'backups-taken': answer() },
+      approvals: [],
+    });
     expect(back.phases['canary']).toMatchObject({ leftAt: T(5), flagBefore: flag.after, flagAfter: flag.before });
   });
 
@@ -113,7 +148,12 @@ describe('complete, rolledBack, paused, resumed', () => {
 
   test('paused records when and why; resumed clears both', () => {
     const p = paused(inCanary, T(3), 'waiting for the sale to end');
-    expect(p).toMatchObject({ status: 'paused', pausedAt: T(3), pauseReason: 'waiting for the sale to end', updatedAt: T(3) });
+    expect(p).toMatchObject({
+      status: 'paused',
+      pausedAt: T(3),
+      pauseReason: 'waiting for the sale to end',
+      updatedAt: T(3),
+    });
     const r = resumed(p, T(4));
     expect(r).toMatchObject({ status: 'in-progress', updatedAt: T(4) });
     expect(r.pausedAt).toBeUndefined();
@@ -131,25 +171,46 @@ describe('currentRecord', () => {
     const s = initialState(plan, T(0));
     expect(currentRecord(s)).toBe(s.phases['pre-deploy']);
     const missing: RolloutState = { ...s, phases: {}, startedAt: at(-DAY) };
-    expect(currentRecord(missing)).toEqual({ name: 'pre-deploy', enteredAt: at(-DAY), visits: 1, checklist: {}, approvals: [] });
+    expect(currentRecord(missing)).toEqual({
+      name: 'pre-deploy',
+      enteredAt: at(-DAY),
+      visits: 1,
+      checklist: {},
+      approvals: [],
+    });
   });
 });
 
 describe('rolling back', () => {
-  const approved = recordApproval(enterPhase(recordAnswer(initialState(plan, T(0)), answer(), T(0)), plan, 1, 10, T(1), flag), { by: 'ana', at: T(2) }, T(2));
+  const approved = recordApproval(
+    enterPhase(recordAnswer(initialState(plan, T(0)), answer(), T(0)), plan, 1, 10, T(1), flag),
+    { by: 'ana', at: T(2) },
+    T(2),
+  );
 
   test('a rollback that starts is rolling-back, with no step yet, and voids the approvals given so far', () => {
     const s = rollbackStarted(approved, T(3), 'breach');
-    expect(s).toMatchObject({ status: 'rolling-back', rollback: { startedAt: T(3), reason: 'breach', phase: 'canary', steps: [] } });
+    expect(s).toMatchObject({
+      status: 'rolling-back',
+      rollback: { startedAt: T(3), reason: 'breach', phase: 'canary', steps: [] },
+    });
     expect(currentRecord(s).approvals).toEqual([]);
     expect(currentRecord(s).voidedApprovals).toEqual([{ by: 'ana', at: T(2) }]);
   });
 
   test('a step recorded again replaces the earlier outcome; a flag step done leaves 0% served', () => {
     const s0 = rollbackStarted(approved, T(3), 'breach');
-    const failed = rollbackStepRecorded(s0, { index: 0, component: 'svc', kind: 'flag', status: 'failed', at: T(3), detail: '503', durationMs: 5 }, T(3));
+    const failed = rollbackStepRecorded(
+      s0,
+      { index: 0, component: 'svc', kind: 'flag', status: 'failed', at: T(3), detail: '503', durationMs: 5 },
+      T(3),
+    );
     expect(failed.traffic).toBe(10);
-    const done = rollbackStepRecorded(failed, { index: 0, component: 'svc', kind: 'flag', status: 'done', at: T(4), detail: 'off', durationMs: 5 }, T(4));
+    const done = rollbackStepRecorded(
+      failed,
+      { index: 0, component: 'svc', kind: 'flag', status: 'done', at: T(4), detail: 'off', durationMs: 5 },
+      T(4),
+    );
     expect(done.rollback!.steps).toEqual([expect.objectContaining({ index: 0, status: 'done' })]);
     expect(done).toMatchObject({ status: 'rolling-back', traffic: 0 });
     expect(rolledBack(done, T(5))).toMatchObject({ status: 'rolled-back', rollback: { finishedAt: T(5) } });
@@ -157,7 +218,14 @@ describe('rolling back', () => {
 
   test('resuming after a rollback enters the chosen phase anew: in progress, no approvals, the rollback kept as finished', () => {
     const s = resumedAfterRollback(rolledBack(rollbackStarted(approved, T(3), 'breach'), T(4)), plan, 0, 0, T(6));
-    expect(s).toMatchObject({ status: 'in-progress', phase: 'pre-deploy', phaseIndex: 0, traffic: 0, rolledBackAt: undefined, rollback: { finishedAt: T(4) } });
+    expect(s).toMatchObject({
+      status: 'in-progress',
+      phase: 'pre-deploy',
+      phaseIndex: 0,
+      traffic: 0,
+      rolledBackAt: undefined,
+      rollback: { finishedAt: T(4) },
+    });
     expect(currentRecord(s)).toMatchObject({ enteredAt: T(6), visits: 2, approvals: [] });
     expect(s.phases['canary']!.leftAt).toBe(T(6));
   });

@@ -1,16 +1,24 @@
 import { describe, expect, test } from '@jest/globals';
-import { describeBound, evaluateMetric, GAP_INTERVALS, MIN_INTERVALS, violates } from '../../src/gates/evaluate-metric.js';
+import {
+  describeBound,
+  evaluateMetric,
+  GAP_INTERVALS,
+  MIN_INTERVALS,
+  violates,
+} from '../../src/gates/evaluate-metric.js';
 import type { MetricObservation } from '../../src/gates/types.js';
 import { metricSchema, type MetricSpec } from '../../src/plan/schema.js';
 import type { Point } from '../../src/providers/types.js';
 import { at, HOUR, metricInput, MIN, observation, points, T0 } from '../helpers/builders.js';
 
 const metric = (over: Parameters<typeof metricInput>[0] = {}): MetricSpec => metricSchema.parse(metricInput(over));
-const judge = (m: MetricSpec, obs: MetricObservation | undefined, windowLabel = '1h') => evaluateMetric({ metric: m, observation: obs, windowLabel });
+const judge = (m: MetricSpec, obs: MetricObservation | undefined, windowLabel = '1h') =>
+  evaluateMetric({ metric: m, observation: obs, windowLabel });
 
 const FROM = T0 - HOUR;
 /** the default window: [T0 - 1h, T0] every 5 minutes, 13 points */
-const full = (value: number | ((i: number) => number) = 100): Point[] => points({ from: FROM, to: T0, every: 5 * MIN, value });
+const full = (value: number | ((i: number) => number) = 100): Point[] =>
+  points({ from: FROM, to: T0, every: 5 * MIN, value });
 /** `full` with the point at index `i` set to `v` */
 const withPoint = (i: number, v: number, base = full()): Point[] => base.map((p, j) => (j === i ? { ...p, v } : p));
 
@@ -66,13 +74,19 @@ describe('evaluateMetric: pass', () => {
   });
 
   test('an `above` SLO passes when every value is above it', () => {
-    const c = judge(metric({ name: 'throughput', unit: 'req/s', slo: { above: 100 } }), observation({ points: full((i) => 150 - i) }));
+    const c = judge(
+      metric({ name: 'throughput', unit: 'req/s', slo: { above: 100 } }),
+      observation({ points: full((i) => 150 - i) }),
+    );
     expect(c.verdict).toBe('pass');
     expect(c.detail).toBe('worst 138 req/s within > 100 req/s over 1h; 13 of 13 expected points (every 5m)');
   });
 
   test('small values keep their digits in the detail', () => {
-    const c = judge(metric({ name: 'error_rate', unit: '%', slo: { below: 0.5 } }), observation({ points: full(0.25) }));
+    const c = judge(
+      metric({ name: 'error_rate', unit: '%', slo: { below: 0.5 } }),
+      observation({ points: full(0.25) }),
+    );
     expect(c.detail).toBe('worst 0.25 % within < 0.5 % over 1h; 13 of 13 expected points (every 5m)');
   });
 
@@ -90,15 +104,22 @@ describe('evaluateMetric: pass', () => {
   });
 
   test('a metric without an SLO is reported, with last and mean', () => {
-    const c = judge(metric({ name: 'throughput', unit: 'req/s', slo: undefined }), observation({ points: full((i) => 1000 + i) }));
+    const c = judge(
+      metric({ name: 'throughput', unit: 'req/s', slo: undefined }),
+      observation({ points: full((i) => 1000 + i) }),
+    );
     expect(c.verdict).toBe('pass');
-    expect(c.detail).toBe('last 1012 req/s, mean 1006 req/s over 1h; 13 of 13 expected points, every 5m (no SLO: reported only)');
+    expect(c.detail).toBe(
+      'last 1012 req/s, mean 1006 req/s over 1h; 13 of 13 expected points, every 5m (no SLO: reported only)',
+    );
     expect(c.metric!.slo).toBe('no SLO');
   });
 
   test(`gaps up to ${GAP_INTERVALS} intervals are tolerated (lead, tail and middle)`, () => {
     // a 6h window every 5m (73 points) without its first two, its last two and two in the middle
-    const pts = points({ from: T0 - 6 * HOUR, to: T0, every: 5 * MIN, value: 100 }).filter((_, i) => ![0, 1, 30, 31, 71, 72].includes(i));
+    const pts = points({ from: T0 - 6 * HOUR, to: T0, every: 5 * MIN, value: 100 }).filter(
+      (_, i) => ![0, 1, 30, 31, 71, 72].includes(i),
+    );
     expect(pts[0]!.t - (T0 - 6 * HOUR)).toBe(10 * MIN);
     const c = judge(metric(), observation({ window: 6 * HOUR, points: pts }), '6h');
     expect(c.verdict).toBe('pass');
@@ -151,12 +172,21 @@ describe('evaluateMetric: a breach fails', () => {
     ['just over `above`', 100.001, 'pass'],
     ['under `above`', 42, 'fail'],
   ])('strictness: a value %s', (_what, value, verdict) => {
-    expect(judge(metric({ slo: { above: 100 } }), observation({ points: withPoint(12, value, full(150)) })).verdict).toBe(verdict);
+    expect(
+      judge(metric({ slo: { above: 100 } }), observation({ points: withPoint(12, value, full(150)) })).verdict,
+    ).toBe(verdict);
   });
 
   // A breach is never hidden: whatever else is wrong with the data, a breach in it fails.
   test.each<[string, MetricObservation]>([
-    ['data starts late', observation({ points: full().slice(9).map((p) => ({ ...p, v: 600 })) })],
+    [
+      'data starts late',
+      observation({
+        points: full()
+          .slice(9)
+          .map((p) => ({ ...p, v: 600 })),
+      }),
+    ],
     ['data is stale', observation({ points: withPoint(0, 600, full()).slice(0, 3) })],
     ['there is a long gap', observation({ points: withPoint(0, 600).filter((_, i) => i < 2 || i > 9) })],
     ['a single point', observation({ points: [{ t: T0 - MIN, v: 600 }] })],
@@ -175,14 +205,44 @@ describe('evaluateMetric: not enough data holds (never a pass)', () => {
     ['not measured', undefined, /^not measured$/],
     ['provider error', observation({ error: 'connection refused' }), /^no data: connection refused$/],
     ['empty series', observation({ points: [] }), /^no data in the last 1h \(canary\)$/],
-    ['empty series, control cohort', observation({ points: [], cohort: 'control' }), /^no data in the last 1h \(control\)$/],
+    [
+      'empty series, control cohort',
+      observation({ points: [], cohort: 'control' }),
+      /^no data in the last 1h \(control\)$/,
+    ],
     ['only points outside the window', observation({ points: [{ t: FROM - MIN, v: 1 }] }), /^no data in the last 1h/],
     ['NaN points', observation({ series: { invalid: 2 } }), /^2 point\(s\) were NaN or not numbers; 13 valid$/],
-    ['provider warnings', observation({ series: { warnings: ['query timed out', 'partial'] } }), /^the provider warned: query timed out; partial$/],
-    ['a single point', observation({ points: [{ t: T0, v: 100 }] }), /; only 1 of 13 expected points \(every 5m\) in the last 1h; at least 12 are needed$/],
-    ['data starting late', observation({ points: full().slice(4) }), new RegExp(`^data starts 20m into the 1h window \\(at ${at(-40 * MIN)}\\); the window is not covered yet; only 9 of 13 expected points`)],
-    ['a stale tail', observation({ points: full().slice(0, 9) }), new RegExp(`^no data for the last 20m \\(last point ${at(-20 * MIN)}\\); data is stale; only 9 of 13 expected points`)],
-    ['a gap over 3 intervals', observation({ points: full().filter((_, i) => i < 4 || i > 7) }), new RegExp(`^a 25m gap in the data after ${at(-45 * MIN)} \\(sampling every 5m\\); only 9 of 13 expected points \\(every 5m\\)`)],
+    [
+      'provider warnings',
+      observation({ series: { warnings: ['query timed out', 'partial'] } }),
+      /^the provider warned: query timed out; partial$/,
+    ],
+    [
+      'a single point',
+      observation({ points: [{ t: T0, v: 100 }] }),
+      /; only 1 of 13 expected points \(every 5m\) in the last 1h; at least 12 are needed$/,
+    ],
+    [
+      'data starting late',
+      observation({ points: full().slice(4) }),
+      new RegExp(
+        `^data starts 20m into the 1h window \\(at ${at(-40 * MIN)}\\); the window is not covered yet; only 9 of 13 expected points`,
+      ),
+    ],
+    [
+      'a stale tail',
+      observation({ points: full().slice(0, 9) }),
+      new RegExp(
+        `^no data for the last 20m \\(last point ${at(-20 * MIN)}\\); data is stale; only 9 of 13 expected points`,
+      ),
+    ],
+    [
+      'a gap over 3 intervals',
+      observation({ points: full().filter((_, i) => i < 4 || i > 7) }),
+      new RegExp(
+        `^a 25m gap in the data after ${at(-45 * MIN)} \\(sampling every 5m\\); only 9 of 13 expected points \\(every 5m\\)`,
+      ),
+    ],
   ])('%s → hold', (_what, obs, detail) => {
     const c = judge(metric(), obs);
     expect(c.verdict).toBe('hold');
@@ -197,7 +257,9 @@ describe('evaluateMetric: not enough data holds (never a pass)', () => {
     const day = points({ from: T0 - 6 * HOUR, to: T0, every: 5 * MIN, value: 100 });
     const pts = day.filter((_, i) => i < 4 || i > 5); // 15m between the 4th and 5th points
     pts[4] = { ...pts[4]!, t: pts[4]!.t + extra };
-    expect(judge(metric({ interval: '5m' }), observation({ window: 6 * HOUR, points: pts }), '6h').verdict).toBe(verdict);
+    expect(judge(metric({ interval: '5m' }), observation({ window: 6 * HOUR, points: pts }), '6h').verdict).toBe(
+      verdict,
+    );
   });
 
   test('a declared interval is the yardstick for gaps', () => {
@@ -214,10 +276,24 @@ describe('evaluateMetric: not enough data holds (never a pass)', () => {
   });
 
   test('a window of two or three intervals is no verdict, even when every point is there', () => {
-    const c = judge(metric(), observation({ window: 10 * MIN, points: [{ t: T0 - 10 * MIN, v: 1 }, { t: T0 - 5 * MIN, v: 1 }, { t: T0, v: 1 }], series: { stepMs: 5 * MIN } }), '10m');
+    const c = judge(
+      metric(),
+      observation({
+        window: 10 * MIN,
+        points: [
+          { t: T0 - 10 * MIN, v: 1 },
+          { t: T0 - 5 * MIN, v: 1 },
+          { t: T0, v: 1 },
+        ],
+        series: { stepMs: 5 * MIN },
+      }),
+      '10m',
+    );
     expect(c.verdict).toBe('hold');
     expect(c.level).toBeUndefined();
-    expect(c.detail).toBe(`sampling every 5m is too coarse to judge a 10m window: a verdict needs at least ${MIN_INTERVALS} intervals per window; lengthen sloWindow or sample more often`);
+    expect(c.detail).toBe(
+      `sampling every 5m is too coarse to judge a 10m window: a verdict needs at least ${MIN_INTERVALS} intervals per window; lengthen sloWindow or sample more often`,
+    );
   });
 
   test.each<[string, MetricObservation | undefined]>([
@@ -237,26 +313,40 @@ describe('evaluateMetric: not enough data holds (never a pass)', () => {
 describe('a provider note travels with the verdict', () => {
   const m = metricSchema.parse(metricInput({ name: 'latency', slo: { below: 500 } }));
   test('whole-service data standing for the canary passes, and says so', () => {
-    const c = evaluateMetric({ metric: m, observation: observation({ value: 100, series: { note: 'whole-service data: the file has no canary rows for latency' } }), windowLabel: '1h' });
+    const c = evaluateMetric({
+      metric: m,
+      observation: observation({
+        value: 100,
+        series: { note: 'whole-service data: the file has no canary rows for latency' },
+      }),
+      windowLabel: '1h',
+    });
     expect(c.verdict).toBe('pass');
     expect(c.detail).toMatch(/\(whole-service data: the file has no canary rows for latency\)$/);
   });
   test('and a breach in it still fails', () => {
-    const c = evaluateMetric({ metric: m, observation: observation({ value: 700, series: { note: 'whole-service data' } }), windowLabel: '1h' });
+    const c = evaluateMetric({
+      metric: m,
+      observation: observation({ value: 700, series: { note: 'whole-service data' } }),
+      windowLabel: '1h',
+    });
     expect(c.verdict).toBe('fail');
     expect(c.detail).toContain('(whole-service data)');
   });
 });
 
 describe('a value that is not a finite number is never a point', () => {
-  test.each([Infinity, -Infinity, NaN])('%d in the series is invalid: the metric holds, and no worst value is built on it', (bad) => {
-    const c = judge(metric(), observation({ points: withPoint(6, bad) }));
-    expect(c.verdict).toBe('hold');
-    expect(c.metric!.invalid).toBe(1);
-    expect(c.metric!.points).toBe(12);
-    expect(Number.isFinite(c.metric!.worst!.value)).toBe(true);
-    expect(c.detail).toBe('1 point(s) were NaN or not numbers; 12 valid');
-  });
+  test.each([Infinity, -Infinity, NaN])(
+    '%d in the series is invalid: the metric holds, and no worst value is built on it',
+    (bad) => {
+      const c = judge(metric(), observation({ points: withPoint(6, bad) }));
+      expect(c.verdict).toBe('hold');
+      expect(c.metric!.invalid).toBe(1);
+      expect(c.metric!.points).toBe(12);
+      expect(Number.isFinite(c.metric!.worst!.value)).toBe(true);
+      expect(c.detail).toBe('1 point(s) were NaN or not numbers; 12 valid');
+    },
+  );
 
   test('-Infinity never passes an `above` SLO nor a `below` one', () => {
     for (const slo of [{ below: 500 }, { above: 0 }]) {
@@ -269,7 +359,18 @@ describe('a value that is not a finite number is never a point', () => {
 describe('sparse data: the interval comes from the plan or the provider, never from the points', () => {
   const DAYWIN = 24 * HOUR;
   test('two points a day apart in a 24h window sampled every 15m hold, and say how many were expected', () => {
-    const c = judge(metric(), observation({ window: DAYWIN, points: [{ t: T0 - DAYWIN, v: 100 }, { t: T0, v: 100 }], series: { stepMs: 15 * MIN } }), '24h');
+    const c = judge(
+      metric(),
+      observation({
+        window: DAYWIN,
+        points: [
+          { t: T0 - DAYWIN, v: 100 },
+          { t: T0, v: 100 },
+        ],
+        series: { stepMs: 15 * MIN },
+      }),
+      '24h',
+    );
     expect(c.verdict).toBe('hold');
     expect(c.detail).toMatch(/only 2 of 97 expected points \(every 15m\) in the last 24h; at least 88 are needed$/);
     expect(c.metric).toMatchObject({ points: 2, expectedPoints: 97, intervalMs: 15 * MIN });
@@ -284,13 +385,34 @@ describe('sparse data: the interval comes from the plan or the provider, never f
   });
 
   test('no interval stated anywhere: the points are not counted against their own rhythm', () => {
-    const c = judge(metric(), observation({ window: DAYWIN, points: [{ t: T0 - DAYWIN, v: 100 }, { t: T0, v: 100 }], series: { stepMs: undefined } }), '24h');
+    const c = judge(
+      metric(),
+      observation({
+        window: DAYWIN,
+        points: [
+          { t: T0 - DAYWIN, v: 100 },
+          { t: T0, v: 100 },
+        ],
+        series: { stepMs: undefined },
+      }),
+      '24h',
+    );
     expect(c.verdict).toBe('hold');
     expect(c.detail).toMatch(/sampling interval of latency is unknown/);
   });
 
   test('an interval as long as the window is no verdict (two points a day apart at a stated 1d)', () => {
-    const c = judge(metric({ interval: '1d' }), observation({ window: DAYWIN, points: [{ t: T0 - DAYWIN, v: 100 }, { t: T0, v: 100 }] }), '24h');
+    const c = judge(
+      metric({ interval: '1d' }),
+      observation({
+        window: DAYWIN,
+        points: [
+          { t: T0 - DAYWIN, v: 100 },
+          { t: T0, v: 100 },
+        ],
+      }),
+      '24h',
+    );
     expect(c.verdict).toBe('hold');
     expect(c.detail).toMatch(/^sampling every 1d is too coarse to judge a 24h window/);
   });
@@ -305,7 +427,9 @@ describe('sparse data: the interval comes from the plan or the provider, never f
 });
 
 describe('a judged window shorter than the sloWindow (a phase younger than its window)', () => {
-  const young = (pts: Point[] = points({ from: T0 - 3 * HOUR, to: T0, every: 15 * MIN, value: 100 })): MetricObservation => ({
+  const young = (
+    pts: Point[] = points({ from: T0 - 3 * HOUR, to: T0, every: 15 * MIN, value: 100 }),
+  ): MetricObservation => ({
     cohort: 'canary',
     from: T0 - 3 * HOUR,
     to: T0,
@@ -317,12 +441,22 @@ describe('a judged window shorter than the sloWindow (a phase younger than its w
     const c = judge(metric(), young(), '24h');
     expect(c.verdict).toBe('hold');
     expect(c.eligibleAt).toBe(at(21 * HOUR));
-    expect(c.detail).toBe(`worst 100 ms within < 500 ms over 3h of 24h; 13 of 13 expected points (every 15m); 3h of 24h at this traffic; the 24h window is covered at ${at(21 * HOUR)}`);
-    expect(c.metric).toMatchObject({ window: { from: at(-3 * HOUR), to: at(), label: '3h of 24h' }, coveredAt: at(21 * HOUR), points: 13 });
+    expect(c.detail).toBe(
+      `worst 100 ms within < 500 ms over 3h of 24h; 13 of 13 expected points (every 15m); 3h of 24h at this traffic; the 24h window is covered at ${at(21 * HOUR)}`,
+    );
+    expect(c.metric).toMatchObject({
+      window: { from: at(-3 * HOUR), to: at(), label: '3h of 24h' },
+      coveredAt: at(21 * HOUR),
+      points: 13,
+    });
   });
 
   test('a breach in it fails at once', () => {
-    const c = judge(metric(), young(points({ from: T0 - 3 * HOUR, to: T0, every: 15 * MIN, value: (i) => (i === 5 ? 650 : 100) })), '24h');
+    const c = judge(
+      metric(),
+      young(points({ from: T0 - 3 * HOUR, to: T0, every: 15 * MIN, value: (i) => (i === 5 ? 650 : 100) })),
+      '24h',
+    );
     expect(c.verdict).toBe('fail');
     expect(c.detail).toMatch(/1 of 13 points outside over 3h of 24h$/);
   });
@@ -334,7 +468,11 @@ describe('a judged window shorter than the sloWindow (a phase younger than its w
   });
 
   test('missing data in it is still missing data', () => {
-    const c = judge(metric(), young(points({ from: T0 - 3 * HOUR, to: T0 - HOUR, every: 15 * MIN, value: 100 })), '24h');
+    const c = judge(
+      metric(),
+      young(points({ from: T0 - 3 * HOUR, to: T0 - HOUR, every: 15 * MIN, value: 100 })),
+      '24h',
+    );
     expect(c.verdict).toBe('hold');
     expect(c.detail).toMatch(/data is stale/);
     expect(c.detail).toMatch(/3h of 24h at this traffic; the 24h window is covered at/);

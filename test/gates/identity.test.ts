@@ -3,7 +3,14 @@ import { approvalCounts, countedApprovers } from '../../src/gates/approvals.js';
 import { describeRunner, matchIdentity, type Runner } from '../../src/gates/identity.js';
 import type { Approval, PhaseRecord } from '../../src/state/types.js';
 
-const runner: Runner = { os: 'alice', host: 'build-01.ci.example', github: 'Alice-GH', gitlab: 'alice.gl', rolloutUser: 'Alice@Example.com', email: 'alice@corp.example' };
+const runner: Runner = {
+  os: 'alice',
+  host: 'build-01.ci.example',
+  github: 'Alice-GH',
+  gitlab: 'alice.gl',
+  rolloutUser: 'Alice@Example.com',
+  email: 'alice@corp.example',
+};
 
 describe('matchIdentity', () => {
   test.each([
@@ -39,13 +46,30 @@ describe('matchIdentity', () => {
 });
 
 describe('which approvals count', () => {
-  const record: PhaseRecord = { name: 'canary', enteredAt: '2026-06-18T09:00:00.000Z', visits: 2, checklist: {}, approvals: [] };
+  const record: PhaseRecord = {
+    name: 'canary',
+    enteredAt: '2026-06-18T09:00:00.000Z',
+    visits: 2,
+    checklist: {},
+    approvals: [],
+  };
   const c = { required: 1, approvers: ['ana', 'bo'], identities: { bo: ['github:bo'] } };
-  const a = (over: Partial<Approval>): Approval => ({ by: 'ana', at: 'x', phase: 'canary', visit: 2, enteredAt: record.enteredAt, ...over });
+  const a = (over: Partial<Approval>): Approval => ({
+    by: 'ana',
+    at: 'x',
+    phase: 'canary',
+    visit: 2,
+    enteredAt: record.enteredAt,
+    ...over,
+  });
 
   test.each<[string, Partial<Approval>, boolean]>([
     ['bound to this phase and visit', {}, true],
-    ['recorded before approvals were bound (no phase, visit or time)', { phase: undefined, visit: undefined, enteredAt: undefined }, true],
+    [
+      'recorded before approvals were bound (no phase, visit or time)',
+      { phase: undefined, visit: undefined, enteredAt: undefined },
+      true,
+    ],
     ['another phase', { phase: 'pre' }, false],
     ['an earlier visit', { visit: 1 }, false],
     ['another entry time', { enteredAt: '2026-06-17T09:00:00.000Z' }, false],

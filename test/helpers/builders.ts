@@ -87,9 +87,15 @@ export function columnOf(text: string, line: number, needle: string): number {
 // ---- series and observations ----------------------------------------------------------------
 
 /** Points every `every` ms from `from` to `to` inclusive; `value` is a constant or a function of (index, time). */
-export function points(args: { from: number; to: number; every: number; value: number | ((i: number, t: number) => number) }): Point[] {
+export function points(args: {
+  from: number;
+  to: number;
+  every: number;
+  value: number | ((i: number, t: number) => number);
+}): Point[] {
   const out: Point[] = [];
-  for (let t = args.from, i = 0; t <= args.to; t += args.every, i++) out.push({ t, v: typeof args.value === 'number' ? args.value : args.value(i, t) });
+  for (let t = args.from, i = 0; t <= args.to; t += args.every, i++)
+    out.push({ t, v: typeof args.value === 'number' ? args.value : args.value(i, t) });
   return out;
 }
 
@@ -102,7 +108,16 @@ export function series(pts: Point[], over: Partial<Series> = {}): Series {
  * 5 minutes at `value`, the provider stating that interval (`stepMs`); pass `points` for any other shape.
  */
 export function observation(
-  over: { value?: number; window?: number; every?: number; now?: number; cohort?: Cohort; points?: Point[]; series?: Partial<Series>; error?: string } = {},
+  over: {
+    value?: number;
+    window?: number;
+    every?: number;
+    now?: number;
+    cohort?: Cohort;
+    points?: Point[];
+    series?: Partial<Series>;
+    error?: string;
+  } = {},
 ): MetricObservation {
   const now = over.now ?? T0;
   const window = over.window ?? HOUR;
@@ -114,7 +129,10 @@ export function observation(
   return { cohort, from, to: now, series: series(pts, { stepMs: every, ...over.series }) };
 }
 
-export function observations(metrics: Record<string, MetricObservation> = {}, incidents?: Observations['incidents']): Observations {
+export function observations(
+  metrics: Record<string, MetricObservation> = {},
+  incidents?: Observations['incidents'],
+): Observations {
   return { metrics, incidents };
 }
 
@@ -146,7 +164,9 @@ export function criterion(over: Partial<Criterion> = {}): Criterion {
 }
 
 export function gateResult(verdict: GateResult['verdict'], over: Partial<GateResult> = {}): GateResult {
-  const criteria = over.criteria ?? [criterion({ verdict, ...(verdict === 'fail' ? { level: over.level ?? 'moderate' } : {}) })];
+  const criteria = over.criteria ?? [
+    criterion({ verdict, ...(verdict === 'fail' ? { level: over.level ?? 'moderate' } : {}) }),
+  ];
   return { verdict, criteria, reported: [], ...over };
 }
 

@@ -7,7 +7,17 @@
  * `npm run build` must have run: these tests exercise dist/, not src/.
  */
 import { spawn } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync, type Dirent } from 'node:fs';
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+  type Dirent,
+} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { JournalEntry, RolloutState } from '../../src/state/types.js';
@@ -31,7 +41,6 @@ export const T = {
   done: '2026-06-24T09:00:00Z',
 } as const;
 
-// eslint-disable-next-line no-control-regex
 export const ANSI = /\u001b\[[0-9;]*[A-Za-z]/;
 
 /* ------------------------------------------------------------------ clock */
@@ -96,7 +105,15 @@ export interface RunOptions {
 export function baseEnv(): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...process.env };
   for (const k of Object.keys(env)) {
-    if (k.startsWith('ROLLOUT_') || k === 'FORCE_COLOR' || k === 'NO_COLOR' || k === 'CI' || k.startsWith('JEST_') || k === 'NODE_OPTIONS') delete env[k];
+    if (
+      k.startsWith('ROLLOUT_') ||
+      k === 'FORCE_COLOR' ||
+      k === 'NO_COLOR' ||
+      k === 'CI' ||
+      k.startsWith('JEST_') ||
+      k === 'NODE_OPTIONS'
+    )
+      delete env[k];
   }
   env['ROLLOUT_USER'] = 'cli-test';
   return env;
@@ -143,7 +160,9 @@ export function rollout(args: string[], opts: RunOptions): Promise<CliResult> {
           try {
             return JSON.parse(stdout) as J;
           } catch (e) {
-            throw new Error(`stdout of \`rollout ${args.join(' ')}\` is not one JSON document (${(e as Error).message}):\n${stdout}\n--- stderr:\n${stderr}`);
+            throw new Error(
+              `stdout of \`rollout ${args.join(' ')}\` is not one JSON document (${(e as Error).message}):\n${stdout}\n--- stderr:\n${stderr}`,
+            );
           }
         },
       });
@@ -223,9 +242,15 @@ export class Sandbox {
   }
 
   /** `rollout <command> PLAN <args> --json`, asserting the exit code; returns the parsed document. */
-  async json<J = any>(command: string, args: string[] = [], expectCode?: number, opts: Omit<RunOptions, 'cwd'> = {}): Promise<J> {
+  async json<J = any>(
+    command: string,
+    args: string[] = [],
+    expectCode?: number,
+    opts: Omit<RunOptions, 'cwd'> = {},
+  ): Promise<J> {
     const r = await this.cmd(command, [...args, '--json'], opts);
-    if (expectCode !== undefined && r.code !== expectCode) throw new Error(`expected exit ${expectCode} from \`rollout ${command} ${args.join(' ')}\`, got ${explain(r)}`);
+    if (expectCode !== undefined && r.code !== expectCode)
+      throw new Error(`expected exit ${expectCode} from \`rollout ${command} ${args.join(' ')}\`, got ${explain(r)}`);
     return r.json<J>();
   }
 
@@ -255,7 +280,7 @@ export class Sandbox {
       .map((l) => JSON.parse(l) as JournalEntry);
   }
   /** the flagd document, or undefined when no flag file was written */
-  flagDoc(): { flags: Record<string, FlagdFlag> } & Record<string, unknown> | undefined {
+  flagDoc(): ({ flags: Record<string, FlagdFlag> } & Record<string, unknown>) | undefined {
     return existsSync(this.flagFile) ? JSON.parse(readFileSync(this.flagFile, 'utf8')) : undefined;
   }
   /** the plan's flag in the flag file */
@@ -327,7 +352,9 @@ export class Sandbox {
     if (hit !== 1) throw new Error(`setMetric: ${hit} rows at ${at} for ${metric}/${cohort}`);
   }
 
-  writeIncidents(list: { id: string; severity: string; status: 'open' | 'resolved'; title: string; openedAt?: string }[]): void {
+  writeIncidents(
+    list: { id: string; severity: string; status: 'open' | 'resolved'; title: string; openedAt?: string }[],
+  ): void {
     const file = this.path('plans', '.rollout', 'incidents.json');
     cpMkdir(path.dirname(file));
     writeFileSync(file, JSON.stringify(list, null, 2));
@@ -362,22 +389,39 @@ function readdirSyncSafe(dir: string): Dirent[] {
 export function readCsv(text: string): MetricRow[] {
   const [header, ...lines] = text.split(/\r?\n/);
   if (header?.trim() !== 'timestamp,metric,cohort,value') throw new Error(`unexpected CSV header ${header}`);
-  return lines.filter((l) => l.trim()).map((l) => {
-    const [timestamp, metric, cohort, value] = l.split(',') as [string, string, string, string];
-    return { timestamp, metric, cohort, value };
-  });
+  return lines
+    .filter((l) => l.trim())
+    .map((l) => {
+      const [timestamp, metric, cohort, value] = l.split(',') as [string, string, string, string];
+      return { timestamp, metric, cohort, value };
+    });
 }
 
 export function toCsv(rows: MetricRow[]): string {
-  return ['timestamp,metric,cohort,value', ...rows.map((r) => `${r.timestamp},${r.metric},${r.cohort},${r.value}`)].join('\n') + '\n';
+  return `${[
+    'timestamp,metric,cohort,value',
+    ...rows.map((r) => `${r.timestamp},${r.metric},${r.cohort},${r.value}`),
+  ].join('\n')}\n`;
 }
 
 /** Rows every `step` from `from` to `to` (inclusive) for one metric and cohort. */
-export function series(args: { metric: string; cohort: string; from: string; to: string; step?: string; value: (t: number, i: number) => number | string }): MetricRow[] {
+export function series(args: {
+  metric: string;
+  cohort: string;
+  from: string;
+  to: string;
+  step?: string;
+  value: (t: number, i: number) => number | string;
+}): MetricRow[] {
   const out: MetricRow[] = [];
   const step = ms(args.step ?? '15m');
   for (let t = Date.parse(args.from), i = 0; t <= Date.parse(args.to); t += step, i++) {
-    out.push({ timestamp: new Date(t).toISOString().replace('.000Z', 'Z'), metric: args.metric, cohort: args.cohort, value: String(args.value(t, i)) });
+    out.push({
+      timestamp: new Date(t).toISOString().replace('.000Z', 'Z'),
+      metric: args.metric,
+      cohort: args.cohort,
+      value: String(args.value(t, i)),
+    });
   }
   return out;
 }
@@ -396,7 +440,8 @@ export type Stage = 'start' | 'canary-5' | 'canary-5-approved' | 'canary-25' | '
 async function build(stage: Stage, from?: Sandbox): Promise<Sandbox> {
   const must = async (sb: Sandbox, args: string[], code = 0) => {
     const r = await sb.cmd(args[0]!, args.slice(1));
-    if (r.code !== code) throw new Error(`preparing stage ${stage}: \`rollout ${args.join(' ')}\` at ${sb.clock.now}: ${explain(r)}`);
+    if (r.code !== code)
+      throw new Error(`preparing stage ${stage}: \`rollout ${args.join(' ')}\` at ${sb.clock.now}: ${explain(r)}`);
     return r;
   };
   switch (stage) {
@@ -433,7 +478,13 @@ async function build(stage: Stage, from?: Sandbox): Promise<Sandbox> {
   }
 }
 
-const PREVIOUS: Record<Stage, Stage | undefined> = { start: undefined, 'canary-5': undefined, 'canary-5-approved': 'canary-5', 'canary-25': 'canary-5', full: 'canary-25' };
+const PREVIOUS: Record<Stage, Stage | undefined> = {
+  start: undefined,
+  'canary-5': undefined,
+  'canary-5-approved': 'canary-5',
+  'canary-25': 'canary-5',
+  full: 'canary-25',
+};
 const stages = new Map<Stage, Promise<Sandbox>>();
 
 /**
@@ -443,7 +494,7 @@ const stages = new Map<Stage, Promise<Sandbox>>();
 export async function atStage(stage: Stage): Promise<Sandbox> {
   if (!stages.has(stage)) {
     const prev = PREVIOUS[stage];
-    stages.set(stage, (async () => build(stage, prev ? (await atStage(prev)) : undefined))());
+    stages.set(stage, (async () => build(stage, prev ? await atStage(prev) : undefined))());
   }
   return (await stages.get(stage)!).clone();
 }

@@ -18,19 +18,45 @@ type Path = (string | number)[];
 
 /** Every path in a JSON-like value, the root excluded. */
 function paths(v: unknown, base: Path = [], out: Path[] = []): Path[] {
-  if (Array.isArray(v)) v.forEach((x, i) => (out.push([...base, i]), paths(x, [...base, i], out)));
-  else if (v && typeof v === 'object') for (const [k, x] of Object.entries(v)) out.push([...base, k]), paths(x, [...base, k], out);
+  if (Array.isArray(v))
+    v.forEach((x, i) => {
+      out.push([...base, i]);
+      paths(x, [...base, i], out);
+    });
+  else if (v && typeof v === 'object')
+    for (const [k, x] of Object.entries(v)) {
+      out.push([...base, k]);
+      paths(x, [...base, k], out);
+    }
   return out;
 }
 const REFERENCE_PATHS = paths(REFERENCE);
 
 /** Keys whose values name files, folders or commands: mutated only within safe sets. */
 const SAFE: Record<string, unknown[]> = {
-  path: ['data/recommendations-metrics.csv', '.rollout/flags.json', '.rollout/incidents.json', 'missing.csv', 'data', '/dev/null', '/dev/zero', 'data/../data/recommendations-metrics.csv', '', '..', 'recommendations.yaml'],
+  path: [
+    'data/recommendations-metrics.csv',
+    '.rollout/flags.json',
+    '.rollout/incidents.json',
+    'missing.csv',
+    'data',
+    '/dev/null',
+    '/dev/zero',
+    'data/../data/recommendations-metrics.csv',
+    '',
+    '..',
+    'recommendations.yaml',
+  ],
   dir: ['.rollout', 'reports', 'state2', '../outside', '/tmp/rollout-fuzz-abs', '', '.', 'a/b/../c', '..'],
   run: ['true', 'exit 3', 'echo "${HOME}"', 'echo {{service}}', "echo '$(touch PWNED)'"],
   cwd: ['.', 'data', '..', '/nonexistent'],
-  url: ['http://127.0.0.1:9/x', 'https://example.invalid', 'not a url', 'file:///etc/passwd', 'http://user:pass@127.0.0.1:9/'],
+  url: [
+    'http://127.0.0.1:9/x',
+    'https://example.invalid',
+    'not a url',
+    'file:///etc/passwd',
+    'http://user:pass@127.0.0.1:9/',
+  ],
   type: ['file', 'command', 'http', 'prometheus', 'launchdarkly', 'slack', 'webhook', 'unknown', '', 'FILE'],
 };
 
@@ -92,7 +118,14 @@ const hostileValue: fc.Arbitrary<unknown> = fc.oneof(
   { weight: 3, arbitrary: hostileNumber },
   { weight: 1, arbitrary: fc.constantFrom(true, false, null, [], {}, [[]], { a: { b: { c: 1 } } }) },
   { weight: 1, arbitrary: fc.array(hostileString, { maxLength: 4 }) },
-  { weight: 1, arbitrary: fc.dictionary(fc.constantFrom('name', 'traffic', 'x', 'run', 'below', 'identities', 'type', 'dir'), hostileString, { maxKeys: 3 }) },
+  {
+    weight: 1,
+    arbitrary: fc.dictionary(
+      fc.constantFrom('name', 'traffic', 'x', 'run', 'below', 'identities', 'type', 'dir'),
+      hostileString,
+      { maxKeys: 3 },
+    ),
+  },
 );
 
 export type Mutation =
@@ -112,7 +145,19 @@ const mutationArb: fc.Arbitrary<Mutation> = fc.oneof(
     arbitrary: fc.record({
       kind: fc.constant('add' as const),
       path: pathArb,
-      key: fc.constantFrom('extra', 'allowOutsidePlanDir', 'identities', 'provider', 'automatic', 'audience', 'timeout', 'compare', 'kind', '__proto__', 'constructor'),
+      key: fc.constantFrom(
+        'extra',
+        'allowOutsidePlanDir',
+        'identities',
+        'provider',
+        'automatic',
+        'audience',
+        'timeout',
+        'compare',
+        'kind',
+        '__proto__',
+        'constructor',
+      ),
       value: hostileValue,
     }),
   },
@@ -121,11 +166,18 @@ const mutationArb: fc.Arbitrary<Mutation> = fc.oneof(
 );
 
 function getIn(v: unknown, p: Path): unknown {
-  return p.reduce<unknown>((x, k) => (x && typeof x === 'object' ? (x as Record<string, unknown>)[k as string] : undefined), v);
+  return p.reduce<unknown>(
+    (x, k) => (x && typeof x === 'object' ? (x as Record<string, unknown>)[k as string] : undefined),
+    v,
+  );
 }
 
 /** Applies mutations to a deep copy; file, folder and command values stay within SAFE. */
-export function applyMutations(base: Record<string, unknown>, ms: Mutation[], pick: (n: number) => number): Record<string, unknown> {
+export function applyMutations(
+  base: Record<string, unknown>,
+  ms: Mutation[],
+  pick: (n: number) => number,
+): Record<string, unknown> {
   const plan = structuredClone(base);
   for (const m of ms) {
     const parent = getIn(plan, m.path.slice(0, -1)) as Record<string | number, unknown> | unknown[] | undefined;
@@ -144,7 +196,12 @@ export function applyMutations(base: Record<string, unknown>, ms: Mutation[], pi
         const target = (parent as Record<string | number, unknown>)[key];
         if (target && typeof target === 'object' && !Array.isArray(target)) {
           const s = SAFE[m.key];
-          Object.defineProperty(target, m.key, { value: s ? s[pick(s.length)] : m.value, enumerable: true, writable: true, configurable: true });
+          Object.defineProperty(target, m.key, {
+            value: s ? s[pick(s.length)] : m.value,
+            enumerable: true,
+            writable: true,
+            configurable: true,
+          });
         }
         break;
       }
@@ -153,7 +210,8 @@ export function applyMutations(base: Record<string, unknown>, ms: Mutation[], pi
         break;
       case 'borrow': {
         const v = getIn(plan, m.from);
-        if (v !== undefined && !m.from.some((k) => typeof k === 'string' && SAFE[k])) (parent as Record<string | number, unknown>)[key] = structuredClone(v);
+        if (v !== undefined && !m.from.some((k) => typeof k === 'string' && SAFE[k]))
+          (parent as Record<string | number, unknown>)[key] = structuredClone(v);
         break;
       }
     }
@@ -168,7 +226,30 @@ export const mutantText: fc.Arbitrary<string> = fc
     fc.infiniteStream(fc.nat()),
     fc.array(
       fc.oneof(
-        fc.record({ op: fc.constant('insert' as const), at: fc.nat(), text: fc.oneof(hostileString, fc.constantFrom(':', '- ', '{', '[', '&a ', '*a', '!!binary ', '\t', '  ', '---\n', '? ', '|', '>', '#', '%YAML 1.1\n')) }),
+        fc.record({
+          op: fc.constant('insert' as const),
+          at: fc.nat(),
+          text: fc.oneof(
+            hostileString,
+            fc.constantFrom(
+              ':',
+              '- ',
+              '{',
+              '[',
+              '&a ',
+              '*a',
+              '!!binary ',
+              '\t',
+              '  ',
+              '---\n',
+              '? ',
+              '|',
+              '>',
+              '#',
+              '%YAML 1.1\n',
+            ),
+          ),
+        }),
         fc.record({ op: fc.constant('delete' as const), at: fc.nat(), length: fc.integer({ min: 1, max: 30 }) }),
         fc.record({ op: fc.constant('cut' as const), at: fc.nat() }),
         fc.record({ op: fc.constant('dupline' as const), at: fc.nat() }),

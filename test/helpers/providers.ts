@@ -33,7 +33,10 @@ export function errorTexts(err: ProviderError): string[] {
  * Awaits `promise`, expects it to reject with a ProviderError, and expects none of `secrets` in the
  * error's message, hint, stack, JSON or cause. Returns the error for further assertions.
  */
-export async function expectProviderError(promise: Promise<unknown>, opts: { secrets?: readonly string[] } = {}): Promise<ProviderError> {
+export async function expectProviderError(
+  promise: Promise<unknown>,
+  opts: { secrets?: readonly string[] } = {},
+): Promise<ProviderError> {
   try {
     await promise;
   } catch (e) {

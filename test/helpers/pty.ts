@@ -40,7 +40,23 @@ export class Terminal {
     const env = `ROLLOUT_NOW=${this.sb.clock.now} ROLLOUT_USER=pty-user`;
     const cmd = `cd '${this.sb.dir}' && env ${env} '${process.execPath}' '${BIN}' ${args.join(' ')}; echo EXIT=$? > '${this.doneFile}'`;
     // remain-on-exit keeps the last screen readable after the program ends
-    this.tmux('new-session', '-d', '-s', this.session, '-x', '200', '-y', '50', cmd, ';', 'set-option', '-t', this.session, 'remain-on-exit', 'on');
+    this.tmux(
+      'new-session',
+      '-d',
+      '-s',
+      this.session,
+      '-x',
+      '200',
+      '-y',
+      '50',
+      cmd,
+      ';',
+      'set-option',
+      '-t',
+      this.session,
+      'remain-on-exit',
+      'on',
+    );
   }
 
   screen(): string {
@@ -76,4 +92,3 @@ export class Terminal {
     return Number(/EXIT=(\d+)/.exec(readFileSync(this.doneFile, 'utf8'))![1]);
   }
 }
-

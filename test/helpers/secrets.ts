@@ -16,7 +16,9 @@ export function secretForms(s: string): string[] {
     }
   }
   forms.add(s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;'));
-  forms.add(s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;'));
+  forms.add(
+    s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;'),
+  );
   return [...forms].filter((f) => f.length > 0);
 }
 
@@ -33,7 +35,8 @@ export function leaksIn(texts: Record<string, string>, dirs: string[], secrets: 
   for (const [where, text] of Object.entries(texts)) for (const k of leaked(text, secrets)) out.push(`${where}: ${k}`);
   for (const d of dirs) {
     if (!existsSync(d)) continue;
-    for (const f of filesUnder(d)) for (const k of leaked(readFileSync(f, 'latin1') + readFileSync(f, 'utf8'), secrets)) out.push(`${f}: ${k}`);
+    for (const f of filesUnder(d))
+      for (const k of leaked(readFileSync(f, 'latin1') + readFileSync(f, 'utf8'), secrets)) out.push(`${f}: ${k}`);
   }
   return out;
 }

@@ -39,7 +39,9 @@ export function promEnd(): number {
   const raw = required('Prometheus', 'ROLLOUT_TEST_PROM_END');
   const end = Number(raw);
   if (!Number.isInteger(end) || end <= 0) {
-    throw new Error(`Prometheus test server: ROLLOUT_TEST_PROM_END is not a unix time in seconds: ${JSON.stringify(raw)}`);
+    throw new Error(
+      `Prometheus test server: ROLLOUT_TEST_PROM_END is not a unix time in seconds: ${JSON.stringify(raw)}`,
+    );
   }
   return end;
 }

@@ -19,9 +19,12 @@ describe('parseDuration', () => {
     expect(parseDuration(text)).toBe(ms);
   });
 
-  test.each(['', '30', 'm', '-5m', '30M', '5 m', '1 hour', '1.5 hours', '30mm', 'h1', '1h 30m', '1e3s', 'P1D'])('%j is not a duration', (text) => {
-    expect(parseDuration(text)).toBeUndefined();
-  });
+  test.each(['', '30', 'm', '-5m', '30M', '5 m', '1 hour', '1.5 hours', '30mm', 'h1', '1h 30m', '1e3s', 'P1D'])(
+    '%j is not a duration',
+    (text) => {
+      expect(parseDuration(text)).toBeUndefined();
+    },
+  );
 });
 
 describe('parseEstimate', () => {

@@ -49,7 +49,13 @@ async function exercise(text: string): Promise<boolean> {
   const nowIso = new Date(NOW).toISOString();
   const state = initialState(plan, nowIso);
   plan.phases.forEach((phase, i) => {
-    const gate = assessGate({ plan, phaseIndex: i, record: undefined, observations: { metrics: {}, incidents: undefined }, now: NOW });
+    const gate = assessGate({
+      plan,
+      phaseIndex: i,
+      record: undefined,
+      observations: { metrics: {}, incidents: undefined },
+      now: NOW,
+    });
     // no data is never a pass
     if (plan.metrics.some((m) => m.slo !== undefined)) expect(gate.verdict).not.toBe('pass');
     decide({ plan, state: { ...state, phaseIndex: i, phase: phase.name }, gate, applyContingency: true });
@@ -91,10 +97,17 @@ describe('fuzz: mutated plans never break validation or the pure pipeline', () =
 
   it('arbitrary text and bytes', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.oneof(fc.string({ maxLength: 400 }), fc.string({ unit: 'binary', maxLength: 400 }), fc.string({ unit: 'grapheme', maxLength: 200 })), async (text) => {
-        counts.raw += 1;
-        await exercise(text);
-      }),
+      fc.asyncProperty(
+        fc.oneof(
+          fc.string({ maxLength: 400 }),
+          fc.string({ unit: 'binary', maxLength: 400 }),
+          fc.string({ unit: 'grapheme', maxLength: 200 }),
+        ),
+        async (text) => {
+          counts.raw += 1;
+          await exercise(text);
+        },
+      ),
       { numRuns: Math.ceil(RUNS / 5), seed: SEED + 2, endOnFailure: true },
     );
   }, 600_000);

@@ -17,11 +17,21 @@ describe('formatPath', () => {
 });
 
 describe('formatIssue', () => {
-  const issue = (over: Partial<PlanIssue>): PlanIssue => ({ severity: 'error', path: 'phases[2].traffic', message: 'traffic 10 is lower', line: 40, column: 14, ...over });
+  const issue = (over: Partial<PlanIssue>): PlanIssue => ({
+    severity: 'error',
+    path: 'phases[2].traffic',
+    message: 'traffic 10 is lower',
+    line: 40,
+    column: 14,
+    ...over,
+  });
   test.each<[Partial<PlanIssue>, string]>([
     [{}, 'plan.yaml:40:14 phases[2].traffic: traffic 10 is lower'],
     [{ hint: 'raise it' }, 'plan.yaml:40:14 phases[2].traffic: traffic 10 is lower (raise it)'],
-    [{ severity: 'warning', path: 'providers.flags.u.token', message: 'literal' }, 'plan.yaml:40:14 warning: providers.flags.u.token: literal'],
+    [
+      { severity: 'warning', path: 'providers.flags.u.token', message: 'literal' },
+      'plan.yaml:40:14 warning: providers.flags.u.token: literal',
+    ],
     [{ path: '', message: 'the plan is empty', line: 1, column: 1 }, 'plan.yaml:1:1 the plan is empty'],
   ])('%j', (over, text) => {
     expect(formatIssue('plan.yaml', issue(over))).toBe(text);

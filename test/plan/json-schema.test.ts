@@ -16,10 +16,27 @@ const REFERENCE = parse(readFileSync(new URL('../../plans/recommendations.yaml',
 
 const JSON_TYPES = ['object', 'array', 'string', 'number', 'integer', 'boolean', 'null'];
 const SCHEMA_KEYWORDS = new Set([
-  '$schema', '$id', 'title', 'description', 'default',
-  'type', 'properties', 'required', 'additionalProperties', 'propertyNames',
-  'items', 'minItems', 'enum', 'const', 'anyOf',
-  'minLength', 'pattern', 'minimum', 'maximum', 'exclusiveMinimum', 'exclusiveMaximum',
+  '$schema',
+  '$id',
+  'title',
+  'description',
+  'default',
+  'type',
+  'properties',
+  'required',
+  'additionalProperties',
+  'propertyNames',
+  'items',
+  'minItems',
+  'enum',
+  'const',
+  'anyOf',
+  'minLength',
+  'pattern',
+  'minimum',
+  'maximum',
+  'exclusiveMinimum',
+  'exclusiveMaximum',
 ]);
 
 /** Every subschema with its JSON pointer. */
@@ -31,7 +48,9 @@ function subschemas(s: Schema, at = '#'): [string, Schema][] {
     const v = s[k];
     if (v && typeof v === 'object') out.push(...subschemas(v as Schema, `${at}/${k}`));
   }
-  ((s['anyOf'] ?? []) as Schema[]).forEach((v, i) => out.push(...subschemas(v, `${at}/anyOf/${i}`)));
+  ((s['anyOf'] ?? []) as Schema[]).forEach((v, i) => {
+    out.push(...subschemas(v, `${at}/anyOf/${i}`));
+  });
   return out;
 }
 
@@ -53,23 +72,30 @@ function check(s: Schema, v: unknown, at = ''): string[] {
   if (s['type'] !== undefined) {
     const types = ([] as string[]).concat(s['type'] as string);
     const t = typeOf(v);
-    if (!types.includes(t) && !(t === 'integer' && types.includes('number'))) return [...errs, `${at}: ${t} is not ${types.join('|')}`];
+    if (!types.includes(t) && !(t === 'integer' && types.includes('number')))
+      return [...errs, `${at}: ${t} is not ${types.join('|')}`];
   }
   if ('const' in s && v !== s['const']) errs.push(`${at}: not ${JSON.stringify(s['const'])}`);
   if (s['enum'] && !(s['enum'] as unknown[]).includes(v)) errs.push(`${at}: ${JSON.stringify(v)} not in enum`);
   if (typeof v === 'string') {
     if (s['minLength'] !== undefined && v.length < (s['minLength'] as number)) errs.push(`${at}: too short`);
-    if (s['pattern'] !== undefined && !new RegExp(s['pattern'] as string, 'u').test(v)) errs.push(`${at}: does not match ${s['pattern']}`);
+    if (s['pattern'] !== undefined && !new RegExp(s['pattern'] as string, 'u').test(v))
+      errs.push(`${at}: does not match ${s['pattern']}`);
   }
   if (typeof v === 'number') {
     if (s['minimum'] !== undefined && v < (s['minimum'] as number)) errs.push(`${at}: below minimum`);
     if (s['maximum'] !== undefined && v > (s['maximum'] as number)) errs.push(`${at}: above maximum`);
-    if (s['exclusiveMinimum'] !== undefined && v <= (s['exclusiveMinimum'] as number)) errs.push(`${at}: not above exclusiveMinimum`);
-    if (s['exclusiveMaximum'] !== undefined && v >= (s['exclusiveMaximum'] as number)) errs.push(`${at}: not below exclusiveMaximum`);
+    if (s['exclusiveMinimum'] !== undefined && v <= (s['exclusiveMinimum'] as number))
+      errs.push(`${at}: not above exclusiveMinimum`);
+    if (s['exclusiveMaximum'] !== undefined && v >= (s['exclusiveMaximum'] as number))
+      errs.push(`${at}: not below exclusiveMaximum`);
   }
   if (Array.isArray(v)) {
     if (s['minItems'] !== undefined && v.length < (s['minItems'] as number)) errs.push(`${at}: too few items`);
-    if (s['items']) v.forEach((x, i) => errs.push(...check(s['items'] as Schema, x, `${at}/${i}`)));
+    if (s['items'])
+      v.forEach((x, i) => {
+        errs.push(...check(s['items'] as Schema, x, `${at}/${i}`));
+      });
   }
   if (typeOf(v) === 'object') {
     const o = v as Record<string, unknown>;
@@ -79,13 +105,18 @@ function check(s: Schema, v: unknown, at = ''): string[] {
       if (s['propertyNames']) errs.push(...check(s['propertyNames'] as Schema, k, `${at}/${k}(name)`));
       if (props[k]) errs.push(...check(props[k], x, `${at}/${k}`));
       else if (s['additionalProperties'] === false) errs.push(`${at}: additional property ${k}`);
-      else if (s['additionalProperties'] && typeof s['additionalProperties'] === 'object') errs.push(...check(s['additionalProperties'] as Schema, x, `${at}/${k}`));
+      else if (s['additionalProperties'] && typeof s['additionalProperties'] === 'object')
+        errs.push(...check(s['additionalProperties'] as Schema, x, `${at}/${k}`));
     }
   }
   return errs;
 }
 
-const prop = (s: Schema, ...path: string[]): Schema => path.reduce<Schema>((acc, k) => (k === '[]' ? (acc['items'] as Schema) : ((acc['properties'] as Record<string, Schema>)[k] as Schema)), s);
+const prop = (s: Schema, ...path: string[]): Schema =>
+  path.reduce<Schema>(
+    (acc, k) => (k === '[]' ? (acc['items'] as Schema) : ((acc['properties'] as Record<string, Schema>)[k] as Schema)),
+    s,
+  );
 
 describe('the plan JSON Schema', () => {
   test('declares draft 2020-12, an id and a title', () => {
@@ -132,7 +163,14 @@ describe('the plan JSON Schema', () => {
     const phase = prop(phases, '[]');
     expect(phase).toMatchObject({ type: 'object', required: ['name', 'traffic'], additionalProperties: false });
     expect(prop(phase, 'traffic')).toMatchObject({ type: 'number', minimum: 0, maximum: 100 });
-    expect(prop(phase, 'documents', '[]')['enum']).toEqual(['rollout-plan', 'test-cases', 'initial-metrics', 'comparative-analysis', 'final-report', 'lessons-learned']);
+    expect(prop(phase, 'documents', '[]')['enum']).toEqual([
+      'rollout-plan',
+      'test-cases',
+      'initial-metrics',
+      'comparative-analysis',
+      'final-report',
+      'lessons-learned',
+    ]);
     expect(prop(phase, 'advance')['additionalProperties']).toBe(false);
   });
 
@@ -181,8 +219,16 @@ describe('the plan JSON Schema', () => {
 
   test.each<[string, (p: Record<string, unknown>) => void, RegExp]>([
     ['an unknown top-level key', (p) => (p['phasez'] = []), /additional property phasez/],
-    ['traffic over 100', (p) => ((p['phases'] as Record<string, unknown>[])[1]!['traffic'] = 150), /phases\/1\/traffic: above maximum/],
-    ['a bad onBreach', (p) => (p['metrics'] = [{ name: 'x', onBreach: 'awful' }]), /metrics\/0\/onBreach: "awful" not in enum/],
+    [
+      'traffic over 100',
+      (p) => ((p['phases'] as Record<string, unknown>[])[1]!['traffic'] = 150),
+      /phases\/1\/traffic: above maximum/,
+    ],
+    [
+      'a bad onBreach',
+      (p) => (p['metrics'] = [{ name: 'x', onBreach: 'awful' }]),
+      /metrics\/0\/onBreach: "awful" not in enum/,
+    ],
     ['no phases', (p) => (p['phases'] = []), /phases: too few items/],
     ['a missing flag', (p) => delete p['flag'], /missing flag/],
   ])('the checker is not vacuous: %s is rejected', (_what, mutate, problem) => {

@@ -5,7 +5,9 @@ import { planJsonSchema } from '../../src/cli/commands/schema.js';
 
 describe('schema/plan.schema.json', () => {
   it('is the schema `rollout schema` prints (regenerate with `npm run schema`)', () => {
-    const committed = JSON.parse(readFileSync(path.resolve(import.meta.dirname, '../../schema/plan.schema.json'), 'utf8'));
+    const committed = JSON.parse(
+      readFileSync(path.resolve(import.meta.dirname, '../../schema/plan.schema.json'), 'utf8'),
+    );
     expect(committed).toEqual(planJsonSchema());
   });
 

@@ -79,9 +79,23 @@ phases:
   test('only credentials, URL paths and secret-named variables', () => {
     const r = validatePlan(plan(''), env);
     expect(r.errors).toEqual([]);
-    expect(new Set(r.value!.secrets)).toEqual(new Set(['tok-aaaa', 'http://h/m/x/sekret/q', 'Bearer zzzz', 'pathpart', 'http://hooks/x/y', 'run-s3cret']));
+    expect(new Set(r.value!.secrets)).toEqual(
+      new Set(['tok-aaaa', 'http://h/m/x/sekret/q', 'Bearer zzzz', 'pathpart', 'http://hooks/x/y', 'run-s3cret']),
+    );
   });
   test('secretValues ignores unset variables', () => {
-    expect(secretValues([{ path: ['providers', 'flags', 'x', 'token'], name: 'T', value: undefined, expanded: '', start: 0, end: 0, shell: false }])).toEqual([]);
+    expect(
+      secretValues([
+        {
+          path: ['providers', 'flags', 'x', 'token'],
+          name: 'T',
+          value: undefined,
+          expanded: '',
+          start: 0,
+          end: 0,
+          shell: false,
+        },
+      ]),
+    ).toEqual([]);
   });
 });

@@ -54,7 +54,11 @@ describe('the reference plan', () => {
       ['memory_utilization', 'light', 'hold'],
       ['db_response_time', 'moderate', 'hold'],
     ]);
-    expect(plan.advance).toEqual({ sloWindow: '24h', noOpenIncidents: 'critical', approvals: { required: 1, approvers: ['tech-lead', 'head-of-engineering', 'product-manager'] } });
+    expect(plan.advance).toEqual({
+      sloWindow: '24h',
+      noOpenIncidents: 'critical',
+      approvals: { required: 1, approvers: ['tech-lead', 'head-of-engineering', 'product-manager'] },
+    });
     expect(plan.contingency).toEqual({
       light: { action: 'hold', automatic: false },
       moderate: { action: 'reduce-traffic', automatic: false },
@@ -92,12 +96,26 @@ describe('the minimal plan builder', () => {
   });
 });
 
-const twoMetricProviders = { flags: { local: { type: 'file', path: 'f.json' } }, metrics: { a: { type: 'file', path: 'a.csv' }, b: { type: 'file', path: 'b.csv' } } };
+const twoMetricProviders = {
+  flags: { local: { type: 'file', path: 'f.json' } },
+  metrics: { a: { type: 'file', path: 'a.csv' }, b: { type: 'file', path: 'b.csv' } },
+};
 const slackEnv = { SLACK_URL: 'https://hooks.slack.example/T000/B000/XXXX' };
-const withSlack = { flags: { local: { type: 'file', path: 'f.json' } }, notifications: { slack: { type: 'slack', webhookUrl: '${SLACK_URL}' } } };
+const withSlack = {
+  flags: { local: { type: 'file', path: 'f.json' } },
+  notifications: { slack: { type: 'slack', webhookUrl: '${SLACK_URL}' } },
+};
 
 describe('each rule reports its problem at the exact path and position', () => {
-  test.each<{ rule: string; over: Over; env?: Record<string, string>; path: string; message: RegExp; hint?: RegExp; at: Where }>([
+  test.each<{
+    rule: string;
+    over: Over;
+    env?: Record<string, string>;
+    path: string;
+    message: RegExp;
+    hint?: RegExp;
+    at: Where;
+  }>([
     {
       rule: 'namesAreUnique (phases)',
       over: { phases: [phaseInput('pre-deploy', 0), phaseInput('canary', 10), phaseInput('canary', 50)] },
@@ -114,7 +132,12 @@ describe('each rule reports its problem at the exact path and position', () => {
     },
     {
       rule: 'namesAreUnique (checklist ids)',
-      over: { phases: [phaseInput('pre-deploy', 0, { checklist: ['Backups taken', 'Backups  taken!'] }), phaseInput('full', 100)] },
+      over: {
+        phases: [
+          phaseInput('pre-deploy', 0, { checklist: ['Backups taken', 'Backups  taken!'] }),
+          phaseInput('full', 100),
+        ],
+      },
       path: 'phases[0].checklist[1]',
       message: /checklist item id "backups-taken" is used twice/,
       at: { line: 'Backups  taken!', column: 'Backups' },
@@ -182,7 +205,10 @@ describe('each rule reports its problem at the exact path and position', () => {
     },
     {
       rule: 'audienceExists',
-      over: { audiences: { beta: { attribute: 'group', in: ['beta'] } }, phases: [phaseInput('pre-deploy', 0), phaseInput('canary', 10, { audience: 'betta' })] },
+      over: {
+        audiences: { beta: { attribute: 'group', in: ['beta'] } },
+        phases: [phaseInput('pre-deploy', 0), phaseInput('canary', 10, { audience: 'betta' })],
+      },
       path: 'phases[1].audience',
       message: /no audience named "betta"/,
       hint: /did you mean "beta"\?; known: beta/,
@@ -222,7 +248,9 @@ describe('each rule reports its problem at the exact path and position', () => {
     },
     {
       rule: 'incidentProviderForIncidentGate (a phase override)',
-      over: { phases: [phaseInput('pre-deploy', 0), phaseInput('canary', 10, { advance: { noOpenIncidents: 'high' } })] },
+      over: {
+        phases: [phaseInput('pre-deploy', 0), phaseInput('canary', 10, { advance: { noOpenIncidents: 'high' } })],
+      },
       path: 'phases[1].advance.noOpenIncidents',
       message: /noOpenIncidents needs an incidents provider/,
       at: { line: 'noOpenIncidents: high', column: 'high' },
@@ -236,7 +264,12 @@ describe('each rule reports its problem at the exact path and position', () => {
     },
     {
       rule: 'approvalsAreSatisfiable (duplicates do not count)',
-      over: { phases: [phaseInput('pre-deploy', 0), phaseInput('canary', 10, { advance: { approvals: { required: 2, approvers: ['ana', 'ana'] } } })] },
+      over: {
+        phases: [
+          phaseInput('pre-deploy', 0),
+          phaseInput('canary', 10, { advance: { approvals: { required: 2, approvers: ['ana', 'ana'] } } }),
+        ],
+      },
       path: 'phases[1].advance.approvals.required',
       message: /2 distinct approvals required but only 1 approvers listed/,
       at: { line: 'required: 2', column: '2' },
@@ -306,9 +339,13 @@ describe('each rule reports its problem at the exact path and position', () => {
     },
     {
       rule: 'file flag provider with a remote segment audience',
-      over: { audiences: { beta: { segment: 'beta-users' } }, phases: [phaseInput('pre-deploy', 0), phaseInput('canary', 10, { audience: 'beta' })] },
+      over: {
+        audiences: { beta: { segment: 'beta-users' } },
+        phases: [phaseInput('pre-deploy', 0), phaseInput('canary', 10, { audience: 'beta' })],
+      },
       path: 'audiences.beta',
-      message: /audience "beta" names a remote segment, which the file flag provider cannot evaluate \(used by phases\[1\]\)/,
+      message:
+        /audience "beta" names a remote segment, which the file flag provider cannot evaluate \(used by phases\[1\]\)/,
       hint: /attribute/,
       at: { line: 'segment: beta-users', column: 'segment' },
     },
@@ -331,7 +368,9 @@ describe('each rule reports its problem at the exact path and position', () => {
 
   test('a metrics provider may be left out when exactly one is declared, and named when several are', () => {
     expect(validatePlan(planYaml({ metrics: [metricInput()] }), {}).errors).toEqual([]);
-    expect(validatePlan(planYaml({ providers: twoMetricProviders, metrics: [metricInput({ provider: 'b' })] }), {}).errors).toEqual([]);
+    expect(
+      validatePlan(planYaml({ providers: twoMetricProviders, metrics: [metricInput({ provider: 'b' })] }), {}).errors,
+    ).toEqual([]);
   });
 
   test('a segment audience is fine with a remote flag provider', () => {
@@ -348,7 +387,10 @@ describe('each rule reports its problem at the exact path and position', () => {
 
   test('an attribute audience is fine with the file flag provider', () => {
     const r = validatePlan(
-      planYaml({ audiences: { beta: { attribute: 'group', in: ['beta', 7, true] } }, phases: [phaseInput('pre-deploy', 0), phaseInput('canary', 10, { audience: 'beta' })] }),
+      planYaml({
+        audiences: { beta: { attribute: 'group', in: ['beta', 7, true] } },
+        phases: [phaseInput('pre-deploy', 0), phaseInput('canary', 10, { audience: 'beta' })],
+      }),
       {},
     );
     expect(r.errors).toEqual([]);
@@ -358,10 +400,34 @@ describe('each rule reports its problem at the exact path and position', () => {
 
 describe('schema problems', () => {
   test.each<{ what: string; over: Over; path: string; message: RegExp; at: Where }>([
-    { what: 'traffic over 100', over: { phases: [phaseInput('pre-deploy', 0), phaseInput('full', 150)] }, path: 'phases[1].traffic', message: /traffic is a percentage from 0 to 100/, at: { line: 'traffic: 150', column: '150' } },
-    { what: 'a name that is not a slug', over: { name: 'My Plan' }, path: 'name', message: /must be a slug/, at: { line: 'name: My Plan', column: 'My Plan' } },
-    { what: 'a duration that is not one', over: { phases: [phaseInput('pre-deploy', 0, { minDuration: '2 days' })] }, path: 'phases[0].minDuration', message: /must be a duration such as 30m, 48h or 7d/, at: { line: 'minDuration: 2 days', column: '2 days' } },
-    { what: 'an estimate that is not one', over: { rollback: [{ component: 'svc', procedure: 'flag off', action: 'flag', estimate: '30m-5m' }] }, path: 'rollback[0].estimate', message: /a range such as 15m-30m/, at: { line: 'estimate: 30m-5m', column: '30m-5m' } },
+    {
+      what: 'traffic over 100',
+      over: { phases: [phaseInput('pre-deploy', 0), phaseInput('full', 150)] },
+      path: 'phases[1].traffic',
+      message: /traffic is a percentage from 0 to 100/,
+      at: { line: 'traffic: 150', column: '150' },
+    },
+    {
+      what: 'a name that is not a slug',
+      over: { name: 'My Plan' },
+      path: 'name',
+      message: /must be a slug/,
+      at: { line: 'name: My Plan', column: 'My Plan' },
+    },
+    {
+      what: 'a duration that is not one',
+      over: { phases: [phaseInput('pre-deploy', 0, { minDuration: '2 days' })] },
+      path: 'phases[0].minDuration',
+      message: /must be a duration such as 30m, 48h or 7d/,
+      at: { line: 'minDuration: 2 days', column: '2 days' },
+    },
+    {
+      what: 'an estimate that is not one',
+      over: { rollback: [{ component: 'svc', procedure: 'flag off', action: 'flag', estimate: '30m-5m' }] },
+      path: 'rollback[0].estimate',
+      message: /a range such as 15m-30m/,
+      at: { line: 'estimate: 30m-5m', column: '30m-5m' },
+    },
     {
       what: 'a rollback step with two ways',
       over: { rollback: [{ component: 'svc', procedure: 'flag off', action: 'flag', run: 'echo' }] },
@@ -369,11 +435,41 @@ describe('schema problems', () => {
       message: /exactly one of `action: flag`, `run: COMMAND` or `manual: true`/,
       at: { line: 'component: svc', column: 'component' },
     },
-    { what: 'onNoData: pass (never allowed)', over: { metrics: [metricInput({ onNoData: 'pass' as never })] }, path: 'metrics[0].onNoData', message: /"pass" is not allowed here/, at: { line: 'onNoData: pass', column: 'pass' } },
-    { what: 'a missing required key', over: { flag: undefined }, path: 'flag', message: /is required/, at: { line: 'version: 1', column: 'version' } },
-    { what: 'no phases', over: { phases: [] }, path: 'phases', message: /a plan needs at least one phase/, at: { line: 'phases: []', column: '[]' } },
-    { what: 'an empty bound', over: { metrics: [metricInput({ slo: {} })] }, path: 'metrics[0].slo', message: /give `below`, `above` or both/, at: { line: 'slo: {}', column: '{}' } },
-    { what: 'a document kind that does not exist', over: { phases: [phaseInput('pre-deploy', 0, { documents: ['postmortem' as never] })] }, path: 'phases[0].documents[0]', message: /"postmortem" is not allowed here/, at: { line: '- postmortem', column: 'postmortem' } },
+    {
+      what: 'onNoData: pass (never allowed)',
+      over: { metrics: [metricInput({ onNoData: 'pass' as never })] },
+      path: 'metrics[0].onNoData',
+      message: /"pass" is not allowed here/,
+      at: { line: 'onNoData: pass', column: 'pass' },
+    },
+    {
+      what: 'a missing required key',
+      over: { flag: undefined },
+      path: 'flag',
+      message: /is required/,
+      at: { line: 'version: 1', column: 'version' },
+    },
+    {
+      what: 'no phases',
+      over: { phases: [] },
+      path: 'phases',
+      message: /a plan needs at least one phase/,
+      at: { line: 'phases: []', column: '[]' },
+    },
+    {
+      what: 'an empty bound',
+      over: { metrics: [metricInput({ slo: {} })] },
+      path: 'metrics[0].slo',
+      message: /give `below`, `above` or both/,
+      at: { line: 'slo: {}', column: '{}' },
+    },
+    {
+      what: 'a document kind that does not exist',
+      over: { phases: [phaseInput('pre-deploy', 0, { documents: ['postmortem' as never] })] },
+      path: 'phases[0].documents[0]',
+      message: /"postmortem" is not allowed here/,
+      at: { line: '- postmortem', column: 'postmortem' },
+    },
   ])('$what', ({ over, path, message, at }) => {
     const text = planYaml(over);
     const r = validatePlan(text, {});
@@ -427,8 +523,14 @@ describe('several problems at once', () => {
 
   test('misspelt keys get a did-you-mean', () => {
     const r = validatePlan(text, {});
-    expect(r.errors.find((e) => e.path === 'phases[0].trafic')).toMatchObject({ message: 'unknown key "trafic"', hint: 'did you mean "traffic"?' });
-    expect(r.errors.find((e) => e.path === 'advance.sloWindw')).toMatchObject({ message: 'unknown key "sloWindw"', hint: 'did you mean "sloWindow"?' });
+    expect(r.errors.find((e) => e.path === 'phases[0].trafic')).toMatchObject({
+      message: 'unknown key "trafic"',
+      hint: 'did you mean "traffic"?',
+    });
+    expect(r.errors.find((e) => e.path === 'advance.sloWindw')).toMatchObject({
+      message: 'unknown key "sloWindw"',
+      hint: 'did you mean "sloWindow"?',
+    });
   });
 
   test.each([
@@ -449,7 +551,10 @@ describe('several problems at once', () => {
 });
 
 describe('${VAR} placeholders', () => {
-  const prom = (url: string) => planYaml({ providers: { flags: { local: { type: 'file', path: 'f.json' } }, metrics: { prom: { type: 'prometheus', url } } } });
+  const prom = (url: string) =>
+    planYaml({
+      providers: { flags: { local: { type: 'file', path: 'f.json' } }, metrics: { prom: { type: 'prometheus', url } } },
+    });
 
   test('${VAR} is replaced by the environment and remembered as a source; a URL naming only a host is no secret', () => {
     const r = validatePlan(prom('${PROM_URL}'), { PROM_URL: 'http://prom.internal:9090' });
@@ -488,14 +593,18 @@ describe('${VAR} placeholders', () => {
     const issue = only(r.errors, 'providers.metrics.prom.url');
     expect(issue.message).toBe('the environment variable PROM_URL is not set');
     expect(issue.hint).toMatch(/export PROM_URL=/);
-    expect({ line: issue.line, column: issue.column }).toEqual(position(text, { line: 'url: ${PROM_URL}', column: '${PROM_URL}' }));
+    expect({ line: issue.line, column: issue.column }).toEqual(
+      position(text, { line: 'url: ${PROM_URL}', column: '${PROM_URL}' }),
+    );
     // Only the missing variable is reported, not an "expected a URL" on top of it.
     expect(r.errors).toHaveLength(1);
   });
 });
 
 describe('literal secrets', () => {
-  const unleash = (token: string) => ({ flags: { u: { type: 'unleash', url: 'https://unleash.example', token, environment: 'production' } } });
+  const unleash = (token: string) => ({
+    flags: { u: { type: 'unleash', url: 'https://unleash.example', token, environment: 'production' } },
+  });
 
   test('a literal token is a warning (the plan still validates), located at the value', () => {
     const text = planYaml({ providers: unleash('s3cr3t-admin-token') });
@@ -503,8 +612,15 @@ describe('literal secrets', () => {
     expect(r.errors).toEqual([]);
     expect(r.value).toBeDefined();
     expect(r.warnings).toHaveLength(1);
-    expect(r.warnings[0]).toMatchObject({ severity: 'warning', path: 'providers.flags.u.token', message: '"token" is written in the plan as a literal', hint: 'secrets come from the environment: token: "${U_TOKEN}"' });
-    expect({ line: r.warnings[0]!.line, column: r.warnings[0]!.column }).toEqual(position(text, { line: 'token: s3cr3t', column: 's3cr3t' }));
+    expect(r.warnings[0]).toMatchObject({
+      severity: 'warning',
+      path: 'providers.flags.u.token',
+      message: '"token" is written in the plan as a literal',
+      hint: 'secrets come from the environment: token: "${U_TOKEN}"',
+    });
+    expect({ line: r.warnings[0]!.line, column: r.warnings[0]!.column }).toEqual(
+      position(text, { line: 'token: s3cr3t', column: 's3cr3t' }),
+    );
   });
 
   test('a token from the environment is no warning', () => {
@@ -514,20 +630,48 @@ describe('literal secrets', () => {
   });
 
   test('a literal secret in nested settings (headers) is a warning too', () => {
-    const providers = { flags: { local: { type: 'file', path: 'f.json' } }, metrics: { prom: { type: 'prometheus', url: 'http://prom:9090', headers: { Authorization: 'Bearer abc123', 'X-Scope-OrgID': 'team-a' } } } };
+    const providers = {
+      flags: { local: { type: 'file', path: 'f.json' } },
+      metrics: {
+        prom: {
+          type: 'prometheus',
+          url: 'http://prom:9090',
+          headers: { Authorization: 'Bearer abc123', 'X-Scope-OrgID': 'team-a' },
+        },
+      },
+    };
     const r = validatePlan(planYaml({ providers }), {});
     expect(r.errors).toEqual([]);
     expect(r.warnings.map((w) => w.path)).toEqual(['providers.metrics.prom.headers.Authorization']);
   });
 
   test.each([
-    ['datadog', { type: 'datadog', apiKey: 'literal-api-key', appKey: '${DD_APP_KEY}' }, ['providers.metrics.m.apiKey']],
-    ['slack', { type: 'slack', webhookUrl: 'https://hooks.slack.example/T/B/x' }, ['providers.notifications.m.webhookUrl']],
-    ['webhook', { type: 'webhook', url: 'https://hooks.example', secret: 'hmac-secret' }, ['providers.notifications.m.secret']],
+    [
+      'datadog',
+      { type: 'datadog', apiKey: 'literal-api-key', appKey: '${DD_APP_KEY}' },
+      ['providers.metrics.m.apiKey'],
+    ],
+    [
+      'slack',
+      { type: 'slack', webhookUrl: 'https://hooks.slack.example/T/B/x' },
+      ['providers.notifications.m.webhookUrl'],
+    ],
+    [
+      'webhook',
+      { type: 'webhook', url: 'https://hooks.example', secret: 'hmac-secret' },
+      ['providers.notifications.m.secret'],
+    ],
   ])('%s', (type, spec, paths) => {
     const role = type === 'datadog' ? 'metrics' : 'notifications';
-    const providers = { flags: { local: { type: 'file', path: 'f.json' } }, metrics: { local: { type: 'file', path: 'm.csv' } }, [role]: { m: spec } };
-    const r = validatePlan(planYaml({ providers, ...(role === 'metrics' ? { metrics: [metricInput({ provider: 'm' })] } : {}) }), { DD_APP_KEY: 'app-key-0000' });
+    const providers = {
+      flags: { local: { type: 'file', path: 'f.json' } },
+      metrics: { local: { type: 'file', path: 'm.csv' } },
+      [role]: { m: spec },
+    };
+    const r = validatePlan(
+      planYaml({ providers, ...(role === 'metrics' ? { metrics: [metricInput({ provider: 'm' })] } : {}) }),
+      { DD_APP_KEY: 'app-key-0000' },
+    );
     expect(r.errors).toEqual([]);
     expect(r.warnings.map((w) => w.path)).toEqual(paths);
   });
@@ -540,7 +684,11 @@ describe('provider types and settings', () => {
     ['incidents', 'opsgenie', 'known: file, alertmanager, pagerduty'],
     ['notifications', 'slak', 'did you mean "slack"?; known: slack, webhook'],
   ])('an unknown %s type "%s" lists the known ones', (role, type, hint) => {
-    const providers = { flags: { local: { type: 'file', path: 'f.json' } }, metrics: { local: { type: 'file', path: 'm.csv' } }, [role]: { x: { type } } };
+    const providers = {
+      flags: { local: { type: 'file', path: 'f.json' } },
+      metrics: { local: { type: 'file', path: 'm.csv' } },
+      [role]: { x: { type } },
+    };
     if (role === 'flags') (providers.flags as Record<string, unknown>) = { x: { type } };
     if (role === 'metrics') (providers.metrics as Record<string, unknown>) = { x: { type } };
     const text = planYaml({ providers });
@@ -550,12 +698,48 @@ describe('provider types and settings', () => {
     expect({ line: issue.line, column: issue.column }).toEqual(position(text, { line: `type: ${type}`, column: type }));
   });
 
-  test.each<{ what: string; spec: { type: string } & Record<string, unknown>; path: string; message: RegExp; at: Where }>([
-    { what: 'prometheus url not a URL', spec: { type: 'prometheus', url: 'prom:9090' }, path: 'providers.metrics.m.url', message: /expected an http\(s\) URL/, at: { line: 'url: prom:9090', column: 'prom:9090' } },
-    { what: 'prometheus step not a step', spec: { type: 'prometheus', url: 'http://p', step: 'often' }, path: 'providers.metrics.m.step', message: /expected a step such as 60s/, at: { line: 'step: often', column: 'often' } },
-    { what: 'http without jsonPath', spec: { type: 'http', url: 'http://p' }, path: 'providers.metrics.m.jsonPath', message: /is required/, at: { line: 'm:', after: 'metrics:', column: 'm' } },
-    { what: 'an unknown setting', spec: { type: 'prometheus', url: 'http://p', tokn: '${T}' }, path: 'providers.metrics.m.tokn', message: /unknown key "tokn"/, at: { line: 'tokn:', column: 'tokn' } },
-    { what: 'datadog retries out of range', spec: { type: 'datadog', apiKey: '${A}', appKey: '${A}', retries: 99 }, path: 'providers.metrics.m.retries', message: /Too big: expected number to be <=10/, at: { line: 'retries: 99', column: '99' } },
+  test.each<{
+    what: string;
+    spec: { type: string } & Record<string, unknown>;
+    path: string;
+    message: RegExp;
+    at: Where;
+  }>([
+    {
+      what: 'prometheus url not a URL',
+      spec: { type: 'prometheus', url: 'prom:9090' },
+      path: 'providers.metrics.m.url',
+      message: /expected an http\(s\) URL/,
+      at: { line: 'url: prom:9090', column: 'prom:9090' },
+    },
+    {
+      what: 'prometheus step not a step',
+      spec: { type: 'prometheus', url: 'http://p', step: 'often' },
+      path: 'providers.metrics.m.step',
+      message: /expected a step such as 60s/,
+      at: { line: 'step: often', column: 'often' },
+    },
+    {
+      what: 'http without jsonPath',
+      spec: { type: 'http', url: 'http://p' },
+      path: 'providers.metrics.m.jsonPath',
+      message: /is required/,
+      at: { line: 'm:', after: 'metrics:', column: 'm' },
+    },
+    {
+      what: 'an unknown setting',
+      spec: { type: 'prometheus', url: 'http://p', tokn: '${T}' },
+      path: 'providers.metrics.m.tokn',
+      message: /unknown key "tokn"/,
+      at: { line: 'tokn:', column: 'tokn' },
+    },
+    {
+      what: 'datadog retries out of range',
+      spec: { type: 'datadog', apiKey: '${A}', appKey: '${A}', retries: 99 },
+      path: 'providers.metrics.m.retries',
+      message: /Too big: expected number to be <=10/,
+      at: { line: 'retries: 99', column: '99' },
+    },
   ])('$what is located', ({ spec, path, message, at }) => {
     const text = planYaml({ providers: { flags: { local: { type: 'file', path: 'f.json' } }, metrics: { m: spec } } });
     const issue = only(validatePlan(text, { T: 'token-value', A: 'key-value' }).errors, path);
@@ -572,7 +756,11 @@ describe('texts that are not plans', () => {
     ['binary (NUL)', 'version: 1\u0000\u0001\u0002', /binary or not UTF-8/],
     ['not UTF-8 (replacement char)', 'name: caf\uFFFD', /binary or not UTF-8/],
     ['huge', `name: "${'x'.repeat(MAX_PLAN_BYTES)}"`, new RegExp(`a plan is at most ${MAX_PLAN_BYTES} bytes`)],
-    ['deeply nested', `a: ${'['.repeat(MAX_DEPTH + 5)}${']'.repeat(MAX_DEPTH + 5)}\n`, new RegExp(`at most ${MAX_DEPTH} are allowed`)],
+    [
+      'deeply nested',
+      `a: ${'['.repeat(MAX_DEPTH + 5)}${']'.repeat(MAX_DEPTH + 5)}\n`,
+      new RegExp(`at most ${MAX_DEPTH} are allowed`),
+    ],
     ['a scalar', '42\n', /must be a mapping/],
     ['a list', '- version: 1\n', /must be a mapping/],
   ])('%s: one error at 1:1', (_what, text, message) => {
@@ -599,7 +787,12 @@ describe('texts that are not plans', () => {
   test('a bad indentation is located on its line', () => {
     const r = validatePlan('version: 1\nphases:\n  - name: a\n   traffic: 0\n', {});
     expect(r.errors).toHaveLength(1);
-    expect(r.errors[0]).toMatchObject({ path: '', message: 'YAML syntax: Sequence item without - indicator', line: 4, column: 1 });
+    expect(r.errors[0]).toMatchObject({
+      path: '',
+      message: 'YAML syntax: Sequence item without - indicator',
+      line: 4,
+      column: 1,
+    });
   });
 
   test('a duplicate key is a syntax error at the duplicate', () => {

@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it, test } from '@jest/globals';
-import { ProviderError } from '../../src/errors.js';
+import type { ProviderError } from '../../src/errors.js';
 import { createHttpClient } from '../../src/providers/http.js';
 import type { HttpClientOptions } from '../../src/providers/http.js';
 import { addSecret, clearSecrets } from '../../src/redact.js';
@@ -28,7 +28,15 @@ const caught = (p: Promise<unknown>) => expectProviderError(p);
 
 /** Every place an error could carry text out: message, hint, stack, cause, and its JSON. */
 function everything(e: ProviderError): string {
-  return [e.message, e.hint ?? '', e.stack ?? '', String(e.cause ?? ''), JSON.stringify(e), JSON.stringify(e.cause ?? null), e.details.join('\n')].join('\n');
+  return [
+    e.message,
+    e.hint ?? '',
+    e.stack ?? '',
+    String(e.cause ?? ''),
+    JSON.stringify(e),
+    JSON.stringify(e.cause ?? null),
+    e.details.join('\n'),
+  ].join('\n');
 }
 
 let fake: { server: FakeServer; faults: FaultQueue };
@@ -65,7 +73,12 @@ describe('successful requests', () => {
   });
 
   it('sends JSON bodies and keeps a caller content type', async () => {
-    await client().request({ method: 'PATCH', url: '/f', data: { a: 1 }, headers: { 'Content-Type': 'application/json; domain-model=x' } });
+    await client().request({
+      method: 'PATCH',
+      url: '/f',
+      data: { a: 1 },
+      headers: { 'Content-Type': 'application/json; domain-model=x' },
+    });
     expect(fake.server.requests[0]!.headers['content-type']).toBe('application/json; domain-model=x');
     expect(JSON.parse(fake.server.requests[0]!.body)).toEqual({ a: 1 });
   });
@@ -98,7 +111,10 @@ describe('retries', () => {
     expect(fake.server.requests).toHaveLength(3);
     expect(e.status).toBe(status);
     expect(e.message).toMatch(/after 3 attempts over \d+(\.\d)? ?m?s/);
-    if (status !== 429) expect(e.message).toMatch(new RegExp(`^Prometheus answered ${status} for GET /api/v1/query after 3 attempts over .*: overloaded$`));
+    if (status !== 429)
+      expect(e.message).toMatch(
+        new RegExp(`^Prometheus answered ${status} for GET /api/v1/query after 3 attempts over .*: overloaded$`),
+      );
     else expect(e.message).toMatch(/^Prometheus rate-limited us \(429 on GET \/api\/v1\/query\)/);
   });
 
@@ -146,7 +162,9 @@ describe('retries', () => {
         idempotent: false,
       }),
     );
-    expect(e.message).toMatch(/^could not connect to Unleash at http:\/\/127\.0\.0\.1:\d+ \(ECONNREFUSED, POST \/api\/admin\/x\) after 3 attempts/);
+    expect(e.message).toMatch(
+      /^could not connect to Unleash at http:\/\/127\.0\.0\.1:\d+ \(ECONNREFUSED, POST \/api\/admin\/x\) after 3 attempts/,
+    );
   });
 });
 
@@ -161,14 +179,20 @@ describe('rate limits and reset headers', () => {
         return { 'X-Ratelimit-Reset': String(resetAt) };
       },
     });
-    await client({ resetHeader: { name: 'X-Ratelimit-Reset', unit: 'epoch-ms' } }).request({ method: 'GET', url: '/x' });
+    await client({ resetHeader: { name: 'X-Ratelimit-Reset', unit: 'epoch-ms' } }).request({
+      method: 'GET',
+      url: '/x',
+    });
     expect(fake.server.requests).toHaveLength(2);
     expect(fake.server.requests[1]!.at).toBeGreaterThanOrEqual(resetAt);
   });
 
   it('waits the seconds-until reset header (Datadog)', async () => {
     fake.faults.inject({ kind: 'status', status: 429, headers: { 'X-RateLimit-Reset': '1' } });
-    await client({ resetHeader: { name: 'X-RateLimit-Reset', unit: 'seconds-until' } }).request({ method: 'GET', url: '/x' });
+    await client({ resetHeader: { name: 'X-RateLimit-Reset', unit: 'seconds-until' } }).request({
+      method: 'GET',
+      url: '/x',
+    });
     const [first, second] = fake.server.requests;
     expect(second!.at - first!.at).toBeGreaterThanOrEqual(1000);
   });
@@ -183,34 +207,56 @@ describe('rate limits and reset headers', () => {
     fake.faults.inject({
       kind: 'status',
       status: 429,
-      headers: () => ({ 'Retry-After': new Date(Date.now() + 1500).toUTCString(), 'X-Ratelimit-Reset': String(Date.now() + 100) }),
+      headers: () => ({
+        'Retry-After': new Date(Date.now() + 1500).toUTCString(),
+        'X-Ratelimit-Reset': String(Date.now() + 100),
+      }),
     });
-    await client({ resetHeader: { name: 'X-Ratelimit-Reset', unit: 'epoch-ms' } }).request({ method: 'GET', url: '/x' });
+    await client({ resetHeader: { name: 'X-Ratelimit-Reset', unit: 'epoch-ms' } }).request({
+      method: 'GET',
+      url: '/x',
+    });
     [first, second] = fake.server.requests;
     // HTTP dates have whole seconds: at least 500 ms, well past the 100 ms reset
     expect(second!.at - first!.at).toBeGreaterThanOrEqual(500);
   });
 
   it('fails at once when the reset is beyond the total timeout, saying when it resets', async () => {
-    fake.faults.inject({ kind: 'status', status: 429, headers: () => ({ 'X-Ratelimit-Reset': String(Date.now() + 30_000) }) }, { times: 5 });
+    fake.faults.inject(
+      { kind: 'status', status: 429, headers: () => ({ 'X-Ratelimit-Reset': String(Date.now() + 30_000) }) },
+      { times: 5 },
+    );
     const e = await caught(
-      client({ provider: 'LaunchDarkly', totalTimeoutMs: 2000, resetHeader: { name: 'X-Ratelimit-Reset', unit: 'epoch-ms' } }).request({
+      client({
+        provider: 'LaunchDarkly',
+        totalTimeoutMs: 2000,
+        resetHeader: { name: 'X-Ratelimit-Reset', unit: 'epoch-ms' },
+      }).request({
         method: 'GET',
         url: '/api/v2/flags/p/f',
       }),
     );
     expect(fake.server.requests).toHaveLength(1);
     expect(e.status).toBe(429);
-    expect(e.message).toMatch(/^LaunchDarkly rate-limited us \(429 on GET \/api\/v2\/flags\/p\/f\); the limit resets in (29\.\d|30) s \(at \d{4}-.*Z\), beyond the 2 s total timeout$/);
+    expect(e.message).toMatch(
+      /^LaunchDarkly rate-limited us \(429 on GET \/api\/v2\/flags\/p\/f\); the limit resets in (29\.\d|30) s \(at \d{4}-.*Z\), beyond the 2 s total timeout$/,
+    );
   });
 });
 
 describe('timeouts', () => {
   it('times out each attempt, retries idempotent requests, and says so', async () => {
     fake.faults.inject({ kind: 'delay', ms: 400 }, { times: 2 });
-    const e = await caught(client({ provider: 'Datadog', timeoutMs: 100, retries: 1 }).request({ method: 'GET', url: '/api/v2/query/timeseries' }));
+    const e = await caught(
+      client({ provider: 'Datadog', timeoutMs: 100, retries: 1 }).request({
+        method: 'GET',
+        url: '/api/v2/query/timeseries',
+      }),
+    );
     expect(fake.server.requests).toHaveLength(2);
-    expect(e.message).toMatch(/^Datadog did not answer within 100 ms \(GET \/api\/v2\/query\/timeseries\) after 2 attempts over/);
+    expect(e.message).toMatch(
+      /^Datadog did not answer within 100 ms \(GET \/api\/v2\/query\/timeseries\) after 2 attempts over/,
+    );
   });
 
   it('does not retry a timed-out non-idempotent write', async () => {
@@ -222,7 +268,9 @@ describe('timeouts', () => {
 
   it('stops at the total timeout across retries', async () => {
     fake.faults.inject({ kind: 'delay', ms: 300 }, { times: 20 });
-    const e = await caught(client({ timeoutMs: 200, totalTimeoutMs: 500, retries: 10 }).request({ method: 'GET', url: '/x' }));
+    const e = await caught(
+      client({ timeoutMs: 200, totalTimeoutMs: 500, retries: 10 }).request({ method: 'GET', url: '/x' }),
+    );
     expect(fake.server.requests.length).toBeLessThanOrEqual(3);
     expect(e.message).toMatch(/did not answer within (200 ms|the 500 ms total timeout)/);
   });
@@ -252,9 +300,16 @@ describe('malformed answers', () => {
 
 describe('credentials in messages', () => {
   it('names the env var of a rejected token', async () => {
-    fake.faults.inject({ kind: 'status', status: 401, body: { code: 'unauthorized', message: 'Invalid account token' } });
+    fake.faults.inject({
+      kind: 'status',
+      status: 401,
+      body: { code: 'unauthorized', message: 'Invalid account token' },
+    });
     const e = await caught(
-      client({ provider: 'LaunchDarkly', credential: { setting: 'token', env: 'LD_API_TOKEN' } }).request({ method: 'GET', url: '/x' }),
+      client({ provider: 'LaunchDarkly', credential: { setting: 'token', env: 'LD_API_TOKEN' } }).request({
+        method: 'GET',
+        url: '/x',
+      }),
     );
     expect(e.message).toBe('LaunchDarkly rejected the token in LD_API_TOKEN (401)');
     expect(e.hint).toContain('LD_API_TOKEN');
@@ -262,7 +317,9 @@ describe('credentials in messages', () => {
 
   it('says "the configured token" without an env var, and names both Datadog keys on 403', async () => {
     fake.faults.inject({ kind: 'status', status: 401 });
-    const e = await caught(client({ provider: 'Unleash', credential: { setting: 'token' } }).request({ method: 'GET', url: '/x' }));
+    const e = await caught(
+      client({ provider: 'Unleash', credential: { setting: 'token' } }).request({ method: 'GET', url: '/x' }),
+    );
     expect(e.message).toBe('Unleash rejected the configured token (401)');
     fake.faults.inject({ kind: 'status', status: 403, body: { errors: ['Forbidden'] } });
     const d = await caught(
@@ -274,7 +331,9 @@ describe('credentials in messages', () => {
         ],
       }).request({ method: 'POST', url: '/api/v2/query/timeseries' }),
     );
-    expect(d.message).toBe('Datadog denied POST /api/v2/query/timeseries with the apiKey in DD_API_KEY or the appKey in DD_APP_KEY (403): Forbidden');
+    expect(d.message).toBe(
+      'Datadog denied POST /api/v2/query/timeseries with the apiKey in DD_API_KEY or the appKey in DD_APP_KEY (403): Forbidden',
+    );
   });
 });
 
@@ -291,7 +350,7 @@ describe('secrets never leave in errors or warnings', () => {
     fake.faults.inject(fault, { times: 10 });
     const c = createHttpClient({
       provider: 'LaunchDarkly',
-      baseURL: fake.server.url.replace('http://', `http://user:${KEY}@`) + `/?api_key=${KEY}`,
+      baseURL: `${fake.server.url.replace('http://', `http://user:${KEY}@`)}/?api_key=${KEY}`,
       headers: { Authorization: TOKEN, 'DD-API-KEY': KEY },
       credential: { setting: 'token', env: 'LD_API_TOKEN' },
       retries: 1,
@@ -305,7 +364,11 @@ describe('secrets never leave in errors or warnings', () => {
 
   it('masks credentials in the URL of an unreachable provider', async () => {
     const e = await caught(
-      createHttpClient({ provider: 'X', baseURL: `http://admin:${KEY}@127.0.0.1:1/?token=${TOKEN}`, retries: 0 }).request({ method: 'GET', url: `/y?token=${TOKEN}` }),
+      createHttpClient({
+        provider: 'X',
+        baseURL: `http://admin:${KEY}@127.0.0.1:1/?token=${TOKEN}`,
+        retries: 0,
+      }).request({ method: 'GET', url: `/y?token=${TOKEN}` }),
     );
     expect(e.message).toMatch(/could not connect to X at http:\/\/127\.0\.0\.1:1/);
     expect(everything(e)).not.toContain(TOKEN);
@@ -314,9 +377,17 @@ describe('secrets never leave in errors or warnings', () => {
 
   it('masks a secret the server echoes in a body, a URL userinfo, and a registered ${VAR} value', async () => {
     addSecret('registered-secret-value');
-    fake.faults.inject({ kind: 'status', status: 400, body: { message: `rejected ${TOKEN} registered-secret-value http://u:${KEY}@h/?token=abcd1234` } });
+    fake.faults.inject({
+      kind: 'status',
+      status: 400,
+      body: { message: `rejected ${TOKEN} registered-secret-value http://u:${KEY}@h/?token=abcd1234` },
+    });
     const e = await caught(
-      createHttpClient({ provider: 'Webhook', baseURL: fake.server.url, headers: { Authorization: `Bearer ${TOKEN}` } }).request({ method: 'POST', url: '/x' }),
+      createHttpClient({
+        provider: 'Webhook',
+        baseURL: fake.server.url,
+        headers: { Authorization: `Bearer ${TOKEN}` },
+      }).request({ method: 'POST', url: '/x' }),
     );
     const all = everything(e);
     for (const s of [TOKEN, KEY, 'registered-secret-value', 'abcd1234']) expect(all).not.toContain(s);
@@ -326,7 +397,9 @@ describe('secrets never leave in errors or warnings', () => {
   it('masks a Basic credential, encoded and decoded', async () => {
     const basic = Buffer.from(`admin:${TOKEN}`).toString('base64');
     fake.faults.inject({ kind: 'status', status: 400, body: { message: `got ${basic} = admin:${TOKEN}` } });
-    const e = await caught(client({ headers: { Authorization: `Basic ${basic}` } }).request({ method: 'GET', url: '/x' }));
+    const e = await caught(
+      client({ headers: { Authorization: `Basic ${basic}` } }).request({ method: 'GET', url: '/x' }),
+    );
     expect(everything(e)).not.toContain(TOKEN);
     expect(everything(e)).not.toContain(basic);
   });
@@ -366,10 +439,31 @@ describe('TLS', () => {
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'rollout-tls-'));
-    execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', join(dir, 'k.pem'), '-out', join(dir, 'c.pem'), '-days', '1', '-subj', '/CN=127.0.0.1'], {
-      stdio: 'ignore',
-    });
-    server = https.createServer({ key: readFileSync(join(dir, 'k.pem')), cert: readFileSync(join(dir, 'c.pem')) }, (_req, res) => sendJson(res, 200, { tls: true }));
+    execFileSync(
+      'openssl',
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'rsa:2048',
+        '-nodes',
+        '-keyout',
+        join(dir, 'k.pem'),
+        '-out',
+        join(dir, 'c.pem'),
+        '-days',
+        '1',
+        '-subj',
+        '/CN=127.0.0.1',
+      ],
+      {
+        stdio: 'ignore',
+      },
+    );
+    server = https.createServer(
+      { key: readFileSync(join(dir, 'k.pem')), cert: readFileSync(join(dir, 'c.pem')) },
+      (_req, res) => sendJson(res, 200, { tls: true }),
+    );
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     url = `https://127.0.0.1:${(server.address() as AddressInfo).port}`;
   });
@@ -380,13 +474,20 @@ describe('TLS', () => {
   });
 
   it('verifies certificates by default', async () => {
-    const e = await caught(createHttpClient({ provider: 'Prometheus', baseURL: url, retries: 0 }).request({ method: 'GET', url: '/' }));
+    const e = await caught(
+      createHttpClient({ provider: 'Prometheus', baseURL: url, retries: 0 }).request({ method: 'GET', url: '/' }),
+    );
     expect(e.message).toMatch(/presented a TLS certificate that was not accepted \(DEPTH_ZERO_SELF_SIGNED_CERT\)/);
   });
 
   it('skips verification when asked, warning once per client', async () => {
     const warnings: string[] = [];
-    const c = createHttpClient({ provider: 'Prometheus', baseURL: url, insecureSkipTlsVerify: true, warn: (m) => warnings.push(m) });
+    const c = createHttpClient({
+      provider: 'Prometheus',
+      baseURL: url,
+      insecureSkipTlsVerify: true,
+      warn: (m) => warnings.push(m),
+    });
     await c.request({ method: 'GET', url: '/' });
     const res = await c.request<{ tls: boolean }>({ method: 'GET', url: '/' });
     expect(res.data.tls).toBe(true);

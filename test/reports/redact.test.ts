@@ -6,7 +6,9 @@ afterEach(() => clearSecrets());
 describe('redact', () => {
   test('a registered secret is masked everywhere in a text', () => {
     addSecret('tok-0123456789');
-    expect(redact('Authorization: Bearer tok-0123456789; again tok-0123456789.')).toBe('Authorization: Bearer ***; again ***.');
+    expect(redact('Authorization: Bearer tok-0123456789; again tok-0123456789.')).toBe(
+      'Authorization: Bearer ***; again ***.',
+    );
   });
 
   test('nothing registered: text unchanged', () => {
@@ -27,7 +29,9 @@ describe('redact', () => {
   test('several secrets in one text', () => {
     addSecret('https://hooks.slack.example/T000/B000/XXXX');
     addSecret('dd-api-key-1234');
-    expect(redact('POST https://hooks.slack.example/T000/B000/XXXX failed; DD-API-KEY dd-api-key-1234')).toBe('POST *** failed; DD-API-KEY ***');
+    expect(redact('POST https://hooks.slack.example/T000/B000/XXXX failed; DD-API-KEY dd-api-key-1234')).toBe(
+      'POST *** failed; DD-API-KEY ***',
+    );
   });
 });
 
@@ -43,7 +47,11 @@ describe('redactValue', () => {
       seq: 3,
       ok: true,
       none: null,
-      data: { error: 'HTTP 401 with token s3cr3t-token', headers: [{ Authorization: 'Bearer s3cr3t-token' }], 's3cr3t-token': 'as a key' },
+      data: {
+        error: 'HTTP 401 with token s3cr3t-token',
+        headers: [{ Authorization: 'Bearer s3cr3t-token' }],
+        's3cr3t-token': 'as a key',
+      },
     };
     expect(redactValue(v)).toEqual({
       seq: 3,
@@ -62,13 +70,20 @@ describe('redactValue', () => {
 
   test('a digits-only secret masks strings and leaves numbers alone', () => {
     addSecret('4242');
-    expect(redactValue({ pin: 'pin 4242', count: 142420, list: [4242] })).toEqual({ pin: 'pin ***', count: 142420, list: [4242] });
+    expect(redactValue({ pin: 'pin 4242', count: 142420, list: [4242] })).toEqual({
+      pin: 'pin ***',
+      count: 142420,
+      list: [4242],
+    });
   });
 
   test('class instances are written as JSON would, then masked', () => {
     addSecret('tok-0123456789');
     const at = new Date('2030-01-01T00:00:00Z');
-    expect(redactValue({ at, url: new URL('https://x.example/?t=tok-0123456789') })).toEqual({ at: '2030-01-01T00:00:00.000Z', url: 'https://x.example/?t=***' });
+    expect(redactValue({ at, url: new URL('https://x.example/?t=tok-0123456789') })).toEqual({
+      at: '2030-01-01T00:00:00.000Z',
+      url: 'https://x.example/?t=***',
+    });
   });
 
   test('a plain string value', () => {
@@ -102,7 +117,9 @@ describe('the forms a secret takes', () => {
   test('a secret URL is masked by its path, which messages show without the origin', () => {
     addSecret('http://127.0.0.1:9999/m/x/sekret/q');
     expect(redact('HTTP metrics answered 500 for GET /m/x/sekret/q')).toBe('HTTP metrics answered 500 for GET ***');
-    expect(redact('could not connect to http://127.0.0.1:9999 (GET /m/x/sekret/q)')).toBe('could not connect to http://127.0.0.1:9999 (GET ***)');
+    expect(redact('could not connect to http://127.0.0.1:9999 (GET /m/x/sekret/q)')).toBe(
+      'could not connect to http://127.0.0.1:9999 (GET ***)',
+    );
   });
 
   test('long credential-looking parts of a secret URL are masked on their own', () => {

@@ -7,7 +7,10 @@ import type { JournalEntry, RolloutState } from '../../src/state/types.js';
 import { at, buildPlan, journalEntry, metricInput, phaseInput, phaseRecord } from '../helpers/builders.js';
 
 const plan = buildPlan({
-  metrics: [metricInput({ name: 'latency', query: 'lat', unit: 'ms', slo: { below: 500 } }), metricInput({ name: 'errors', query: 'err', unit: '%', slo: { below: 1 } })],
+  metrics: [
+    metricInput({ name: 'latency', query: 'lat', unit: 'ms', slo: { below: 500 } }),
+    metricInput({ name: 'errors', query: 'err', unit: '%', slo: { below: 1 } }),
+  ],
   phases: [phaseInput('pre-deploy', 0), phaseInput('canary', 10, { minDuration: '48h' }), phaseInput('full', 100)],
 });
 const state: RolloutState = {
@@ -17,7 +20,10 @@ const state: RolloutState = {
   phaseIndex: 1,
   phase: 'canary',
   traffic: 10,
-  phases: { 'pre-deploy': phaseRecord('pre-deploy', { enteredAt: at(-4 * 86_400_000), leftAt: at(-3 * 86_400_000) }), canary: phaseRecord('canary', { enteredAt: at(-3 * 86_400_000) }) },
+  phases: {
+    'pre-deploy': phaseRecord('pre-deploy', { enteredAt: at(-4 * 86_400_000), leftAt: at(-3 * 86_400_000) }),
+    canary: phaseRecord('canary', { enteredAt: at(-3 * 86_400_000) }),
+  },
   startedAt: at(-4 * 86_400_000),
   updatedAt: at(),
 };
@@ -34,12 +40,49 @@ const journal: JournalEntry[] = [
       verdict: 'fail',
       criteria: [
         { name: 'minDuration', kind: 'minDuration', verdict: 'hold', detail: '1d of 48h in phase' },
-        { name: 'latency', kind: 'metric', verdict: 'fail', level: 'moderate', detail: '812 ms at T breaks the SLO < 500 ms & <more>', metric: { cohort: 'canary', unit: 'ms', slo: '< 500 ms', window, points: 13, breaches: 2, invalid: 0, worst: { at: at(), value: 812 } } },
-        { name: 'errors', kind: 'metric', verdict: 'pass', detail: 'worst 0.2 % within < 1 %', metric: { cohort: 'canary', unit: '%', slo: '< 1 %', window, points: 13, breaches: 0, invalid: 0, worst: { at: at(), value: 0.2 } } },
+        {
+          name: 'latency',
+          kind: 'metric',
+          verdict: 'fail',
+          level: 'moderate',
+          detail: '812 ms at T breaks the SLO < 500 ms & <more>',
+          metric: {
+            cohort: 'canary',
+            unit: 'ms',
+            slo: '< 500 ms',
+            window,
+            points: 13,
+            breaches: 2,
+            invalid: 0,
+            worst: { at: at(), value: 812 },
+          },
+        },
+        {
+          name: 'errors',
+          kind: 'metric',
+          verdict: 'pass',
+          detail: 'worst 0.2 % within < 1 %',
+          metric: {
+            cohort: 'canary',
+            unit: '%',
+            slo: '< 1 %',
+            window,
+            points: 13,
+            breaches: 0,
+            invalid: 0,
+            worst: { at: at(), value: 0.2 },
+          },
+        },
       ],
       reported: [],
       reasons: ['latency: 812 ms breaks the SLO'],
-      contingency: { level: 'moderate', action: 'reduce-traffic', applied: false, automatic: false, advice: 'step back' },
+      contingency: {
+        level: 'moderate',
+        action: 'reduce-traffic',
+        applied: false,
+        automatic: false,
+        advice: 'step back',
+      },
     },
   }),
 ];
@@ -67,7 +110,9 @@ describe('renderJunit', () => {
   const xml = renderJunit(model);
   test('a failed criterion is a failure, a held one skipped, a passing one passes', () => {
     expect(xml).toContain('tests="3" failures="1" skipped="1"');
-    expect(xml).toMatch(/<testcase classname="[^"]+\.canary" name="latency" time="0">\s*<failure message="812 ms at T breaks the SLO &lt; 500 ms &amp; &lt;more&gt;" type="moderate">/);
+    expect(xml).toMatch(
+      /<testcase classname="[^"]+\.canary" name="latency" time="0">\s*<failure message="812 ms at T breaks the SLO &lt; 500 ms &amp; &lt;more&gt;" type="moderate">/,
+    );
     expect(xml).toMatch(/name="minDuration"[^>]*>\s*<skipped message="hold: 1d of 48h in phase"\/>/);
     expect(xml).toMatch(/name="errors"[^>]*>\s*<system-out>/);
   });

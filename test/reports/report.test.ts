@@ -5,20 +5,44 @@ import type { DocumentKind } from '../../src/plan/schema.js';
 import { renderMarkdown, table } from '../../src/reports/markdown.js';
 import { buildPhaseReport, type PhaseReport } from '../../src/reports/model.js';
 import type { JournalEntry, RolloutState } from '../../src/state/types.js';
-import { at, buildPlan, DAY, HOUR, journalEntry, metricInput, MIN, observation, phaseInput, phaseRecord } from '../helpers/builders.js';
+import {
+  at,
+  buildPlan,
+  DAY,
+  HOUR,
+  journalEntry,
+  metricInput,
+  MIN,
+  observation,
+  phaseInput,
+  phaseRecord,
+} from '../helpers/builders.js';
 
 const plan = buildPlan({
   owner: 'Recs team',
   audiences: { beta: { attribute: 'group', in: ['beta'] } },
-  metrics: [metricInput({ name: 'latency', unit: 'ms', slo: { below: 500 }, severe: { below: 800 } }), metricInput({ name: 'throughput', query: 'tp', unit: 'req/s', slo: undefined })],
+  metrics: [
+    metricInput({ name: 'latency', unit: 'ms', slo: { below: 500 }, severe: { below: 800 } }),
+    metricInput({ name: 'throughput', query: 'tp', unit: 'req/s', slo: undefined }),
+  ],
   phases: [
-    phaseInput('pre-deploy', 0, { checklist: ['Backups taken', { id: 'smoke', text: 'Smoke tests', run: './smoke.sh ' }], documents: ['rollout-plan', 'test-cases'] }),
-    phaseInput('canary', 10, { audience: 'beta', minDuration: '48h', documents: ['initial-metrics', 'comparative-analysis'] }),
+    phaseInput('pre-deploy', 0, {
+      checklist: ['Backups taken', { id: 'smoke', text: 'Smoke tests', run: './smoke.sh ' }],
+      documents: ['rollout-plan', 'test-cases'],
+    }),
+    phaseInput('canary', 10, {
+      audience: 'beta',
+      minDuration: '48h',
+      documents: ['initial-metrics', 'comparative-analysis'],
+    }),
     phaseInput('full', 100, { documents: ['final-report', 'lessons-learned'] }),
   ],
   advance: { sloWindow: '1h', approvals: { required: 1, approvers: ['ana', 'bo'] } },
   contingency: { severe: { action: 'rollback' } },
-  rollback: [{ component: 'svc', procedure: 'flag off', action: 'flag', estimate: '2m' }, { component: 'api', procedure: 'redeploy', run: 'kubectl rollout undo ', estimate: '5m-10m' }],
+  rollback: [
+    { component: 'svc', procedure: 'flag off', action: 'flag', estimate: '2m' },
+    { component: 'api', procedure: 'redeploy', run: 'kubectl rollout undo ', estimate: '5m-10m' },
+  ],
 });
 
 const ENTERED_CANARY = at(-3 * DAY);
@@ -39,8 +63,22 @@ const state: RolloutState = {
       enteredAt: at(-4 * DAY),
       leftAt: ENTERED_CANARY,
       checklist: {
-        'backups-taken': { id: 'backups-taken', text: 'Backups taken', status: 'done', by: 'ana', at: at(-4 * DAY + HOUR) },
-        smoke: { id: 'smoke', text: 'Smoke tests', status: 'done', by: 'ci', at: at(-4 * DAY + 2 * HOUR), command: './smoke.sh ', exitCode: 0 },
+        'backups-taken': {
+          id: 'backups-taken',
+          text: 'Backups taken',
+          status: 'done',
+          by: 'ana',
+          at: at(-4 * DAY + HOUR),
+        },
+        smoke: {
+          id: 'smoke',
+          text: 'Smoke tests',
+          status: 'done',
+          by: 'ci',
+          at: at(-4 * DAY + 2 * HOUR),
+          command: './smoke.sh ',
+          exitCode: 0,
+        },
       },
       approvals: [{ by: 'bo', at: at(-3 * DAY - HOUR), note: 'go' }],
       flagBefore,
@@ -51,13 +89,27 @@ const state: RolloutState = {
 };
 
 const metricCriterion = (name: string, value: number, when: number, cohort: 'canary' | 'control'): Criterion =>
-  evaluateMetric({ metric: plan.metrics.find((m) => m.name === name)!, observation: observation({ value, now: when, cohort }), windowLabel: '1h' });
+  evaluateMetric({
+    metric: plan.metrics.find((m) => m.name === name)!,
+    observation: observation({ value, now: when, cohort }),
+    windowLabel: '1h',
+  });
 
-const gateEntry = (phase: string, when: number, data: Record<string, unknown>, clock: JournalEntry['clock'] = 'system'): JournalEntry =>
-  journalEntry({ type: 'gate.evaluated', phase, at: at(when), clock, data });
+const gateEntry = (
+  phase: string,
+  when: number,
+  data: Record<string, unknown>,
+  clock: JournalEntry['clock'] = 'system',
+): JournalEntry => journalEntry({ type: 'gate.evaluated', phase, at: at(when), clock, data });
 
 const journal = (clock: JournalEntry['clock'] = 'system'): JournalEntry[] => [
-  journalEntry({ seq: 1, type: 'checklist.answered', phase: 'pre-deploy', at: at(-4 * DAY + HOUR), data: { id: 'backups-taken', text: 'Backups taken', status: 'done', by: 'ana' } }),
+  journalEntry({
+    seq: 1,
+    type: 'checklist.answered',
+    phase: 'pre-deploy',
+    at: at(-4 * DAY + HOUR),
+    data: { id: 'backups-taken', text: 'Backups taken', status: 'done', by: 'ana' },
+  }),
   journalEntry({ seq: 2, type: 'approval.recorded', phase: 'pre-deploy', at: at(-3 * DAY - HOUR), data: { by: 'bo' } }),
   gateEntry('pre-deploy', -3 * DAY, {
     decision: 'advanced',
@@ -71,47 +123,127 @@ const journal = (clock: JournalEntry['clock'] = 'system'): JournalEntry[] => [
   journalEntry({ seq: 4, type: 'effect.done', phase: 'pre-deploy', at: at(-3 * DAY), data: { action: 'set-traffic' } }),
   journalEntry({ seq: 5, type: 'rollout.advanced', phase: 'pre-deploy', at: at(-3 * DAY), data: {} }),
   journalEntry({ seq: 6, type: 'rollout.held', phase: 'canary', at: at(-2 * DAY), data: {} }),
-  gateEntry('canary', -10 * MIN, {
-    decision: 'failed',
-    from: 'canary',
-    to: null,
-    verdict: 'fail',
-    criteria: [
-      { name: 'minDuration', kind: 'minDuration', verdict: 'pass', detail: '3d in phase ≥ 48h' },
-      metricCriterion('latency', 900, Date.parse(at(-10 * MIN)), 'canary'),
-      { name: 'approvals', kind: 'approvals', verdict: 'pass', detail: '1/1 approvals (ana)' },
-    ],
-    reported: [metricCriterion('throughput', 1200, Date.parse(at(-10 * MIN)), 'canary')],
-    reasons: ['latency: 900 ms breaks the SLO | with a pipe'],
-    contingency: { level: 'severe', action: 'rollback', applied: false, automatic: false, advice: 'run the rollback plan (2 steps)' },
-  }, clock),
+  gateEntry(
+    'canary',
+    -10 * MIN,
+    {
+      decision: 'failed',
+      from: 'canary',
+      to: null,
+      verdict: 'fail',
+      criteria: [
+        { name: 'minDuration', kind: 'minDuration', verdict: 'pass', detail: '3d in phase ≥ 48h' },
+        metricCriterion('latency', 900, Date.parse(at(-10 * MIN)), 'canary'),
+        { name: 'approvals', kind: 'approvals', verdict: 'pass', detail: '1/1 approvals (ana)' },
+      ],
+      reported: [metricCriterion('throughput', 1200, Date.parse(at(-10 * MIN)), 'canary')],
+      reasons: ['latency: 900 ms breaks the SLO | with a pipe'],
+      contingency: {
+        level: 'severe',
+        action: 'rollback',
+        applied: false,
+        automatic: false,
+        advice: 'run the rollback plan (2 steps)',
+      },
+    },
+    clock,
+  ),
 ];
 
-const report = (phase: string, over: { state?: RolloutState; journal?: JournalEntry[]; simulated?: boolean } = {}): PhaseReport =>
-  buildPhaseReport({ plan, state: over.state ?? state, journal: over.journal ?? journal(), phase, now: at(), simulated: over.simulated ?? false });
+const report = (
+  phase: string,
+  over: { state?: RolloutState; journal?: JournalEntry[]; simulated?: boolean } = {},
+): PhaseReport =>
+  buildPhaseReport({
+    plan,
+    state: over.state ?? state,
+    journal: over.journal ?? journal(),
+    phase,
+    now: at(),
+    simulated: over.simulated ?? false,
+  });
 
 describe('buildPhaseReport', () => {
   test('a phase left: times, checklist answers, flag before/after, decision, its own events', () => {
     const r = report('pre-deploy');
-    expect(r.plan).toEqual({ name: 'demo', title: 'Demo rollout', owner: 'Recs team', service: 'demo-svc', strategy: 'canary', flag: 'demo-flag' });
-    expect(r.phase).toEqual({ name: 'pre-deploy', index: 0, of: 3, traffic: 0, audience: undefined, minDuration: undefined, status: 'left', enteredAt: at(-4 * DAY), leftAt: ENTERED_CANARY, timeInPhase: '1d' });
+    expect(r.plan).toEqual({
+      name: 'demo',
+      title: 'Demo rollout',
+      owner: 'Recs team',
+      service: 'demo-svc',
+      strategy: 'canary',
+      flag: 'demo-flag',
+    });
+    expect(r.phase).toEqual({
+      name: 'pre-deploy',
+      index: 0,
+      of: 3,
+      traffic: 0,
+      audience: undefined,
+      minDuration: undefined,
+      status: 'left',
+      enteredAt: at(-4 * DAY),
+      leftAt: ENTERED_CANARY,
+      timeInPhase: '1d',
+    });
     expect(r.checklist).toEqual([
-      { id: 'backups-taken', text: 'Backups taken', status: 'done', by: 'ana', at: at(-4 * DAY + HOUR), reason: undefined, command: undefined, exitCode: undefined, output: undefined },
-      { id: 'smoke', text: 'Smoke tests', status: 'done', by: 'ci', at: at(-4 * DAY + 2 * HOUR), reason: undefined, command: './smoke.sh ', exitCode: 0, output: undefined },
+      {
+        id: 'backups-taken',
+        text: 'Backups taken',
+        status: 'done',
+        by: 'ana',
+        at: at(-4 * DAY + HOUR),
+        reason: undefined,
+        command: undefined,
+        exitCode: undefined,
+        output: undefined,
+      },
+      {
+        id: 'smoke',
+        text: 'Smoke tests',
+        status: 'done',
+        by: 'ci',
+        at: at(-4 * DAY + 2 * HOUR),
+        reason: undefined,
+        command: './smoke.sh ',
+        exitCode: 0,
+        output: undefined,
+      },
     ]);
     expect(r.flag).toEqual({ before: flagBefore, after: flagAfter });
     expect(r.decision).toMatchObject({ decision: 'advanced', from: 'pre-deploy', to: 'canary' });
     expect(r.gate).toMatchObject({ evaluatedAt: at(-3 * DAY), verdict: 'pass' });
-    expect(r.approvals).toEqual({ required: 1, approvers: ['ana', 'bo'], given: [{ by: 'bo', at: at(-3 * DAY - HOUR), note: 'go' }] });
-    expect(r.events.map((e) => e.summary)).toEqual(['checklist "Backups taken": done by ana', 'approved by bo', 'gate pass: advanced', 'set-traffic done', 'rollout.advanced']);
+    expect(r.approvals).toEqual({
+      required: 1,
+      approvers: ['ana', 'bo'],
+      given: [{ by: 'bo', at: at(-3 * DAY - HOUR), note: 'go' }],
+    });
+    expect(r.events.map((e) => e.summary)).toEqual([
+      'checklist "Backups taken": done by ana',
+      'approved by bo',
+      'gate pass: advanced',
+      'set-traffic done',
+      'rollout.advanced',
+    ]);
     expect(r.simulatedClock).toBe(false);
   });
 
   test('the current phase: its last gate, time so far, no flag change yet', () => {
     const r = report('canary');
-    expect(r.phase).toMatchObject({ status: 'current', traffic: 10, audience: 'beta', minDuration: '48h', timeInPhase: '3d', leftAt: undefined });
+    expect(r.phase).toMatchObject({
+      status: 'current',
+      traffic: 10,
+      audience: 'beta',
+      minDuration: '48h',
+      timeInPhase: '3d',
+      leftAt: undefined,
+    });
     expect(r.gate!.verdict).toBe('fail');
-    expect(r.decision).toMatchObject({ decision: 'failed', to: null, contingency: { level: 'severe', action: 'rollback' } });
+    expect(r.decision).toMatchObject({
+      decision: 'failed',
+      to: null,
+      contingency: { level: 'severe', action: 'rollback' },
+    });
     expect(r.flag).toBeUndefined();
     expect(r.checklist).toEqual([]);
   });
@@ -126,7 +258,10 @@ describe('buildPhaseReport', () => {
   });
 
   test('an open checklist item is "open", with the command it would run', () => {
-    const s: RolloutState = { ...state, phases: { ...state.phases, 'pre-deploy': phaseRecord('pre-deploy', { leftAt: ENTERED_CANARY }) } };
+    const s: RolloutState = {
+      ...state,
+      phases: { ...state.phases, 'pre-deploy': phaseRecord('pre-deploy', { leftAt: ENTERED_CANARY }) },
+    };
     expect(report('pre-deploy', { state: s }).checklist.map((c) => [c.status, c.by, c.command])).toEqual([
       ['open', undefined, undefined],
       ['open', undefined, './smoke.sh '],
@@ -134,7 +269,14 @@ describe('buildPhaseReport', () => {
   });
 
   test('the last phase of a completed rollout is "left"', () => {
-    const s: RolloutState = { ...state, status: 'completed', phaseIndex: 2, phase: 'full', completedAt: at(), phases: { ...state.phases, full: phaseRecord('full', { enteredAt: at(-DAY), leftAt: at() }) } };
+    const s: RolloutState = {
+      ...state,
+      status: 'completed',
+      phaseIndex: 2,
+      phase: 'full',
+      completedAt: at(),
+      phases: { ...state.phases, full: phaseRecord('full', { enteredAt: at(-DAY), leftAt: at() }) },
+    };
     expect(report('full', { state: s }).phase.status).toBe('left');
   });
 
@@ -148,7 +290,11 @@ describe('buildPhaseReport', () => {
 });
 
 describe('document sections', () => {
-  const docs = (phase: string) => Object.fromEntries(report(phase).documents.map((d) => [d.kind, d])) as Record<DocumentKind, PhaseReport['documents'][number]>;
+  const docs = (phase: string) =>
+    Object.fromEntries(report(phase).documents.map((d) => [d.kind, d])) as Record<
+      DocumentKind,
+      PhaseReport['documents'][number]
+    >;
 
   test('each phase produces the sections it lists, in order', () => {
     expect(report('pre-deploy').documents.map((d) => d.kind)).toEqual(['rollout-plan', 'test-cases']);
@@ -171,10 +317,28 @@ describe('document sections', () => {
 
   test('rollout-plan: phases with their gates, metrics with SLOs, contingency, rollback', () => {
     const d = docs('pre-deploy')['rollout-plan'];
-    expect(d.blocks[0]).toEqual({ type: 'text', text: 'Demo rollout: a canary rollout of demo-svc, driven by the flag "demo-flag". Owner: Recs team.' });
+    expect(d.blocks[0]).toEqual({
+      type: 'text',
+      text: 'Demo rollout: a canary rollout of demo-svc, driven by the flag "demo-flag". Owner: Recs team.',
+    });
     // each table is introduced by a caption
-    expect(d.blocks.slice(1).filter((b) => b.type === 'text').map((b) => (b as { text: string }).text)).toEqual(['Phases and the gate to leave each:', 'Metrics and their SLOs:', 'Contingency ladder:', 'Rollback plan, in order:']);
-    expect(d.blocks.slice(1).filter((b) => b.type === 'table').map((b) => (b.type === 'table' ? b.rows : []))).toEqual([
+    expect(
+      d.blocks
+        .slice(1)
+        .filter((b) => b.type === 'text')
+        .map((b) => (b as { text: string }).text),
+    ).toEqual([
+      'Phases and the gate to leave each:',
+      'Metrics and their SLOs:',
+      'Contingency ladder:',
+      'Rollback plan, in order:',
+    ]);
+    expect(
+      d.blocks
+        .slice(1)
+        .filter((b) => b.type === 'table')
+        .map((b) => (b.type === 'table' ? b.rows : [])),
+    ).toEqual([
       [
         ['0', 'pre-deploy', '0%', 'everyone', '-', '1h', '1 of ana, bo'],
         ['1', 'canary', '10%', 'beta', '48h', '1h', '1 of ana, bo'],
@@ -221,9 +385,16 @@ describe('document sections', () => {
   });
 
   test('initial-metrics without a gate evaluation is left to do', () => {
-    const d = report('canary', { journal: journal().filter((e) => e.phase !== 'canary') }).documents.find((x) => x.kind === 'initial-metrics')!;
+    const d = report('canary', { journal: journal().filter((e) => e.phase !== 'canary') }).documents.find(
+      (x) => x.kind === 'initial-metrics',
+    )!;
     expect(d.source).toBe('partial');
-    expect(d.blocks).toEqual([{ type: 'todo', text: 'No gate evaluation was recorded in this phase yet; run `rollout check` or `rollout advance`.' }]);
+    expect(d.blocks).toEqual([
+      {
+        type: 'todo',
+        text: 'No gate evaluation was recorded in this phase yet; run `rollout check` or `rollout advance`.',
+      },
+    ]);
   });
 
   test('comparative-analysis: the previous phase against this one, in means', () => {
@@ -240,7 +411,10 @@ describe('document sections', () => {
 
   test('final-report: every phase with its times and last decision; holds and failures counted', () => {
     const d = docs('full')['final-report'];
-    expect(d.blocks[0]).toEqual({ type: 'text', text: `The rollout is in-progress. It started ${at(-4 * DAY)}. Gates held 1 time(s) and failed 0 time(s).` });
+    expect(d.blocks[0]).toEqual({
+      type: 'text',
+      text: `The rollout is in-progress. It started ${at(-4 * DAY)}. Gates held 1 time(s) and failed 0 time(s).`,
+    });
     expect(d.blocks[1]).toMatchObject({
       rows: [
         ['pre-deploy', '0%', at(-4 * DAY), ENTERED_CANARY, '1d', 'advanced'],
@@ -254,7 +428,10 @@ describe('document sections', () => {
     const d = docs('full')['lessons-learned'];
     expect(d.blocks).toEqual([
       { type: 'text', text: 'Facts to start from: 1 held gate(s), 0 failed action(s), 0 rollback event(s).' },
-      { type: 'todo', text: 'What went well, what did not, what to change in the next plan. Only people can write this section.' },
+      {
+        type: 'todo',
+        text: 'What went well, what did not, what to change in the next plan. Only people can write this section.',
+      },
     ]);
   });
 });
@@ -276,7 +453,9 @@ describe('renderMarkdown', () => {
     expect(text).toContain(`Last evaluated ${at(-10 * MIN)}: **fail**.`);
     expect(text).toContain('| criterion | verdict | observed | SLO | window | points | detail |');
     expect(text).toContain('| minDuration | ✅ pass | - | - | - | - | 3d in phase ≥ 48h |');
-    expect(text).toMatch(/\| latency \| ❌ fail \| 900 ms \(worst\) \| < 500 ms \| 1h \| 13 \| 900 ms at \S+ breaks the SLO < 500 ms; 13 of 13 points outside over 1h \(past the severe bound < 800 ms\) \[severe\] \|/);
+    expect(text).toMatch(
+      /\| latency \| ❌ fail \| 900 ms \(worst\) \| < 500 ms \| 1h \| 13 \| 900 ms at \S+ breaks the SLO < 500 ms; 13 of 13 points outside over 1h \(past the severe bound < 800 ms\) \[severe\] \|/,
+    );
     expect(text).toContain('Reported metrics (no SLO, never gating):');
     expect(text).toMatch(/\| throughput \| ok \| 1200 req\/s \| [\d.]+ req\/s \| 1h \| 13 \|/);
   });
@@ -320,7 +499,9 @@ describe('renderMarkdown', () => {
     expect(canary).toContain('> **To be written by people:** Interpret the differences');
     const full = md('full');
     expect(full).toContain('## Final report\n');
-    expect(full).toContain('## Lessons learned\n\n_This section is for people to write; rollout fills in the facts it has._\n');
+    expect(full).toContain(
+      '## Lessons learned\n\n_This section is for people to write; rollout fills in the facts it has._\n',
+    );
     expect(full).toContain('> **To be written by people:** What went well');
     // sections filled from data carry no such mark
     expect(pre.split('## Test cases')[0]).not.toContain('To be written by people');
@@ -347,7 +528,30 @@ describe('renderMarkdown', () => {
       journalEntry({
         type: 'rollback.finished',
         phase: 'canary',
-        data: { steps: [{ component: 'svc', procedure: 'flag off', kind: 'flag', status: 'done', durationMs: 1500, estimate: '2m', overEstimate: false, detail: 'flag off' }, { component: 'api', procedure: 'redeploy', kind: 'run', status: 'done', durationMs: 700_000, estimate: '5m-10m', overEstimate: true, detail: 'exit 0' }] },
+        data: {
+          steps: [
+            {
+              component: 'svc',
+              procedure: 'flag off',
+              kind: 'flag',
+              status: 'done',
+              durationMs: 1500,
+              estimate: '2m',
+              overEstimate: false,
+              detail: 'flag off',
+            },
+            {
+              component: 'api',
+              procedure: 'redeploy',
+              kind: 'run',
+              status: 'done',
+              durationMs: 700_000,
+              estimate: '5m-10m',
+              overEstimate: true,
+              detail: 'exit 0',
+            },
+          ],
+        },
       }),
     ];
     const text = md('canary', { journal: entries });

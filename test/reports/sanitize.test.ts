@@ -23,7 +23,9 @@ describe('stripControls', () => {
   });
 
   test('for a colour terminal only SGR sequences survive', () => {
-    expect(terminalText('\u001b[33mwarn\u001b[39m x\u001b]0;t\u0007y\u001b[2J', true)).toBe('\u001b[33mwarn\u001b[39m xy');
+    expect(terminalText('\u001b[33mwarn\u001b[39m x\u001b]0;t\u0007y\u001b[2J', true)).toBe(
+      '\u001b[33mwarn\u001b[39m xy',
+    );
     expect(terminalText('\u001b[33mwarn\u001b[39m', false)).toBe('warn');
   });
 });

@@ -32,7 +32,10 @@ async function queryRange(query: string, start: number, end: number, step: numbe
   return body.data.result as Series[];
 }
 
-async function queryInstant(query: string, time: number): Promise<{ metric: Record<string, string>; value: [number, string] }[]> {
+async function queryInstant(
+  query: string,
+  time: number,
+): Promise<{ metric: Record<string, string>; value: [number, string] }[]> {
   const u = new URL('/api/v1/query', prometheusUrl());
   u.search = new URLSearchParams({ query, time: String(time) }).toString();
   const { status, body } = await getJson(u);
@@ -67,7 +70,12 @@ describe('Prometheus test server', () => {
       expect(counts).toHaveLength(4); // 2 cohorts x 2 codes
       for (const c of counts) expect(Number(c.value[1])).toBe(4321);
       // rate() needs two samples, so a range query has one point less
-      const rates = await queryRange(`sum by (cohort) (rate(http_requests_total{service="${service}"}[5m]))`, start, end, 60);
+      const rates = await queryRange(
+        `sum by (cohort) (rate(http_requests_total{service="${service}"}[5m]))`,
+        start,
+        end,
+        60,
+      );
       expect(rates.map((r) => r.values.length)).toEqual([4320, 4320]);
     }
     const recs = await queryInstant('count_over_time(recs_accepted_total{service="recommendations"}[73h])', end);
@@ -78,7 +86,12 @@ describe('Prometheus test server', () => {
     const end = promEnd();
     const start = end - 72 * H;
     const p95 = (service: string) =>
-      queryRange(`histogram_quantile(0.95, sum by (le, cohort) (rate(http_request_duration_seconds_bucket{service="${service}"}[5m])))`, start, end, 60);
+      queryRange(
+        `histogram_quantile(0.95, sum by (le, cohort) (rate(http_request_duration_seconds_bucket{service="${service}"}[5m])))`,
+        start,
+        end,
+        60,
+      );
 
     const recs = byCohort(await p95('recommendations'));
     const inWindow = (t: number) => t >= end - 30 * H + 300 && t <= end - 26 * H;
@@ -91,7 +104,8 @@ describe('Prometheus test server', () => {
     expect(Math.max(...slow)).toBeLessThan(1.0);
     expect(Math.min(...fast)).toBeGreaterThan(0.2);
     expect(Math.max(...fast)).toBeLessThan(0.3);
-    for (const [, v] of recs.control.values as [number, string][]) expect(Math.abs(Number(v) - 0.24)).toBeLessThan(0.02);
+    for (const [, v] of recs.control.values as [number, string][])
+      expect(Math.abs(Number(v) - 0.24)).toBeLessThan(0.02);
 
     const checkout = byCohort(await p95('checkout'));
     for (const cohort of ['canary', 'control']) {
@@ -155,7 +169,9 @@ describe('Unleash test server', () => {
 
     const envs = await getJson(new URL('/api/admin/environments', url), { headers: { authorization: token } });
     expect(envs.status).toBe(200);
-    expect(envs.body.environments.map((e: { name: string }) => e.name)).toEqual(expect.arrayContaining(['development', 'production']));
+    expect(envs.body.environments.map((e: { name: string }) => e.name)).toEqual(
+      expect.arrayContaining(['development', 'production']),
+    );
 
     const anonymous = await getJson(new URL('/api/admin/projects', url));
     expect(anonymous.status).toBe(401);
@@ -164,9 +180,22 @@ describe('Unleash test server', () => {
 
 describe('PostgreSQL test server', () => {
   it('accepts a connection', async () => {
-    const { stdout } = await execFileAsync('psql', ['-X', '-A', '-t', '-v', 'ON_ERROR_STOP=1', '-c', 'select current_user, current_database(), 40 + 2', postgresUrl()], {
-      timeout: 20_000,
-    });
+    const { stdout } = await execFileAsync(
+      'psql',
+      [
+        '-X',
+        '-A',
+        '-t',
+        '-v',
+        'ON_ERROR_STOP=1',
+        '-c',
+        'select current_user, current_database(), 40 + 2',
+        postgresUrl(),
+      ],
+      {
+        timeout: 20_000,
+      },
+    );
     expect(stdout.trim()).toBe('rollout|rollout|42');
   });
 });

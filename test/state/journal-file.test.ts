@@ -11,7 +11,8 @@ import { cutJournal, readJournal, scanJournal } from '../../src/state/journal-fi
 const dir = mkdtempSync(path.join(os.tmpdir(), 'journal-file-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-const line = (seq: number, data: Record<string, unknown> = {}) => JSON.stringify({ seq, at: '2026-06-18T09:00:00.000Z', clock: 'system', type: 'test', phase: 'p', data }) + '\n';
+const line = (seq: number, data: Record<string, unknown> = {}) =>
+  `${JSON.stringify({ seq, at: '2026-06-18T09:00:00.000Z', clock: 'system', type: 'test', phase: 'p', data })}\n`;
 
 describe('scanJournal', () => {
   test('reads every entry across chunk edges, including one longer than a chunk (multi-byte text included)', () => {
@@ -32,7 +33,7 @@ describe('scanJournal', () => {
   test('a torn last line is reported with the byte it starts at, and cutting there leaves whole lines', () => {
     const file = path.join(dir, 'torn.jsonl');
     const whole = line(1, { t: 'ünïcödé' }) + line(2);
-    writeFileSync(file, whole + '{"seq":3,"at":"2026-06-1');
+    writeFileSync(file, `${whole}{"seq":3,"at":"2026-06-1`);
     const r = scanJournal(file);
     expect(r.torn).toEqual({ line: 3, text: '{"seq":3,"at":"2026-06-1', offset: Buffer.byteLength(whole) });
     cutJournal(file, r.torn!.offset);
@@ -44,7 +45,7 @@ describe('scanJournal', () => {
 
   test('blank lines are no entries; a torn line followed by another is corruption at its line', () => {
     const file = path.join(dir, 'middle.jsonl');
-    writeFileSync(file, line(1) + '\n' + line(2) + '{"seq":3,"at"\n');
+    writeFileSync(file, `${line(1)}\n${line(2)}{"seq":3,"at"\n`);
     expect(scanJournal(file).lastSeq).toBe(2);
     appendFileSync(file, line(3));
     expect(() => scanJournal(file)).toThrow(/line 4: the line is not JSON/);

@@ -27,7 +27,10 @@ export const buckets = (cs: number[]): Bucket[] => les.map((le, i) => ({ le, cou
 export const t6Control = buckets([30000, 60000, 85000, 93500, 94700, 95000]);
 export const t6Canary = buckets([1400, 2900, 4300, 4700, 4960, 5000]);
 
-export function exceedanceAt(threshold: number, over: Partial<ExceedanceComparisonInput> = {}): ExceedanceComparisonInput {
+export function exceedanceAt(
+  threshold: number,
+  over: Partial<ExceedanceComparisonInput> = {},
+): ExceedanceComparisonInput {
   return {
     kind: 'exceedance',
     name: `latency>${threshold}`,
@@ -41,7 +44,14 @@ export function exceedanceAt(threshold: number, over: Partial<ExceedanceComparis
 }
 
 export function slo(over: Partial<SloComparisonInput> = {}): SloComparisonInput {
-  return { kind: 'slo', name: 'errors', limit: { below: 0.005 }, canary: counts(30, 10000), tau: { tau2: 3.948236914e-6 }, ...over };
+  return {
+    kind: 'slo',
+    name: 'errors',
+    limit: { below: 0.005 },
+    canary: counts(30, 10000),
+    tau: { tau2: 3.948236914e-6 },
+    ...over,
+  };
 }
 
 export function gate(over: Partial<GateInput> = {}): GateInput {

@@ -1,6 +1,12 @@
 // Window increases with counter resets, bucket validation, exceedance, parsing helpers.
 import { describe, expect, it } from '@jest/globals';
-import { bucketIncreases, exceedance, histogramQuantile, validateBuckets, windowIncrease } from '../../src/stats/histogram.js';
+import {
+  bucketIncreases,
+  exceedance,
+  histogramQuantile,
+  validateBuckets,
+  windowIncrease,
+} from '../../src/stats/histogram.js';
 import { parseLe, parseMargin } from '../../src/stats/types.js';
 
 describe('windowIncrease', () => {
@@ -32,7 +38,12 @@ describe('bucketIncreases', () => {
     ]);
   });
   it('is invalid when resets leave the buckets out of order, or a label is not a number', () => {
-    expect(bucketIncreases([{ le: '0.5', samples: [0, 10] }, { le: '+Inf', samples: [0, 5] }])).toMatchObject({ status: 'invalid' });
+    expect(
+      bucketIncreases([
+        { le: '0.5', samples: [0, 10] },
+        { le: '+Inf', samples: [0, 5] },
+      ]),
+    ).toMatchObject({ status: 'invalid' });
     expect(bucketIncreases([{ le: 'fast', samples: [0, 10] }])).toMatchObject({ status: 'invalid' });
   });
 });

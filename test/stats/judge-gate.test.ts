@@ -58,7 +58,9 @@ describe('judgeGate: T5 looks on a conversion metric (single metric, α = 0.05, 
 
 describe('judgeGate: α split across comparisons', () => {
   it('uses α/m for FAIL and α for PASS', () => {
-    const r = judgeGate(gate({ comparisons: [ratio({ canary: counts(55, 4000), control: counts(1520, 76000) }), slo()] }));
+    const r = judgeGate(
+      gate({ comparisons: [ratio({ canary: counts(55, 4000), control: counts(1520, 76000) }), slo()] }),
+    );
     expect(r.alpha).toEqual({ fail: 0.025, pass: 0.05, comparisons: 2 });
     const c = r.comparisons[0];
     expect(c?.intervals?.fail.alpha).toBe(0.025);
@@ -81,7 +83,16 @@ describe('judgeGate: T6 and T7 through the gate', () => {
 
   it('T7 "p95 < 500 ms" from the canary histogram: INCONCLUSIVE, with the T7 interval', () => {
     const r = judgeGate(
-      gate({ comparisons: [slo({ name: 'p95<500', limit: { below: 0.05 }, canary: { buckets: t6Canary, threshold: 500 }, tau: { horizon: 5000 } })] }),
+      gate({
+        comparisons: [
+          slo({
+            name: 'p95<500',
+            limit: { below: 0.05 },
+            canary: { buckets: t6Canary, threshold: 500 },
+            tau: { horizon: 5000 },
+          }),
+        ],
+      }),
     );
     const c = r.comparisons[0];
     expect(c?.status).toBe('inconclusive');
@@ -111,11 +122,21 @@ describe('judgeGate: margins, zero events, minSamples, needed', () => {
     if (!passMargin) throw new Error('parseMargin');
     const c = judgeGate(gate({ comparisons: [ratio({ passMargin })] })).comparisons[0];
     expectDigits(c?.thresholds.pass, '0.002');
-    expect(c?.approximations.join(' ')).toMatch(/passMargin 10% of the control's rate 0\.02 taken as 0\.002 \(an approximation/);
+    expect(c?.approximations.join(' ')).toMatch(
+      /passMargin 10% of the control's rate 0\.02 taken as 0\.002 \(an approximation/,
+    );
   });
 
   it('zero errors in both cohorts can still PASS (Laplace variance)', () => {
-    const comparisons = [ratio({ name: 'errors', better: 'lower', canary: counts(0, 10000), control: counts(0, 190000), tau: { tau2: 1e-6 } })];
+    const comparisons = [
+      ratio({
+        name: 'errors',
+        better: 'lower',
+        canary: counts(0, 10000),
+        control: counts(0, 190000),
+        tau: { tau2: 1e-6 },
+      }),
+    ];
     const r = judgeGate(gate({ comparisons }));
     expect(r.verdict).toBe('pass');
     expectDigits(r.comparisons[0]?.interval?.[1], '3.27672121e-4');
@@ -124,20 +145,38 @@ describe('judgeGate: margins, zero events, minSamples, needed', () => {
   it('below minSamples is INCONCLUSIVE, however clear the data', () => {
     const r = judgeGate(gate({ comparisons: [ratio({ canary: counts(0, 99), control: counts(1900, 95000) })] }));
     expect(r.comparisons[0]?.status).toBe('inconclusive');
-    expect(r.comparisons[0]?.reasons[0]).toBe('insufficient data: 99 canary and 95000 control samples, at least 100 each needed');
+    expect(r.comparisons[0]?.reasons[0]).toBe(
+      'insufficient data: 99 canary and 95000 control samples, at least 100 each needed',
+    );
   });
 
   it('needed follows the §6 last-look rule at the pass margin and the current rate', () => {
-    const comparisons = [ratio({ canary: counts(200, 10000), control: counts(600, 30000), passMargin: { kind: 'absolute', value: 0.002 } })];
+    const comparisons = [
+      ratio({
+        canary: counts(200, 10000),
+        control: counts(600, 30000),
+        passMargin: { kind: 'absolute', value: 0.002 },
+      }),
+    ];
     const r = judgeGate(gate({ comparisons, canaryShare: 0.25, elapsedHours: 8 }));
-    const expected = sequentialSampleSize({ canaryRate: 0.018, controlRate: 0.02, ratio: 3, distance: 0.002, tau2: 1e-5, alpha: 0.05, power: 0.8 });
+    const expected = sequentialSampleSize({
+      canaryRate: 0.018,
+      controlRate: 0.02,
+      ratio: 3,
+      distance: 0.002,
+      tau2: 1e-5,
+      alpha: 0.05,
+      power: 0.8,
+    });
     const n = r.comparisons[0]?.needed;
     const more = Math.ceil(expected ?? 0) - 10000;
     expect(n?.canary).toBe(more);
     expect(n?.control).toBe(Math.ceil(expected ?? 0) * 3 - 30000);
     expect(n?.hours).toBeCloseTo(more / 1250, 9);
     expect(n?.events).toBeCloseTo(more * 0.02, 9);
-    expect(n?.text).toBe(`need about ${more} more canary samples and ${n?.control} more control samples (about ${Math.round(more * 0.02)} more events), about ${Number((more / 1250).toPrecision(4))} h at the current rate, to resolve the pass margin 0.002 with 80% power`);
+    expect(n?.text).toBe(
+      `need about ${more} more canary samples and ${n?.control} more control samples (about ${Math.round(more * 0.02)} more events), about ${Number((more / 1250).toPrecision(4))} h at the current rate, to resolve the pass margin 0.002 with 80% power`,
+    );
   });
 });
 
@@ -155,7 +194,13 @@ describe('judgeGate: SRM', () => {
     const ok = judgeGate(gate({ comparisons: passing, exposure: { canary: 4850, control: 95150 } }));
     expect(ok.verdict).toBe('pass');
     expectDigits(ok.memory.srm.minPValue, '0.3730954993');
-    const after = judgeGate(gate({ comparisons: passing, exposure: { canary: 4850, control: 95150 }, memory: { comparisons: {}, srm: { minPValue: 1e-6 } } }));
+    const after = judgeGate(
+      gate({
+        comparisons: passing,
+        exposure: { canary: 4850, control: 95150 },
+        memory: { comparisons: {}, srm: { minPValue: 1e-6 } },
+      }),
+    );
     expect(after.srm.status).toBe('mismatch');
     expect(after.verdict).toBe('hold');
   });
@@ -171,7 +216,9 @@ describe('judgeGate: SRM', () => {
   });
 
   it('a FAIL wins over an SRM', () => {
-    const r = judgeGate(gate({ comparisons: [slo({ canary: counts(80, 10000) })], exposure: { canary: 5400, control: 94600 } }));
+    const r = judgeGate(
+      gate({ comparisons: [slo({ canary: counts(80, 10000) })], exposure: { canary: 5400, control: 94600 } }),
+    );
     expect(r.verdict).toBe('fail');
   });
 });

@@ -24,7 +24,9 @@ const junk: [string, unknown, 'no-data' | 'invalid'][] = [
 
 describe('no data is never a pass', () => {
   it.each(junk)('ratio with the canary %s → %s', (_what, bad, status) => {
-    const r = judgeGate(gate({ comparisons: [ratio({ canary: bad as Counts, control: counts(0, 190000), better: 'lower' })] }));
+    const r = judgeGate(
+      gate({ comparisons: [ratio({ canary: bad as Counts, control: counts(0, 190000), better: 'lower' })] }),
+    );
     expect(r.comparisons[0]?.status).toBe(status);
     expect(r.verdict).toBe('hold');
     expect(r.holdReasons).toContain(status);
@@ -50,9 +52,19 @@ describe('no data is never a pass', () => {
     ['a negative bucket', buckets([-1, 2, 3, 4, 5, 6]), 'invalid'],
     ['no observations', buckets([0, 0, 0, 0, 0, 0]), 'no-data'],
     ['no buckets', [], 'no-data'],
-    ['duplicate le', [{ le: 500, count: 1 }, { le: 500, count: 1 }, { le: Number.POSITIVE_INFINITY, count: 2 }], 'invalid'],
+    [
+      'duplicate le',
+      [
+        { le: 500, count: 1 },
+        { le: 500, count: 1 },
+        { le: Number.POSITIVE_INFINITY, count: 2 },
+      ],
+      'invalid',
+    ],
   ] as const)('exceedance with %s → %s', (_what, bad, status) => {
-    const r = judgeGate(gate({ comparisons: [exceedanceAt(500, { canary: bad, passMargin: { kind: 'absolute', value: 0.5 } })] }));
+    const r = judgeGate(
+      gate({ comparisons: [exceedanceAt(500, { canary: bad, passMargin: { kind: 'absolute', value: 0.5 } })] }),
+    );
     expect(r.comparisons[0]?.status).toBe(status);
     expect(r.verdict).toBe('hold');
   });
@@ -125,8 +137,14 @@ describe('bad settings are invalid, never a pass', () => {
   });
 
   it('a sticky FAIL survives missing data and bad settings', () => {
-    const memory = { comparisons: { errors: { failed: true, minPValue: 0.001, failedBecause: 'the rate is above 0.005' } }, srm: { minPValue: null } };
-    for (const over of [{ comparisons: [slo({ canary: undefined })] }, { comparisons: [slo()], analysis: { alpha: 2 } }]) {
+    const memory = {
+      comparisons: { errors: { failed: true, minPValue: 0.001, failedBecause: 'the rate is above 0.005' } },
+      srm: { minPValue: null },
+    };
+    for (const over of [
+      { comparisons: [slo({ canary: undefined })] },
+      { comparisons: [slo()], analysis: { alpha: 2 } },
+    ]) {
       const r = judgeGate(gate({ ...over, memory }));
       expect(r.verdict).toBe('fail');
       expect(r.comparisons[0]?.reasons[0]).toMatch(/FAIL at an earlier check of this phase: the rate is above 0\.005/);

@@ -7,7 +7,9 @@ import { judgeGate } from '../../src/stats/judge-gate.js';
 import type { Counts } from '../../src/stats/types.js';
 import { gate, ratio, slo } from './gate-builders.js';
 
-const cohort = fc.integer({ min: 1, max: 2_000_000 }).chain((n) => fc.record({ events: fc.integer({ min: 0, max: n }), total: fc.constant(n) }));
+const cohort = fc
+  .integer({ min: 1, max: 2_000_000 })
+  .chain((n) => fc.record({ events: fc.integer({ min: 0, max: n }), total: fc.constant(n) }));
 const tau2 = fc.double({ min: 1e-9, max: 1e-2, noNaN: true });
 const margin = fc.double({ min: 1e-5, max: 0.2, noNaN: true }).map((value) => ({ kind: 'absolute' as const, value }));
 const better = fc.constantFrom('higher' as const, 'lower' as const);
@@ -24,8 +26,18 @@ describe('properties of judgeGate', () => {
     fc.assert(
       fc.property(cohort, cohort, tau2, margin, better, alpha, (a, b, t, passMargin, dir, al) => {
         const flip = dir === 'higher' ? 'lower' : 'higher';
-        const one = judgeGate(gate({ analysis: { alpha: al }, comparisons: [ratio({ canary: a, control: b, better: dir, tau: { tau2: t }, passMargin })] }));
-        const two = judgeGate(gate({ analysis: { alpha: al }, comparisons: [ratio({ canary: b, control: a, better: flip, tau: { tau2: t }, passMargin })] }));
+        const one = judgeGate(
+          gate({
+            analysis: { alpha: al },
+            comparisons: [ratio({ canary: a, control: b, better: dir, tau: { tau2: t }, passMargin })],
+          }),
+        );
+        const two = judgeGate(
+          gate({
+            analysis: { alpha: al },
+            comparisons: [ratio({ canary: b, control: a, better: flip, tau: { tau2: t }, passMargin })],
+          }),
+        );
         const x = one.comparisons[0];
         const y = two.comparisons[0];
         expect(y?.status).toBe(x?.status);
@@ -43,8 +55,10 @@ describe('properties of judgeGate', () => {
     fc.assert(
       fc.property(cohort, cohort, tau2, fc.integer({ min: 2, max: 50 }), (a, b, t, k) => {
         const scale = (c: Counts) => ({ events: c.events * k, total: c.total * k });
-        const small = judgeGate(gate({ comparisons: [ratio({ canary: a, control: b, tau: { tau2: t } })] })).comparisons[0];
-        const big = judgeGate(gate({ comparisons: [ratio({ canary: scale(a), control: scale(b), tau: { tau2: t } })] })).comparisons[0];
+        const small = judgeGate(gate({ comparisons: [ratio({ canary: a, control: b, tau: { tau2: t } })] }))
+          .comparisons[0];
+        const big = judgeGate(gate({ comparisons: [ratio({ canary: scale(a), control: scale(b), tau: { tau2: t } })] }))
+          .comparisons[0];
         expect(width(big)).toBeLessThan(width(small));
         const s1 = judgeGate(gate({ comparisons: [slo({ canary: a, tau: { tau2: t } })] })).comparisons[0];
         const s2 = judgeGate(gate({ comparisons: [slo({ canary: scale(a), tau: { tau2: t } })] })).comparisons[0];
@@ -56,28 +70,37 @@ describe('properties of judgeGate', () => {
 
   it('the CS contains θ̂, p is in [0, 1], and statuses agree with the intervals and thresholds', () => {
     fc.assert(
-      fc.property(cohort, cohort, tau2, margin, better, fc.integer({ min: 0, max: 3 }), (a, b, t, passMargin, dir, extra) => {
-        const comparisons = [ratio({ canary: a, control: b, better: dir, tau: { tau2: t }, passMargin })];
-        for (let i = 0; i < extra; i++) comparisons.push(ratio({ name: `other${i}`, tau: { tau2: t } }));
-        const r = judgeGate(gate({ comparisons }));
-        const c = r.comparisons[0];
-        if (!c?.interval || !c.intervals || c.estimate === null || c.pValue === null) throw new Error('expected numbers');
-        expect(c.interval[0]).toBeLessThanOrEqual(c.estimate);
-        expect(c.interval[1]).toBeGreaterThanOrEqual(c.estimate);
-        expect(c.pValue).toBeGreaterThanOrEqual(0);
-        expect(c.pValue).toBeLessThanOrEqual(1);
-        const harm = (i: [number, number]) => (dir === 'lower' ? i : [-i[1], -i[0]]);
-        const [failLow] = harm(c.intervals.fail.interval);
-        const [, passHigh] = harm(c.intervals.pass.interval);
-        const enough = a.total >= 100 && b.total >= 100;
-        if (c.status === 'fail') expect(failLow).toBeGreaterThan(c.thresholds.fail ?? Number.NaN);
-        if (c.status === 'pass') expect(passHigh).toBeLessThan(c.thresholds.pass ?? Number.NaN);
-        if (c.status === 'inconclusive' && enough) {
-          expect(failLow).toBeLessThanOrEqual(c.thresholds.fail ?? Number.NaN);
-          expect(passHigh).toBeGreaterThanOrEqual(c.thresholds.pass ?? Number.NaN);
-        }
-        expect(c.intervals.fail.alpha).toBeCloseTo(0.05 / comparisons.length, 15);
-      }),
+      fc.property(
+        cohort,
+        cohort,
+        tau2,
+        margin,
+        better,
+        fc.integer({ min: 0, max: 3 }),
+        (a, b, t, passMargin, dir, extra) => {
+          const comparisons = [ratio({ canary: a, control: b, better: dir, tau: { tau2: t }, passMargin })];
+          for (let i = 0; i < extra; i++) comparisons.push(ratio({ name: `other${i}`, tau: { tau2: t } }));
+          const r = judgeGate(gate({ comparisons }));
+          const c = r.comparisons[0];
+          if (!c?.interval || !c.intervals || c.estimate === null || c.pValue === null)
+            throw new Error('expected numbers');
+          expect(c.interval[0]).toBeLessThanOrEqual(c.estimate);
+          expect(c.interval[1]).toBeGreaterThanOrEqual(c.estimate);
+          expect(c.pValue).toBeGreaterThanOrEqual(0);
+          expect(c.pValue).toBeLessThanOrEqual(1);
+          const harm = (i: [number, number]) => (dir === 'lower' ? i : [-i[1], -i[0]]);
+          const [failLow] = harm(c.intervals.fail.interval);
+          const [, passHigh] = harm(c.intervals.pass.interval);
+          const enough = a.total >= 100 && b.total >= 100;
+          if (c.status === 'fail') expect(failLow).toBeGreaterThan(c.thresholds.fail ?? Number.NaN);
+          if (c.status === 'pass') expect(passHigh).toBeLessThan(c.thresholds.pass ?? Number.NaN);
+          if (c.status === 'inconclusive' && enough) {
+            expect(failLow).toBeLessThanOrEqual(c.thresholds.fail ?? Number.NaN);
+            expect(passHigh).toBeGreaterThanOrEqual(c.thresholds.pass ?? Number.NaN);
+          }
+          expect(c.intervals.fail.alpha).toBeCloseTo(0.05 / comparisons.length, 15);
+        },
+      ),
       runs,
     );
   });
@@ -101,7 +124,12 @@ describe('properties of judgeGate', () => {
         const control = (!badIsCanary || both ? bad : ok) as Counts;
         const huge = { kind: 'absolute' as const, value: 0.99 };
         const r = judgeGate(
-          gate({ comparisons: [ratio({ canary, control, tau: { tau2: t }, passMargin: huge }), slo({ name: 'fine', canary: counts0() })] }),
+          gate({
+            comparisons: [
+              ratio({ canary, control, tau: { tau2: t }, passMargin: huge }),
+              slo({ name: 'fine', canary: counts0() }),
+            ],
+          }),
         );
         expect(['no-data', 'invalid']).toContain(r.comparisons[0]?.status);
         expect(r.verdict).not.toBe('pass');

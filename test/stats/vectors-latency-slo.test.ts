@@ -47,13 +47,28 @@ describe('T6 histogram exceedance', () => {
 
 describe('T7 one-sample SLO checks', () => {
   it.each([
-    ['p95 < 500 ms (slow share < 5 %)', 300, 5000, 0.05, '7.539346872e-5', '0.049795206', '0.070204794', 'inconclusive'],
+    [
+      'p95 < 500 ms (slow share < 5 %)',
+      300,
+      5000,
+      0.05,
+      '7.539346872e-5',
+      '0.049795206',
+      '0.070204794',
+      'inconclusive',
+    ],
     ['error rate < 0.5 %', 30, 10000, 0.005, '3.948236914e-6', '0.0013322123', '0.0046677877', 'pass'],
     ['error rate < 0.5 %', 80, 10000, 0.005, '3.948236914e-6', '0.0052770715', '0.010722928', 'fail'],
   ] as const)('%s at %i/%i', (_name, x, n, p0, tau2Text, low, high, verdict) => {
     const tau2 = oneSampleTau2({ limit: p0, n, alpha: 0.05 });
     expectDigits(tau2, tau2Text);
-    const r = checkSlo({ counts: { events: x, total: n }, limit: { below: p0 }, tau2, alphaFail: 0.05, alphaPass: 0.05 });
+    const r = checkSlo({
+      counts: { events: x, total: n },
+      limit: { below: p0 },
+      tau2,
+      alphaFail: 0.05,
+      alphaPass: 0.05,
+    });
     expectDigits(r.intervalPass[0], low);
     expectDigits(r.intervalPass[1], high);
     expect(r.intervalFail).toEqual(r.intervalPass);
@@ -62,7 +77,13 @@ describe('T7 one-sample SLO checks', () => {
 
   it('the slow-share check is inconclusive because ln Λ = 2.836188 < ln 20', () => {
     const tau2 = oneSampleTau2({ limit: 0.05, n: 5000, alpha: 0.05 });
-    const r = checkSlo({ counts: { events: 300, total: 5000 }, limit: { below: 0.05 }, tau2, alphaFail: 0.05, alphaPass: 0.05 });
+    const r = checkSlo({
+      counts: { events: 300, total: 5000 },
+      limit: { below: 0.05 },
+      tau2,
+      alphaFail: 0.05,
+      alphaPass: 0.05,
+    });
     expectDigits(r.logLambda, '2.836188');
     expect(r.logLambda).toBeLessThan(Math.log(20));
   });
@@ -74,9 +95,21 @@ describe('T7 one-sample SLO checks', () => {
 
   it('an "above" limit is the mirror image', () => {
     const tau2 = oneSampleTau2({ limit: 0.995, n: 10000, alpha: 0.05 });
-    const r = checkSlo({ counts: { events: 9970, total: 10000 }, limit: { above: 0.995 }, tau2, alphaFail: 0.05, alphaPass: 0.05 });
+    const r = checkSlo({
+      counts: { events: 9970, total: 10000 },
+      limit: { above: 0.995 },
+      tau2,
+      alphaFail: 0.05,
+      alphaPass: 0.05,
+    });
     expect(r.verdict).toBe('pass');
-    const bad = checkSlo({ counts: { events: 9920, total: 10000 }, limit: { above: 0.995 }, tau2, alphaFail: 0.05, alphaPass: 0.05 });
+    const bad = checkSlo({
+      counts: { events: 9920, total: 10000 },
+      limit: { above: 0.995 },
+      tau2,
+      alphaFail: 0.05,
+      alphaPass: 0.05,
+    });
     expect(bad.verdict).toBe('fail');
     expect(bad.intervalPass[0]).toBeCloseTo(1 - 0.010722928, 8);
   });

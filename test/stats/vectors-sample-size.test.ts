@@ -36,7 +36,15 @@ describe('T8 sample size (one-sided α = 0.05, power 0.8)', () => {
     [1e-5, '74655.781286'],
     [4e-6, '71138.492829'],
   ] as const)('sequential last-look n_T for row 1 with τ² = %d (two-sided α = 0.05 CS)', (tau2, expected) => {
-    const n = sequentialSampleSize({ canaryRate: 0.018, controlRate: 0.02, ratio: 19, distance: 0.002, tau2, alpha: 0.05, power: 0.8 });
+    const n = sequentialSampleSize({
+      canaryRate: 0.018,
+      controlRate: 0.02,
+      ratio: 19,
+      distance: 0.002,
+      tau2,
+      alpha: 0.05,
+      power: 0.8,
+    });
     expectDigits(n, expected);
     // 2–2.6× the fixed n, as §6 expects
     expect((n ?? 0) / 28915.169379).toBeGreaterThan(2);
@@ -44,7 +52,17 @@ describe('T8 sample size (one-sided α = 0.05, power 0.8)', () => {
   });
 
   it('no sequential size for a zero distance', () => {
-    expect(sequentialSampleSize({ canaryRate: 0.02, controlRate: 0.02, ratio: 19, distance: 0, tau2: 1e-5, alpha: 0.05, power: 0.8 })).toBeUndefined();
+    expect(
+      sequentialSampleSize({
+        canaryRate: 0.02,
+        controlRate: 0.02,
+        ratio: 19,
+        distance: 0,
+        tau2: 1e-5,
+        alpha: 0.05,
+        power: 0.8,
+      }),
+    ).toBeUndefined();
   });
 
   it('time to go: n_T = 10000 after 8 h, 28916 needed → 15.1328 h and ≈ 378 more conversions at 2 %', () => {

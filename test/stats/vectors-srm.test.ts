@@ -1,6 +1,12 @@
 // statistics.md §7 T3 (SRM chi-square) and T4 (sequential SRM), to the digits given.
 import { describe, expect, it } from '@jest/globals';
-import { chiSquareGoodnessOfFit, srmInitialState, srmLogBayesFactor, srmPValue, srmUpdate } from '../../src/stats/srm.js';
+import {
+  chiSquareGoodnessOfFit,
+  srmInitialState,
+  srmLogBayesFactor,
+  srmPValue,
+  srmUpdate,
+} from '../../src/stats/srm.js';
 import { expectDigits } from './digits.js';
 
 describe('T3 SRM chi-square goodness of fit', () => {

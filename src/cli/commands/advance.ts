@@ -6,7 +6,11 @@ import { decisionJson, renderGate, termWidth } from '../render.js';
 import { runChecklist } from './checklist.js';
 import { clockLabel, prepare } from './common.js';
 
-export async function advanceCommand(planFile: string | undefined, opts: Record<string, unknown>, global: GlobalOptions): Promise<number> {
+export async function advanceCommand(
+  planFile: string | undefined,
+  opts: Record<string, unknown>,
+  global: GlobalOptions,
+): Promise<number> {
   const dryRun = Boolean(opts['dryRun']);
   const ctx = await prepare(planFile, global, 'advance', { dryRun, seedOwned: true });
   const { io, loaded, services, recorded } = ctx;
@@ -17,7 +21,12 @@ export async function advanceCommand(planFile: string | undefined, opts: Record<
   if (!dryRun && !global.yes && !global.json && io.stdinTTY && io.stdoutTTY) {
     const offer = await evaluate(plan, services).catch(() => undefined);
     const cl = offer?.gate.criteria.find((c) => c.name === 'checklist');
-    if (offer && cl && cl.verdict !== 'pass' && Object.keys(currentRecord(offer.state).checklist).length < plan.phases[offer.state.phaseIndex]!.checklist.length) {
+    if (
+      offer &&
+      cl &&
+      cl.verdict !== 'pass' &&
+      Object.keys(currentRecord(offer.state).checklist).length < plan.phases[offer.state.phaseIndex]!.checklist.length
+    ) {
       io.out(`The checklist of "${offer.state.phase}" is not complete (${cl.detail.split(';')[0]}).`);
       if (await services.prompt.confirm({ message: 'Run the checklist now?', default: true })) await runChecklist(ctx);
     }
@@ -46,10 +55,20 @@ export async function advanceCommand(planFile: string | undefined, opts: Record<
       'rolled-back': io.style.red(`gate failed; rolled back from ${decision.from}`),
     };
     const head = `${dryRun ? '[dry run] would be ' : ''}${verb[decision.decision]}`;
-    io.out(renderGate({ gate, decision, style: io.style, termWidth: termWidth(), headline: head, planFile: loaded.file }));
-    if (o.flag) io.out(`\nflag ${plan.flag.key}: ${o.flag.before.traffic}% → ${o.flag.after.traffic}%${o.flag.after.audience ? ` of ${o.flag.after.audience}` : ''}`);
+    io.out(
+      renderGate({ gate, decision, style: io.style, termWidth: termWidth(), headline: head, planFile: loaded.file }),
+    );
+    if (o.flag)
+      io.out(
+        `\nflag ${plan.flag.key}: ${o.flag.before.traffic}% → ${o.flag.after.traffic}%${o.flag.after.audience ? ` of ${o.flag.after.audience}` : ''}`,
+      );
     if (o.rollback) for (const s of o.rollback) io.out(`rollback: ${s.component}: ${s.status} (${s.detail})`);
-    if (dryRun) io.out(recorded.length ? `\nwould do:\n${recorded.map((r) => `  - ${r.action} ${JSON.stringify(r.detail)}`).join('\n')}` : '\nwould change nothing');
+    if (dryRun)
+      io.out(
+        recorded.length
+          ? `\nwould do:\n${recorded.map((r) => `  - ${r.action} ${JSON.stringify(r.detail)}`).join('\n')}`
+          : '\nwould change nothing',
+      );
     for (const f of o.reports) io.log.info(`report: ${f}`);
   }
   return EXIT_FOR_DECISION[decision.decision];

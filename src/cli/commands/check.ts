@@ -4,7 +4,11 @@ import type { GlobalOptions } from '../io.js';
 import { decisionJson, renderGate, termWidth } from '../render.js';
 import { clockLabel, prepare } from './common.js';
 
-export async function checkCommand(planFile: string | undefined, _opts: Record<string, unknown>, global: GlobalOptions): Promise<number> {
+export async function checkCommand(
+  planFile: string | undefined,
+  _opts: Record<string, unknown>,
+  global: GlobalOptions,
+): Promise<number> {
   const { io, loaded, services } = await prepare(planFile, global, 'check');
   const { state, gate, decision } = await evaluate(loaded.plan, services, false);
   const at = new Date(services.clock.now()).toISOString();
@@ -12,7 +16,9 @@ export async function checkCommand(planFile: string | undefined, _opts: Record<s
     io.json(decisionJson({ plan: loaded.plan.name, decision, gate, state, at, clock: clockLabel(services) }));
   } else {
     const head = `${loaded.plan.name}: phase ${state.phase} (${state.traffic}%) — advance would decide: ${decision.decision}${decision.to && decision.decision === 'advanced' ? ` → ${decision.to}` : ''}`;
-    io.out(renderGate({ gate, decision, style: io.style, termWidth: termWidth(), headline: head, planFile: loaded.file }));
+    io.out(
+      renderGate({ gate, decision, style: io.style, termWidth: termWidth(), headline: head, planFile: loaded.file }),
+    );
   }
   return EXIT_FOR_DECISION[decision.decision];
 }

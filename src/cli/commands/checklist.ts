@@ -20,20 +20,55 @@ import { prepare, type CommandContext } from './common.js';
 
 type Answer = { status: 'done' } | { status: 'skipped'; reason: string };
 
-export async function checklistCommand(planFile: string | undefined, _opts: Record<string, unknown>, global: GlobalOptions): Promise<number> {
+export async function checklistCommand(
+  planFile: string | undefined,
+  _opts: Record<string, unknown>,
+  global: GlobalOptions,
+): Promise<number> {
   const ctx = await prepare(planFile, global, 'checklist', { seedOwned: true });
   const { io } = ctx;
   if (!global.yes && !global.answers && !(io.stdinTTY && io.stdoutTTY)) throw nonInteractiveError('checklist');
   const result = await runChecklist(ctx);
-  if (global.json) io.json({ plan: ctx.loaded.plan.name, phase: result.phase, complete: result.complete, items: result.items });
+  if (global.json)
+    io.json({ plan: ctx.loaded.plan.name, phase: result.phase, complete: result.complete, items: result.items });
   else {
-    io.out(renderTable(['item', 'status', 'by', 'note'], result.items.map((i) => [i.text, i.status, i.by ?? '-', i.reason ?? i.detail ?? (i.exitCode !== undefined ? `exit ${i.exitCode}` : '')]), io.style));
-    io.out(result.complete ? io.style.green(`checklist of "${result.phase}" complete`) : io.style.yellow(`checklist of "${result.phase}" incomplete: run \`rollout checklist\` again to resume`));
+    io.out(
+      renderTable(
+        ['item', 'status', 'by', 'note'],
+        result.items.map((i) => [
+          i.text,
+          i.status,
+          i.by ?? '-',
+          i.reason ?? i.detail ?? (i.exitCode !== undefined ? `exit ${i.exitCode}` : ''),
+        ]),
+        io.style,
+      ),
+    );
+    io.out(
+      result.complete
+        ? io.style.green(`checklist of "${result.phase}" complete`)
+        : io.style.yellow(`checklist of "${result.phase}" incomplete: run \`rollout checklist\` again to resume`),
+    );
   }
   return result.complete ? 0 : 3;
 }
 
-export async function runChecklist(ctx: CommandContext): Promise<{ phase: string; complete: boolean; items: (ChecklistAnswer | { id: string; text: string; status: 'open'; by?: undefined; reason?: undefined; exitCode?: undefined; detail?: undefined })[] }> {
+export async function runChecklist(ctx: CommandContext): Promise<{
+  phase: string;
+  complete: boolean;
+  items: (
+    | ChecklistAnswer
+    | {
+        id: string;
+        text: string;
+        status: 'open';
+        by?: undefined;
+        reason?: undefined;
+        exitCode?: undefined;
+        detail?: undefined;
+      }
+  )[];
+}> {
   const { io, loaded, services } = ctx;
   const { plan } = loaded;
   const answers = io.opts.answers ? readAnswers(io.opts.answers) : undefined;
@@ -41,7 +76,12 @@ export async function runChecklist(ctx: CommandContext): Promise<{ phase: string
     let state: RolloutState = await loadState(plan, services);
     assertActive(state);
     const phase = plan.phases[state.phaseIndex]!;
-    const items = phase.checklist.map((it, i) => ({ id: checklistId(it, i), text: typeof it === 'string' ? it : it.text, run: typeof it === 'string' ? undefined : it.run, timeout: typeof it === 'string' ? undefined : it.timeout }));
+    const items = phase.checklist.map((it, i) => ({
+      id: checklistId(it, i),
+      text: typeof it === 'string' ? it : it.text,
+      run: typeof it === 'string' ? undefined : it.run,
+      timeout: typeof it === 'string' ? undefined : it.timeout,
+    }));
     if (items.length === 0) io.log.info(`phase "${phase.name}" has no checklist`);
     let stopped = false;
     for (const [n, item] of items.entries()) {
@@ -53,16 +93,37 @@ export async function runChecklist(ctx: CommandContext): Promise<{ phase: string
       let answer: ChecklistAnswer;
       const given = answers ? answerFor(answers, item) : undefined;
       if (given?.status === 'skipped') {
-        answer = { id: item.id, text: item.text, status: 'skipped', reason: given.reason, by: services.actor, at: now() };
+        answer = {
+          id: item.id,
+          text: item.text,
+          status: 'skipped',
+          reason: given.reason,
+          by: services.actor,
+          at: now(),
+        };
       } else if (item.run && (given || io.opts.yes || services.prompt.interactive)) {
         if (services.prompt.interactive && !given) {
-          const go = await services.prompt.choose({ message: `${label}\n  runs: ${item.run}`, choices: [{ name: 'Run it', value: 'run' }, { name: 'Skip (give a reason)', value: 'skip' }, { name: 'Stop here', value: 'stop' }] });
+          const go = await services.prompt.choose({
+            message: `${label}\n  runs: ${item.run}`,
+            choices: [
+              { name: 'Run it', value: 'run' },
+              { name: 'Skip (give a reason)', value: 'skip' },
+              { name: 'Stop here', value: 'stop' },
+            ],
+          });
           if (go === 'stop') {
             stopped = true;
             continue;
           }
           if (go === 'skip') {
-            answer = { id: item.id, text: item.text, status: 'skipped', reason: await askReason(ctx), by: services.actor, at: now() };
+            answer = {
+              id: item.id,
+              text: item.text,
+              status: 'skipped',
+              reason: await askReason(ctx),
+              by: services.actor,
+              at: now(),
+            };
             state = await save(ctx, state, answer);
             continue;
           }
@@ -73,7 +134,11 @@ export async function runChecklist(ctx: CommandContext): Promise<{ phase: string
         // a command is a side effect: journaled before and after, its answer saved before it is closed
         await withEffect(
           services,
-          { action: 'checklist.run', phase: phase.name, data: { id: item.id, component: item.text, command, timeoutMs } },
+          {
+            action: 'checklist.run',
+            phase: phase.name,
+            data: { id: item.id, component: item.text, command, timeoutMs },
+          },
           () => services.runner.run({ command, cwd: loaded.baseDir, timeoutMs }),
           (res) => ({ exitCode: res.exitCode, timedOut: res.timedOut, durationMs: res.durationMs }),
           async (res) => {
@@ -81,27 +146,63 @@ export async function runChecklist(ctx: CommandContext): Promise<{ phase: string
             const detail = res.timedOut ? `timed out after ${formatSeconds(timeoutMs)}` : `exit ${res.exitCode}`;
             if (ok) progress.succeed(`${item.text} (exit 0, ${(res.durationMs / 1000).toFixed(1)}s)`);
             else progress.fail(`${item.text} (${detail})`);
-            state = await save(ctx, state, { id: item.id, text: item.text, status: ok ? 'done' : 'failed', by: services.actor, at: now(), command, exitCode: res.exitCode, detail, output: res.output, durationMs: res.durationMs });
+            state = await save(ctx, state, {
+              id: item.id,
+              text: item.text,
+              status: ok ? 'done' : 'failed',
+              by: services.actor,
+              at: now(),
+              command,
+              exitCode: res.exitCode,
+              detail,
+              output: res.output,
+              durationMs: res.durationMs,
+            });
           },
         );
         continue;
       } else if (given?.status === 'done' || (io.opts.yes && !answers)) {
         answer = { id: item.id, text: item.text, status: 'done', by: services.actor, at: now() };
       } else if (answers) {
-        throw new RolloutError('usage', `the answers file ${io.opts.answers} has no answer for "${item.text}" (id ${item.id})`, { hint: `add "${item.id}: done" or "${item.id}: skip: REASON"` });
+        throw new RolloutError(
+          'usage',
+          `the answers file ${io.opts.answers} has no answer for "${item.text}" (id ${item.id})`,
+          { hint: `add "${item.id}: done" or "${item.id}: skip: REASON"` },
+        );
       } else {
-        const choice = await services.prompt.choose({ message: label, choices: [{ name: 'Done', value: 'done' }, { name: 'Skip (give a reason)', value: 'skip' }, { name: 'Stop here', value: 'stop' }] });
+        const choice = await services.prompt.choose({
+          message: label,
+          choices: [
+            { name: 'Done', value: 'done' },
+            { name: 'Skip (give a reason)', value: 'skip' },
+            { name: 'Stop here', value: 'stop' },
+          ],
+        });
         if (choice === 'stop') {
           stopped = true;
           continue;
         }
-        answer = choice === 'done' ? { id: item.id, text: item.text, status: 'done', by: services.actor, at: now() } : { id: item.id, text: item.text, status: 'skipped', reason: await askReason(ctx), by: services.actor, at: now() };
+        answer =
+          choice === 'done'
+            ? { id: item.id, text: item.text, status: 'done', by: services.actor, at: now() }
+            : {
+                id: item.id,
+                text: item.text,
+                status: 'skipped',
+                reason: await askReason(ctx),
+                by: services.actor,
+                at: now(),
+              };
       }
       state = await save(ctx, state, answer);
     }
     const rec = currentRecord(state).checklist;
     const list = items.map((it) => rec[it.id] ?? { id: it.id, text: it.text, status: 'open' as const });
-    return { phase: phase.name, complete: list.every((i) => i.status === 'done' || i.status === 'skipped'), items: list };
+    return {
+      phase: phase.name,
+      complete: list.every((i) => i.status === 'done' || i.status === 'skipped'),
+      items: list,
+    };
   });
 }
 
@@ -115,11 +216,26 @@ async function askReason(ctx: CommandContext): Promise<string> {
 async function save(ctx: CommandContext, state: RolloutState, answer: ChecklistAnswer): Promise<RolloutState> {
   const next = recordAnswer(state, answer, new Date(ctx.services.clock.now()).toISOString());
   await ctx.services.store.save(next);
-  await journal(ctx.services, 'checklist.answered', { id: answer.id, text: answer.text, status: answer.status, by: answer.by, reason: answer.reason, command: answer.command, exitCode: answer.exitCode, detail: answer.detail }, state.phase);
+  await journal(
+    ctx.services,
+    'checklist.answered',
+    {
+      id: answer.id,
+      text: answer.text,
+      status: answer.status,
+      by: answer.by,
+      reason: answer.reason,
+      command: answer.command,
+      exitCode: answer.exitCode,
+      detail: answer.detail,
+    },
+    state.phase,
+  );
   return next;
 }
 
-const ANSWERS_HINT = 'an answers file is YAML or JSON mapping checklist ids (or texts) to answers, e.g. load-tests-completed: done';
+const ANSWERS_HINT =
+  'an answers file is YAML or JSON mapping checklist ids (or texts) to answers, e.g. load-tests-completed: done';
 
 /**
  * Answers file: `{ ID-or-text: done | true | "skip: reason" | { skip: reason } }`. The path may name any
@@ -131,7 +247,9 @@ function readAnswers(file: string): Map<string, Answer> {
   try {
     text = readTextFile(file, 1024 * 1024);
   } catch (e) {
-    throw new RolloutError('usage', `cannot read the answers file ${file}: it ${(e as Error).message}`, { hint: ANSWERS_HINT });
+    throw new RolloutError('usage', `cannot read the answers file ${file}: it ${(e as Error).message}`, {
+      hint: ANSWERS_HINT,
+    });
   }
   const lines = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lines, uniqueKeys: true, logLevel: 'error' });
@@ -140,19 +258,32 @@ function readAnswers(file: string): Map<string, Answer> {
     return `${file}:${p.line}:${p.col}`;
   };
   if (doc.errors.length > 0) {
-    throw new RolloutError('usage', `${at(doc.errors[0]!.pos[0])} the answers file is not valid YAML or JSON`, { hint: ANSWERS_HINT });
+    throw new RolloutError('usage', `${at(doc.errors[0]!.pos[0])} the answers file is not valid YAML or JSON`, {
+      hint: ANSWERS_HINT,
+    });
   }
-  if (!isMap(doc.contents)) throw new RolloutError('usage', `${at(0)} the answers file must map checklist ids (or texts) to answers`, { hint: ANSWERS_HINT });
+  if (!isMap(doc.contents))
+    throw new RolloutError('usage', `${at(0)} the answers file must map checklist ids (or texts) to answers`, {
+      hint: ANSWERS_HINT,
+    });
   const out = new Map<string, Answer>();
   for (const pair of doc.contents.items) {
     const k = isScalar(pair.key) ? String(pair.key.value) : undefined;
     const v: unknown = isNode(pair.value) ? pair.value.toJS(doc, { maxAliasCount: 50 }) : pair.value;
     const where = at(isNode(pair.key) ? pair.key.range?.[0] : undefined);
-    if (k === undefined) throw new RolloutError('usage', `${where} each key of the answers file must be a checklist id or text`, { hint: ANSWERS_HINT });
+    if (k === undefined)
+      throw new RolloutError('usage', `${where} each key of the answers file must be a checklist id or text`, {
+        hint: ANSWERS_HINT,
+      });
     if (v === true || v === 'done' || v === 'yes') out.set(k, { status: 'done' });
-    else if (typeof v === 'string' && /^skip(ped)?:/i.test(v) && v.split(':').slice(1).join(':').trim()) out.set(k, { status: 'skipped', reason: v.split(':').slice(1).join(':').trim() });
-    else if (v && typeof v === 'object' && typeof (v as { skip?: unknown }).skip === 'string') out.set(k, { status: 'skipped', reason: (v as { skip: string }).skip });
-    else throw new RolloutError('usage', `${where} an answer must be done, or skip with a reason ("skip: REASON")`, { hint: ANSWERS_HINT });
+    else if (typeof v === 'string' && /^skip(ped)?:/i.test(v) && v.split(':').slice(1).join(':').trim())
+      out.set(k, { status: 'skipped', reason: v.split(':').slice(1).join(':').trim() });
+    else if (v && typeof v === 'object' && typeof (v as { skip?: unknown }).skip === 'string')
+      out.set(k, { status: 'skipped', reason: (v as { skip: string }).skip });
+    else
+      throw new RolloutError('usage', `${where} an answer must be done, or skip with a reason ("skip: REASON")`, {
+        hint: ANSWERS_HINT,
+      });
   }
   return out;
 }

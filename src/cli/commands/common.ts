@@ -13,7 +13,12 @@ export interface CommandContext {
   recorded: Recorded[];
 }
 
-export async function prepare(planFile: string | undefined, global: GlobalOptions, command: string, opts: { dryRun?: boolean; seedOwned?: boolean } = {}): Promise<CommandContext> {
+export async function prepare(
+  planFile: string | undefined,
+  global: GlobalOptions,
+  command: string,
+  opts: { dryRun?: boolean; seedOwned?: boolean } = {},
+): Promise<CommandContext> {
   const io = await createIo(global);
   if (!planFile) throw new RolloutError('usage', `'${command}' needs the path of a plan`);
   const loaded = await loadPlan(planFile, io);

@@ -21,7 +21,11 @@ interface Finding {
   detail: string;
 }
 
-export async function doctorCommand(planFile: string | undefined, _opts: Record<string, unknown>, global: GlobalOptions): Promise<number> {
+export async function doctorCommand(
+  planFile: string | undefined,
+  _opts: Record<string, unknown>,
+  global: GlobalOptions,
+): Promise<number> {
   const { io, loaded, services } = await prepare(planFile, global, 'doctor');
   const { plan } = loaded;
   const state = await loadState(plan, services);
@@ -37,12 +41,16 @@ export async function doctorCommand(planFile: string | undefined, _opts: Record<
     }
   };
 
-  await attempt({ provider: services.providers.flagName, role: 'flags', check: `read flag ${plan.flag.key}` }, async () => {
-    const s = await (await services.providers.flags()).read({ flag: plan.flag.key });
-    // Before the rollout starts the tool creates the flag file; after, a missing one is lost state.
-    if (s.detail?.['fileMissing'] === true && state.status !== 'not-started') throw new Error(`the flag file does not exist, though the rollout "${plan.name}" is at ${state.traffic}%`);
-    return `reachable; serves ${Number.isNaN(s.traffic) ? 'an unknown share' : `${s.traffic}%`}${s.audience ? ` of ${s.audience}` : ''}${s.enabled ? '' : ' (off)'}`;
-  });
+  await attempt(
+    { provider: services.providers.flagName, role: 'flags', check: `read flag ${plan.flag.key}` },
+    async () => {
+      const s = await (await services.providers.flags()).read({ flag: plan.flag.key });
+      // Before the rollout starts the tool creates the flag file; after, a missing one is lost state.
+      if (s.detail?.['fileMissing'] === true && state.status !== 'not-started')
+        throw new Error(`the flag file does not exist, though the rollout "${plan.name}" is at ${state.traffic}%`);
+      return `reachable; serves ${Number.isNaN(s.traffic) ? 'an unknown share' : `${s.traffic}%`}${s.audience ? ` of ${s.audience}` : ''}${s.enabled ? '' : ' (off)'}`;
+    },
+  );
 
   const values = templateValues(plan, { cohort: c.cohort, window: c.sloWindow });
   for (const m of plan.metrics) {
@@ -54,10 +62,27 @@ export async function doctorCommand(planFile: string | undefined, _opts: Record<
     }
     try {
       const intervalMs = m.interval ? parseDuration(m.interval) : undefined;
-      const series = await (await services.providers.metrics(provider)).query({ metric: m.name, query: renderTemplate(m.query ?? m.name, values), template: m.query ?? m.name, values, cohort: c.cohort, from: now - c.sloWindowMs, to: now, intervalMs });
+      const series = await (await services.providers.metrics(provider)).query({
+        metric: m.name,
+        query: renderTemplate(m.query ?? m.name, values),
+        template: m.query ?? m.name,
+        values,
+        cohort: c.cohort,
+        from: now - c.sloWindowMs,
+        to: now,
+        intervalMs,
+      });
       // Judge coverage only: a metric with a breach but full data is healthy for the doctor.
-      const coverage = evaluateMetric({ metric: { ...m, slo: undefined, onNoData: 'hold' }, observation: { cohort: c.cohort, from: now - c.sloWindowMs, to: now, series }, windowLabel: c.sloWindow });
-      findings.push({ ...f, ok: coverage.verdict === 'pass', detail: coverage.verdict === 'pass' ? `${series.points.length} points cover the window` : coverage.detail });
+      const coverage = evaluateMetric({
+        metric: { ...m, slo: undefined, onNoData: 'hold' },
+        observation: { cohort: c.cohort, from: now - c.sloWindowMs, to: now, series },
+        windowLabel: c.sloWindow,
+      });
+      findings.push({
+        ...f,
+        ok: coverage.verdict === 'pass',
+        detail: coverage.verdict === 'pass' ? `${series.points.length} points cover the window` : coverage.detail,
+      });
     } catch (e) {
       findings.push({ ...f, ok: false, detail: redact((e as Error).message) });
     }
@@ -80,8 +105,24 @@ export async function doctorCommand(planFile: string | undefined, _opts: Record<
   const bad = findings.filter((f) => !f.ok);
   if (global.json) io.json({ plan: plan.name, phase: phase.name, ok: bad.length === 0, findings });
   else {
-    io.out(renderTable(['provider', 'role', 'check', 'result', 'detail'], findings.map((f) => [f.provider, f.role, f.check, f.ok ? io.style.green('ok') : io.style.red('PROBLEM'), f.detail]), io.style));
-    io.out(bad.length === 0 ? io.style.green('\nall providers answer and every metric covers the gate window') : io.style.red(`\n${bad.length} problem(s) would stop a gate from passing`));
+    io.out(
+      renderTable(
+        ['provider', 'role', 'check', 'result', 'detail'],
+        findings.map((f) => [
+          f.provider,
+          f.role,
+          f.check,
+          f.ok ? io.style.green('ok') : io.style.red('PROBLEM'),
+          f.detail,
+        ]),
+        io.style,
+      ),
+    );
+    io.out(
+      bad.length === 0
+        ? io.style.green('\nall providers answer and every metric covers the gate window')
+        : io.style.red(`\n${bad.length} problem(s) would stop a gate from passing`),
+    );
   }
   return bad.length === 0 ? 0 : 1;
 }

@@ -12,7 +12,11 @@ import { prepare } from './common.js';
 const HEAD = ['#', 'at', 'phase', 'event', 'detail'];
 const CHUNK = 256 * 1024;
 
-export async function historyCommand(planFile: string | undefined, _opts: Record<string, unknown>, global: GlobalOptions): Promise<number> {
+export async function historyCommand(
+  planFile: string | undefined,
+  _opts: Record<string, unknown>,
+  global: GlobalOptions,
+): Promise<number> {
   const { io, loaded, services } = await prepare(planFile, global, 'history');
   await inspectJournal(services);
   const out = chunked(io);
@@ -20,7 +24,8 @@ export async function historyCommand(planFile: string | undefined, _opts: Record
   if (global.json) {
     let n = 0;
     await out.emit(`{\n  "plan": ${JSON.stringify(loaded.plan.name)},\n  "entries": [`);
-    for await (const e of services.store.entries()) await out.emit(`${n++ === 0 ? '' : ','}\n    ${JSON.stringify(e, null, 2).replace(/\n/g, '\n    ')}`);
+    for await (const e of services.store.entries())
+      await out.emit(`${n++ === 0 ? '' : ','}\n    ${JSON.stringify(e, null, 2).replace(/\n/g, '\n    ')}`);
     await out.emit(`${n === 0 ? '' : '\n  '}]\n}\n`);
     await out.flush();
     return 0;
@@ -30,7 +35,9 @@ export async function historyCommand(planFile: string | undefined, _opts: Record
   let count = 0;
   let simulated = false;
   for await (const e of services.store.entries()) {
-    row(e).forEach((c, i) => (widths[i] = Math.max(widths[i]!, textWidth(c))));
+    row(e).forEach((c, i) => {
+      widths[i] = Math.max(widths[i]!, textWidth(c));
+    });
     count++;
     simulated ||= e.clock === 'ROLLOUT_NOW';
   }
@@ -71,8 +78,22 @@ function row(e: JournalEntry): string[] {
 
 function describe(d: Record<string, unknown>): string {
   const parts: string[] = [];
-  for (const k of ['action', 'decision', 'from', 'to', 'traffic', 'by', 'status', 'text', 'command', 'exitCode', 'error', 'reason']) {
-    if (d[k] !== undefined && d[k] !== null) parts.push(`${k}=${typeof d[k] === 'object' ? JSON.stringify(d[k]) : String(d[k])}`);
+  for (const k of [
+    'action',
+    'decision',
+    'from',
+    'to',
+    'traffic',
+    'by',
+    'status',
+    'text',
+    'command',
+    'exitCode',
+    'error',
+    'reason',
+  ]) {
+    if (d[k] !== undefined && d[k] !== null)
+      parts.push(`${k}=${typeof d[k] === 'object' ? JSON.stringify(d[k]) : String(d[k])}`);
   }
   return parts.join(' ');
 }

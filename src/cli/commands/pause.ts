@@ -15,13 +15,20 @@ import type { RolloutState } from '../../state/types.js';
 import type { GlobalOptions } from '../io.js';
 import { prepare, type CommandContext } from './common.js';
 
-async function setPaused(planFile: string | undefined, global: GlobalOptions, pause: boolean, reason?: string): Promise<number> {
+async function setPaused(
+  planFile: string | undefined,
+  global: GlobalOptions,
+  pause: boolean,
+  reason?: string,
+): Promise<number> {
   const ctx = await prepare(planFile, global, pause ? 'pause' : 'resume');
   const { io, loaded, services } = ctx;
   return withLock(services, async () => {
     const state = await loadState(loaded.plan, services);
-    if (!pause && (state.status === 'rolling-back' || state.status === 'rolled-back')) return resumeAfterRollback(ctx, state);
-    if (state.status === 'completed' || state.status === 'rolled-back') throw new RolloutError('usage', `the rollout is ${state.status}`);
+    if (!pause && (state.status === 'rolling-back' || state.status === 'rolled-back'))
+      return resumeAfterRollback(ctx, state);
+    if (state.status === 'completed' || state.status === 'rolled-back')
+      throw new RolloutError('usage', `the rollout is ${state.status}`);
     assertActive(state);
     const at = new Date(services.clock.now()).toISOString();
     const changed = pause ? state.status !== 'paused' : state.status === 'paused';
@@ -30,8 +37,14 @@ async function setPaused(planFile: string | undefined, global: GlobalOptions, pa
       await services.store.save(next);
       await journal(services, pause ? 'rollout.paused' : 'rollout.resumed', { reason: reason ?? null }, state.phase);
     }
-    if (global.json) io.json({ plan: loaded.plan.name, state: next.status, phase: next.phase, traffic: next.traffic, changed });
-    else io.out(changed ? `${loaded.plan.name} ${pause ? 'paused' : 'resumed'} in "${next.phase}"` : `${loaded.plan.name} was already ${pause ? 'paused' : 'running'}`);
+    if (global.json)
+      io.json({ plan: loaded.plan.name, state: next.status, phase: next.phase, traffic: next.traffic, changed });
+    else
+      io.out(
+        changed
+          ? `${loaded.plan.name} ${pause ? 'paused' : 'resumed'} in "${next.phase}"`
+          : `${loaded.plan.name} was already ${pause ? 'paused' : 'running'}`,
+      );
     return 0;
   });
 }
@@ -41,7 +54,11 @@ async function resumeAfterRollback(ctx: CommandContext, state: RolloutState): Pr
   const { plan } = loaded;
   const flag = await (await services.providers.flags()).read({ flag: plan.flag.key });
   const served = flag.enabled ? flag.traffic : 0;
-  if (!Number.isFinite(served)) throw new RolloutError('usage', `the flag ${plan.flag.key} serves an unknown share; set it to one phase's traffic before resuming`);
+  if (!Number.isFinite(served))
+    throw new RolloutError(
+      'usage',
+      `the flag ${plan.flag.key} serves an unknown share; set it to one phase's traffic before resuming`,
+    );
   const index = phaseServing(plan, state, served);
   const phase = plan.phases[index]!;
   const pending = plan.rollback.length - (state.rollback?.steps.filter((s) => s.status === 'done').length ?? 0);
@@ -52,9 +69,31 @@ async function resumeAfterRollback(ctx: CommandContext, state: RolloutState): Pr
   const at = new Date(services.clock.now()).toISOString();
   const next = resumedAfterRollback(state, plan, index, served, at);
   await services.store.save(next);
-  await journal(services, 'rollout.resumed', { after: state.status, phase: phase.name, traffic: served, from: state.phase, abandonedSteps: state.status === 'rolling-back' ? pending : 0 }, state.phase);
-  if (io.opts.json) io.json({ plan: plan.name, state: next.status, phase: next.phase, traffic: next.traffic, changed: true, after: state.status });
-  else io.out(`${plan.name} resumed after its rollback: back in "${phase.name}" at ${served}%; its soak starts over and it needs new approvals`);
+  await journal(
+    services,
+    'rollout.resumed',
+    {
+      after: state.status,
+      phase: phase.name,
+      traffic: served,
+      from: state.phase,
+      abandonedSteps: state.status === 'rolling-back' ? pending : 0,
+    },
+    state.phase,
+  );
+  if (io.opts.json)
+    io.json({
+      plan: plan.name,
+      state: next.status,
+      phase: next.phase,
+      traffic: next.traffic,
+      changed: true,
+      after: state.status,
+    });
+  else
+    io.out(
+      `${plan.name} resumed after its rollback: back in "${phase.name}" at ${served}%; its soak starts over and it needs new approvals`,
+    );
   return 0;
 }
 
@@ -65,5 +104,7 @@ function phaseServing(plan: Plan, state: RolloutState, served: number): number {
   return index;
 }
 
-export const pauseCommand = (p: string | undefined, o: Record<string, unknown>, g: GlobalOptions) => setPaused(p, g, true, o['reason'] as string | undefined);
-export const resumeCommand = (p: string | undefined, _o: Record<string, unknown>, g: GlobalOptions) => setPaused(p, g, false);
+export const pauseCommand = (p: string | undefined, o: Record<string, unknown>, g: GlobalOptions) =>
+  setPaused(p, g, true, o['reason'] as string | undefined);
+export const resumeCommand = (p: string | undefined, _o: Record<string, unknown>, g: GlobalOptions) =>
+  setPaused(p, g, false);

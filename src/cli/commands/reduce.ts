@@ -2,11 +2,32 @@ import { reduce } from '../../engine/run.js';
 import type { GlobalOptions } from '../io.js';
 import { prepare } from './common.js';
 
-export async function reduceCommand(planFile: string | undefined, opts: Record<string, unknown>, global: GlobalOptions): Promise<number> {
+export async function reduceCommand(
+  planFile: string | undefined,
+  opts: Record<string, unknown>,
+  global: GlobalOptions,
+): Promise<number> {
   const dryRun = Boolean(opts['dryRun']);
   const { io, loaded, services, recorded } = await prepare(planFile, global, 'reduce', { dryRun });
   const r = await reduce(loaded.plan, services, String(opts['reason'] ?? 'manual reduce'));
-  if (global.json) io.json({ plan: loaded.plan.name, decision: 'reduced', from: r.before.phase, to: r.to, state: r.state.status, phase: r.state.phase, traffic: r.state.traffic, flag: r.flag, reports: r.reports, warnings: r.warnings, dryRun, actions: dryRun ? recorded : undefined });
-  else io.out(`${dryRun ? '[dry run] would reduce' : 'reduced'}: ${r.before.phase} (${r.before.traffic}%) → ${r.to} (${r.state.traffic}%)`);
+  if (global.json)
+    io.json({
+      plan: loaded.plan.name,
+      decision: 'reduced',
+      from: r.before.phase,
+      to: r.to,
+      state: r.state.status,
+      phase: r.state.phase,
+      traffic: r.state.traffic,
+      flag: r.flag,
+      reports: r.reports,
+      warnings: r.warnings,
+      dryRun,
+      actions: dryRun ? recorded : undefined,
+    });
+  else
+    io.out(
+      `${dryRun ? '[dry run] would reduce' : 'reduced'}: ${r.before.phase} (${r.before.traffic}%) → ${r.to} (${r.state.traffic}%)`,
+    );
   return 0;
 }

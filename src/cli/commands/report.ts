@@ -3,7 +3,11 @@ import { loadState } from '../../engine/run.js';
 import type { GlobalOptions } from '../io.js';
 import { prepare } from './common.js';
 
-export async function reportCommand(planFile: string | undefined, _opts: Record<string, unknown>, global: GlobalOptions): Promise<number> {
+export async function reportCommand(
+  planFile: string | undefined,
+  _opts: Record<string, unknown>,
+  global: GlobalOptions,
+): Promise<number> {
   const { io, loaded, services } = await prepare(planFile, global, 'report');
   const state = await loadState(loaded.plan, services);
   const phases = loaded.plan.phases.filter((p) => state.phases[p.name]).map((p) => p.name);

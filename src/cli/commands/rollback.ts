@@ -5,25 +5,60 @@ import { renderTable } from '../render.js';
 import { prepare } from './common.js';
 import { nonInteractiveError } from '../prompt.js';
 
-export async function rollbackCommand(planFile: string | undefined, opts: Record<string, unknown>, global: GlobalOptions): Promise<number> {
+export async function rollbackCommand(
+  planFile: string | undefined,
+  opts: Record<string, unknown>,
+  global: GlobalOptions,
+): Promise<number> {
   const dryRun = Boolean(opts['dryRun']);
   const { io, loaded, services, recorded } = await prepare(planFile, global, 'rollback', { dryRun });
   // Manual steps need an operator: with no terminal, say so before any step runs (--yes records them as pending).
-  if (!dryRun && !global.yes && !(io.stdinTTY && io.stdoutTTY) && loaded.plan.rollback.some((s) => s.manual)) throw nonInteractiveError('rollback');
+  if (!dryRun && !global.yes && !(io.stdinTTY && io.stdoutTTY) && loaded.plan.rollback.some((s) => s.manual))
+    throw nonInteractiveError('rollback');
   const r = await rollbackNow(loaded.plan, services, String(opts['reason'] ?? 'manual rollback'));
   const failed = r.steps.some((s) => s.status === 'failed');
   const pending = r.steps.filter((s) => s.status === 'pending').length;
   if (global.json) {
-    io.json({ plan: loaded.plan.name, decision: failed ? 'rollback-incomplete' : 'rolled-back', state: r.state.status, phase: r.state.phase, traffic: r.state.traffic, steps: r.steps, pending, reports: r.reports, warnings: r.warnings, dryRun, actions: dryRun ? recorded : undefined });
+    io.json({
+      plan: loaded.plan.name,
+      decision: failed ? 'rollback-incomplete' : 'rolled-back',
+      state: r.state.status,
+      phase: r.state.phase,
+      traffic: r.state.traffic,
+      steps: r.steps,
+      pending,
+      reports: r.reports,
+      warnings: r.warnings,
+      dryRun,
+      actions: dryRun ? recorded : undefined,
+    });
   } else {
     io.out(
       renderTable(
         ['#', 'component', 'how', 'status', 'took', 'estimate', 'detail'],
-        r.steps.map((s) => [String(s.index + 1), s.component, s.kind, s.status === 'failed' ? io.style.red(s.status) : s.status === 'pending' ? io.style.yellow(s.status) : io.style.green(s.status), formatDuration(s.durationMs), `${s.estimate ?? '-'}${s.overEstimate ? io.style.red(' (over)') : ''}`, s.earlier ? `${s.detail} (earlier run, not repeated)` : s.detail]),
+        r.steps.map((s) => [
+          String(s.index + 1),
+          s.component,
+          s.kind,
+          s.status === 'failed'
+            ? io.style.red(s.status)
+            : s.status === 'pending'
+              ? io.style.yellow(s.status)
+              : io.style.green(s.status),
+          formatDuration(s.durationMs),
+          `${s.estimate ?? '-'}${s.overEstimate ? io.style.red(' (over)') : ''}`,
+          s.earlier ? `${s.detail} (earlier run, not repeated)` : s.detail,
+        ]),
         io.style,
       ),
     );
-    io.out(failed ? io.style.red('rollback incomplete: a step failed; the rollout stays rolling-back and does not advance: fix it and run `rollout rollback` again (it continues from the first step that did not succeed)') : `${dryRun ? '[dry run] ' : ''}rolled back${pending ? `; ${pending} manual step(s) pending an operator` : ''}`);
+    io.out(
+      failed
+        ? io.style.red(
+            'rollback incomplete: a step failed; the rollout stays rolling-back and does not advance: fix it and run `rollout rollback` again (it continues from the first step that did not succeed)',
+          )
+        : `${dryRun ? '[dry run] ' : ''}rolled back${pending ? `; ${pending} manual step(s) pending an operator` : ''}`,
+    );
   }
   return failed ? 1 : 0;
 }

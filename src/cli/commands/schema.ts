@@ -13,7 +13,11 @@ export function planJsonSchema(): Record<string, unknown> {
   };
 }
 
-export async function schemaCommand(_plan: string | undefined, _opts: Record<string, unknown>, _g: GlobalOptions): Promise<number> {
-  process.stdout.write(JSON.stringify(planJsonSchema(), null, 2) + '\n');
+export async function schemaCommand(
+  _plan: string | undefined,
+  _opts: Record<string, unknown>,
+  _g: GlobalOptions,
+): Promise<number> {
+  process.stdout.write(`${JSON.stringify(planJsonSchema(), null, 2)}\n`);
   return 0;
 }

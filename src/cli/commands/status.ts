@@ -8,7 +8,11 @@ import { compareServed } from '../flag-served.js';
 import { clockLabel, prepare } from './common.js';
 import { timeline } from './timeline.js';
 
-export async function statusCommand(planFile: string | undefined, _opts: Record<string, unknown>, global: GlobalOptions): Promise<number> {
+export async function statusCommand(
+  planFile: string | undefined,
+  _opts: Record<string, unknown>,
+  global: GlobalOptions,
+): Promise<number> {
   const { io, loaded, services } = await prepare(planFile, global, 'status');
   const { plan } = loaded;
   const state = await loadState(plan, services);
@@ -21,11 +25,18 @@ export async function statusCommand(planFile: string | undefined, _opts: Record<
   const tl = timeline(plan, state, now);
   // What the flag provider serves now, against what the state recorded: a hand edit or a crashed
   // run shows up here.
-  let flag: { enabled: boolean; traffic: number; audience?: string | undefined; note?: string | undefined } | { error: string };
+  let flag:
+    | { enabled: boolean; traffic: number; audience?: string | undefined; note?: string | undefined }
+    | { error: string };
   let problems: string[] = [];
   try {
     const f = await (await services.providers.flags()).read({ flag: plan.flag.key });
-    flag = { enabled: f.enabled, traffic: f.traffic, audience: f.audience, note: typeof f.detail?.['note'] === 'string' ? f.detail['note'] : undefined };
+    flag = {
+      enabled: f.enabled,
+      traffic: f.traffic,
+      audience: f.audience,
+      note: typeof f.detail?.['note'] === 'string' ? f.detail['note'] : undefined,
+    };
     problems = compareServed({ plan, state, flag: f });
   } catch (e) {
     flag = { error: (e as Error).message };
@@ -62,16 +73,38 @@ export async function statusCommand(planFile: string | undefined, _opts: Record<
   }
   const s = io.style;
   io.out(`${s.bold(plan.title ?? plan.name)} (${plan.name})`);
-  io.out(`state ${s.bold(state.status)} · phase ${s.bold(state.phase)} (${state.phaseIndex + 1}/${plan.phases.length}) · traffic ${s.bold(`${state.traffic}%`)} · in phase ${formatDuration(inPhase)}` + (active ? ` · eligible ${untilEligible > 0 ? `in ${formatDuration(untilEligible)} (${eligibleAt})` : 'now'}` : ''));
+  io.out(
+    `state ${s.bold(state.status)} · phase ${s.bold(state.phase)} (${state.phaseIndex + 1}/${plan.phases.length}) · traffic ${s.bold(`${state.traffic}%`)} · in phase ${formatDuration(inPhase)}` +
+      (active
+        ? ` · eligible ${untilEligible > 0 ? `in ${formatDuration(untilEligible)} (${eligibleAt})` : 'now'}`
+        : ''),
+  );
   if ('error' in flag) io.log.warn(`cannot read the flag ${plan.flag.key}: ${flag.error}`);
-  else io.out(`flag ${plan.flag.key} serves ${Number.isNaN(flag.traffic) ? 'an unknown share' : `${flag.traffic}%`}${flag.audience ? ` of ${flag.audience}` : ''}${flag.enabled ? '' : ' (off)'}`);
+  else
+    io.out(
+      `flag ${plan.flag.key} serves ${Number.isNaN(flag.traffic) ? 'an unknown share' : `${flag.traffic}%`}${flag.audience ? ` of ${flag.audience}` : ''}${flag.enabled ? '' : ' (off)'}`,
+    );
   if (mismatch) io.log.warn(`${problems.join('; ')}: someone changed the flag by hand, or a run stopped half-way`);
   if (state.status === 'rolling-back') {
     const steps = state.rollback?.steps ?? [];
-    io.log.warn(`rolling back since ${state.rollback?.startedAt ?? '?'}: ${steps.filter((x) => x.status === 'done').length}/${plan.rollback.length} steps done${steps.some((x) => x.status === 'failed') ? `, failed: ${steps.filter((x) => x.status === 'failed').map((x) => x.component).join(', ')}` : ''}; it does not advance: finish it with \`rollout rollback\`, or decide with \`rollout resume --yes\` or \`rollout reset --yes\``);
+    io.log.warn(
+      `rolling back since ${state.rollback?.startedAt ?? '?'}: ${steps.filter((x) => x.status === 'done').length}/${plan.rollback.length} steps done${
+        steps.some((x) => x.status === 'failed')
+          ? `, failed: ${steps
+              .filter((x) => x.status === 'failed')
+              .map((x) => x.component)
+              .join(', ')}`
+          : ''
+      }; it does not advance: finish it with \`rollout rollback\`, or decide with \`rollout resume --yes\` or \`rollout reset --yes\``,
+    );
   }
-  if (ev) io.out('\n' + renderCriteria(ev.gate.criteria, s, termWidth()) + `\n\nadvance now would decide: ${s.bold(ev.decision.decision)}`);
-  io.out('\n' + renderTimeline(tl, io.style));
+  if (ev)
+    io.out(
+      '\n' +
+        renderCriteria(ev.gate.criteria, s, termWidth()) +
+        `\n\nadvance now would decide: ${s.bold(ev.decision.decision)}`,
+    );
+  io.out(`\n${renderTimeline(tl, io.style)}`);
   return 0;
 }
 
@@ -79,9 +112,22 @@ export function renderTimeline(tl: ReturnType<typeof timeline>, style: Parameter
   return (
     renderTable(
       ['phase', 'traffic', 'lasts at least', 'status', 'when'],
-      tl.rows.map((r) => [r.phase, `${r.traffic}%${r.audience ? ` of ${r.audience}` : ''}`, holdText(r), r.status, r.status === 'done' ? `${r.enteredAt ?? '-'} → ${r.leftAt ?? '-'}` : r.status === 'cancelled' ? 'not reached (rolled back)' : r.status === 'current' ? `entered ${r.enteredAt ?? '(not yet)'}; can be left from ${r.eligibleAt}` : `earliest ${r.earliestEntry}`]),
+      tl.rows.map((r) => [
+        r.phase,
+        `${r.traffic}%${r.audience ? ` of ${r.audience}` : ''}`,
+        holdText(r),
+        r.status,
+        r.status === 'done'
+          ? `${r.enteredAt ?? '-'} → ${r.leftAt ?? '-'}`
+          : r.status === 'cancelled'
+            ? 'not reached (rolled back)'
+            : r.status === 'current'
+              ? `entered ${r.enteredAt ?? '(not yet)'}; can be left from ${r.eligibleAt}`
+              : `earliest ${r.earliestEntry}`,
+      ]),
       style,
-    ) + `\n\n${tl.earliestCompletion ? `earliest completion: ${tl.earliestCompletion}` : 'rolled back: the rollout will not complete'}`
+    ) +
+    `\n\n${tl.earliestCompletion ? `earliest completion: ${tl.earliestCompletion}` : 'rolled back: the rollout will not complete'}`
   );
 }
 

@@ -27,7 +27,11 @@ export interface TimelineRow {
 }
 
 /** `earliestCompletion` is null for a rolled-back rollout: it will not complete. */
-export function timeline(plan: Plan, state: RolloutState | undefined, now: number): { rows: TimelineRow[]; earliestCompletion: string | null } {
+export function timeline(
+  plan: Plan,
+  state: RolloutState | undefined,
+  now: number,
+): { rows: TimelineRow[]; earliestCompletion: string | null } {
   const rows: TimelineRow[] = [];
   const current = state?.phaseIndex ?? 0;
   // a rollout rolling back will not complete either, unless a person resumes it
@@ -38,7 +42,14 @@ export function timeline(plan: Plan, state: RolloutState | undefined, now: numbe
     const rec = state?.phases[p.name];
     const min = phaseHoldMs(plan, p);
     const c = phaseCriteria(plan, p);
-    const row = { phase: p.name, traffic: p.traffic, audience: p.audience, minDuration: p.minDuration, holdMs: min, holdWindow: min > c.minDurationMs ? c.sloWindow : undefined };
+    const row = {
+      phase: p.name,
+      traffic: p.traffic,
+      audience: p.audience,
+      minDuration: p.minDuration,
+      holdMs: min,
+      holdWindow: min > c.minDurationMs ? c.sloWindow : undefined,
+    };
     if (i < current || (finished && i === current)) {
       rows.push({ ...row, status: 'done', enteredAt: rec?.enteredAt, leftAt: rec?.leftAt });
       return;
@@ -50,7 +61,12 @@ export function timeline(plan: Plan, state: RolloutState | undefined, now: numbe
     if (i === current) {
       const entered = rec && state?.status !== 'not-started' ? Date.parse(rec.enteredAt) : now;
       const eligible = Math.max(now, entered + min);
-      rows.push({ ...row, status: 'current', enteredAt: state?.status === 'not-started' ? undefined : rec?.enteredAt, eligibleAt: new Date(entered + min).toISOString() });
+      rows.push({
+        ...row,
+        status: 'current',
+        enteredAt: state?.status === 'not-started' ? undefined : rec?.enteredAt,
+        eligibleAt: new Date(entered + min).toISOString(),
+      });
       cursor = eligible;
       return;
     }
@@ -58,5 +74,10 @@ export function timeline(plan: Plan, state: RolloutState | undefined, now: numbe
     cursor += min;
   });
   if (stopped) return { rows, earliestCompletion: null };
-  return { rows, earliestCompletion: new Date(finished ? Date.parse(state?.completedAt ?? new Date(now).toISOString()) : cursor).toISOString() };
+  return {
+    rows,
+    earliestCompletion: new Date(
+      finished ? Date.parse(state?.completedAt ?? new Date(now).toISOString()) : cursor,
+    ).toISOString(),
+  };
 }

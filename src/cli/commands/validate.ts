@@ -3,14 +3,24 @@ import { formatIssue } from '../../plan/issues.js';
 import { createIo, type GlobalOptions } from '../io.js';
 import { readPlanText, registerSecrets, validateText } from '../load-plan.js';
 
-export async function validateCommand(planFile: string | undefined, _opts: Record<string, unknown>, global: GlobalOptions): Promise<number> {
+export async function validateCommand(
+  planFile: string | undefined,
+  _opts: Record<string, unknown>,
+  global: GlobalOptions,
+): Promise<number> {
   const io = await createIo(global);
   const file = planFile!;
   const r = await validateText(readPlanText(file), process.env, (m) => io.log.warn(m));
   if (r.value) registerSecrets(r.value);
   const fmt = (i: Parameters<typeof formatIssue>[1]) => formatIssue(file, i);
   if (global.json) {
-    io.json({ plan: r.value?.plan.name ?? null, file, valid: Boolean(r.value), errors: r.errors.map((i) => ({ ...i, text: fmt(i) })), warnings: r.warnings.map((i) => ({ ...i, text: fmt(i) })) });
+    io.json({
+      plan: r.value?.plan.name ?? null,
+      file,
+      valid: Boolean(r.value),
+      errors: r.errors.map((i) => ({ ...i, text: fmt(i) })),
+      warnings: r.warnings.map((i) => ({ ...i, text: fmt(i) })),
+    });
   }
   for (const w of r.warnings) io.err(`${io.style.yellow('warning')} ${fmt(w).replace(' warning: ', ' ')}`);
   if (!r.value) {
@@ -20,6 +30,8 @@ export async function validateCommand(planFile: string | undefined, _opts: Recor
     return EXIT_CODES.plan;
   }
   const p = r.value.plan;
-  io.out(`${io.style.green('✓')} ${file}: plan "${p.name}" is valid — ${p.phases.length} phases (${p.phases.map((x) => `${x.name} ${x.traffic}%`).join(' → ')}), ${p.metrics.length} metrics, ${p.rollback.length} rollback steps`);
+  io.out(
+    `${io.style.green('✓')} ${file}: plan "${p.name}" is valid — ${p.phases.length} phases (${p.phases.map((x) => `${x.name} ${x.traffic}%`).join(' → ')}), ${p.metrics.length} metrics, ${p.rollback.length} rollback steps`,
+  );
   return 0;
 }

@@ -23,7 +23,11 @@ export interface DatadogFake extends FakeServer {
 /** ms timestamps are > 1e11 (1973 onwards); smaller `from` values in a v2 body are seconds by mistake. */
 const MS_THRESHOLD = 1e11;
 
-export async function startDatadogFake(opts: { apiKey: string; appKey: string; series?: Record<string, FakeSeries[]> }): Promise<DatadogFake> {
+export async function startDatadogFake(opts: {
+  apiKey: string;
+  appKey: string;
+  series?: Record<string, FakeSeries[]>;
+}): Promise<DatadogFake> {
   const table = new Map<string, FakeSeries[]>(Object.entries(opts.series ?? {}));
   const faults = new FaultQueue();
 
@@ -44,7 +48,9 @@ export async function startDatadogFake(opts: { apiKey: string; appKey: string; s
   const bad = (message: string) => ({ status: 400, body: { errors: [message] } });
 
   function v2(req: RecordedRequest): { status: number; body: unknown } {
-    let body: { data?: { type?: string; attributes?: { from?: unknown; to?: unknown; queries?: Array<{ query?: unknown }> } } };
+    let body: {
+      data?: { type?: string; attributes?: { from?: unknown; to?: unknown; queries?: Array<{ query?: unknown }> } };
+    };
     try {
       body = JSON.parse(req.body) as typeof body;
     } catch {
@@ -56,10 +62,13 @@ export async function startDatadogFake(opts: { apiKey: string; appKey: string; s
     if (a.from < MS_THRESHOLD || a.to < MS_THRESHOLD) return bad('from and to are in milliseconds');
     const { from, to } = a as { from: number; to: number };
     const queries = a.queries ?? [];
-    if (queries.length === 0 || queries.some((q) => typeof q.query !== 'string')) return bad('queries must not be empty');
+    if (queries.length === 0 || queries.some((q) => typeof q.query !== 'string'))
+      return bad('queries must not be empty');
     const found = queries.flatMap((q, qi) => (table.get(q.query as string) ?? []).map((s) => ({ s, qi })));
     const inWindow = (t: number) => t >= from && t < to;
-    const times = [...new Set(found.flatMap(({ s }) => s.points.map(([t]) => t).filter(inWindow)))].sort((x, y) => x - y);
+    const times = [...new Set(found.flatMap(({ s }) => s.points.map(([t]) => t).filter(inWindow)))].sort(
+      (x, y) => x - y,
+    );
     return {
       status: 200,
       body: {
@@ -80,7 +89,8 @@ export async function startDatadogFake(opts: { apiKey: string; appKey: string; s
     const from = Number(req.query.get('from'));
     const to = Number(req.query.get('to'));
     if (!query) return bad("The value provided for parameter 'query' is invalid");
-    if (!Number.isInteger(from) || !Number.isInteger(to) || from > MS_THRESHOLD || to > MS_THRESHOLD) return bad('from and to are unix seconds');
+    if (!Number.isInteger(from) || !Number.isInteger(to) || from > MS_THRESHOLD || to > MS_THRESHOLD)
+      return bad('from and to are unix seconds');
     const series = (table.get(query) ?? []).map((s, i) => {
       const pointlist = s.points.filter(([t]) => t >= from * 1000 && t <= to * 1000);
       return {
@@ -100,7 +110,15 @@ export async function startDatadogFake(opts: { apiKey: string; appKey: string; s
     });
     return {
       status: 200,
-      body: { status: 'ok', res_type: 'time_series', query, from_date: from * 1000, to_date: to * 1000, group_by: [], series },
+      body: {
+        status: 'ok',
+        res_type: 'time_series',
+        query,
+        from_date: from * 1000,
+        to_date: to * 1000,
+        group_by: [],
+        series,
+      },
     };
   }
 
@@ -114,7 +132,13 @@ export async function startDatadogFake(opts: { apiKey: string; appKey: string; s
           kind: 'status',
           status: 429,
           body: { errors: ['Rate limit of 1600 requests in 3600 seconds reached.'] },
-          headers: { 'X-RateLimit-Limit': '1600', 'X-RateLimit-Period': '3600', 'X-RateLimit-Remaining': '0', 'X-RateLimit-Reset': String(resetInS), 'X-RateLimit-Name': 'query' },
+          headers: {
+            'X-RateLimit-Limit': '1600',
+            'X-RateLimit-Period': '3600',
+            'X-RateLimit-Remaining': '0',
+            'X-RateLimit-Reset': String(resetInS),
+            'X-RateLimit-Name': 'query',
+          },
         },
         { times: times ?? 1 },
       ),

@@ -57,24 +57,49 @@ export async function startServer(handler: Handler): Promise<FakeServer> {
 function record(req: IncomingMessage, body: string, at: number): RecordedRequest {
   const u = new URL(req.url ?? '/', 'http://fake');
   const headers: Record<string, string> = {};
-  for (const [k, v] of Object.entries(req.headers)) if (v !== undefined) headers[k] = Array.isArray(v) ? v.join(', ') : v;
-  return { method: req.method ?? 'GET', url: req.url ?? '/', path: u.pathname, query: u.searchParams, headers, body, at };
+  for (const [k, v] of Object.entries(req.headers))
+    if (v !== undefined) headers[k] = Array.isArray(v) ? v.join(', ') : v;
+  return {
+    method: req.method ?? 'GET',
+    url: req.url ?? '/',
+    path: u.pathname,
+    query: u.searchParams,
+    headers,
+    body,
+    at,
+  };
 }
 
-export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+export function sendJson(
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): void {
   const text = JSON.stringify(body);
   res.writeHead(status, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(text), ...headers });
   res.end(text);
 }
 
-export function sendText(res: ServerResponse, status: number, body: string, contentType = 'text/plain', headers: Record<string, string> = {}): void {
+export function sendText(
+  res: ServerResponse,
+  status: number,
+  body: string,
+  contentType = 'text/plain',
+  headers: Record<string, string> = {},
+): void {
   res.writeHead(status, { 'Content-Type': contentType, 'Content-Length': Buffer.byteLength(body), ...headers });
   res.end(body);
 }
 
 /** One injected misbehaviour. `delay` only slows the normal answer down; the others replace it. */
 export type Fault =
-  | { kind: 'status'; status: number; body?: unknown; headers?: Record<string, string> | (() => Record<string, string>) }
+  | {
+      kind: 'status';
+      status: number;
+      body?: unknown;
+      headers?: Record<string, string> | (() => Record<string, string>);
+    }
   | { kind: 'delay'; ms: number }
   | { kind: 'html' }
   | { kind: 'truncated' }
@@ -118,7 +143,12 @@ export class FaultQueue {
         return true;
       }
       case 'html':
-        sendText(res, 200, '<!DOCTYPE html><html><head><title>Sign in</title></head><body>login</body></html>', 'text/html');
+        sendText(
+          res,
+          200,
+          '<!DOCTYPE html><html><head><title>Sign in</title></head><body>login</body></html>',
+          'text/html',
+        );
         return true;
       case 'truncated':
         sendText(res, 200, '{"data":{"attributes":{"times":[1,2', 'application/json');

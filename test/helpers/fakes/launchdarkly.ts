@@ -27,7 +27,13 @@ export interface LaunchDarklyFake extends FakeServer {
 }
 
 /** A boolean flag (`true` = index 0, `false` = index 1, off serves false) in one environment. */
-export function booleanFlag(args: { key: string; environment?: string; on?: boolean; fallthrough?: Env['fallthrough']; rules?: Env['rules'] }): LdFlag {
+export function booleanFlag(args: {
+  key: string;
+  environment?: string;
+  on?: boolean;
+  fallthrough?: Env['fallthrough'];
+  rules?: Env['rules'];
+}): LdFlag {
   return {
     key: args.key,
     kind: 'boolean',
@@ -55,7 +61,11 @@ export function booleanFlag(args: { key: string; environment?: string; on?: bool
 
 class Invalid extends Error {}
 
-export async function startLaunchDarklyFake(opts: { token: string; project?: string; flags?: LdFlag[] }): Promise<LaunchDarklyFake> {
+export async function startLaunchDarklyFake(opts: {
+  token: string;
+  project?: string;
+  flags?: LdFlag[];
+}): Promise<LaunchDarklyFake> {
   const project = opts.project ?? 'default';
   const flags = new Map<string, LdFlag>((opts.flags ?? []).map((f) => [f.key, structuredClone(f)]));
   const faults = new FaultQueue();
@@ -72,11 +82,16 @@ export async function startLaunchDarklyFake(opts: { token: string; project?: str
     const flag = m && decodeURIComponent(m[1]!) === project ? flags.get(decodeURIComponent(m[2]!)) : undefined;
     if (!flag) return sendJson(res, 404, { code: 'not_found', message: 'Unknown resource' });
     if (req.method === 'GET') return sendJson(res, 200, view(flag, req.query.get('env')));
-    if (req.method !== 'PATCH') return sendJson(res, 405, { code: 'method_not_allowed', message: 'Method not allowed' });
+    if (req.method !== 'PATCH')
+      return sendJson(res, 405, { code: 'method_not_allowed', message: 'Method not allowed' });
     if (!/domain-model=launchdarkly\.semanticpatch/.test(req.headers['content-type'] ?? '')) {
       return sendJson(res, 400, { code: 'invalid_request', message: 'A JSON patch must be an array of operations' });
     }
-    if (state.requireApproval) return sendJson(res, 405, { code: 'method_not_allowed', message: 'Approval is required to make changes to this flag' });
+    if (state.requireApproval)
+      return sendJson(res, 405, {
+        code: 'method_not_allowed',
+        message: 'Approval is required to make changes to this flag',
+      });
     try {
       const next = applyPatch(flag, req);
       flags.set(next.key, next);
@@ -111,7 +126,10 @@ export async function startLaunchDarklyFake(opts: { token: string; project?: str
     for (const raw of instructions as Json[]) applyInstruction(next, env, raw);
     env.version = (env.version ?? 0) + 1;
     next._version = (next._version ?? 0) + 1;
-    applied.push({ ...(typeof body.comment === 'string' ? { comment: body.comment } : {}), instructions: instructions as Json[] });
+    applied.push({
+      ...(typeof body.comment === 'string' ? { comment: body.comment } : {}),
+      instructions: instructions as Json[],
+    });
     return next;
   }
 
@@ -122,12 +140,14 @@ export async function startLaunchDarklyFake(opts: { token: string; project?: str
       return { variation: idx };
     }
     const weights = i.rolloutWeights;
-    if (typeof weights !== 'object' || weights === null) throw new Invalid(`${String(i.kind)} needs variationId or rolloutWeights`);
+    if (typeof weights !== 'object' || weights === null)
+      throw new Invalid(`${String(i.kind)} needs variationId or rolloutWeights`);
     let sum = 0;
     const variations = Object.entries(weights as Record<string, unknown>).map(([id, w]) => {
       const idx = flag.variations.findIndex((v) => v._id === id);
       if (idx < 0) throw new Invalid(`rolloutWeights: unknown variation id ${id} (use _id, not an index)`);
-      if (typeof w !== 'number' || !Number.isInteger(w) || w < 0 || w > 100000) throw new Invalid(`rolloutWeights: ${id} must be an integer 0-100000`);
+      if (typeof w !== 'number' || !Number.isInteger(w) || w < 0 || w > 100000)
+        throw new Invalid(`rolloutWeights: ${id} must be an integer 0-100000`);
       sum += w;
       return { variation: idx, weight: w };
     });
@@ -165,14 +185,23 @@ export async function startLaunchDarklyFake(opts: { token: string; project?: str
         const rule: Env['rules'][number] = {
           _id: `rule-${++ids}`,
           clauses: (clauses as Json[]).map((c) => {
-            if (typeof c.attribute !== 'string' || typeof c.op !== 'string' || !Array.isArray(c.values)) throw new Invalid('clause needs attribute, op, values');
-            return { _id: `clause-${++ids}`, attribute: c.attribute, op: c.op, values: c.values, contextKind: typeof c.contextKind === 'string' ? c.contextKind : 'user', negate: c.negate === true };
+            if (typeof c.attribute !== 'string' || typeof c.op !== 'string' || !Array.isArray(c.values))
+              throw new Invalid('clause needs attribute, op, values');
+            return {
+              _id: `clause-${++ids}`,
+              attribute: c.attribute,
+              op: c.op,
+              values: c.values,
+              contextKind: typeof c.contextKind === 'string' ? c.contextKind : 'user',
+              negate: c.negate === true,
+            };
           }),
           trackEvents: false,
           ...(typeof i.description === 'string' ? { description: i.description } : {}),
           ...serve(flag, i),
         };
-        const before = typeof i.beforeRuleId === 'string' ? ruleIndex(env, { ruleId: i.beforeRuleId }) : env.rules.length;
+        const before =
+          typeof i.beforeRuleId === 'string' ? ruleIndex(env, { ruleId: i.beforeRuleId }) : env.rules.length;
         env.rules.splice(before, 0, rule);
         return;
       }
@@ -209,7 +238,11 @@ export async function startLaunchDarklyFake(opts: { token: string; project?: str
     setFlag: (flag) => void flags.set(flag.key, structuredClone(flag)),
     conflictOnce: () =>
       faults.inject(
-        { kind: 'status', status: 409, body: { code: 'optimistic_locking_error', message: 'Conflict: the flag was changed concurrently' } },
+        {
+          kind: 'status',
+          status: 409,
+          body: { code: 'optimistic_locking_error', message: 'Conflict: the flag was changed concurrently' },
+        },
         { method: 'PATCH' },
       ),
     rateLimit: ({ resetInMs, retryAfterS, times }) =>

@@ -27,7 +27,11 @@ export interface PagerDutyFake extends FakeServer {
 const MAX_LIMIT = 100;
 const DEFAULT_LIMIT = 25;
 
-export function pdError(code: number, message: string, errors: string[] = []): { error: { code: number; message: string; errors: string[] } } {
+export function pdError(
+  code: number,
+  message: string,
+  errors: string[] = [],
+): { error: { code: number; message: string; errors: string[] } } {
   return { error: { code, message, errors } };
 }
 
@@ -53,9 +57,13 @@ export async function startPagerDutyFake(opts: { token: string; incidents?: Fake
     const limit = Number(req.query.get('limit') ?? DEFAULT_LIMIT);
     const offset = Number(req.query.get('offset') ?? 0);
     const bad = statuses.find((s) => !['triggered', 'acknowledged', 'resolved'].includes(s));
-    if (bad !== undefined) return { status: 400, body: pdError(2001, 'Invalid Input Provided', [`Statuses ${bad} is not a valid status`]) };
+    if (bad !== undefined)
+      return { status: 400, body: pdError(2001, 'Invalid Input Provided', [`Statuses ${bad} is not a valid status`]) };
     if (!Number.isInteger(limit) || limit < 1 || limit > MAX_LIMIT || !Number.isInteger(offset) || offset < 0) {
-      return { status: 400, body: pdError(2001, 'Invalid Input Provided', ['Limit must be between 1 and 100, offset non-negative']) };
+      return {
+        status: 400,
+        body: pdError(2001, 'Invalid Input Provided', ['Limit must be between 1 and 100, offset non-negative']),
+      };
     }
     // PagerDuty's default for a list without statuses is every status
     const matching = incidents.filter(
@@ -79,7 +87,10 @@ export async function startPagerDutyFake(opts: { token: string; incidents?: Fake
           created_at: i.createdAt,
           html_url: `https://acme.pagerduty.com/incidents/${i.id}`,
           service: { id: i.serviceId, type: 'service_reference', summary: i.serviceId },
-          priority: i.priority === undefined ? null : { id: `PRI${i.priority}`, type: 'priority_reference', summary: i.priority },
+          priority:
+            i.priority === undefined
+              ? null
+              : { id: `PRI${i.priority}`, type: 'priority_reference', summary: i.priority },
         })),
         limit,
         offset,

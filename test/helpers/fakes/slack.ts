@@ -42,8 +42,10 @@ export async function startSlackFake(opts: { hookPath: string }): Promise<SlackF
       return sendText(res, 400, 'invalid_payload');
     }
     const p = body as { text?: unknown; blocks?: unknown };
-    if (typeof p !== 'object' || p === null || (typeof p.text !== 'string' && !Array.isArray(p.blocks))) return sendText(res, 400, 'no_text');
-    if (p.blocks !== undefined && (!Array.isArray(p.blocks) || p.blocks.length > 50)) return sendText(res, 400, 'invalid_blocks');
+    if (typeof p !== 'object' || p === null || (typeof p.text !== 'string' && !Array.isArray(p.blocks)))
+      return sendText(res, 400, 'no_text');
+    if (p.blocks !== undefined && (!Array.isArray(p.blocks) || p.blocks.length > 50))
+      return sendText(res, 400, 'invalid_blocks');
     payloads.push(p as SlackFake['payloads'][number]);
     sendText(res, 200, 'ok', 'text/html');
   });

@@ -15,7 +15,9 @@ import { createFileFlags } from '../../../src/providers/flags/file/index.js';
 import { adapterContext } from '../../helpers/providers.js';
 
 const dirs: string[] = [];
-afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
+afterAll(() => {
+  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+});
 const tmp = () => {
   const d = mkdtempSync(path.join(os.tmpdir(), 'rollout-flagd-'));
   dirs.push(d);
@@ -30,12 +32,14 @@ function evaluated(flag: FlagdFlag, attrs: Record<string, string>): number {
   const core = new FlagdCore(undefined, logger);
   core.setConfigurations(JSON.stringify({ flags: { f: flag } }));
   let on = 0;
-  for (const k of KEYS) if (core.resolveBooleanEvaluation('f', false, { targetingKey: k, ...attrs }, logger).value === true) on++;
+  for (const k of KEYS)
+    if (core.resolveBooleanEvaluation('f', false, { targetingKey: k, ...attrs }, logger).value === true) on++;
   return (on / KEYS.length) * 100;
 }
 
 const beta = { name: 'beta', attribute: 'group', in: ['beta'] };
-const def = (traffic: number, audience?: typeof beta) => flagdDefinition({ traffic, audience, plan: 'p', comment: 'c' });
+const def = (traffic: number, audience?: typeof beta) =>
+  flagdDefinition({ traffic, audience, plan: 'p', comment: 'c' });
 /** The flag's targeting with one piece of its JSON replaced, as a hand edit would. */
 const edited = (flag: FlagdFlag, from: string, to: string): Record<string, unknown> => {
   const text = JSON.stringify(flag.targeting);
@@ -49,10 +53,49 @@ describe('readFlagdState derives what is served from the targeting, as flagd eva
     ['2.5% of everyone', def(2.5), {}],
     ['100% of everyone', def(100), {}],
     ['0%', def(0), {}],
-    ['a hand edit of the split (50/50), metadata untouched', { ...def(5, beta), targeting: edited(def(5, beta), '["on",5000],["off",95000]', '["on",1],["off",1]') }, { group: 'beta' }],
-    ['the split written off-first, relative weights', { ...def(10), targeting: { fractional: [{ cat: [{ var: '$flagd.flagKey' }, { var: 'targetingKey' }] }, ['off', 3], ['on', 1]] } }, {}],
-    ['a split without a bucketing expression', { ...def(10), targeting: { fractional: [['on', 40], ['off', 60]] } }, {}],
-    ['variants renamed: the served value counts, not the name', { ...def(10), variants: { yes: true, no: false }, defaultVariant: 'no', targeting: { fractional: [['yes', 20], ['no', 80]] } }, {}],
+    [
+      'a hand edit of the split (50/50), metadata untouched',
+      { ...def(5, beta), targeting: edited(def(5, beta), '["on",5000],["off",95000]', '["on",1],["off",1]') },
+      { group: 'beta' },
+    ],
+    [
+      'the split written off-first, relative weights',
+      {
+        ...def(10),
+        targeting: {
+          fractional: [{ cat: [{ var: '$flagd.flagKey' }, { var: 'targetingKey' }] }, ['off', 3], ['on', 1]],
+        },
+      },
+      {},
+    ],
+    [
+      'a split without a bucketing expression',
+      {
+        ...def(10),
+        targeting: {
+          fractional: [
+            ['on', 40],
+            ['off', 60],
+          ],
+        },
+      },
+      {},
+    ],
+    [
+      'variants renamed: the served value counts, not the name',
+      {
+        ...def(10),
+        variants: { yes: true, no: false },
+        defaultVariant: 'no',
+        targeting: {
+          fractional: [
+            ['yes', 20],
+            ['no', 80],
+          ],
+        },
+      },
+      {},
+    ],
   ];
   test.each(cases)('%s', (_what, flag, attrs) => {
     const read = readFlagdState(flag);
@@ -64,7 +107,12 @@ describe('readFlagdState derives what is served from the targeting, as flagd eva
     const flag = def(5, beta);
     flag.targeting = edited(flag, '["on",5000],["off",95000]', '["on",50000],["off",50000]');
     expect(flag.metadata!['traffic']).toBe(5);
-    expect(readFlagdState(flag)).toMatchObject({ enabled: true, traffic: 50, audience: 'beta', detail: { audienceRule: { attribute: 'group', in: ['beta'] } } });
+    expect(readFlagdState(flag)).toMatchObject({
+      enabled: true,
+      traffic: 50,
+      audience: 'beta',
+      detail: { audienceRule: { attribute: 'group', in: ['beta'] } },
+    });
   });
 
   test('the audience condition is read from the targeting', () => {
@@ -76,9 +124,33 @@ describe('readFlagdState derives what is served from the targeting, as flagd eva
   test.each<[string, Record<string, unknown>]>([
     ['another condition operator', { if: [{ '==': [{ var: 'email' }, 'a@b.c'] }, 'on', 'off'] }],
     ['serving the feature outside the audience', { if: [{ in: [{ var: 'group' }, ['beta']] }, 'on', 'on'] }],
-    ['an unknown variant', { fractional: [['maybe', 50], ['off', 50]] }],
-    ['weights that are not numbers', { fractional: [['on', '5'], ['off', '95']] }],
-    ['no weight at all', { fractional: [['on', 0], ['off', 0]] }],
+    [
+      'an unknown variant',
+      {
+        fractional: [
+          ['maybe', 50],
+          ['off', 50],
+        ],
+      },
+    ],
+    [
+      'weights that are not numbers',
+      {
+        fractional: [
+          ['on', '5'],
+          ['off', '95'],
+        ],
+      },
+    ],
+    [
+      'no weight at all',
+      {
+        fractional: [
+          ['on', 0],
+          ['off', 0],
+        ],
+      },
+    ],
     ['a nested rule', { if: [{ in: [{ var: 'group' }, ['beta']] }, { if: [true, 'on', 'off'] }, 'off'] }],
   ])('unrecognised targeting (%s) is unknown, never a number', (_what, targeting) => {
     const read = readFlagdState({ ...def(5), targeting });
@@ -91,12 +163,23 @@ describe('readFlagdState derives what is served from the targeting, as flagd eva
 describe('writers sharing one flag file', () => {
   it('parallel changes of different flags in one file all land (the file is locked, re-read and replaced atomically)', async () => {
     const dir = tmp();
-    writeFileSync(path.join(dir, 'flags.json'), JSON.stringify({ flags: { other: { state: 'ENABLED', variants: { a: 'x' }, defaultVariant: 'a' } } }));
-    const providers = await Promise.all(Array.from({ length: 12 }, (_, i) => createFileFlags({ type: 'file', path: 'flags.json' }, adapterContext({ baseDir: dir, plan: `plan-${i}` }).ctx)));
-    const results = await Promise.all(providers.map((p, i) => p.setTraffic({ flag: `flag-${i}`, traffic: i + 1, comment: 'test' })));
+    writeFileSync(
+      path.join(dir, 'flags.json'),
+      JSON.stringify({ flags: { other: { state: 'ENABLED', variants: { a: 'x' }, defaultVariant: 'a' } } }),
+    );
+    const providers = await Promise.all(
+      Array.from({ length: 12 }, (_, i) =>
+        createFileFlags({ type: 'file', path: 'flags.json' }, adapterContext({ baseDir: dir, plan: `plan-${i}` }).ctx),
+      ),
+    );
+    const results = await Promise.all(
+      providers.map((p, i) => p.setTraffic({ flag: `flag-${i}`, traffic: i + 1, comment: 'test' })),
+    );
     expect(results.map((r) => r.traffic)).toEqual(Array.from({ length: 12 }, (_, i) => i + 1));
     const doc = JSON.parse(readFileSync(path.join(dir, 'flags.json'), 'utf8'));
-    expect(Object.keys(doc.flags).sort()).toEqual(['other', ...Array.from({ length: 12 }, (_, i) => `flag-${i}`)].sort());
+    expect(Object.keys(doc.flags).sort()).toEqual(
+      ['other', ...Array.from({ length: 12 }, (_, i) => `flag-${i}`)].sort(),
+    );
     // the flag nobody drives is untouched
     expect(doc.flags.other).toEqual({ state: 'ENABLED', variants: { a: 'x' }, defaultVariant: 'a' });
     for (let i = 0; i < 12; i++) expect(readFlagdState(doc.flags[`flag-${i}`]).traffic).toBe(i + 1);

@@ -15,7 +15,15 @@ let fake: LaunchDarklyFake;
 const { ctx, warnings } = adapterContext({ name: 'ld', envOf: (s) => (s === 'token' ? 'LD_API_TOKEN' : undefined) });
 
 function provider(over: Record<string, unknown> = {}): Promise<FlagProvider> {
-  const settings = launchDarklySettings.parse({ type: 'launchdarkly', project: 'default', environment: 'production', token: TOKEN, url: fake.url, timeout: '500ms', ...over });
+  const settings = launchDarklySettings.parse({
+    type: 'launchdarkly',
+    project: 'default',
+    environment: 'production',
+    token: TOKEN,
+    url: fake.url,
+    timeout: '500ms',
+    ...over,
+  });
   return createLaunchDarklyFlags(settings, ctx);
 }
 
@@ -39,7 +47,11 @@ afterEach(() => expect(warnings).toEqual([]));
 
 describe('pickVariations', () => {
   const env = (offVariation?: number) => ({ on: true, offVariation, rules: [] });
-  const flag = (values: unknown[]) => ({ key: 'f', variations: values.map((value, i) => ({ _id: `id${i}`, value })), environments: {} });
+  const flag = (values: unknown[]) => ({
+    key: 'f',
+    variations: values.map((value, i) => ({ _id: `id${i}`, value })),
+    environments: {},
+  });
   test.each([
     ['boolean, true first', [true, false], 1, { on: 0, off: 1 }],
     ['boolean, false first', [false, true], 0, { on: 1, off: 0 }],
@@ -54,16 +66,66 @@ describe('pickVariations', () => {
 
 describe('read', () => {
   test.each([
-    ['off', booleanFlag({ key: FLAG, on: false, fallthrough: { rollout: { variations: [{ variation: 0, weight: 5000 }, { variation: 1, weight: 95000 }] } } }), { enabled: false, traffic: 0 }],
-    ['fallthrough rollout 5 %', booleanFlag({ key: FLAG, on: true, fallthrough: { rollout: { variations: [{ variation: 0, weight: 5000 }, { variation: 1, weight: 95000 }] } } }), { enabled: true, traffic: 5 }],
-    ['fallthrough serves true', booleanFlag({ key: FLAG, on: true, fallthrough: { variation: 0 } }), { enabled: true, traffic: 100 }],
-    ['fallthrough serves false', booleanFlag({ key: FLAG, on: true, fallthrough: { variation: 1 } }), { enabled: false, traffic: 0 }],
+    [
+      'off',
+      booleanFlag({
+        key: FLAG,
+        on: false,
+        fallthrough: {
+          rollout: {
+            variations: [
+              { variation: 0, weight: 5000 },
+              { variation: 1, weight: 95000 },
+            ],
+          },
+        },
+      }),
+      { enabled: false, traffic: 0 },
+    ],
+    [
+      'fallthrough rollout 5 %',
+      booleanFlag({
+        key: FLAG,
+        on: true,
+        fallthrough: {
+          rollout: {
+            variations: [
+              { variation: 0, weight: 5000 },
+              { variation: 1, weight: 95000 },
+            ],
+          },
+        },
+      }),
+      { enabled: true, traffic: 5 },
+    ],
+    [
+      'fallthrough serves true',
+      booleanFlag({ key: FLAG, on: true, fallthrough: { variation: 0 } }),
+      { enabled: true, traffic: 100 },
+    ],
+    [
+      'fallthrough serves false',
+      booleanFlag({ key: FLAG, on: true, fallthrough: { variation: 1 } }),
+      { enabled: false, traffic: 0 },
+    ],
     [
       'our rule for an audience',
       booleanFlag({
         key: FLAG,
         on: true,
-        rules: [{ _id: 'r1', description: 'rollout:checkout:beta', clauses: [{ attribute: 'segmentMatch', op: 'segmentMatch', values: ['beta-testers'] }], rollout: { variations: [{ variation: 0, weight: 25000 }, { variation: 1, weight: 75000 }] } }],
+        rules: [
+          {
+            _id: 'r1',
+            description: 'rollout:checkout:beta',
+            clauses: [{ attribute: 'segmentMatch', op: 'segmentMatch', values: ['beta-testers'] }],
+            rollout: {
+              variations: [
+                { variation: 0, weight: 25000 },
+                { variation: 1, weight: 75000 },
+              ],
+            },
+          },
+        ],
       }),
       { enabled: true, traffic: 25, audience: 'beta' },
     ],
@@ -83,17 +145,33 @@ describe('read', () => {
       booleanFlag({
         key: FLAG,
         on: true,
-        rules: [{ _id: 'other', description: 'rollout:search:beta', clauses: [{ attribute: 'segmentMatch', op: 'segmentMatch', values: ['x'] }], variation: 0 }],
+        rules: [
+          {
+            _id: 'other',
+            description: 'rollout:search:beta',
+            clauses: [{ attribute: 'segmentMatch', op: 'segmentMatch', values: ['x'] }],
+            variation: 0,
+          },
+        ],
       }),
     );
     const state = await (await provider()).read({ flag: FLAG });
-    expect(state).toMatchObject({ enabled: false, traffic: 0, audience: undefined, detail: { version: 1, ruleId: undefined } });
+    expect(state).toMatchObject({
+      enabled: false,
+      traffic: 0,
+      audience: undefined,
+      detail: { version: 1, ruleId: undefined },
+    });
   });
 });
 
 describe('setTraffic without an audience', () => {
   it('sends one semantic patch keyed by variation _id, then reads back', async () => {
-    const state = await (await provider({ bucketBy: 'key' })).setTraffic({ flag: FLAG, traffic: 10, comment: 'rollout: canary' });
+    const state = await (await provider({ bucketBy: 'key' })).setTraffic({
+      flag: FLAG,
+      traffic: 10,
+      comment: 'rollout: canary',
+    });
     expect(state).toMatchObject({ enabled: true, traffic: 10 });
     expect(fake.requests.map((r) => r.method)).toEqual(['GET', 'PATCH', 'GET']);
     const p = patches()[0]!;
@@ -111,7 +189,17 @@ describe('setTraffic without an audience', () => {
         },
       ],
     });
-    expect(fake.env(FLAG)).toMatchObject({ on: true, fallthrough: { rollout: { variations: [{ variation: 0, weight: 10000 }, { variation: 1, weight: 90000 }] } } });
+    expect(fake.env(FLAG)).toMatchObject({
+      on: true,
+      fallthrough: {
+        rollout: {
+          variations: [
+            { variation: 0, weight: 10000 },
+            { variation: 1, weight: 90000 },
+          ],
+        },
+      },
+    });
   });
 
   it('is idempotent: the state it already has sends no patch', async () => {
@@ -138,7 +226,15 @@ describe('setTraffic with an audience', () => {
       { kind: 'turnFlagOn' },
       {
         kind: 'addRule',
-        clauses: [{ contextKind: 'user', attribute: 'segmentMatch', op: 'segmentMatch', values: ['beta-testers'], negate: false }],
+        clauses: [
+          {
+            contextKind: 'user',
+            attribute: 'segmentMatch',
+            op: 'segmentMatch',
+            values: ['beta-testers'],
+            negate: false,
+          },
+        ],
         description: 'rollout:checkout:beta',
         rolloutWeights: { [`${FLAG}-true-id`]: 5000, [`${FLAG}-false-id`]: 95000 },
         rolloutContextKind: 'user',
@@ -153,22 +249,46 @@ describe('setTraffic with an audience', () => {
     expect(second).toMatchObject({ traffic: 25, detail: { ruleId } });
     expect(lastInstructions()).toEqual([
       { kind: 'turnFlagOn' },
-      { kind: 'updateRuleVariationOrRollout', ruleId, rolloutWeights: { [`${FLAG}-true-id`]: 25000, [`${FLAG}-false-id`]: 75000 }, rolloutContextKind: 'user' },
+      {
+        kind: 'updateRuleVariationOrRollout',
+        ruleId,
+        rolloutWeights: { [`${FLAG}-true-id`]: 25000, [`${FLAG}-false-id`]: 75000 },
+        rolloutContextKind: 'user',
+      },
     ]);
     expect(fake.env(FLAG).rules).toHaveLength(1);
 
     const everyone = await ld.setTraffic({ flag: FLAG, traffic: 50, comment: 'everyone 50' });
     expect(everyone).toMatchObject({ traffic: 50, audience: undefined });
-    expect(lastInstructions().map((i) => i.kind)).toEqual(['turnFlagOn', 'removeRule', 'updateFallthroughVariationOrRollout']);
+    expect(lastInstructions().map((i) => i.kind)).toEqual([
+      'turnFlagOn',
+      'removeRule',
+      'updateFallthroughVariationOrRollout',
+    ]);
     expect(fake.env(FLAG).rules).toHaveLength(0);
   });
 
   it('makes the fallthrough serve the off variation when it was rolling out to everyone', async () => {
-    fake.setFlag(booleanFlag({ key: FLAG, on: true, fallthrough: { rollout: { variations: [{ variation: 0, weight: 30000 }, { variation: 1, weight: 70000 }] } } }));
+    fake.setFlag(
+      booleanFlag({
+        key: FLAG,
+        on: true,
+        fallthrough: {
+          rollout: {
+            variations: [
+              { variation: 0, weight: 30000 },
+              { variation: 1, weight: 70000 },
+            ],
+          },
+        },
+      }),
+    );
     await (await provider()).setTraffic({ flag: FLAG, traffic: 10, audience: countries, comment: 'x' });
     const env = fake.env(FLAG);
     expect(env.fallthrough).toEqual({ variation: 1 });
-    expect(env.rules[0]!.clauses).toEqual([expect.objectContaining({ attribute: 'country', op: 'in', values: ['SE', 'NO'], contextKind: 'user' })]);
+    expect(env.rules[0]!.clauses).toEqual([
+      expect.objectContaining({ attribute: 'country', op: 'in', values: ['SE', 'NO'], contextKind: 'user' }),
+    ]);
     expect(patches()).toHaveLength(1);
   });
 
@@ -177,12 +297,22 @@ describe('setTraffic with an audience', () => {
       booleanFlag({
         key: FLAG,
         on: true,
-        rules: [{ _id: 'manual', clauses: [{ attribute: 'segmentMatch', op: 'segmentMatch', values: ['beta-testers'], contextKind: 'user' }], variation: 1 }],
+        rules: [
+          {
+            _id: 'manual',
+            clauses: [{ attribute: 'segmentMatch', op: 'segmentMatch', values: ['beta-testers'], contextKind: 'user' }],
+            variation: 1,
+          },
+        ],
       }),
     );
     const state = await (await provider()).setTraffic({ flag: FLAG, traffic: 1, audience: beta, comment: 'x' });
     expect(state).toMatchObject({ traffic: 1, audience: 'beta', detail: { ruleId: 'manual' } });
-    expect(lastInstructions().map((i) => i.kind)).toEqual(['turnFlagOn', 'updateRuleVariationOrRollout', 'updateRuleDescription']);
+    expect(lastInstructions().map((i) => i.kind)).toEqual([
+      'turnFlagOn',
+      'updateRuleVariationOrRollout',
+      'updateRuleDescription',
+    ]);
     expect(fake.env(FLAG).rules).toHaveLength(1);
   });
 });
@@ -202,7 +332,13 @@ describe('disable', () => {
 
 describe('failures', () => {
   it('names the env var of a rejected token, never the token', async () => {
-    const settings = launchDarklySettings.parse({ type: 'launchdarkly', project: 'default', environment: 'production', token: 'wrong-token-value', url: fake.url });
+    const settings = launchDarklySettings.parse({
+      type: 'launchdarkly',
+      project: 'default',
+      environment: 'production',
+      token: 'wrong-token-value',
+      url: fake.url,
+    });
     const e = await caught((await createLaunchDarklyFlags(settings, ctx)).read({ flag: FLAG }));
     expect(e.message).toBe('LaunchDarkly rejected the token in LD_API_TOKEN (401)');
     expect(e.status).toBe(401);
@@ -230,7 +366,9 @@ describe('failures', () => {
     fake.requireApproval = true;
     const before = fake.flag(FLAG);
     const e = await caught((await provider()).setTraffic({ flag: FLAG, traffic: 5, comment: 'x' }));
-    expect(e.message).toBe('LaunchDarkly requires an approval to change flag "new-checkout" in "production" (405); nothing was changed');
+    expect(e.message).toBe(
+      'LaunchDarkly requires an approval to change flag "new-checkout" in "production" (405); nothing was changed',
+    );
     expect(fake.flag(FLAG)).toEqual(before);
   });
 
@@ -238,23 +376,35 @@ describe('failures', () => {
     const ld = await provider({ retries: 1 });
     await ld.setTraffic({ flag: FLAG, traffic: 5, audience: beta, comment: 'first' });
     const before = fake.flag(FLAG);
-    fake.faults.inject({ kind: 'status', status: 503, body: { code: 'service_unavailable', message: 'try later' } }, { times: 5, method: 'PATCH' });
+    fake.faults.inject(
+      { kind: 'status', status: 503, body: { code: 'service_unavailable', message: 'try later' } },
+      { times: 5, method: 'PATCH' },
+    );
     const e = await caught(ld.setTraffic({ flag: FLAG, traffic: 25, audience: beta, comment: 'second' }));
-    expect(e.message).toMatch(/^LaunchDarkly answered 503 for PATCH \/api\/v2\/flags\/default\/new-checkout after 2 attempts over .*: service_unavailable: try later$/);
+    expect(e.message).toMatch(
+      /^LaunchDarkly answered 503 for PATCH \/api\/v2\/flags\/default\/new-checkout after 2 attempts over .*: service_unavailable: try later$/,
+    );
     expect(fake.flag(FLAG)).toEqual(before);
   });
 
   it('the fake rejects a JSON-patch content type and unbalanced weights (all-or-nothing)', async () => {
     const headers = { Authorization: TOKEN, 'Content-Type': 'application/json' };
     const url = `${fake.url}/api/v2/flags/default/${FLAG}`;
-    const plain = await fetch(url, { method: 'PATCH', headers, body: JSON.stringify({ environmentKey: 'production', instructions: [{ kind: 'turnFlagOn' }] }) });
+    const plain = await fetch(url, {
+      method: 'PATCH',
+      headers,
+      body: JSON.stringify({ environmentKey: 'production', instructions: [{ kind: 'turnFlagOn' }] }),
+    });
     expect(plain.status).toBe(400);
     const bad = await fetch(url, {
       method: 'PATCH',
       headers: { ...headers, 'Content-Type': 'application/json; domain-model=launchdarkly.semanticpatch' },
       body: JSON.stringify({
         environmentKey: 'production',
-        instructions: [{ kind: 'turnFlagOn' }, { kind: 'updateFallthroughVariationOrRollout', rolloutWeights: { [`${FLAG}-true-id`]: 5000 } }],
+        instructions: [
+          { kind: 'turnFlagOn' },
+          { kind: 'updateFallthroughVariationOrRollout', rolloutWeights: { [`${FLAG}-true-id`]: 5000 } },
+        ],
       }),
     });
     expect(bad.status).toBe(400);
@@ -270,12 +420,25 @@ describe('failures', () => {
   });
 
   it('throws when the read-back does not match what was written', async () => {
-    const stale = booleanFlag({ key: FLAG, on: true, fallthrough: { rollout: { variations: [{ variation: 0, weight: 1000 }, { variation: 1, weight: 99000 }] } } });
+    const stale = booleanFlag({
+      key: FLAG,
+      on: true,
+      fallthrough: {
+        rollout: {
+          variations: [
+            { variation: 0, weight: 1000 },
+            { variation: 1, weight: 99000 },
+          ],
+        },
+      },
+    });
     // the first GET passes through; the read-back GET answers a stale flag
     fake.faults.inject({ kind: 'delay', ms: 0 }, { method: 'GET' });
     fake.faults.inject({ kind: 'body', body: stale }, { method: 'GET' });
     const e = await caught((await provider()).setTraffic({ flag: FLAG, traffic: 5, comment: 'x' }));
-    expect(e.message).toBe('LaunchDarkly accepted the change to flag "new-checkout" but it reads back 1 % instead of 5 %');
+    expect(e.message).toBe(
+      'LaunchDarkly accepted the change to flag "new-checkout" but it reads back 1 % instead of 5 %',
+    );
   });
 
   test.each([
@@ -291,6 +454,8 @@ describe('failures', () => {
   it('a slow answer is a timeout error', async () => {
     fake.faults.inject({ kind: 'delay', ms: 800 }, { times: 5 });
     const e = await caught((await provider({ timeout: '100ms', retries: 1 })).read({ flag: FLAG }));
-    expect(e.message).toMatch(/^LaunchDarkly did not answer within 100 ms \(GET \/api\/v2\/flags\/default\/new-checkout\) after 2 attempts/);
+    expect(e.message).toMatch(
+      /^LaunchDarkly did not answer within 100 ms \(GET \/api\/v2\/flags\/default\/new-checkout\) after 2 attempts/,
+    );
   });
 });

@@ -13,10 +13,14 @@ import { unleash } from '../../helpers/servers.js';
 import { sendJson, startServer, type FakeServer, type RecordedRequest } from '../../helpers/fakes/http.js';
 import { adapterContext, expectProviderError } from '../../helpers/providers.js';
 
-
 const ENV = 'production';
 const USERS = Array.from({ length: 2000 }, (_, i) => `user-${i}`);
-const { ctx, warnings } = adapterContext({ name: 'flags', baseDir: '.', plan: 'recs-test', envOf: (s) => (s === 'token' ? 'UNLEASH_TOKEN' : undefined) });
+const { ctx, warnings } = adapterContext({
+  name: 'flags',
+  baseDir: '.',
+  plan: 'recs-test',
+  envOf: (s) => (s === 'token' ? 'UNLEASH_TOKEN' : undefined),
+});
 const settings = (over: Partial<UnleashSettings> = {}): UnleashSettings => ({
   type: 'unleash',
   url: unleash().url,
@@ -46,7 +50,8 @@ async function admin(method: string, path: string, body?: unknown): Promise<{ st
   const text = await res.text();
   return { status: res.status, data: text ? JSON.parse(text) : undefined };
 }
-const envView = async (flag: string) => (await admin('GET', `/api/admin/projects/default/features/${flag}/environments/${ENV}`)).data;
+const envView = async (flag: string) =>
+  (await admin('GET', `/api/admin/projects/default/features/${flag}/environments/${ENV}`)).data;
 
 /** The users of `region` who get the flag, as Unleash itself evaluates it. */
 async function exposed(flag: string, region: string): Promise<Set<string>> {
@@ -79,7 +84,11 @@ describe('Unleash adapter (real server)', () => {
   });
 
   it('reads a missing flag as off', async () => {
-    expect(await flags.read({ flag: newFlag() })).toMatchObject({ enabled: false, traffic: 0, detail: { exists: false } });
+    expect(await flags.read({ flag: newFlag() })).toMatchObject({
+      enabled: false,
+      traffic: 0,
+      detail: { exists: false },
+    });
   });
 
   it('ramps 5 % → 25 % → 100 % of the audience and nobody outside it, sticky, then rolls back', async () => {
@@ -93,7 +102,11 @@ describe('Unleash adapter (real server)', () => {
     expect((await admin('GET', `/api/admin/projects/default/features/${flag}`)).data.type).toBe('release');
     const view = await envView(flag);
     expect(view.strategies).toHaveLength(1);
-    expect(view.strategies[0]).toMatchObject({ name: 'flexibleRollout', title: 'rollout:recs-test', parameters: { rollout: '5', stickiness: 'default', groupId: flag } });
+    expect(view.strategies[0]).toMatchObject({
+      name: 'flexibleRollout',
+      title: 'rollout:recs-test',
+      parameters: { rollout: '5', stickiness: 'default', groupId: flag },
+    });
 
     const eu5 = await exposed(flag, 'eu');
     expect(eu5.size).toBeGreaterThanOrEqual(60); // 100 expected; binomial sd ≈ 10
@@ -108,13 +121,20 @@ describe('Unleash adapter (real server)', () => {
     expect([...eu5].filter((u) => !eu25.has(u))).toEqual([]); // nobody who had it loses it
     expect((await exposed(flag, 'us')).size).toBe(0);
 
-    expect(await flags.setTraffic({ flag, traffic: 100, audience: regionEu, comment: 'all of eu' })).toMatchObject({ traffic: 100, detail: { strategyId } });
+    expect(await flags.setTraffic({ flag, traffic: 100, audience: regionEu, comment: 'all of eu' })).toMatchObject({
+      traffic: 100,
+      detail: { strategyId },
+    });
     expect((await exposed(flag, 'eu-west')).size).toBe(USERS.length);
     expect((await exposed(flag, 'us')).size).toBe(0);
     expect((await envView(flag)).strategies).toHaveLength(1);
 
     const off = await flags.disable({ flag, comment: 'rollback' });
-    expect(off).toMatchObject({ enabled: false, traffic: 0, detail: { strategyId, rollout: 100, environmentEnabled: false } });
+    expect(off).toMatchObject({
+      enabled: false,
+      traffic: 0,
+      detail: { strategyId, rollout: 100, environmentEnabled: false },
+    });
     expect((await exposed(flag, 'eu')).size).toBe(0);
     expect(await flags.disable({ flag, comment: 'rollback again' })).toMatchObject({ enabled: false }); // idempotent
   });
@@ -129,10 +149,18 @@ describe('Unleash adapter (real server)', () => {
   it('restricts to a segment looked up by name', async () => {
     const flag = newFlag();
     const segName = `${flag}-seg`;
-    const seg = await admin('POST', '/api/admin/segments', { name: segName, constraints: [{ contextName: 'region', operator: 'IN', values: ['eu'] }] });
+    const seg = await admin('POST', '/api/admin/segments', {
+      name: segName,
+      constraints: [{ contextName: 'region', operator: 'IN', values: ['eu'] }],
+    });
     expect(seg.status).toBe(201);
     try {
-      const state = await flags.setTraffic({ flag, traffic: 25, audience: { name: 'beta', segment: segName }, comment: 'segment 25%' });
+      const state = await flags.setTraffic({
+        flag,
+        traffic: 25,
+        audience: { name: 'beta', segment: segName },
+        comment: 'segment 25%',
+      });
       expect(state).toMatchObject({ enabled: true, traffic: 25, audience: segName });
       const eu = await exposed(flag, 'eu');
       expect(eu.size).toBeGreaterThanOrEqual(420);
@@ -140,7 +168,10 @@ describe('Unleash adapter (real server)', () => {
       expect((await exposed(flag, 'us')).size).toBe(0);
       // switching from the segment to an attribute audience patches the same strategy
       const swapped = await flags.setTraffic({ flag, traffic: 25, audience: regionEu, comment: 'to attribute' });
-      expect(swapped).toMatchObject({ audience: 'region IN [eu, eu-west]', detail: { strategyId: state.detail?.strategyId } });
+      expect(swapped).toMatchObject({
+        audience: 'region IN [eu, eu-west]',
+        detail: { strategyId: state.detail?.strategyId },
+      });
     } finally {
       await flags.disable({ flag, comment: 'cleanup' });
       await admin('DELETE', `/api/admin/projects/default/features/${flag}`);
@@ -150,7 +181,10 @@ describe('Unleash adapter (real server)', () => {
 
   it('traffic 0 on a new flag defines it and exposes nobody (the environment stays off)', async () => {
     const flag = newFlag();
-    expect(await flags.setTraffic({ flag, traffic: 0, audience: regionEu, comment: 'pre-deploy' })).toMatchObject({ enabled: false, traffic: 0 });
+    expect(await flags.setTraffic({ flag, traffic: 0, audience: regionEu, comment: 'pre-deploy' })).toMatchObject({
+      enabled: false,
+      traffic: 0,
+    });
     const view = await envView(flag);
     expect(view.enabled).toBe(false);
     expect(view.strategies).toHaveLength(1);
@@ -160,11 +194,15 @@ describe('Unleash adapter (real server)', () => {
   it('adopts an existing gradual rollout grouped by the flag key, keeping its stickiness', async () => {
     const flag = newFlag();
     await admin('POST', '/api/admin/projects/default/features', { name: flag, type: 'release' });
-    const existing = await admin('POST', `/api/admin/projects/default/features/${flag}/environments/${ENV}/strategies`, {
-      name: 'flexibleRollout',
-      constraints: [],
-      parameters: { rollout: '10', stickiness: 'userId', groupId: flag },
-    });
+    const existing = await admin(
+      'POST',
+      `/api/admin/projects/default/features/${flag}/environments/${ENV}/strategies`,
+      {
+        name: 'flexibleRollout',
+        constraints: [],
+        parameters: { rollout: '10', stickiness: 'userId', groupId: flag },
+      },
+    );
     const state = await flags.setTraffic({ flag, traffic: 20, comment: 'adopt' });
     expect(state).toMatchObject({ enabled: true, traffic: 20, detail: { strategyId: existing.data.id } });
     const view = await envView(flag);
@@ -175,7 +213,12 @@ describe('Unleash adapter (real server)', () => {
   it('setting the state the flag already has changes nothing', async () => {
     const flag = newFlag();
     const first = await flags.setTraffic({ flag, traffic: 5, audience: regionEu, comment: 'a' });
-    const again = await flags.setTraffic({ flag, traffic: 5, audience: { ...regionEu, in: ['eu-west', 'eu'] }, comment: 'b' });
+    const again = await flags.setTraffic({
+      flag,
+      traffic: 5,
+      audience: { ...regionEu, in: ['eu-west', 'eu'] },
+      comment: 'b',
+    });
     expect(again).toEqual(first);
     expect((await envView(flag)).strategies).toHaveLength(1);
   });
@@ -183,7 +226,11 @@ describe('Unleash adapter (real server)', () => {
   it('warns when strategies it does not manage widen the exposure', async () => {
     const flag = newFlag();
     await admin('POST', '/api/admin/projects/default/features', { name: flag, type: 'release' });
-    await admin('POST', `/api/admin/projects/default/features/${flag}/environments/${ENV}/strategies`, { name: 'default', constraints: [], parameters: {} });
+    await admin('POST', `/api/admin/projects/default/features/${flag}/environments/${ENV}/strategies`, {
+      name: 'default',
+      constraints: [],
+      parameters: {},
+    });
     warnings.length = 0;
     const state = await flags.setTraffic({ flag, traffic: 5, comment: 'x' });
     expect(warnings.join('\n')).toMatch(/1 other active strategy .* exposure can exceed 5 %/);
@@ -203,12 +250,16 @@ describe('Unleash adapter (real server)', () => {
     });
 
     it.each([150, -1, 2.5, Number.NaN])('traffic %p', async (traffic) => {
-      await expect(flags.setTraffic({ flag, traffic, audience: regionEu, comment: 'bad' })).rejects.toThrow(/whole number from 0 to 100; nothing was sent/);
+      await expect(flags.setTraffic({ flag, traffic, audience: regionEu, comment: 'bad' })).rejects.toThrow(
+        /whole number from 0 to 100; nothing was sent/,
+      );
       expect(await envView(flag)).toEqual(before);
     });
 
     it('an unknown segment', async () => {
-      const err = await expectProviderError(flags.setTraffic({ flag, traffic: 25, audience: { name: 'x', segment: 'no-such-segment' }, comment: 'bad' }));
+      const err = await expectProviderError(
+        flags.setTraffic({ flag, traffic: 25, audience: { name: 'x', segment: 'no-such-segment' }, comment: 'bad' }),
+      );
       expect(err.message).toMatch(/segment "no-such-segment" does not exist/);
       expect(await envView(flag)).toEqual(before);
     });
@@ -234,7 +285,11 @@ describe('Unleash adapter behind a fault-injecting proxy', () => {
   let proxy: FakeServer;
   let direct: FlagProvider;
   /** Decides per request: answer it here (return true) or forward it to the real server. */
-  let intercept: (req: RecordedRequest, res: ServerResponse, forward: () => Promise<{ status: number; body: string }>) => Promise<boolean> = async () => false;
+  let intercept: (
+    req: RecordedRequest,
+    res: ServerResponse,
+    forward: () => Promise<{ status: number; body: string }>,
+  ) => Promise<boolean> = async () => false;
 
   beforeAll(async () => {
     direct = await createUnleashFlags(settings(), ctx);
@@ -242,7 +297,10 @@ describe('Unleash adapter behind a fault-injecting proxy', () => {
       const forward = async () => {
         const r = await fetch(`${unleash().url}${req.url}`, {
           method: req.method,
-          headers: { authorization: req.headers.authorization ?? '', ...(req.body ? { 'content-type': 'application/json' } : {}) },
+          headers: {
+            authorization: req.headers.authorization ?? '',
+            ...(req.body ? { 'content-type': 'application/json' } : {}),
+          },
           body: req.body || undefined,
         });
         return { status: r.status, body: await r.text() };
@@ -281,7 +339,13 @@ describe('Unleash adapter behind a fault-injecting proxy', () => {
     await p.setTraffic({ flag, traffic: 25, comment: 'b' });
     const writes = proxy.requests
       .filter((r) => r.method !== 'GET' && (r.path.includes(flag) || r.body.includes(`"${flag}"`)))
-      .map((r) => `${r.method} ${r.path.replace('/api/admin/projects/default/features', '').replace(flag, 'F').replace(/strategies\/[0-9a-f-]+$/, 'strategies/ID')}`);
+      .map(
+        (r) =>
+          `${r.method} ${r.path
+            .replace('/api/admin/projects/default/features', '')
+            .replace(flag, 'F')
+            .replace(/strategies\/[0-9a-f-]+$/, 'strategies/ID')}`,
+      );
     expect(writes).toEqual([
       'POST ', // the flag, as a release flag
       `POST /F/environments/${ENV}/strategies`,
@@ -302,7 +366,9 @@ describe('Unleash adapter behind a fault-injecting proxy', () => {
       sendJson(res, 400, { name: 'BadDataError', message: 'injected: cannot enable' });
       return true;
     };
-    const err = await expectProviderError((await viaProxy()).setTraffic({ flag, traffic: 25, audience: regionEu, comment: 'resume' }));
+    const err = await expectProviderError(
+      (await viaProxy()).setTraffic({ flag, traffic: 25, audience: regionEu, comment: 'resume' }),
+    );
     expect(err.message).toMatch(/injected: cannot enable.*the flag was left as it was/s);
     expect(await envView(flag)).toEqual(before);
   });
@@ -314,7 +380,9 @@ describe('Unleash adapter behind a fault-injecting proxy', () => {
       sendJson(res, 400, { name: 'BadDataError', message: 'injected: bad strategy' });
       return true;
     };
-    await expect((await viaProxy()).setTraffic({ flag, traffic: 5, comment: 'x' })).rejects.toThrow(/injected: bad strategy/);
+    await expect((await viaProxy()).setTraffic({ flag, traffic: 5, comment: 'x' })).rejects.toThrow(
+      /injected: bad strategy/,
+    );
     const view = await envView(flag);
     expect(view).toMatchObject({ enabled: false, strategies: [] });
   });

@@ -12,9 +12,13 @@ import { FaultQueue, sendJson, startServer, type FakeServer } from '../../helper
 import { adapterContext, expectProviderError } from '../../helpers/providers.js';
 import { alertmanagerUrl } from '../../helpers/servers.js';
 
-
 const { ctx, warnings } = adapterContext({ name: 'alerts', baseDir: '.', plan: 'test' });
-const settings = (over: Partial<AlertmanagerSettings>): AlertmanagerSettings => ({ type: 'alertmanager', url: alertmanagerUrl(), severityLabel: 'severity', ...over });
+const settings = (over: Partial<AlertmanagerSettings>): AlertmanagerSettings => ({
+  type: 'alertmanager',
+  url: alertmanagerUrl(),
+  severityLabel: 'severity',
+  ...over,
+});
 
 const run = randomUUID();
 const inHour = () => new Date(Date.now() + 3_600_000).toISOString();
@@ -28,7 +32,11 @@ const alert = (name: string, labels: Record<string, string>, extra: Record<strin
 });
 
 async function post(path: string, body: unknown): Promise<unknown> {
-  const res = await fetch(`${alertmanagerUrl()}${path}`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+  const res = await fetch(`${alertmanagerUrl()}${path}`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify(body),
+  });
   if (!res.ok) throw new Error(`${path}: ${res.status} ${await res.text()}`);
   const text = await res.text();
   return text ? JSON.parse(text) : undefined;
@@ -44,7 +52,11 @@ describe('Alertmanager adapter (real server)', () => {
       alert('Weird', { severity: 'sev2' }),
       alert('Silenced', { severity: 'critical', silenceme: 'yes' }),
       alert('OtherService', { severity: 'critical', service: 'checkout' }),
-      alert('Resolved', { severity: 'critical' }, { startsAt: new Date(Date.now() - 600_000).toISOString(), endsAt: new Date(Date.now() - 60_000).toISOString() }),
+      alert(
+        'Resolved',
+        { severity: 'critical' },
+        { startsAt: new Date(Date.now() - 600_000).toISOString(), endsAt: new Date(Date.now() - 60_000).toISOString() },
+      ),
     ]);
     await post('/api/v2/silences', {
       matchers: [
@@ -59,10 +71,19 @@ describe('Alertmanager adapter (real server)', () => {
   });
 
   it('returns only active, unsilenced alerts, with severities mapped and unmappable ones as critical', async () => {
-    const am = await createAlertmanagerIncidents(settings({ filter: [`run="${run}"`, 'service="recommendations"'] }), ctx);
+    const am = await createAlertmanagerIncidents(
+      settings({ filter: [`run="${run}"`, 'service="recommendations"'] }),
+      ctx,
+    );
     const open = await am.open({ now: Date.now() });
     const byName = Object.fromEntries(open.map((i) => [i.title.split(':')[0], i.severity]));
-    expect(byName).toEqual({ Crit: 'critical', Warn: 'medium', Paged: 'high', Unlabelled: 'critical', Weird: 'critical' });
+    expect(byName).toEqual({
+      Crit: 'critical',
+      Warn: 'medium',
+      Paged: 'high',
+      Unlabelled: 'critical',
+      Weird: 'critical',
+    });
     expect(warnings.join('\n')).toMatch(/"sev2" unknown; counted as critical/);
     expect(warnings.join('\n')).toMatch(/label "severity" missing/);
   });
@@ -94,7 +115,14 @@ describe('Alertmanager adapter (real server)', () => {
   });
 
   it('reads another severity label', async () => {
-    const am = await createAlertmanagerIncidents(settings({ filter: `run="${run}"`, severityLabel: 'service', severityMap: { recommendations: 'low', checkout: 'medium' } }), ctx);
+    const am = await createAlertmanagerIncidents(
+      settings({
+        filter: `run="${run}"`,
+        severityLabel: 'service',
+        severityMap: { recommendations: 'low', checkout: 'medium' },
+      }),
+      ctx,
+    );
     const open = await am.open({ now: Date.now() });
     expect(new Set(open.map((i) => i.severity))).toEqual(new Set(['low', 'medium']));
   });
@@ -122,10 +150,25 @@ describe('Alertmanager adapter (malformed answers from a loopback fake)', () => 
     });
   });
   afterAll(() => fake.close());
-  const am = () => createAlertmanagerIncidents({ type: 'alertmanager', url: fake.url, severityLabel: 'severity', retries: 0, headers: { Authorization: 'Basic eDp5' } }, ctx);
+  const am = () =>
+    createAlertmanagerIncidents(
+      {
+        type: 'alertmanager',
+        url: fake.url,
+        severityLabel: 'severity',
+        retries: 0,
+        headers: { Authorization: 'Basic eDp5' },
+      },
+      ctx,
+    );
 
   it('sends the headers and the repeated filter', async () => {
-    await (await createAlertmanagerIncidents({ type: 'alertmanager', url: fake.url, severityLabel: 'severity', filter: ['a="1"', 'b="2"'] }, ctx)).open({ now: 0 });
+    await (
+      await createAlertmanagerIncidents(
+        { type: 'alertmanager', url: fake.url, severityLabel: 'severity', filter: ['a="1"', 'b="2"'] },
+        ctx,
+      )
+    ).open({ now: 0 });
     const req = fake.requests.at(-1)!;
     expect(req.path).toBe('/api/v2/alerts');
     expect(req.query.getAll('filter')).toEqual(['a="1"', 'b="2"']);

@@ -12,10 +12,21 @@ const OTHER = 'PXYZ123';
 const NOW = Date.parse('2026-11-30T08:00:00Z');
 
 let fake: PagerDutyFake;
-const { ctx, warnings } = adapterContext({ name: 'pd', now: () => NOW, envOf: (s) => ({ token: 'PAGERDUTY_TOKEN' })[s] });
+const { ctx, warnings } = adapterContext({
+  name: 'pd',
+  now: () => NOW,
+  envOf: (s) => ({ token: 'PAGERDUTY_TOKEN' })[s],
+});
 
 function provider(over: Record<string, unknown> = {}): Promise<IncidentProvider> {
-  const settings = pagerDutySettings.parse({ type: 'pagerduty', token: TOKEN, serviceIds: [SERVICE], url: fake.url, timeout: '500ms', ...over });
+  const settings = pagerDutySettings.parse({
+    type: 'pagerduty',
+    token: TOKEN,
+    serviceIds: [SERVICE],
+    url: fake.url,
+    timeout: '500ms',
+    ...over,
+  });
   return createPagerDutyIncidents(settings, ctx);
 }
 
@@ -54,7 +65,9 @@ describe('open incidents', () => {
     await (await provider({ serviceIds: [SERVICE, OTHER] })).open({ now: NOW });
     const req = fake.requests[0]!;
     expect(req.path).toBe('/incidents');
-    expect(req.url).toBe(`/incidents?service_ids[]=${SERVICE}&service_ids[]=${OTHER}&statuses[]=triggered&statuses[]=acknowledged&limit=100&offset=0`);
+    expect(req.url).toBe(
+      `/incidents?service_ids[]=${SERVICE}&service_ids[]=${OTHER}&statuses[]=triggered&statuses[]=acknowledged&limit=100&offset=0`,
+    );
     expect(req.headers.authorization).toBe(`Token token=${TOKEN}`);
     expect(req.headers.accept).toBe('application/vnd.pagerduty+json;version=2');
   });
@@ -62,10 +75,34 @@ describe('open incidents', () => {
   it('maps priorities first, urgencies otherwise, and keeps the details', async () => {
     const list = await (await provider()).open({ now: NOW });
     expect(list).toEqual([
-      { id: 'PT1', severity: 'critical', title: 'Checkout 5xx spike', openedAt: '2026-11-30T07:00:00Z', url: 'https://acme.pagerduty.com/incidents/PT1' },
-      { id: 'PT2', severity: 'medium', title: 'Incident PT2', openedAt: '2026-11-30T07:00:00Z', url: 'https://acme.pagerduty.com/incidents/PT2' },
-      { id: 'PT3', severity: 'low', title: 'Incident PT3', openedAt: '2026-11-30T07:00:00Z', url: 'https://acme.pagerduty.com/incidents/PT3' },
-      { id: 'PT4', severity: 'high', title: 'Incident PT4', openedAt: '2026-11-30T07:00:00Z', url: 'https://acme.pagerduty.com/incidents/PT4' },
+      {
+        id: 'PT1',
+        severity: 'critical',
+        title: 'Checkout 5xx spike',
+        openedAt: '2026-11-30T07:00:00Z',
+        url: 'https://acme.pagerduty.com/incidents/PT1',
+      },
+      {
+        id: 'PT2',
+        severity: 'medium',
+        title: 'Incident PT2',
+        openedAt: '2026-11-30T07:00:00Z',
+        url: 'https://acme.pagerduty.com/incidents/PT2',
+      },
+      {
+        id: 'PT3',
+        severity: 'low',
+        title: 'Incident PT3',
+        openedAt: '2026-11-30T07:00:00Z',
+        url: 'https://acme.pagerduty.com/incidents/PT3',
+      },
+      {
+        id: 'PT4',
+        severity: 'high',
+        title: 'Incident PT4',
+        openedAt: '2026-11-30T07:00:00Z',
+        url: 'https://acme.pagerduty.com/incidents/PT4',
+      },
     ]);
     expect(warnings).toEqual([]);
   });
@@ -79,7 +116,9 @@ describe('open incidents', () => {
     fake.setIncidents([incident('A', { priority: 'SEV-2', urgency: 'low' }), incident('B', { priority: 'SEV-2' })]);
     const list = await (await provider()).open({ now: NOW });
     expect(list.map((i) => i.severity)).toEqual(['critical', 'critical']);
-    expect(warnings).toEqual(['PagerDuty incident priority "SEV-2": severity unknown, counted as critical (map priority names with severityMap)']);
+    expect(warnings).toEqual([
+      'PagerDuty incident priority "SEV-2": severity unknown, counted as critical (map priority names with severityMap)',
+    ]);
   });
 
   it('severityMap names the account priorities, ignoring case', async () => {
@@ -114,13 +153,20 @@ describe('severities', () => {
   });
 
   it('builds the query with literal brackets and encoded values', () => {
-    expect(incidentsQuery(['A B'], 200)).toBe('service_ids[]=A%20B&statuses[]=triggered&statuses[]=acknowledged&limit=100&offset=200');
+    expect(incidentsQuery(['A B'], 200)).toBe(
+      'service_ids[]=A%20B&statuses[]=triggered&statuses[]=acknowledged&limit=100&offset=200',
+    );
   });
 });
 
 describe('failures: never a list', () => {
   it('401 names the token variable, never the token', async () => {
-    const settings = pagerDutySettings.parse({ type: 'pagerduty', token: 'wrong-token-xyz', serviceIds: [SERVICE], url: fake.url });
+    const settings = pagerDutySettings.parse({
+      type: 'pagerduty',
+      token: 'wrong-token-xyz',
+      serviceIds: [SERVICE],
+      url: fake.url,
+    });
     const e = await caught((await createPagerDutyIncidents(settings, ctx)).open({ now: NOW }));
     expect(e.status).toBe(401);
     expect(e.message).toBe('PagerDuty rejected the token in PAGERDUTY_TOKEN (401)');
@@ -141,7 +187,9 @@ describe('failures: never a list', () => {
     fake.rateLimit({ resetInS: 60, times: 3 });
     const e = await caught((await provider({ totalTimeout: '5s' })).open({ now: NOW }));
     expect(e.status).toBe(429);
-    expect(e.message).toMatch(/^PagerDuty rate-limited us \(429 on GET \/incidents\); the limit resets in 60 s \(at .*Z\), beyond the 5 s total timeout$/);
+    expect(e.message).toMatch(
+      /^PagerDuty rate-limited us \(429 on GET \/incidents\); the limit resets in 60 s \(at .*Z\), beyond the 5 s total timeout$/,
+    );
     expect(fake.requests).toHaveLength(1);
   });
 
@@ -154,8 +202,15 @@ describe('failures: never a list', () => {
     expect(fake.requests.map((r) => r.query.get('offset'))).toEqual(['0', '100']);
   });
 
-  it('retries 5xx, then gives up with PagerDuty\'s error', async () => {
-    fake.faults.inject({ kind: 'status', status: 503, body: { error: { code: 2000, message: 'Internal Error', errors: ['try again'] } } }, { times: 3 });
+  it("retries 5xx, then gives up with PagerDuty's error", async () => {
+    fake.faults.inject(
+      {
+        kind: 'status',
+        status: 503,
+        body: { error: { code: 2000, message: 'Internal Error', errors: ['try again'] } },
+      },
+      { times: 3 },
+    );
     const e = await caught((await provider({ retries: 2 })).open({ now: NOW }));
     expect(e.message).toMatch(/^PagerDuty answered 503 for GET \/incidents after 3 attempts over .*: try again$/);
     expect(fake.requests).toHaveLength(3);
@@ -167,8 +222,12 @@ describe('failures: never a list', () => {
     expect(fake.requests).toHaveLength(2);
   });
 
-  it('a 400 carries PagerDuty\'s errors and is not retried', async () => {
-    fake.faults.inject({ kind: 'status', status: 400, body: { error: { code: 2001, message: 'Invalid Input Provided', errors: ['Service Ids must be valid'] } } });
+  it("a 400 carries PagerDuty's errors and is not retried", async () => {
+    fake.faults.inject({
+      kind: 'status',
+      status: 400,
+      body: { error: { code: 2001, message: 'Invalid Input Provided', errors: ['Service Ids must be valid'] } },
+    });
     const e = await caught((await provider()).open({ now: NOW }));
     expect(e.message).toBe('PagerDuty answered 400 for GET /incidents: Service Ids must be valid');
     expect(fake.requests).toHaveLength(1);
@@ -181,15 +240,39 @@ describe('failures: never a list', () => {
   });
 
   test.each([
-    ['an HTML page', { kind: 'html' } as const, /^PagerDuty returned a malformed body \(expected JSON\) for GET \/incidents: an HTML page titled "Sign in"$/],
+    [
+      'an HTML page',
+      { kind: 'html' } as const,
+      /^PagerDuty returned a malformed body \(expected JSON\) for GET \/incidents: an HTML page titled "Sign in"$/,
+    ],
     ['truncated JSON', { kind: 'truncated' } as const, /^PagerDuty returned a malformed body \(expected JSON\)/],
-    ['no incidents list', { kind: 'body', body: { incident: [] } } as const, /^PagerDuty answered GET \/incidents with something that is not a page of incidents$/],
-    ['an incident without id', { kind: 'body', body: { incidents: [{ title: 'x' }], more: false } } as const, /not a page of incidents$/],
+    [
+      'no incidents list',
+      { kind: 'body', body: { incident: [] } } as const,
+      /^PagerDuty answered GET \/incidents with something that is not a page of incidents$/,
+    ],
+    [
+      'an incident without id',
+      { kind: 'body', body: { incidents: [{ title: 'x' }], more: false } } as const,
+      /not a page of incidents$/,
+    ],
     ['an empty body', { kind: 'text', body: '' } as const, /not a page of incidents$/],
-    ['an urgency that is not a string', { kind: 'body', body: { incidents: [{ id: 'P1', urgency: 1, status: 'triggered' }], more: false } } as const, /not a page of incidents$/],
-    ['a priority name that is not a string', { kind: 'body', body: { incidents: [{ id: 'P1', priority: { name: ['P1'] } }], more: false } } as const, /not a page of incidents$/],
+    [
+      'an urgency that is not a string',
+      { kind: 'body', body: { incidents: [{ id: 'P1', urgency: 1, status: 'triggered' }], more: false } } as const,
+      /not a page of incidents$/,
+    ],
+    [
+      'a priority name that is not a string',
+      { kind: 'body', body: { incidents: [{ id: 'P1', priority: { name: ['P1'] } }], more: false } } as const,
+      /not a page of incidents$/,
+    ],
     ['a JSON string', { kind: 'body', body: 'maintenance' } as const, /not a page of incidents$/],
-    ['more with an empty page', { kind: 'body', body: { incidents: [], more: true } } as const, /^PagerDuty said more incidents follow offset 0 but sent none$/],
+    [
+      'more with an empty page',
+      { kind: 'body', body: { incidents: [], more: true } } as const,
+      /^PagerDuty said more incidents follow offset 0 but sent none$/,
+    ],
   ])('%s is a ProviderError', async (_name, fault, message) => {
     fake.faults.inject(fault);
     expect((await caught((await provider()).open({ now: NOW }))).message).toMatch(message);

@@ -16,7 +16,14 @@ let dir: string;
 const ctx = () => adapterContext({ name: 'scripts', baseDir: dir, now: () => T0 }).ctx;
 const provider = (over: Record<string, unknown> = {}): Promise<MetricsProvider> =>
   createCommandMetrics(commandMetricsSettings.parse({ type: 'command', timeout: '5s', ...over }), ctx());
-const q = (query: string, over: Partial<MetricQuery> = {}): MetricQuery => ({ metric: 'latency', query, cohort: 'canary', from: T0, to: T0 + 10 * MIN, ...over });
+const q = (query: string, over: Partial<MetricQuery> = {}): MetricQuery => ({
+  metric: 'latency',
+  query,
+  cohort: 'canary',
+  from: T0,
+  to: T0 + 10 * MIN,
+  ...over,
+});
 
 const caught = (p: Promise<unknown>) => expectProviderError(p, { secrets: [SECRET] });
 
@@ -54,8 +61,12 @@ describe('what the command prints', () => {
   });
 
   it('runs in the plan folder by default, or in cwd resolved against it', async () => {
-    expect((await (await provider()).query(q('cat scripts/value.txt'))).points).toEqual([{ t: T0 + 10 * MIN, v: 0.42 }]);
-    expect((await (await provider({ cwd: 'scripts' })).query(q('cat value.txt'))).points).toEqual([{ t: T0 + 10 * MIN, v: 0.42 }]);
+    expect((await (await provider()).query(q('cat scripts/value.txt'))).points).toEqual([
+      { t: T0 + 10 * MIN, v: 0.42 },
+    ]);
+    expect((await (await provider({ cwd: 'scripts' })).query(q('cat value.txt'))).points).toEqual([
+      { t: T0 + 10 * MIN, v: 0.42 },
+    ]);
   });
 
   it('passes the metric, cohort and window in the environment, on top of the process environment', async () => {
@@ -83,21 +94,46 @@ describe('what the command prints', () => {
     ['-Infinity is invalid', '-Infinity', { points: [], invalid: 1 }],
     ['-1e999 (a number too large: -Infinity) is invalid', '-1e999', { points: [], invalid: 1 }],
     ['1e999 is invalid', '1e999', { points: [], invalid: 1 }],
-    ['"1e999" in JSON is invalid', JSON.stringify([[T0 / 1000, '1e999'], [T0 / 1000 + 60, 2]]), { points: [{ t: T0 + MIN, v: 2 }], invalid: 1 }],
+    [
+      '"1e999" in JSON is invalid',
+      JSON.stringify([
+        [T0 / 1000, '1e999'],
+        [T0 / 1000 + 60, 2],
+      ]),
+      { points: [{ t: T0 + MIN, v: 2 }], invalid: 1 },
+    ],
     ['JSON false is invalid, not zero', 'false', { points: [], invalid: 1 }],
     ['a JSON empty string is invalid, not zero', '""', { points: [], invalid: 1 }],
     ['JSON null is invalid', 'null', { points: [], invalid: 1 }],
     ['an empty JSON list is no data', '[]', { points: [], invalid: 0 }],
     ['{value}', '{"value": 3, "unit": "ms"}', { points: [{ t: W.to, v: 3 }], invalid: 0 }],
-    ['{timestamp, value}', `{"timestamp": "${new Date(T0 + MIN).toISOString()}", "value": 3}`, { points: [{ t: T0 + MIN, v: 3 }], invalid: 0 }],
+    [
+      '{timestamp, value}',
+      `{"timestamp": "${new Date(T0 + MIN).toISOString()}", "value": 3}`,
+      { points: [{ t: T0 + MIN, v: 3 }], invalid: 0 },
+    ],
     [
       'a list of [t, v] pairs in seconds, with a gap',
-      JSON.stringify([[T0 / 1000, 1], [T0 / 1000 + 60, null], [T0 / 1000 + 120, '2']]),
-      { points: [{ t: T0, v: 1 }, { t: T0 + 2 * MIN, v: 2 }], invalid: 1 },
+      JSON.stringify([
+        [T0 / 1000, 1],
+        [T0 / 1000 + 60, null],
+        [T0 / 1000 + 120, '2'],
+      ]),
+      {
+        points: [
+          { t: T0, v: 1 },
+          { t: T0 + 2 * MIN, v: 2 },
+        ],
+        invalid: 1,
+      },
     ],
     [
       'a list of {timestamp, value} in ms, outside points dropped',
-      JSON.stringify([{ timestamp: T0 - MIN, value: 9 }, { timestamp: T0 + MIN, value: 1 }, { t: T0 + 20 * MIN, v: 9 }]),
+      JSON.stringify([
+        { timestamp: T0 - MIN, value: 9 },
+        { timestamp: T0 + MIN, value: 1 },
+        { t: T0 + 20 * MIN, v: 9 },
+      ]),
       { points: [{ t: T0 + MIN, v: 1 }], invalid: 0 },
     ],
   ])('%s', (_name, stdout, expected) => {
@@ -108,8 +144,12 @@ describe('what the command prints', () => {
 describe('failures: never a value', () => {
   it('a non-zero exit gives the code and the last stderr line, redacted', async () => {
     addSecret(SECRET);
-    const e = await caught((await provider()).query(q(`echo 0.1; echo "connecting" >&2; echo "auth failed for ${SECRET}" >&2; exit 3`)));
-    expect(e.message).toBe('command for metric "latency" (echo 0.1; echo "connecting" >&2; echo "auth failed for ***" >&2; exit 3) exited with code 3: auth failed for ***');
+    const e = await caught(
+      (await provider()).query(q(`echo 0.1; echo "connecting" >&2; echo "auth failed for ${SECRET}" >&2; exit 3`)),
+    );
+    expect(e.message).toBe(
+      'command for metric "latency" (echo 0.1; echo "connecting" >&2; echo "auth failed for ***" >&2; exit 3) exited with code 3: auth failed for ***',
+    );
     expect(e.provider).toBe('scripts');
   });
 
@@ -121,7 +161,9 @@ describe('failures: never a value', () => {
   it('a timeout kills the whole process group', async () => {
     const pidFile = path.join(dir, 'bg.pid');
     const started = Date.now();
-    const e = await caught((await provider({ timeout: '300ms' })).query(q(`sleep 30 & echo $! > ${pidFile}; echo "waiting" >&2; wait`)));
+    const e = await caught(
+      (await provider({ timeout: '300ms' })).query(q(`sleep 30 & echo $! > ${pidFile}; echo "waiting" >&2; wait`)),
+    );
     expect(Date.now() - started).toBeLessThan(3000);
     expect(e.message).toMatch(/\) did not finish within 300ms and was stopped: waiting$/);
     expect(e.hint).toBe('raise the provider timeout or make the command faster');
@@ -133,9 +175,17 @@ describe('failures: never a value', () => {
 
   test.each([
     ['nothing printed', 'true', /printed output that is not a metric: nothing was printed; it printed ""$/],
-    ['text', 'echo "p95 is 0.25"', /printed output that is not a metric: neither a number nor JSON; it printed "p95 is 0.25"$/],
+    [
+      'text',
+      'echo "p95 is 0.25"',
+      /printed output that is not a metric: neither a number nor JSON; it printed "p95 is 0.25"$/,
+    ],
     ['several lines', 'echo 1; echo 2', /neither a number nor JSON; it printed "1 2"$/],
-    ['bare numbers', 'echo "[1, 2, 3]"', /found 3 bare values without timestamps; which is the metric's value is ambiguous; it printed "\[1, 2, 3\]"$/],
+    [
+      'bare numbers',
+      'echo "[1, 2, 3]"',
+      /found 3 bare values without timestamps; which is the metric's value is ambiguous; it printed "\[1, 2, 3\]"$/,
+    ],
     ['an object without value', 'echo \'{"p95": 1}\'', /found an object without a "value" \(keys: p95\)/],
   ])('%s is a ProviderError', async (_name, cmd, message) => {
     const e = await caught((await provider()).query(q(cmd)));
@@ -150,6 +200,8 @@ describe('failures: never a value', () => {
 
   it('a missing cwd is a ProviderError', async () => {
     const e = await caught((await provider({ cwd: 'nowhere' })).query(q('echo 1')));
-    expect(e.message).toBe(`command for metric "latency" (echo 1) could not be started in ${path.join(dir, 'nowhere')} (ENOENT)`);
+    expect(e.message).toBe(
+      `command for metric "latency" (echo 1) could not be started in ${path.join(dir, 'nowhere')} (ENOENT)`,
+    );
   });
 });

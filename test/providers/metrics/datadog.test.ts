@@ -13,14 +13,32 @@ const LATENCY = 'avg:checkout.latency.p95{env:prod,cohort:canary}';
 const BY_COHORT = 'avg:checkout.latency.p95{env:prod} by {cohort}';
 
 let fake: DatadogFake;
-const { ctx } = adapterContext({ name: 'dd', now: () => T0, envOf: (s) => ({ apiKey: 'DD_API_KEY', appKey: 'DD_APP_KEY' })[s] });
+const { ctx } = adapterContext({
+  name: 'dd',
+  now: () => T0,
+  envOf: (s) => ({ apiKey: 'DD_API_KEY', appKey: 'DD_APP_KEY' })[s],
+});
 
 function provider(over: Record<string, unknown> = {}): Promise<MetricsProvider> {
-  const settings = datadogSettings.parse({ type: 'datadog', apiKey: API_KEY, appKey: APP_KEY, url: fake.url, timeout: '500ms', ...over });
+  const settings = datadogSettings.parse({
+    type: 'datadog',
+    apiKey: API_KEY,
+    appKey: APP_KEY,
+    url: fake.url,
+    timeout: '500ms',
+    ...over,
+  });
   return createDatadogMetrics(settings, ctx);
 }
 
-const q = (over: Partial<MetricQuery> = {}): MetricQuery => ({ metric: 'latency', query: LATENCY, cohort: 'canary', from: T0, to: T0 + 10 * MIN, ...over });
+const q = (over: Partial<MetricQuery> = {}): MetricQuery => ({
+  metric: 'latency',
+  query: LATENCY,
+  cohort: 'canary',
+  from: T0,
+  to: T0 + 10 * MIN,
+  ...over,
+});
 
 const caught = (p: Promise<unknown>) => expectProviderError(p, { secrets: [API_KEY, APP_KEY] });
 
@@ -64,11 +82,22 @@ describe.each(['v2', 'v1'] as const)('%s', (api) => {
   });
 
   it('an unknown query is an empty series', async () => {
-    expect(await (await provider({ api })).query(q({ query: 'avg:nothing{*}' }))).toMatchObject({ points: [], invalid: 0 });
+    expect(await (await provider({ api })).query(q({ query: 'avg:nothing{*}' }))).toMatchObject({
+      points: [],
+      invalid: 0,
+    });
   });
 
   it('a value that is not a finite number (1e999 in JSON is Infinity) is invalid, never a point', async () => {
-    fake.setSeries(LATENCY, [{ points: [[T0, 1e999], [T0 + MIN, -1e999], [T0 + 2 * MIN, 0.2]] }]);
+    fake.setSeries(LATENCY, [
+      {
+        points: [
+          [T0, Number.POSITIVE_INFINITY],
+          [T0 + MIN, Number.NEGATIVE_INFINITY],
+          [T0 + 2 * MIN, 0.2],
+        ],
+      },
+    ]);
     const series = await (await provider({ api })).query(q());
     expect(series.points).toEqual([{ t: T0 + 2 * MIN, v: 0.2 }]);
     expect(series.invalid).toBe(2);
@@ -78,14 +107,24 @@ describe.each(['v2', 'v1'] as const)('%s', (api) => {
     const dd = await provider({ api });
     expect((await dd.query(q({ query: BY_COHORT, cohort: 'control' }))).points).toEqual([{ t: T0, v: 0.2 }]);
     const e = await caught(dd.query(q({ query: BY_COHORT, cohort: 'all' })));
-    expect(e.message).toBe('Datadog returned 2 series for metric "latency" (cohort:canary; cohort:control) and none match cohort "all"');
+    expect(e.message).toBe(
+      'Datadog returned 2 series for metric "latency" (cohort:canary; cohort:control) and none match cohort "all"',
+    );
   });
 
   it('names both key variables on 403, never the keys', async () => {
-    const settings = datadogSettings.parse({ type: 'datadog', apiKey: 'wrong-api-key', appKey: APP_KEY, url: fake.url, api });
+    const settings = datadogSettings.parse({
+      type: 'datadog',
+      apiKey: 'wrong-api-key',
+      appKey: APP_KEY,
+      url: fake.url,
+      api,
+    });
     const e = await caught((await createDatadogMetrics(settings, ctx)).query(q()));
     expect(e.status).toBe(403);
-    expect(e.message).toMatch(/^Datadog denied (POST \/api\/v2\/query\/timeseries|GET \/api\/v1\/query) with the apiKey in DD_API_KEY or the appKey in DD_APP_KEY \(403\): Forbidden$/);
+    expect(e.message).toMatch(
+      /^Datadog denied (POST \/api\/v2\/query\/timeseries|GET \/api\/v1\/query) with the apiKey in DD_API_KEY or the appKey in DD_APP_KEY \(403\): Forbidden$/,
+    );
     expect(fake.requests).toHaveLength(1);
   });
 });
@@ -93,17 +132,29 @@ describe.each(['v2', 'v1'] as const)('%s', (api) => {
 describe('requests', () => {
   it('v2 sends milliseconds, `to` exclusive, and the rollup interval it then counts points against', async () => {
     const series = await (await provider()).query(q());
-    const body = JSON.parse(fake.requests[0]!.body) as { data: { type: string; attributes: { from: number; to: number; queries: unknown[] } } };
+    const body = JSON.parse(fake.requests[0]!.body) as {
+      data: { type: string; attributes: { from: number; to: number; queries: unknown[] } };
+    };
     expect(body.data.type).toBe('timeseries_request');
     // 10 minutes: Datadog's own default of about 300 points rounds up to its 20s rollup
-    expect(body.data.attributes).toEqual({ from: T0, to: T0 + 10 * MIN + 1, interval: 20_000, queries: [{ data_source: 'metrics', name: 'q', query: LATENCY }] });
+    expect(body.data.attributes).toEqual({
+      from: T0,
+      to: T0 + 10 * MIN + 1,
+      interval: 20_000,
+      queries: [{ data_source: 'metrics', name: 'q', query: LATENCY }],
+    });
     expect(series.stepMs).toBe(20_000);
   });
 
   test.each<[string, Record<string, unknown>, Partial<MetricQuery>, number]>([
     ['a 24h window: 5m, as Datadog picks', {}, { from: T0, to: T0 + 24 * 60 * MIN }, 5 * MIN],
     ['the provider setting', { interval: '1m' }, { from: T0, to: T0 + 24 * 60 * MIN }, MIN],
-    ["the metric's interval wins", { interval: '1m' }, { from: T0, to: T0 + 24 * 60 * MIN, intervalMs: 15 * MIN }, 15 * MIN],
+    [
+      "the metric's interval wins",
+      { interval: '1m' },
+      { from: T0, to: T0 + 24 * 60 * MIN, intervalMs: 15 * MIN },
+      15 * MIN,
+    ],
   ])('v2 asks for an interval: %s', async (_what, over, query, interval) => {
     const series = await (await provider(over)).query(q(query));
     expect(JSON.parse(fake.requests[0]!.body).data.attributes.interval).toBe(interval);
@@ -111,7 +162,14 @@ describe('requests', () => {
   });
 
   it('v2: two points a day apart are counted against the interval asked for, not their own spacing', async () => {
-    fake.setSeries(LATENCY, [{ points: [[T0, 0.2], [T0 + 24 * 60 * MIN, 0.2]] }]);
+    fake.setSeries(LATENCY, [
+      {
+        points: [
+          [T0, 0.2],
+          [T0 + 24 * 60 * MIN, 0.2],
+        ],
+      },
+    ]);
     const series = await (await provider()).query(q({ from: T0, to: T0 + 24 * 60 * MIN }));
     expect(series.points).toHaveLength(2);
     expect(series.stepMs).toBe(5 * MIN);
@@ -138,7 +196,9 @@ describe('failures: nothing is ever returned', () => {
   it('gives up after the retries', async () => {
     fake.faults.inject({ kind: 'status', status: 503, body: { errors: ['Service Unavailable'] } }, { times: 5 });
     const e = await caught((await provider({ retries: 1 })).query(q()));
-    expect(e.message).toMatch(/^Datadog answered 503 for POST \/api\/v2\/query\/timeseries after 2 attempts over .*: Service Unavailable$/);
+    expect(e.message).toMatch(
+      /^Datadog answered 503 for POST \/api\/v2\/query\/timeseries after 2 attempts over .*: Service Unavailable$/,
+    );
   });
 
   it('waits the X-RateLimit-Reset seconds on 429', async () => {
@@ -151,7 +211,9 @@ describe('failures: nothing is ever returned', () => {
   it('fails at once when the rate limit resets after the total timeout', async () => {
     fake.rateLimit({ resetInS: 120, times: 3 });
     const e = await caught((await provider({ totalTimeout: '5s' })).query(q()));
-    expect(e.message).toMatch(/^Datadog rate-limited us \(429 on POST \/api\/v2\/query\/timeseries\); the limit resets in 120 s \(at .*Z\), beyond the 5 s total timeout$/);
+    expect(e.message).toMatch(
+      /^Datadog rate-limited us \(429 on POST \/api\/v2\/query\/timeseries\); the limit resets in 120 s \(at .*Z\), beyond the 5 s total timeout$/,
+    );
     expect(fake.requests).toHaveLength(1);
   });
 
@@ -164,13 +226,27 @@ describe('failures: nothing is ever returned', () => {
   test.each([
     ['an HTML page', { kind: 'html' } as const, /^Datadog returned a malformed body \(expected JSON\)/],
     ['truncated JSON', { kind: 'truncated' } as const, /^Datadog returned a malformed body \(expected JSON\)/],
-    ['the wrong shape', { kind: 'body', body: { data: { attributes: { series: [] } } } } as const, /^Datadog returned a malformed body \(expected data\.attributes/],
+    [
+      'the wrong shape',
+      { kind: 'body', body: { data: { attributes: { series: [] } } } } as const,
+      /^Datadog returned a malformed body \(expected data\.attributes/,
+    ],
     [
       'rows shorter than times',
-      { kind: 'body', body: { data: { attributes: { times: [T0, T0 + MIN], values: [[1]], series: [{ group_tags: [] }] } } } } as const,
+      {
+        kind: 'body',
+        body: { data: { attributes: { times: [T0, T0 + MIN], values: [[1]], series: [{ group_tags: [] }] } } },
+      } as const,
       /expected one values row per series, as long as times/,
     ],
-    ['an error with no series', { kind: 'body', body: { data: { attributes: { times: [], values: [], series: [] } }, errors: 'metric query failed' } } as const, /could not run the query for metric "latency": metric query failed/],
+    [
+      'an error with no series',
+      {
+        kind: 'body',
+        body: { data: { attributes: { times: [], values: [], series: [] } }, errors: 'metric query failed' },
+      } as const,
+      /could not run the query for metric "latency": metric query failed/,
+    ],
   ])('v2: %s is a ProviderError', async (_name, fault, message) => {
     fake.faults.inject(fault);
     const e = await caught((await provider()).query(q()));
@@ -186,7 +262,11 @@ describe('failures: nothing is ever returned', () => {
   it('non-numeric values are invalid, not zero', async () => {
     fake.faults.inject({
       kind: 'body',
-      body: { data: { attributes: { times: [T0, T0 + MIN, T0 + 2 * MIN], values: [['1.5', null, 2]], series: [{ group_tags: [] }] } } },
+      body: {
+        data: {
+          attributes: { times: [T0, T0 + MIN, T0 + 2 * MIN], values: [['1.5', null, 2]], series: [{ group_tags: [] }] },
+        },
+      },
     });
     const series = await (await provider()).query(q());
     expect(series).toMatchObject({ points: [{ t: T0 + 2 * MIN, v: 2 }], invalid: 2 });

@@ -1,5 +1,10 @@
 import { describe, expect, it } from '@jest/globals';
-import { AnswerProblem, chooseStepSeconds, parseAnswer, prometheusError } from '../../../src/providers/metrics/prometheus/answer.js';
+import {
+  AnswerProblem,
+  chooseStepSeconds,
+  parseAnswer,
+  prometheusError,
+} from '../../../src/providers/metrics/prometheus/answer.js';
 
 const matrix = (result: unknown[]) => ({ status: 'success', data: { resultType: 'matrix', result } });
 const H = 3_600_000;
@@ -21,13 +26,44 @@ describe('chooseStepSeconds', () => {
 
 describe('parseAnswer', () => {
   it('reads a matrix: string values, float-second timestamps to ms', () => {
-    const s = parseAnswer({ body: matrix([{ metric: {}, values: [[1796000000.5, '0.25'], [1796000060, '1e-3']] }]), cohort: 'canary', stepMs: 60_000 });
-    expect(s).toEqual({ points: [{ t: 1796000000500, v: 0.25 }, { t: 1796000060000, v: 0.001 }], invalid: 0, stepMs: 60_000, warnings: undefined });
+    const s = parseAnswer({
+      body: matrix([
+        {
+          metric: {},
+          values: [
+            [1796000000.5, '0.25'],
+            [1796000060, '1e-3'],
+          ],
+        },
+      ]),
+      cohort: 'canary',
+      stepMs: 60_000,
+    });
+    expect(s).toEqual({
+      points: [
+        { t: 1796000000500, v: 0.25 },
+        { t: 1796000060000, v: 0.001 },
+      ],
+      invalid: 0,
+      stepMs: 60_000,
+      warnings: undefined,
+    });
   });
 
   it('drops NaN and ±Inf and counts them; never turns them into 0', () => {
     const s = parseAnswer({
-      body: matrix([{ metric: {}, values: [[1, 'NaN'], [2, '+Inf'], [3, '-Inf'], [4, '0'], [5, '']] }]),
+      body: matrix([
+        {
+          metric: {},
+          values: [
+            [1, 'NaN'],
+            [2, '+Inf'],
+            [3, '-Inf'],
+            [4, '0'],
+            [5, ''],
+          ],
+        },
+      ]),
       cohort: 'canary',
     });
     expect(s.points).toEqual([{ t: 4000, v: 0 }]);
@@ -36,7 +72,18 @@ describe('parseAnswer', () => {
 
   it('only numbers as Prometheus writes them: "1e999", "-1e999", " ", "0x10" are invalid; "1e+06" is a number', () => {
     const s = parseAnswer({
-      body: matrix([{ metric: {}, values: [[1, '1e999'], [2, '-1e999'], [3, ' '], [4, '0x10'], [5, '1e+06']] }]),
+      body: matrix([
+        {
+          metric: {},
+          values: [
+            [1, '1e999'],
+            [2, '-1e999'],
+            [3, ' '],
+            [4, '0x10'],
+            [5, '1e+06'],
+          ],
+        },
+      ]),
       cohort: 'canary',
     });
     expect(s.points).toEqual([{ t: 5000, v: 1e6 }]);
@@ -48,7 +95,10 @@ describe('parseAnswer', () => {
   });
 
   it('reads vector and scalar answers as one point', () => {
-    const vector = { status: 'success', data: { resultType: 'vector', result: [{ metric: { cohort: 'canary' }, value: [10, '3'] }] } };
+    const vector = {
+      status: 'success',
+      data: { resultType: 'vector', result: [{ metric: { cohort: 'canary' }, value: [10, '3'] }] },
+    };
     const scalar = { status: 'success', data: { resultType: 'scalar', result: [10, '4'] } };
     expect(parseAnswer({ body: vector, cohort: 'canary' }).points).toEqual([{ t: 10_000, v: 3 }]);
     expect(parseAnswer({ body: scalar, cohort: 'canary' }).points).toEqual([{ t: 10_000, v: 4 }]);
@@ -104,7 +154,10 @@ describe('parseAnswer', () => {
   });
 
   it('recognises Prometheus errors', () => {
-    expect(prometheusError({ status: 'error', errorType: 'bad_data', error: 'parse error' })).toEqual({ errorType: 'bad_data', error: 'parse error' });
+    expect(prometheusError({ status: 'error', errorType: 'bad_data', error: 'parse error' })).toEqual({
+      errorType: 'bad_data',
+      error: 'parse error',
+    });
     expect(prometheusError(matrix([]))).toBeUndefined();
   });
 });

@@ -12,12 +12,16 @@ import { FaultQueue, sendJson, startServer, type FakeServer } from '../../helper
 import { adapterContext, expectProviderError } from '../../helpers/providers.js';
 import { prometheusUrl, promEnd } from '../../helpers/servers.js';
 
-
 const H = 3_600_000;
 const { ctx } = adapterContext({ name: 'prom', baseDir: '.', plan: 'test' });
-const settings = (over: Partial<PrometheusSettings> = {}): PrometheusSettings => ({ type: 'prometheus', url: prometheusUrl(), ...over });
+const settings = (over: Partial<PrometheusSettings> = {}): PrometheusSettings => ({
+  type: 'prometheus',
+  url: prometheusUrl(),
+  ...over,
+});
 
-const P95 = 'histogram_quantile(0.95, sum by (le) (rate(http_request_duration_seconds_bucket{service="recommendations",cohort="{{cohort}}"}[5m])))';
+const P95 =
+  'histogram_quantile(0.95, sum by (le) (rate(http_request_duration_seconds_bucket{service="recommendations",cohort="{{cohort}}"}[5m])))';
 const render = (q: string, cohort: Cohort) => q.replaceAll('{{cohort}}', cohort);
 
 describe('Prometheus adapter (real server)', () => {
@@ -28,7 +32,13 @@ describe('Prometheus adapter (real server)', () => {
     END = promEnd() * 1000;
   });
   const query = (q: { query: string; cohort?: Cohort; from: number; to: number }, p = prom) =>
-    p.query({ metric: 'm', cohort: q.cohort ?? 'canary', query: render(q.query, q.cohort ?? 'canary'), from: q.from, to: q.to });
+    p.query({
+      metric: 'm',
+      cohort: q.cohort ?? 'canary',
+      query: render(q.query, q.cohort ?? 'canary'),
+      from: q.from,
+      to: q.to,
+    });
 
   it('sees the canary p95 regression inside its window and not outside', async () => {
     const inside = await query({ query: P95, from: END - 30 * H + 10 * 60_000, to: END - 26 * H });
@@ -76,15 +86,27 @@ describe('Prometheus adapter (real server)', () => {
   });
 
   it('no matching series is an empty series, never zeros', async () => {
-    const s = await query({ query: 'rate(http_requests_total{service="no-such-service"}[5m])', from: END - H, to: END });
+    const s = await query({
+      query: 'rate(http_requests_total{service="no-such-service"}[5m])',
+      from: END - H,
+      to: END,
+    });
     expect(s).toMatchObject({ points: [], invalid: 0 });
   });
 
   it('drops NaN (0/0) and +Inf and counts them', async () => {
-    const nan = await query({ query: 'sum(rate(http_requests_total{service="recommendations",cohort="canary"}[5m])) * 0 / 0', from: END - H, to: END });
+    const nan = await query({
+      query: 'sum(rate(http_requests_total{service="recommendations",cohort="canary"}[5m])) * 0 / 0',
+      from: END - H,
+      to: END,
+    });
     expect(nan.points).toEqual([]);
     expect(nan.invalid).toBe(61); // [END-1h, END] at 60 s, both ends inclusive
-    const inf = await query({ query: 'sum(rate(http_requests_total{service="recommendations",cohort="canary"}[5m])) / 0', from: END - H, to: END });
+    const inf = await query({
+      query: 'sum(rate(http_requests_total{service="recommendations",cohort="canary"}[5m])) / 0',
+      from: END - H,
+      to: END,
+    });
     expect(inf.points).toEqual([]);
     expect(inf.invalid).toBe(61);
   });
@@ -104,7 +126,10 @@ describe('Prometheus adapter (faults from a loopback fake)', () => {
   beforeAll(async () => {
     fake = await startServer(async (req, res) => {
       if (await faults.apply(req, res)) return;
-      sendJson(res, 200, { status: 'success', data: { resultType: 'matrix', result: [{ metric: {}, values: [[1796000000, '1.5']] }] } });
+      sendJson(res, 200, {
+        status: 'success',
+        data: { resultType: 'matrix', result: [{ metric: {}, values: [[1796000000, '1.5']] }] },
+      });
     });
   });
   afterAll(() => fake.close());
@@ -117,29 +142,61 @@ describe('Prometheus adapter (faults from a loopback fake)', () => {
     await p.query(q);
     const req = fake.requests.at(-1)!;
     expect(req.path).toBe('/api/v1/query_range');
-    expect(Object.fromEntries(req.query)).toEqual({ query: 'up', start: String(1796000000 - 3600), end: '1796000000', step: '120' });
+    expect(Object.fromEntries(req.query)).toEqual({
+      query: 'up',
+      start: String(1796000000 - 3600),
+      end: '1796000000',
+      step: '120',
+    });
     expect(req.headers['x-scope-orgid']).toBe('tenant-1');
   });
 
   it('passes warnings on, so the series is not trusted for a pass', async () => {
-    faults.inject({ kind: 'body', body: { status: 'success', warnings: ['partial response'], data: { resultType: 'matrix', result: [] } } });
+    faults.inject({
+      kind: 'body',
+      body: { status: 'success', warnings: ['partial response'], data: { resultType: 'matrix', result: [] } },
+    });
     expect((await (await provider()).query(q)).warnings).toEqual(['partial response']);
   });
 
   it('NaN everywhere is no data', async () => {
-    faults.inject({ kind: 'body', body: { status: 'success', data: { resultType: 'matrix', result: [{ metric: {}, values: [[1, 'NaN'], [2, 'NaN']] }] } } });
+    faults.inject({
+      kind: 'body',
+      body: {
+        status: 'success',
+        data: {
+          resultType: 'matrix',
+          result: [
+            {
+              metric: {},
+              values: [
+                [1, 'NaN'],
+                [2, 'NaN'],
+              ],
+            },
+          ],
+        },
+      },
+    });
     expect(await (await provider()).query(q)).toMatchObject({ points: [], invalid: 2 });
   });
 
   it('a 503 that persists is a ProviderError (after retrying)', async () => {
-    faults.inject({ kind: 'status', status: 503, body: { status: 'error', errorType: 'timeout', error: 'query timed out' } }, { times: 2 });
+    faults.inject(
+      { kind: 'status', status: 503, body: { status: 'error', errorType: 'timeout', error: 'query timed out' } },
+      { times: 2 },
+    );
     const before = fake.requests.length;
     await expect((await provider()).query(q)).rejects.toBeInstanceOf(ProviderError);
     expect(fake.requests.length - before).toBe(2);
   });
 
-  it('a 422 execution error carries Prometheus\' message and is not retried', async () => {
-    faults.inject({ kind: 'status', status: 422, body: { status: 'error', errorType: 'execution', error: 'many-to-many matching not allowed' } });
+  it("a 422 execution error carries Prometheus' message and is not retried", async () => {
+    faults.inject({
+      kind: 'status',
+      status: 422,
+      body: { status: 'error', errorType: 'execution', error: 'many-to-many matching not allowed' },
+    });
     const before = fake.requests.length;
     await expect((await provider()).query(q)).rejects.toThrow(/execution: many-to-many matching not allowed/);
     expect(fake.requests.length - before).toBe(1);
@@ -148,7 +205,10 @@ describe('Prometheus adapter (faults from a loopback fake)', () => {
   it('a malformed or truncated body is a ProviderError', async () => {
     faults.inject({ kind: 'truncated' });
     await expect((await provider()).query(q)).rejects.toBeInstanceOf(ProviderError);
-    faults.inject({ kind: 'body', body: { status: 'success', data: { resultType: 'matrix', result: [{ values: 'x' }] } } });
+    faults.inject({
+      kind: 'body',
+      body: { status: 'success', data: { resultType: 'matrix', result: [{ values: 'x' }] } },
+    });
     await expect((await provider()).query(q)).rejects.toThrow(/malformed matrix result/);
   });
 });

@@ -10,7 +10,11 @@ const HOOK_SECRET = 'xQ9kR2mZ7vB4nL1pW8sT3yC6';
 const HOOK_PATH = `/services/T0ACME001/B0ROLL002/${HOOK_SECRET}`;
 
 let fake: SlackFake;
-const { ctx } = adapterContext({ name: 'team-slack', now: () => 0, envOf: (s) => ({ webhookUrl: 'SLACK_WEBHOOK_URL' })[s] });
+const { ctx } = adapterContext({
+  name: 'team-slack',
+  now: () => 0,
+  envOf: (s) => ({ webhookUrl: 'SLACK_WEBHOOK_URL' })[s],
+});
 
 const event = (over: Partial<NotificationEvent> = {}): NotificationEvent => ({
   kind: 'advanced',
@@ -25,7 +29,10 @@ const event = (over: Partial<NotificationEvent> = {}): NotificationEvent => ({
 });
 
 function notifier(over: Record<string, unknown> = {}): Promise<Notifier> {
-  return createSlackNotifier(slackSettings.parse({ type: 'slack', webhookUrl: fake.webhookUrl, timeout: '500ms', ...over }), ctx);
+  return createSlackNotifier(
+    slackSettings.parse({ type: 'slack', webhookUrl: fake.webhookUrl, timeout: '500ms', ...over }),
+    ctx,
+  );
 }
 
 /** The hook's path is the credential: no part of it may surface in an error. */
@@ -50,8 +57,14 @@ describe('the message (pure)', () => {
             { type: 'mrkdwn', text: '*Phase:*\ncanary-5 → canary-25' },
           ],
         },
-        { type: 'section', text: { type: 'mrkdwn', text: ':large_green_circle: checkout: canary-5 → canary-25 (25%)' } },
-        { type: 'section', text: { type: 'mrkdwn', text: '• latency p95 231 ms &lt; 300 ms\n• no open incidents at high or worse' } },
+        {
+          type: 'section',
+          text: { type: 'mrkdwn', text: ':large_green_circle: checkout: canary-5 → canary-25 (25%)' },
+        },
+        {
+          type: 'section',
+          text: { type: 'mrkdwn', text: '• latency p95 231 ms &lt; 300 ms\n• no open incidents at high or worse' },
+        },
         { type: 'context', elements: [{ type: 'mrkdwn', text: 'rollout · advanced · 2026-11-30T07:00:00.000Z' }] },
       ],
     });
@@ -60,7 +73,13 @@ describe('the message (pure)', () => {
   it('leaves out the reasons block when there are none, and the arrow without a next phase', () => {
     const m = buildSlackMessage(event({ kind: 'rolled-back', to: undefined, lines: [], title: 'checkout' }));
     expect(m.blocks.map((b) => b.type)).toEqual(['header', 'section', 'section', 'context']);
-    expect(m.blocks[1]).toEqual({ type: 'section', fields: [{ type: 'mrkdwn', text: '*Plan:*\ncheckout' }, { type: 'mrkdwn', text: '*Phase:*\ncanary-5' }] });
+    expect(m.blocks[1]).toEqual({
+      type: 'section',
+      fields: [
+        { type: 'mrkdwn', text: '*Plan:*\ncheckout' },
+        { type: 'mrkdwn', text: '*Phase:*\ncanary-5' },
+      ],
+    });
     expect(m.text).toBe('rollout checkout: rolled back (canary-5): checkout: canary-5 → canary-25 (25%)');
   });
 
@@ -74,7 +93,10 @@ describe('the message (pure)', () => {
     ['reduced', ':arrow_down:', 'traffic reduced'],
   ] as const)('%s reads "%s … %s"', (kind, emoji, verb) => {
     const m = buildSlackMessage(event({ kind }));
-    expect(m.blocks[0]).toEqual({ type: 'header', text: { type: 'plain_text', text: `checkout: ${verb}`, emoji: true } });
+    expect(m.blocks[0]).toEqual({
+      type: 'header',
+      text: { type: 'plain_text', text: `checkout: ${verb}`, emoji: true },
+    });
     expect((m.blocks[2] as { text: { text: string } }).text.text.startsWith(`${emoji} `)).toBe(true);
   });
 
@@ -85,8 +107,10 @@ describe('the message (pure)', () => {
     expect(m.text).toContain('&lt;!here&gt; p95 &gt; SLO');
   });
 
-  it('clips to Slack\'s limits: 20 reasons, 3000 characters a section, 150 a header', () => {
-    const m = buildSlackMessage(event({ plan: 'p'.repeat(200), lines: Array.from({ length: 45 }, (_, i) => `reason ${i} ${'x'.repeat(200)}`) }));
+  it("clips to Slack's limits: 20 reasons, 3000 characters a section, 150 a header", () => {
+    const m = buildSlackMessage(
+      event({ plan: 'p'.repeat(200), lines: Array.from({ length: 45 }, (_, i) => `reason ${i} ${'x'.repeat(200)}`) }),
+    );
     const header = m.blocks[0] as { text: { text: string } };
     expect(header.text.text).toHaveLength(150);
     const reasons = (m.blocks[3] as { text: { text: string } }).text.text;
@@ -133,22 +157,34 @@ describe('failures: a ProviderError that never shows the hook', () => {
 
   it('an unknown hook is no_service', async () => {
     const e = await caught(
-      createSlackNotifier(slackSettings.parse({ type: 'slack', webhookUrl: `${fake.url}/services/T0ACME001/B0ROLL002/WRONG${HOOK_SECRET}` }), ctx).then((n) => n.send(event())),
+      createSlackNotifier(
+        slackSettings.parse({
+          type: 'slack',
+          webhookUrl: `${fake.url}/services/T0ACME001/B0ROLL002/WRONG${HOOK_SECRET}`,
+        }),
+        ctx,
+      ).then((n) => n.send(event())),
     );
-    expect(e.message).toMatch(/^Slack has nothing at POST http:\/\/127\.0\.0\.1:\d+\/services\/\*\*\* \(404\): no_service$/);
+    expect(e.message).toMatch(
+      /^Slack has nothing at POST http:\/\/127\.0\.0\.1:\d+\/services\/\*\*\* \(404\): no_service$/,
+    );
   });
 
   it('a 500 rollup_error fails at once (the client retries only 429 and 502-504)', async () => {
     fake.failWith(500, 'rollup_error', 1);
     const e = await caught((await notifier({ retries: 1 })).send(event()));
-    expect(e.message).toMatch(/^Slack answered 500 for POST http:\/\/127\.0\.0\.1:\d+\/services\/\*\*\*: rollup_error$/);
+    expect(e.message).toMatch(
+      /^Slack answered 500 for POST http:\/\/127\.0\.0\.1:\d+\/services\/\*\*\*: rollup_error$/,
+    );
     expect(fake.requests).toHaveLength(1);
   });
 
   it('503s are retried, then fail', async () => {
     fake.faults.inject({ kind: 'text', status: 503, body: 'service unavailable' }, { times: 5 });
     const e = await caught((await notifier({ retries: 1 })).send(event()));
-    expect(e.message).toMatch(/^Slack answered 503 for POST .*\/services\/\*\*\* after 2 attempts over .*: service unavailable$/);
+    expect(e.message).toMatch(
+      /^Slack answered 503 for POST .*\/services\/\*\*\* after 2 attempts over .*: service unavailable$/,
+    );
     expect(fake.requests).toHaveLength(2);
   });
 
@@ -162,12 +198,18 @@ describe('failures: a ProviderError that never shows the hook', () => {
   it('a slow answer is a timeout', async () => {
     fake.faults.inject({ kind: 'delay', ms: 800 }, { times: 3 });
     const e = await caught((await notifier({ timeout: '100ms', retries: 0 })).send(event()));
-    expect(e.message).toMatch(/^Slack did not answer within 100 ms \(POST http:\/\/127\.0\.0\.1:\d+\/services\/\*\*\*\)$/);
+    expect(e.message).toMatch(
+      /^Slack did not answer within 100 ms \(POST http:\/\/127\.0\.0\.1:\d+\/services\/\*\*\*\)$/,
+    );
   });
 
   test.each([
     ['a login page', { kind: 'html' } as const, /^Slack answered 200 with "<!DOCTYPE html>.*" instead of "ok"$/],
-    ['a 204', { kind: 'text', status: 204, body: '' } as const, /^Slack answered 204 with an empty body instead of "ok"$/],
+    [
+      'a 204',
+      { kind: 'text', status: 204, body: '' } as const,
+      /^Slack answered 204 with an empty body instead of "ok"$/,
+    ],
   ])('%s is not a delivery', async (_name, fault, message) => {
     fake.faults.inject(fault);
     expect((await caught((await notifier()).send(event()))).message).toMatch(message);
@@ -178,7 +220,9 @@ describe('failures: a ProviderError that never shows the hook', () => {
     await closed.close();
     const settings = slackSettings.parse({ type: 'slack', webhookUrl: closed.webhookUrl, retries: 0 });
     const e = await caught((await createSlackNotifier(settings, ctx)).send(event()));
-    expect(e.message).toMatch(/^could not connect to Slack at http:\/\/127\.0\.0\.1:\d+ \(ECONNREFUSED, POST http:\/\/127\.0\.0\.1:\d+\/services\/\*\*\*\)$/);
+    expect(e.message).toMatch(
+      /^could not connect to Slack at http:\/\/127\.0\.0\.1:\d+ \(ECONNREFUSED, POST http:\/\/127\.0\.0\.1:\d+\/services\/\*\*\*\)$/,
+    );
   });
 
   it('the masker hides every form of the hook', () => {

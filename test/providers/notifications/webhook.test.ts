@@ -11,7 +11,11 @@ const BEARER = 'receiver-token-0a1b2c3d4e';
 
 let receiver: FakeServer;
 const faults = new FaultQueue();
-const { ctx } = adapterContext({ name: 'ops-hook', now: () => 0, envOf: (s) => ({ secret: 'ROLLOUT_WEBHOOK_SECRET', 'headers.Authorization': 'HOOK_TOKEN' })[s] });
+const { ctx } = adapterContext({
+  name: 'ops-hook',
+  now: () => 0,
+  envOf: (s) => ({ secret: 'ROLLOUT_WEBHOOK_SECRET', 'headers.Authorization': 'HOOK_TOKEN' })[s],
+});
 
 const event = (over: Partial<NotificationEvent> = {}): NotificationEvent => ({
   kind: 'failed',
@@ -25,13 +29,18 @@ const event = (over: Partial<NotificationEvent> = {}): NotificationEvent => ({
 });
 
 function notifier(over: Record<string, unknown> = {}): Promise<Notifier> {
-  return createWebhookNotifier(webhookSettings.parse({ type: 'webhook', url: `${receiver.url}/hooks/rollout`, timeout: '500ms', ...over }), ctx);
+  return createWebhookNotifier(
+    webhookSettings.parse({ type: 'webhook', url: `${receiver.url}/hooks/rollout`, timeout: '500ms', ...over }),
+    ctx,
+  );
 }
 
 /** The receiver's side of the recipe in the adapter's doc comment. */
 function verify(rawBody: string, signature: string | undefined, secret: string): boolean {
   if (signature === undefined) return false;
-  const expected = Buffer.from(`sha256=${createHmac('sha256', secret).update(Buffer.from(rawBody, 'utf8')).digest('hex')}`);
+  const expected = Buffer.from(
+    `sha256=${createHmac('sha256', secret).update(Buffer.from(rawBody, 'utf8')).digest('hex')}`,
+  );
   const given = Buffer.from(signature);
   return given.length === expected.length && timingSafeEqual(given, expected);
 }
@@ -132,7 +141,9 @@ describe('signature', () => {
 describe('failures: a ProviderError, never the secret', () => {
   it('401 names the header variable', async () => {
     faults.inject({ kind: 'status', status: 401, body: { error: 'bad token' } });
-    const e = await caught((await notifier({ secret: SECRET, headers: { Authorization: `Bearer ${BEARER}` } })).send(event()));
+    const e = await caught(
+      (await notifier({ secret: SECRET, headers: { Authorization: `Bearer ${BEARER}` } })).send(event()),
+    );
     expect(e.message).toBe('Webhook rejected the headers.Authorization in HOOK_TOKEN (401)');
     expect(receiver.requests).toHaveLength(1);
   });
@@ -147,7 +158,9 @@ describe('failures: a ProviderError, never the secret', () => {
   it('5xx are retried, then fail with the body excerpt', async () => {
     faults.inject({ kind: 'text', status: 502, body: `bad gateway (echo: ${SECRET})` }, { times: 5 });
     const e = await caught((await notifier({ secret: SECRET, retries: 2 })).send(event()));
-    expect(e.message).toMatch(/^Webhook answered 502 for POST \/hooks\/rollout after 3 attempts over .*: bad gateway \(echo: /);
+    expect(e.message).toMatch(
+      /^Webhook answered 502 for POST \/hooks\/rollout after 3 attempts over .*: bad gateway \(echo: /,
+    );
     expect(receiver.requests).toHaveLength(3);
   });
 

@@ -10,7 +10,7 @@ import { start } from 'unleash-server';
 const host = process.env.HTTP_HOST ?? '127.0.0.1';
 const port = Number(process.env.HTTP_PORT ?? 14242);
 const unleash = await start({
-  db: { ssl: false },              // DATABASE_URL supplies host/port/user/password/db
+  db: { ssl: false }, // DATABASE_URL supplies host/port/user/password/db
   server: { host, port },
   versionCheck: { enable: false }, // no outbound call to the version service
 });
@@ -20,7 +20,9 @@ console.log(`unleash listening on http://${host}:${port} pid ${process.pid}`);
 // lifecycle insert after a flag was archived and deleted at once): Node would end the process and
 // take every later test down with it. Log them and keep serving; the log shows what happened.
 process.on('unhandledRejection', (e) => {
-  console.error(`[unhandled rejection inside unleash-server, kept running] ${e instanceof Error ? e.stack : String(e)}`);
+  console.error(
+    `[unhandled rejection inside unleash-server, kept running] ${e instanceof Error ? e.stack : String(e)}`,
+  );
 });
 
 let stopping = false;
@@ -28,6 +30,10 @@ for (const sig of ['SIGTERM', 'SIGINT']) {
   process.on(sig, async () => {
     if (stopping) return;
     stopping = true;
-    try { await unleash.stop(); } finally { process.exit(0); }
+    try {
+      await unleash.stop();
+    } finally {
+      process.exit(0);
+    }
   });
 }

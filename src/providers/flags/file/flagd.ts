@@ -21,7 +21,12 @@ export interface FlagdFlag {
 /** Weights in thousandths of a percent, so 2.5% is exact. */
 const SCALE = 1000;
 
-export function flagdDefinition(args: { traffic: number; audience?: AudienceSpec | undefined; plan: string; comment: string }): FlagdFlag {
+export function flagdDefinition(args: {
+  traffic: number;
+  audience?: AudienceSpec | undefined;
+  plan: string;
+  comment: string;
+}): FlagdFlag {
   const { traffic, audience } = args;
   const on = Math.round(traffic * SCALE);
   const split: unknown =
@@ -29,7 +34,13 @@ export function flagdDefinition(args: { traffic: number; audience?: AudienceSpec
       ? 'on'
       : on <= 0
         ? 'off'
-        : { fractional: [{ cat: [{ var: '$flagd.flagKey' }, { var: 'targetingKey' }] }, ['on', on], ['off', 100 * SCALE - on]] };
+        : {
+            fractional: [
+              { cat: [{ var: '$flagd.flagKey' }, { var: 'targetingKey' }] },
+              ['on', on],
+              ['off', 100 * SCALE - on],
+            ],
+          };
   const metadata: FlagdFlag['metadata'] = { managedBy: 'rollout', plan: args.plan, traffic, change: args.comment };
   if (audience) metadata['audience'] = audience.name;
   const base = { state: 'ENABLED' as const, variants: { on: true, off: false }, defaultVariant: 'off', metadata };
@@ -38,12 +49,18 @@ export function flagdDefinition(args: { traffic: number; audience?: AudienceSpec
     if (split === 'off') return base;
     return { ...base, targeting: split as Record<string, unknown> };
   }
-  if (!('attribute' in audience)) throw new Error(`the file flag provider cannot evaluate the remote segment "${audience.segment}"`);
+  if (!('attribute' in audience))
+    throw new Error(`the file flag provider cannot evaluate the remote segment "${audience.segment}"`);
   return { ...base, targeting: { if: [{ in: [{ var: audience.attribute }, audience.in] }, split, 'off'] } };
 }
 
 export function disabledDefinition(plan: string, comment: string): FlagdFlag {
-  return { state: 'ENABLED', variants: { on: true, off: false }, defaultVariant: 'off', metadata: { managedBy: 'rollout', plan, traffic: 0, change: comment } };
+  return {
+    state: 'ENABLED',
+    variants: { on: true, off: false },
+    defaultVariant: 'off',
+    metadata: { managedBy: 'rollout', plan, traffic: 0, change: comment },
+  };
 }
 
 /** An attribute condition as the targeting states it. */
@@ -60,7 +77,8 @@ class Unrecognised extends Error {}
 /** The share (0-100) of evaluations a split node serves the `true` variant. */
 function shareOf(node: unknown, variants: Record<string, unknown>): number {
   const served = (name: unknown): boolean => {
-    if (typeof name !== 'string' || !(name in variants)) throw new Unrecognised(`it names a variant the flag does not have (${JSON.stringify(name)})`);
+    if (typeof name !== 'string' || !(name in variants))
+      throw new Unrecognised(`it names a variant the flag does not have (${JSON.stringify(name)})`);
     return variants[name] === true;
   };
   if (typeof node === 'string') return served(node) ? 100 : 0;
@@ -71,7 +89,8 @@ function shareOf(node: unknown, variants: Record<string, unknown>): number {
     let total = 0;
     let on = 0;
     for (const p of pairs) {
-      if (!Array.isArray(p) || p.length !== 2 || typeof p[1] !== 'number' || !Number.isFinite(p[1]) || p[1] < 0) throw new Unrecognised('its fractional split is not a list of [variant, weight] pairs');
+      if (!Array.isArray(p) || p.length !== 2 || typeof p[1] !== 'number' || !Number.isFinite(p[1]) || p[1] < 0)
+        throw new Unrecognised('its fractional split is not a list of [variant, weight] pairs');
       total += p[1];
       if (served(p[0])) on += p[1];
     }
@@ -85,7 +104,13 @@ function shareOf(node: unknown, variants: Record<string, unknown>): number {
 function audienceOf(cond: unknown): AudienceRule {
   if (isRecord(cond) && Object.keys(cond).length === 1 && Array.isArray(cond['in']) && cond['in'].length === 2) {
     const [ref, values] = cond['in'] as [unknown, unknown];
-    if (isRecord(ref) && Object.keys(ref).length === 1 && typeof ref['var'] === 'string' && Array.isArray(values) && values.every((v) => typeof v === 'string')) {
+    if (
+      isRecord(ref) &&
+      Object.keys(ref).length === 1 &&
+      typeof ref['var'] === 'string' &&
+      Array.isArray(values) &&
+      values.every((v) => typeof v === 'string')
+    ) {
       return { attribute: ref['var'], in: values as string[] };
     }
   }
@@ -113,7 +138,8 @@ export function readFlagdState(flag: FlagdFlag | undefined): FlagState {
   if (flag.state === 'DISABLED') return { enabled: false, traffic: 0, detail: { state: 'DISABLED' } };
   const named = typeof flag.metadata?.['audience'] === 'string' ? (flag.metadata['audience'] as string) : undefined;
   try {
-    if (!isRecord(flag.variants) || typeof flag.defaultVariant !== 'string') throw new Unrecognised('it has no variants or default variant');
+    if (!isRecord(flag.variants) || typeof flag.defaultVariant !== 'string')
+      throw new Unrecognised('it has no variants or default variant');
     const { traffic, rule } = readTargeting(flag);
     // a share computed from weights: 5000 of 100000 is 5 exactly, 1 of 3 is kept to a thousandth
     const share = Math.round(traffic * SCALE) / SCALE;
@@ -121,6 +147,11 @@ export function readFlagdState(flag: FlagdFlag | undefined): FlagState {
     return { enabled: share > 0, traffic: share, audience, detail: rule ? { audienceRule: rule } : {} };
   } catch (e) {
     if (!(e instanceof Unrecognised)) throw e;
-    return { enabled: true, traffic: NaN, audience: named, detail: { unrecognised: true, note: `unrecognised targeting: ${e.message}; what it serves is unknown` } };
+    return {
+      enabled: true,
+      traffic: NaN,
+      audience: named,
+      detail: { unrecognised: true, note: `unrecognised targeting: ${e.message}; what it serves is unknown` },
+    };
   }
 }

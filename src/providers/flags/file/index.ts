@@ -35,7 +35,9 @@ export async function createFileFlags(settings: FileFlagSettings, ctx: AdapterCo
     try {
       text = readTextFile(file, 64 * 1024 * 1024);
     } catch (e) {
-      throw new ProviderError(ctx.name, `cannot read the flag file ${file}: it ${(e as Error).message}`, { hint: 'rollout never overwrites a file it cannot read' });
+      throw new ProviderError(ctx.name, `cannot read the flag file ${file}: it ${(e as Error).message}`, {
+        hint: 'rollout never overwrites a file it cannot read',
+      });
     }
     let doc: unknown;
     try {
@@ -45,7 +47,13 @@ export async function createFileFlags(settings: FileFlagSettings, ctx: AdapterCo
         hint: 'fix or remove it; rollout never overwrites a file it cannot read',
       });
     }
-    if (!doc || typeof doc !== 'object' || typeof (doc as FlagdFile).flags !== 'object' || (doc as FlagdFile).flags === null || Array.isArray((doc as FlagdFile).flags)) {
+    if (
+      !doc ||
+      typeof doc !== 'object' ||
+      typeof (doc as FlagdFile).flags !== 'object' ||
+      (doc as FlagdFile).flags === null ||
+      Array.isArray((doc as FlagdFile).flags)
+    ) {
       throw new ProviderError(ctx.name, `the flag file ${file} is not a flagd definition (no "flags" object)`);
     }
     return doc as FlagdFile;
@@ -57,19 +65,26 @@ export async function createFileFlags(settings: FileFlagSettings, ctx: AdapterCo
     // nothing is written through a link that leaves the flag file's folder
     prepareWrite(file, path.dirname(file));
     // loaded here: reads (status, doctor) never pay for it
-    const [{ default: lockfile }, { default: writeFileAtomic }] = await Promise.all([import('proper-lockfile'), import('write-file-atomic')]);
+    const [{ default: lockfile }, { default: writeFileAtomic }] = await Promise.all([
+      import('proper-lockfile'),
+      import('write-file-atomic'),
+    ]);
     let release: () => Promise<void>;
     try {
       release = await lockfile.lock(file, { realpath: false, retries: LOCK_RETRIES, stale: LOCK_STALE_MS });
     } catch (e) {
-      throw new ProviderError(ctx.name, `cannot lock the flag file ${file}: ${(e as NodeJS.ErrnoException).code === 'ELOCKED' ? 'another run keeps it locked' : (e as Error).message}`, {
-        hint: 'another rollout sharing the file may be writing it; run again in a moment',
-      });
+      throw new ProviderError(
+        ctx.name,
+        `cannot lock the flag file ${file}: ${(e as NodeJS.ErrnoException).code === 'ELOCKED' ? 'another run keeps it locked' : (e as Error).message}`,
+        {
+          hint: 'another rollout sharing the file may be writing it; run again in a moment',
+        },
+      );
     }
     try {
       const doc = load();
       doc.flags[flag] = def;
-      await writeFileAtomic(file, JSON.stringify(doc, null, 2) + '\n', { fsync: true });
+      await writeFileAtomic(file, `${JSON.stringify(doc, null, 2)}\n`, { fsync: true });
       return readFlagdState(load().flags[flag]);
     } finally {
       await release().catch(() => undefined);

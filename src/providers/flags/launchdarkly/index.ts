@@ -6,7 +6,14 @@ import { ProviderError } from '../../../errors.js';
 import { createHttpClient, type HttpClient } from '../../http.js';
 import { httpClientSettings } from '../../http-settings.js';
 import type { AdapterContext, AudienceSpec, FlagProvider, FlagState, SetTrafficArgs } from '../../types.js';
-import { API_VERSION, SEMANTIC_PATCH, ldFlagSchema, type LdEnvironment, type LdFlag, type LdInstruction } from './api.js';
+import {
+  API_VERSION,
+  SEMANTIC_PATCH,
+  ldFlagSchema,
+  type LdEnvironment,
+  type LdFlag,
+  type LdInstruction,
+} from './api.js';
 import { findOwnedRule, flagState, pickVariations, planInstructions, weightFor, type Variations } from './mapping.js';
 import type { LaunchDarklySettings } from './settings.js';
 
@@ -18,7 +25,10 @@ interface Loaded {
   variations: Variations;
 }
 
-export async function createLaunchDarklyFlags(settings: LaunchDarklySettings, ctx: AdapterContext): Promise<FlagProvider> {
+export async function createLaunchDarklyFlags(
+  settings: LaunchDarklySettings,
+  ctx: AdapterContext,
+): Promise<FlagProvider> {
   const http: HttpClient = createHttpClient({
     provider: PROVIDER,
     baseURL: settings.url,
@@ -34,7 +44,12 @@ export async function createLaunchDarklyFlags(settings: LaunchDarklySettings, ct
   const flagPath = (flag: string): string => `/api/v2/flags/${encodeURIComponent(project)}/${encodeURIComponent(flag)}`;
 
   async function load(flag: string): Promise<Loaded> {
-    const res = await http.request({ method: 'GET', url: flagPath(flag), params: { env: environment }, acceptStatuses: [404] });
+    const res = await http.request({
+      method: 'GET',
+      url: flagPath(flag),
+      params: { env: environment },
+      acceptStatuses: [404],
+    });
     if (res.status === 404) {
       throw new ProviderError(PROVIDER, `LaunchDarkly has no flag "${flag}" in project "${project}" (404)`, {
         status: 404,
@@ -43,7 +58,10 @@ export async function createLaunchDarklyFlags(settings: LaunchDarklySettings, ct
     }
     const parsed = ldFlagSchema.safeParse(res.data);
     if (!parsed.success) {
-      throw new ProviderError(PROVIDER, `LaunchDarkly returned a malformed flag for "${flag}" (expected variations and environments)`);
+      throw new ProviderError(
+        PROVIDER,
+        `LaunchDarkly returned a malformed flag for "${flag}" (expected variations and environments)`,
+      );
     }
     const env = parsed.data.environments[environment];
     if (!env) {
@@ -53,7 +71,10 @@ export async function createLaunchDarklyFlags(settings: LaunchDarklySettings, ct
     }
     const variations = pickVariations(parsed.data, env);
     if (!variations) {
-      throw new ProviderError(PROVIDER, `LaunchDarkly flag "${flag}" needs two variations (one to roll out, one to serve when off)`);
+      throw new ProviderError(
+        PROVIDER,
+        `LaunchDarkly flag "${flag}" needs two variations (one to roll out, one to serve when off)`,
+      );
     }
     return { flag: parsed.data, env, variations };
   }
@@ -67,10 +88,14 @@ export async function createLaunchDarklyFlags(settings: LaunchDarklySettings, ct
       acceptStatuses: [405],
     });
     if (res.status === 405) {
-      throw new ProviderError(PROVIDER, `LaunchDarkly requires an approval to change flag "${flag}" in "${environment}" (405); nothing was changed`, {
-        status: 405,
-        hint: 'approve the change in LaunchDarkly, or drive an environment without required approvals',
-      });
+      throw new ProviderError(
+        PROVIDER,
+        `LaunchDarkly requires an approval to change flag "${flag}" in "${environment}" (405); nothing was changed`,
+        {
+          status: 405,
+          hint: 'approve the change in LaunchDarkly, or drive an environment without required approvals',
+        },
+      );
     }
   }
 
@@ -80,7 +105,10 @@ export async function createLaunchDarklyFlags(settings: LaunchDarklySettings, ct
   function validate(args: SetTrafficArgs): number {
     const weight = weightFor(args.traffic);
     if (weight === undefined) {
-      throw new ProviderError(PROVIDER, `traffic must be a percentage from 0 to 100 in steps of 0.001 (got ${args.traffic})`);
+      throw new ProviderError(
+        PROVIDER,
+        `traffic must be a percentage from 0 to 100 in steps of 0.001 (got ${args.traffic})`,
+      );
     }
     const a = args.audience;
     if (a && ('segment' in a ? a.segment.trim() === '' : a.attribute.trim() === '' || a.in.length === 0)) {
@@ -97,7 +125,15 @@ export async function createLaunchDarklyFlags(settings: LaunchDarklySettings, ct
     async setTraffic(args) {
       const weight = validate(args);
       const before = await load(args.flag);
-      const instructions = planInstructions({ ...before, plan: ctx.plan, traffic: args.traffic, weight, audience: args.audience, contextKind, bucketBy });
+      const instructions = planInstructions({
+        ...before,
+        plan: ctx.plan,
+        traffic: args.traffic,
+        weight,
+        audience: args.audience,
+        contextKind,
+        bucketBy,
+      });
       if (instructions.length === 0) return stateOf(before, args.audience);
       await patch(args.flag, args.comment, instructions);
       const after = await load(args.flag);
@@ -108,7 +144,9 @@ export async function createLaunchDarklyFlags(settings: LaunchDarklySettings, ct
         throw new ProviderError(
           PROVIDER,
           `LaunchDarkly accepted the change to flag "${args.flag}" but it reads back ${after.env.on ? `${state.traffic} %` : 'off'}${ruleFound ? '' : ' without the audience rule'} instead of ${args.traffic} %${where}`,
-          { hint: 'someone may have changed the flag at the same time, or an approval workflow holds the change; check its history in LaunchDarkly' },
+          {
+            hint: 'someone may have changed the flag at the same time, or an approval workflow holds the change; check its history in LaunchDarkly',
+          },
         );
       }
       return state;

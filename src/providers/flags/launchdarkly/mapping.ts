@@ -39,7 +39,8 @@ export function pickVariations(flag: LdFlag, env: LdEnvironment): Variations | u
 }
 
 export const ownedPrefix = (plan: string): string => `rollout:${plan}`;
-export const ruleDescription = (plan: string, audience: AudienceSpec): string => `${ownedPrefix(plan)}:${audience.name}`;
+export const ruleDescription = (plan: string, audience: AudienceSpec): string =>
+  `${ownedPrefix(plan)}:${audience.name}`;
 
 function isOwned(rule: LdRule, plan: string): boolean {
   const d = rule.description ?? '';
@@ -54,11 +55,22 @@ export function audienceClauses(audience: AudienceSpec, contextKind: string): Ld
 
 function sameClause(a: LdClause, b: LdClauseInput): boolean {
   const values = (xs: unknown[]): string => JSON.stringify(xs.map(String).sort());
-  return a.attribute === b.attribute && a.op === b.op && !a.negate && values(a.values) === values(b.values) && (a.contextKind ?? 'user') === b.contextKind;
+  return (
+    a.attribute === b.attribute &&
+    a.op === b.op &&
+    !a.negate &&
+    values(a.values) === values(b.values) &&
+    (a.contextKind ?? 'user') === b.contextKind
+  );
 }
 
 /** Our rule: by description, else (when the audience is known) the one rule whose only clause is the audience's. */
-export function findOwnedRule(env: LdEnvironment, plan: string, audience?: AudienceSpec, contextKind = 'user'): LdRule | undefined {
+export function findOwnedRule(
+  env: LdEnvironment,
+  plan: string,
+  audience?: AudienceSpec,
+  contextKind = 'user',
+): LdRule | undefined {
   const byDescription = env.rules.find((r) => isOwned(r, plan));
   if (byDescription || !audience) return byDescription;
   const [wanted] = audienceClauses(audience, contextKind);
@@ -80,10 +92,19 @@ function audienceOf(rule: LdRule, plan: string): string {
   if (d.startsWith(`${ownedPrefix(plan)}:`)) return d.slice(ownedPrefix(plan).length + 1);
   const c = rule.clauses[0];
   if (!c) return 'everyone';
-  return c.op === 'segmentMatch' ? c.values.map(String).join(',') : `${c.attribute} in [${c.values.map(String).join(', ')}]`;
+  return c.op === 'segmentMatch'
+    ? c.values.map(String).join(',')
+    : `${c.attribute} in [${c.values.map(String).join(', ')}]`;
 }
 
-export function flagState(args: { flag: LdFlag; env: LdEnvironment; variations: Variations; plan: string; audience?: AudienceSpec; contextKind?: string }): FlagState {
+export function flagState(args: {
+  flag: LdFlag;
+  env: LdEnvironment;
+  variations: Variations;
+  plan: string;
+  audience?: AudienceSpec;
+  contextKind?: string;
+}): FlagState {
   const { flag, env, variations, plan } = args;
   const rule = findOwnedRule(env, plan, args.audience, args.contextKind);
   const configured = rule ? trafficOf(rule, variations.on) : trafficOf(env.fallthrough, variations.on);
@@ -110,20 +131,37 @@ export function weightFor(traffic: number): number | undefined {
   return Math.abs(weight - traffic * 1000) < 1e-6 ? weight : undefined;
 }
 
-function rolloutServe(args: { flag: LdFlag; variations: Variations; weight: number; contextKind: string; bucketBy?: string | undefined }): LdServe {
+function rolloutServe(args: {
+  flag: LdFlag;
+  variations: Variations;
+  weight: number;
+  contextKind: string;
+  bucketBy?: string | undefined;
+}): LdServe {
   const { flag, variations, weight } = args;
   return {
-    rolloutWeights: { [flag.variations[variations.on]!._id]: weight, [flag.variations[variations.off]!._id]: WEIGHT_TOTAL - weight },
+    rolloutWeights: {
+      [flag.variations[variations.on]!._id]: weight,
+      [flag.variations[variations.off]!._id]: WEIGHT_TOTAL - weight,
+    },
     rolloutContextKind: args.contextKind,
     ...(args.bucketBy ? { rolloutBucketBy: args.bucketBy } : {}),
   };
 }
 
 /** True when a rule or fallthrough is already a rollout giving `on` exactly `weight`, bucketed the way we would. */
-function servesRollout(vor: LdVariationOrRollout | null | undefined, v: Variations, weight: number, bucketBy?: string): boolean {
+function servesRollout(
+  vor: LdVariationOrRollout | null | undefined,
+  v: Variations,
+  weight: number,
+  bucketBy?: string,
+): boolean {
   if (!vor?.rollout || typeof vor.variation === 'number') return false;
   if (bucketBy && (vor.rollout.bucketBy ?? 'key') !== bucketBy) return false;
-  return Math.round(trafficOf(vor, v.on) * 1000) === weight && Math.round(trafficOf(vor, v.off) * 1000) === WEIGHT_TOTAL - weight;
+  return (
+    Math.round(trafficOf(vor, v.on) * 1000) === weight &&
+    Math.round(trafficOf(vor, v.off) * 1000) === WEIGHT_TOTAL - weight
+  );
 }
 
 /**
@@ -148,14 +186,18 @@ export function planInstructions(args: {
 
   if (!audience) {
     if (owned) changes.push({ kind: 'removeRule', ruleId: owned._id });
-    if (!servesRollout(env.fallthrough, variations, weight, bucketBy)) changes.push({ kind: 'updateFallthroughVariationOrRollout', ...serve });
+    if (!servesRollout(env.fallthrough, variations, weight, bucketBy))
+      changes.push({ kind: 'updateFallthroughVariationOrRollout', ...serve });
   } else {
     const clauses = audienceClauses(audience, contextKind);
     const description = ruleDescription(plan, audience);
-    const sameAudience = owned !== undefined && owned.clauses.length === 1 && sameClause(owned.clauses[0]!, clauses[0]!);
+    const sameAudience =
+      owned !== undefined && owned.clauses.length === 1 && sameClause(owned.clauses[0]!, clauses[0]!);
     if (owned && sameAudience) {
-      if (!servesRollout(owned, variations, weight, bucketBy)) changes.push({ kind: 'updateRuleVariationOrRollout', ruleId: owned._id, ...serve });
-      if (owned.description !== description) changes.push({ kind: 'updateRuleDescription', ruleId: owned._id, description });
+      if (!servesRollout(owned, variations, weight, bucketBy))
+        changes.push({ kind: 'updateRuleVariationOrRollout', ruleId: owned._id, ...serve });
+      if (owned.description !== description)
+        changes.push({ kind: 'updateRuleDescription', ruleId: owned._id, description });
     } else {
       if (owned) changes.push({ kind: 'removeRule', ruleId: owned._id });
       changes.push({ kind: 'addRule', clauses, description, ...serve });

@@ -24,7 +24,8 @@ import {
 } from './strategy.js';
 
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
-const message = (body: unknown): string => (isRecord(body) && typeof body.message === 'string' ? body.message : JSON.stringify(body));
+const message = (body: unknown): string =>
+  isRecord(body) && typeof body.message === 'string' ? body.message : JSON.stringify(body);
 
 export async function createUnleashFlags(settings: UnleashSettings, ctx: AdapterContext): Promise<FlagProvider> {
   const http: HttpClient = createHttpClient({
@@ -38,25 +39,38 @@ export async function createUnleashFlags(settings: UnleashSettings, ctx: Adapter
   });
   const { project, environment } = settings;
   const features = `/api/admin/projects/${encodeURIComponent(project)}/features`;
-  const envPath = (flag: string) => `${features}/${encodeURIComponent(flag)}/environments/${encodeURIComponent(environment)}`;
-  const fail = (text: string, opts: { status?: number; hint?: string; cause?: unknown } = {}) => new ProviderError(ctx.name, `Unleash: ${text}`, opts);
+  const envPath = (flag: string) =>
+    `${features}/${encodeURIComponent(flag)}/environments/${encodeURIComponent(environment)}`;
+  const fail = (text: string, opts: { status?: number; hint?: string; cause?: unknown } = {}) =>
+    new ProviderError(ctx.name, `Unleash: ${text}`, opts);
 
   /** The flag's state in our environment (the full-flag view, which unlike the environment view has segments); undefined when the flag does not exist. */
   async function fetchEnvironment(flag: string): Promise<UnleashEnvironment | undefined> {
-    const res = await http.request<unknown>({ method: 'GET', url: `${features}/${encodeURIComponent(flag)}`, acceptStatuses: [404] });
+    const res = await http.request<unknown>({
+      method: 'GET',
+      url: `${features}/${encodeURIComponent(flag)}`,
+      acceptStatuses: [404],
+    });
     if (res.status === 404) {
       const text = message(res.data);
       // flag names are unique across projects: creating it here would fail, so say where it is
-      if (/in project/.test(text) && /but there's a feature/.test(text)) throw fail(text, { status: 404, hint: 'set the provider `project` setting' });
+      if (/in project/.test(text) && /but there's a feature/.test(text))
+        throw fail(text, { status: 404, hint: 'set the provider `project` setting' });
       return undefined;
     }
-    if (!isRecord(res.data) || !Array.isArray(res.data.environments)) throw fail(`unexpected answer for flag ${flag}`, { status: res.status });
-    const env = (res.data.environments as unknown[]).find((e): e is UnleashEnvironment => isRecord(e) && e.name === environment);
+    if (!isRecord(res.data) || !Array.isArray(res.data.environments))
+      throw fail(`unexpected answer for flag ${flag}`, { status: res.status });
+    const env = (res.data.environments as unknown[]).find(
+      (e): e is UnleashEnvironment => isRecord(e) && e.name === environment,
+    );
     if (!env) {
       const known = (res.data.environments as unknown[]).map((e) => (isRecord(e) ? String(e.name) : '?'));
-      throw fail(`flag ${flag} has no environment "${environment}" in project ${project} (known: ${known.join(', ')})`, {
-        hint: 'set the provider `environment` setting to one of those, or enable the environment for the project',
-      });
+      throw fail(
+        `flag ${flag} has no environment "${environment}" in project ${project} (known: ${known.join(', ')})`,
+        {
+          hint: 'set the provider `environment` setting to one of those, or enable the environment for the project',
+        },
+      );
     }
     if (!Array.isArray(env.strategies)) throw fail(`unexpected answer for flag ${flag}: no strategies list`);
     return env;
@@ -75,10 +89,14 @@ export async function createUnleashFlags(settings: UnleashSettings, ctx: Adapter
 
   async function segmentIdByName(name: string): Promise<number> {
     const all = await listSegments();
-    const found = all.find((s) => s.name === name) ?? (/^\d+$/.test(name) ? all.find((s) => s.id === Number(name)) : undefined);
+    const found =
+      all.find((s) => s.name === name) ?? (/^\d+$/.test(name) ? all.find((s) => s.id === Number(name)) : undefined);
     if (!found) {
       throw fail(`segment "${name}" does not exist`, {
-        hint: all.length > 0 ? `known segments: ${all.map((s) => s.name).join(', ')}` : 'create it in Unleash first (Segments)',
+        hint:
+          all.length > 0
+            ? `known segments: ${all.map((s) => s.name).join(', ')}`
+            : 'create it in Unleash first (Segments)',
       });
     }
     return found.id;
@@ -95,7 +113,12 @@ export async function createUnleashFlags(settings: UnleashSettings, ctx: Adapter
       await http.request({
         method: 'POST',
         url: features,
-        data: { name: flag, type: 'release', description: `managed by rollout (plan ${ctx.plan}): ${comment}`, impressionData: false },
+        data: {
+          name: flag,
+          type: 'release',
+          description: `managed by rollout (plan ${ctx.plan}): ${comment}`,
+          impressionData: false,
+        },
         idempotent: false,
       });
     } catch (e) {
@@ -119,7 +142,8 @@ export async function createUnleashFlags(settings: UnleashSettings, ctx: Adapter
         },
         idempotent: false,
       });
-      if (!isRecord(res.data) || typeof res.data.id !== 'string') throw fail('creating the strategy gave no strategy id');
+      if (!isRecord(res.data) || typeof res.data.id !== 'string')
+        throw fail('creating the strategy gave no strategy id');
       return res.data.id;
     } catch (e) {
       const env = await fetchEnvironment(flag).catch(() => undefined);
@@ -131,7 +155,8 @@ export async function createUnleashFlags(settings: UnleashSettings, ctx: Adapter
 
   const patch = (flag: string, id: string, ops: unknown[]) =>
     http.request({ method: 'PATCH', url: `${envPath(flag)}/strategies/${encodeURIComponent(id)}`, data: ops });
-  const toggle = (flag: string, on: boolean) => http.request({ method: 'POST', url: `${envPath(flag)}/${on ? 'on' : 'off'}` });
+  const toggle = (flag: string, on: boolean) =>
+    http.request({ method: 'POST', url: `${envPath(flag)}/${on ? 'on' : 'off'}` });
 
   /** Runs the undo steps newest first; true when all of them worked. */
   async function undoAll(steps: Array<() => Promise<unknown>>): Promise<boolean> {
@@ -154,7 +179,9 @@ export async function createUnleashFlags(settings: UnleashSettings, ctx: Adapter
     async setTraffic({ flag, traffic, audience, comment }: SetTrafficArgs) {
       // Unleash stores rollout "150" without complaint, so the range is ours to check
       if (!Number.isInteger(traffic) || traffic < 0 || traffic > 100) {
-        throw fail(`refusing to set ${flag} to ${traffic} %: traffic must be a whole number from 0 to 100; nothing was sent`);
+        throw fail(
+          `refusing to set ${flag} to ${traffic} %: traffic must be a whole number from 0 to 100; nothing was sent`,
+        );
       }
       const segmentId = audience && 'segment' in audience ? await segmentIdByName(audience.segment) : undefined;
       const restriction = desiredRestriction({ audience, segmentId });
@@ -168,7 +195,9 @@ export async function createUnleashFlags(settings: UnleashSettings, ctx: Adapter
       const before = findOurStrategy({ env, flag, plan: ctx.plan });
       const others = env.strategies.filter((s) => s !== before && !s.disabled);
       if (others.length > 0) {
-        ctx.warn(`${ctx.name}: flag ${flag} has ${others.length} other active strateg${others.length === 1 ? 'y' : 'ies'} in ${environment}; Unleash ORs them with rollout's, so exposure can exceed ${traffic} %`);
+        ctx.warn(
+          `${ctx.name}: flag ${flag} has ${others.length} other active strateg${others.length === 1 ? 'y' : 'ies'} in ${environment}; Unleash ORs them with rollout's, so exposure can exceed ${traffic} %`,
+        );
       }
 
       const undo: Array<() => Promise<unknown>> = [];
@@ -181,7 +210,9 @@ export async function createUnleashFlags(settings: UnleashSettings, ctx: Adapter
           }
         } else {
           const id = await createStrategy(flag, traffic, restriction);
-          undo.push(() => http.request({ method: 'DELETE', url: `${envPath(flag)}/strategies/${encodeURIComponent(id)}` }));
+          undo.push(() =>
+            http.request({ method: 'DELETE', url: `${envPath(flag)}/strategies/${encodeURIComponent(id)}` }),
+          );
         }
         if (traffic > 0 && !env.enabled) {
           await toggle(flag, true);
@@ -190,16 +221,26 @@ export async function createUnleashFlags(settings: UnleashSettings, ctx: Adapter
       } catch (e) {
         const undone = await undoAll(undo);
         const why = e instanceof Error ? e.message : String(e);
-        throw fail(`setting ${flag} to ${traffic} % failed: ${why}; ${undone ? 'the flag was left as it was' : 'undoing the earlier steps failed too, so the flag may be half-changed: check it in Unleash'}`, {
-          status: e instanceof ProviderError ? e.status : undefined,
-          cause: e,
-        });
+        throw fail(
+          `setting ${flag} to ${traffic} % failed: ${why}; ${undone ? 'the flag was left as it was' : 'undoing the earlier steps failed too, so the flag may be half-changed: check it in Unleash'}`,
+          {
+            status: e instanceof ProviderError ? e.status : undefined,
+            cause: e,
+          },
+        );
       }
 
       const afterEnv = await fetchEnvironment(flag);
       const ours = afterEnv && findOurStrategy({ env: afterEnv, flag, plan: ctx.plan });
-      if (!afterEnv || !ours || !matches({ strategy: ours, traffic, restriction }) || (traffic > 0 && !afterEnv.enabled)) {
-        throw fail(`Unleash accepted the change to ${flag} but reading it back does not show ${traffic} % ${audience ? `for ${audience.name}` : 'for everyone'}`);
+      if (
+        !afterEnv ||
+        !ours ||
+        !matches({ strategy: ours, traffic, restriction }) ||
+        (traffic > 0 && !afterEnv.enabled)
+      ) {
+        throw fail(
+          `Unleash accepted the change to ${flag} but reading it back does not show ${traffic} % ${audience ? `for ${audience.name}` : 'for everyone'}`,
+        );
       }
       return stateOf(flag, afterEnv);
     },

@@ -44,23 +44,48 @@ export type PatchOp = { op: 'replace'; path: string; value: unknown };
 
 export const strategyTitle = (plan: string): string => `rollout:${plan}`;
 
-export function findOurStrategy(args: { env: UnleashEnvironment; flag: string; plan: string }): UnleashStrategy | undefined {
+export function findOurStrategy(args: {
+  env: UnleashEnvironment;
+  flag: string;
+  plan: string;
+}): UnleashStrategy | undefined {
   const flexible = args.env.strategies.filter((s) => s.name === 'flexibleRollout');
-  return flexible.find((s) => s.title === strategyTitle(args.plan)) ?? flexible.find((s) => s.parameters?.groupId === args.flag);
+  return (
+    flexible.find((s) => s.title === strategyTitle(args.plan)) ??
+    flexible.find((s) => s.parameters?.groupId === args.flag)
+  );
 }
 
-export function desiredRestriction(args: { audience?: AudienceSpec | undefined; segmentId?: number | undefined }): Restriction {
+export function desiredRestriction(args: {
+  audience?: AudienceSpec | undefined;
+  segmentId?: number | undefined;
+}): Restriction {
   const { audience } = args;
   if (!audience) return { constraints: [], segments: [] };
   if ('segment' in audience) return { constraints: [], segments: args.segmentId === undefined ? [] : [args.segmentId] };
   return {
-    constraints: [{ contextName: audience.attribute, operator: 'IN', values: [...audience.in], inverted: false, caseInsensitive: false }],
+    constraints: [
+      {
+        contextName: audience.attribute,
+        operator: 'IN',
+        values: [...audience.in],
+        inverted: false,
+        caseInsensitive: false,
+      },
+    ],
     segments: [],
   };
 }
 
 const constraintKey = (c: UnleashConstraint): string =>
-  JSON.stringify([c.contextName, c.operator, [...(c.values ?? [])].sort(), c.value ?? null, c.inverted ?? false, c.caseInsensitive ?? false]);
+  JSON.stringify([
+    c.contextName,
+    c.operator,
+    [...(c.values ?? [])].sort(),
+    c.value ?? null,
+    c.inverted ?? false,
+    c.caseInsensitive ?? false,
+  ]);
 
 function sameRestriction(s: UnleashStrategy, r: Restriction): { constraints: boolean; segments: boolean } {
   const have = (s.constraints ?? []).map(constraintKey).sort();
@@ -77,7 +102,8 @@ function sameRestriction(s: UnleashStrategy, r: Restriction): { constraints: boo
 export function patchOps(args: { strategy: UnleashStrategy; traffic: number; restriction: Restriction }): PatchOp[] {
   const { strategy, traffic, restriction } = args;
   const ops: PatchOp[] = [];
-  if (strategy.parameters?.rollout !== String(traffic)) ops.push({ op: 'replace', path: '/parameters/rollout', value: String(traffic) });
+  if (strategy.parameters?.rollout !== String(traffic))
+    ops.push({ op: 'replace', path: '/parameters/rollout', value: String(traffic) });
   const same = sameRestriction(strategy, restriction);
   if (!same.constraints) ops.push({ op: 'replace', path: '/constraints', value: restriction.constraints });
   if (!same.segments) ops.push({ op: 'replace', path: '/segments', value: restriction.segments });
@@ -102,11 +128,15 @@ export function matches(args: { strategy: UnleashStrategy; traffic: number; rest
   return patchOps(args).length === 0;
 }
 
-export function describeAudience(args: { strategy: UnleashStrategy; segmentNames: Map<number, string> }): string | undefined {
+export function describeAudience(args: {
+  strategy: UnleashStrategy;
+  segmentNames: Map<number, string>;
+}): string | undefined {
   const parts = [
     ...(args.strategy.segments ?? []).map((id) => args.segmentNames.get(id) ?? `segment #${id}`),
     ...(args.strategy.constraints ?? []).map(
-      (c) => `${c.inverted ? 'not ' : ''}${c.contextName} ${c.operator} [${(c.values ?? (c.value === undefined ? [] : [c.value])).join(', ')}]`,
+      (c) =>
+        `${c.inverted ? 'not ' : ''}${c.contextName} ${c.operator} [${(c.values ?? (c.value === undefined ? [] : [c.value])).join(', ')}]`,
     ),
   ];
   return parts.length > 0 ? parts.join(' and ') : undefined;
@@ -117,7 +147,11 @@ export function describeAudience(args: { strategy: UnleashStrategy; segmentNames
  * environment serves through strategies rollout does not manage; we report the most they can expose
  * (100 for anything but a flexibleRollout), so an unknown exposure is never read as none.
  */
-export function flagState(args: { env: UnleashEnvironment; strategy: UnleashStrategy | undefined; segmentNames: Map<number, string> }): FlagState {
+export function flagState(args: {
+  env: UnleashEnvironment;
+  strategy: UnleashStrategy | undefined;
+  segmentNames: Map<number, string>;
+}): FlagState {
   const { env, strategy } = args;
   const foreign = env.strategies.filter((s) => s !== strategy && !s.disabled);
   const rollout = strategy ? Number(strategy.parameters?.rollout ?? 0) : undefined;
@@ -126,15 +160,25 @@ export function flagState(args: { env: UnleashEnvironment; strategy: UnleashStra
     environmentEnabled: env.enabled,
     strategyId: strategy?.id,
     rollout,
-    ...(foreign.length > 0 ? { unmanagedStrategies: foreign.map((s) => ({ id: s.id, name: s.name, title: s.title ?? undefined })) } : {}),
+    ...(foreign.length > 0
+      ? { unmanagedStrategies: foreign.map((s) => ({ id: s.id, name: s.name, title: s.title ?? undefined })) }
+      : {}),
   };
   if (strategy) {
     const live = env.enabled && !strategy.disabled && (rollout ?? 0) > 0;
-    return { enabled: live, traffic: live ? (rollout ?? 0) : 0, audience: describeAudience({ strategy, segmentNames: args.segmentNames }), detail };
+    return {
+      enabled: live,
+      traffic: live ? (rollout ?? 0) : 0,
+      audience: describeAudience({ strategy, segmentNames: args.segmentNames }),
+      detail,
+    };
   }
   if (!env.enabled) return { enabled: false, traffic: 0, detail };
   // Unleash serves an enabled environment without strategies to everyone
   if (env.strategies.length === 0) return { enabled: true, traffic: 100, detail };
-  const most = foreign.reduce((m, s) => Math.max(m, s.name === 'flexibleRollout' ? Number(s.parameters?.rollout ?? 100) : 100), 0);
+  const most = foreign.reduce(
+    (m, s) => Math.max(m, s.name === 'flexibleRollout' ? Number(s.parameters?.rollout ?? 100) : 100),
+    0,
+  );
   return { enabled: most > 0, traffic: most, detail };
 }

@@ -23,7 +23,13 @@ const isStrings = (v: unknown): boolean => isRecord(v) && Object.values(v).every
 
 /** An alert as the v2 API documents it: labels and annotations map names to strings. */
 function isAlert(v: unknown): v is Alert {
-  return isRecord(v) && typeof v.fingerprint === 'string' && isStrings(v.labels) && (v.annotations === undefined || isStrings(v.annotations)) && (v.startsAt === undefined || typeof v.startsAt === 'string');
+  return (
+    isRecord(v) &&
+    typeof v.fingerprint === 'string' &&
+    isStrings(v.labels) &&
+    (v.annotations === undefined || isStrings(v.annotations)) &&
+    (v.startsAt === undefined || typeof v.startsAt === 'string')
+  );
 }
 
 /** The query string, built here because `filter` must repeat (`filter=a&filter=b`), not `filter[]=`. */
@@ -33,7 +39,10 @@ export function alertsQuery(filter: string | string[] | undefined): string {
   return params.toString();
 }
 
-export async function createAlertmanagerIncidents(settings: AlertmanagerSettings, ctx: AdapterContext): Promise<IncidentProvider> {
+export async function createAlertmanagerIncidents(
+  settings: AlertmanagerSettings,
+  ctx: AdapterContext,
+): Promise<IncidentProvider> {
   const http = createHttpClient({
     provider: 'Alertmanager',
     baseURL: settings.url,
@@ -51,20 +60,28 @@ export async function createAlertmanagerIncidents(settings: AlertmanagerSettings
       const res = await http.request({ method: 'GET', url, acceptStatuses: [400] });
       if (res.status === 400) {
         const reason = typeof res.data === 'string' ? res.data : JSON.stringify(res.data);
-        throw new ProviderError(ctx.name, `Alertmanager rejected the filter ${JSON.stringify(settings.filter ?? [])}: ${reason}`, {
-          status: 400,
-          hint: 'write each filter as a label matcher such as service="recommendations" or severity=~"critical|high"',
-        });
+        throw new ProviderError(
+          ctx.name,
+          `Alertmanager rejected the filter ${JSON.stringify(settings.filter ?? [])}: ${reason}`,
+          {
+            status: 400,
+            hint: 'write each filter as a label matcher such as service="recommendations" or severity=~"critical|high"',
+          },
+        );
       }
       if (!Array.isArray(res.data) || !res.data.every(isAlert)) {
-        throw new ProviderError(ctx.name, 'Alertmanager answered something that is not a list of alerts', { status: res.status });
+        throw new ProviderError(ctx.name, 'Alertmanager answered something that is not a list of alerts', {
+          status: res.status,
+        });
       }
       return res.data.map((a) => {
         const value = a.labels[settings.severityLabel];
         const { severity, mapped } = severityOf(value);
         if (!mapped && !warned.has(String(value))) {
           warned.add(String(value));
-          ctx.warn(`${ctx.name}: alert severity ${value === undefined ? `label "${settings.severityLabel}" missing` : `"${value}" unknown`}; counted as critical (map it with severityMap)`);
+          ctx.warn(
+            `${ctx.name}: alert severity ${value === undefined ? `label "${settings.severityLabel}" missing` : `"${value}" unknown`}; counted as critical (map it with severityMap)`,
+          );
         }
         const name = a.labels.alertname ?? a.fingerprint;
         const summary = a.annotations?.summary;

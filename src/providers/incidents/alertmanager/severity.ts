@@ -17,7 +17,9 @@ export const DEFAULT_SEVERITY_MAP: Readonly<Record<string, Severity>> = {
 };
 
 /** Builds the lookup once: the plan's entries win over the defaults; matching ignores case. */
-export function createSeverityMapper(custom: Record<string, Severity> | undefined): (value: string | undefined) => { severity: Severity; mapped: boolean } {
+export function createSeverityMapper(
+  custom: Record<string, Severity> | undefined,
+): (value: string | undefined) => { severity: Severity; mapped: boolean } {
   const table = new Map<string, Severity>();
   for (const [k, v] of Object.entries({ ...DEFAULT_SEVERITY_MAP, ...custom })) table.set(k.toLowerCase(), v);
   return (value) => {

@@ -10,7 +10,10 @@ import { jsonErrorAt, readTextFile } from '../../file-text.js';
 import { SEVERITIES, type AdapterContext, type Incident, type IncidentProvider, type Severity } from '../../types.js';
 import type { FileIncidentsSettings } from './settings.js';
 
-export async function createFileIncidents(settings: FileIncidentsSettings, ctx: AdapterContext): Promise<IncidentProvider> {
+export async function createFileIncidents(
+  settings: FileIncidentsSettings,
+  ctx: AdapterContext,
+): Promise<IncidentProvider> {
   const file = path.resolve(ctx.baseDir, settings.path);
   return {
     async open() {
@@ -21,7 +24,9 @@ export async function createFileIncidents(settings: FileIncidentsSettings, ctx: 
         const missing = /ENOENT/.test((e as Error).message);
         throw new ProviderError(
           ctx.name,
-          missing ? `the incidents file ${file} does not exist: write the open incidents there as a JSON list, [] when there are none (one in the state folder is created as [] when the rollout starts)` : `cannot read the incidents file ${file}: it ${(e as Error).message}`,
+          missing
+            ? `the incidents file ${file} does not exist: write the open incidents there as a JSON list, [] when there are none (one in the state folder is created as [] when the rollout starts)`
+            : `cannot read the incidents file ${file}: it ${(e as Error).message}`,
           { hint: 'write the open incidents there as a JSON list; [] when there are none' },
         );
       }
@@ -40,8 +45,14 @@ export async function createFileIncidents(settings: FileIncidentsSettings, ctx: 
         }
         const openedAt = r['openedAt'];
         if (openedAt !== undefined && openedAt !== null) {
-          const t = typeof openedAt === 'string' ? readIsoTime(openedAt) : { ok: false as const, reason: `${JSON.stringify(openedAt)} is not an ISO-8601 time` };
-          if (!t.ok) throw new ProviderError(ctx.name, `${file}: incident ${i} openedAt: ${t.reason}`, { hint: 'write openedAt as an ISO-8601 time such as 2026-06-20T08:00:00Z' });
+          const t =
+            typeof openedAt === 'string'
+              ? readIsoTime(openedAt)
+              : { ok: false as const, reason: `${JSON.stringify(openedAt)} is not an ISO-8601 time` };
+          if (!t.ok)
+            throw new ProviderError(ctx.name, `${file}: incident ${i} openedAt: ${t.reason}`, {
+              hint: 'write openedAt as an ISO-8601 time such as 2026-06-20T08:00:00Z',
+            });
         }
         if (r['status'] === 'resolved') return;
         const severity = String(r['severity'] ?? '').toLowerCase();

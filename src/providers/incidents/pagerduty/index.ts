@@ -43,12 +43,19 @@ function isIncident(v: unknown): v is PdIncident {
     isRecord(v) &&
     typeof v.id === 'string' &&
     ['status', 'urgency', 'title', 'summary', 'created_at', 'html_url'].every((k) => optionalString(v[k])) &&
-    (v.priority === undefined || v.priority === null || (isRecord(v.priority) && optionalString(v.priority.name) && optionalString(v.priority.summary)))
+    (v.priority === undefined ||
+      v.priority === null ||
+      (isRecord(v.priority) && optionalString(v.priority.name) && optionalString(v.priority.summary)))
   );
 }
 
 function isPage(v: unknown): v is PdPage {
-  return isRecord(v) && Array.isArray(v.incidents) && v.incidents.every(isIncident) && (v.more === undefined || v.more === null || typeof v.more === 'boolean');
+  return (
+    isRecord(v) &&
+    Array.isArray(v.incidents) &&
+    v.incidents.every(isIncident) &&
+    (v.more === undefined || v.more === null || typeof v.more === 'boolean')
+  );
 }
 
 /**
@@ -66,7 +73,10 @@ export function incidentsQuery(serviceIds: string[], offset: number): string {
   return pairs.map(([k, v]) => `${k}=${encodeURIComponent(v)}`).join('&');
 }
 
-export async function createPagerDutyIncidents(settings: PagerDutySettings, ctx: AdapterContext): Promise<IncidentProvider> {
+export async function createPagerDutyIncidents(
+  settings: PagerDutySettings,
+  ctx: AdapterContext,
+): Promise<IncidentProvider> {
   const http = createHttpClient({
     provider: PROVIDER,
     baseURL: settings.url,
@@ -87,10 +97,14 @@ export async function createPagerDutyIncidents(settings: PagerDutySettings, ctx:
       headers: { Accept: 'application/vnd.pagerduty+json;version=2', 'Content-Type': 'application/json' },
     });
     if (!isPage(res.data)) {
-      throw new ProviderError(ctx.name, `${PROVIDER} answered GET /incidents with something that is not a page of incidents`, {
-        status: res.status,
-        hint: 'check the url points at the PagerDuty REST API (https://api.pagerduty.com)',
-      });
+      throw new ProviderError(
+        ctx.name,
+        `${PROVIDER} answered GET /incidents with something that is not a page of incidents`,
+        {
+          status: res.status,
+          hint: 'check the url points at the PagerDuty REST API (https://api.pagerduty.com)',
+        },
+      );
     }
     return res.data;
   }
@@ -101,7 +115,9 @@ export async function createPagerDutyIncidents(settings: PagerDutySettings, ctx:
     const { severity, mapped, source } = severityOf({ priority, urgency: i.urgency ?? undefined });
     if (!mapped && !warned.has(source)) {
       warned.add(source);
-      ctx.warn(`PagerDuty incident ${source}: severity unknown, counted as critical (map priority names with severityMap)`);
+      ctx.warn(
+        `PagerDuty incident ${source}: severity unknown, counted as critical (map priority names with severityMap)`,
+      );
     }
     return {
       id: i.id,
@@ -125,9 +141,13 @@ export async function createPagerDutyIncidents(settings: PagerDutySettings, ctx:
           throw new ProviderError(ctx.name, `${PROVIDER} said more incidents follow offset ${offset} but sent none`);
         }
         if (n >= MAX_PAGES) {
-          throw new ProviderError(ctx.name, `${PROVIDER} has more than ${MAX_PAGES * PAGE} open incidents for ${settings.serviceIds.join(', ')}; they cannot all be read`, {
-            hint: 'narrow serviceIds',
-          });
+          throw new ProviderError(
+            ctx.name,
+            `${PROVIDER} has more than ${MAX_PAGES * PAGE} open incidents for ${settings.serviceIds.join(', ')}; they cannot all be read`,
+            {
+              hint: 'narrow serviceIds',
+            },
+          );
         }
         offset += incidents.length;
       }

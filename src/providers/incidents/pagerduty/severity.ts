@@ -24,7 +24,9 @@ export interface SeverityOf {
   source: string;
 }
 
-export function createSeverityMapper(custom: Record<string, Severity> | undefined): (incident: { priority?: string | undefined; urgency?: string | undefined }) => SeverityOf {
+export function createSeverityMapper(
+  custom: Record<string, Severity> | undefined,
+): (incident: { priority?: string | undefined; urgency?: string | undefined }) => SeverityOf {
   const table = new Map<string, Severity>();
   for (const [k, v] of Object.entries({ ...DEFAULT_PRIORITY_MAP, ...custom })) table.set(k.trim().toLowerCase(), v);
   return ({ priority, urgency }) => {
@@ -33,6 +35,10 @@ export function createSeverityMapper(custom: Record<string, Severity> | undefine
       return { severity: found ?? 'critical', mapped: found !== undefined, source: `priority "${priority}"` };
     }
     const found = urgency === undefined ? undefined : URGENCY[urgency.trim().toLowerCase()];
-    return { severity: found ?? 'critical', mapped: found !== undefined, source: urgency === undefined ? 'no priority and no urgency' : `urgency "${urgency}"` };
+    return {
+      severity: found ?? 'critical',
+      mapped: found !== undefined,
+      source: urgency === undefined ? 'no priority and no urgency' : `urgency "${urgency}"`,
+    };
   };
 }

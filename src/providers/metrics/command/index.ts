@@ -8,7 +8,7 @@
  */
 import path from 'node:path';
 import { ProviderError } from '../../../errors.js';
-import { toShellScript } from '../../../engine/shell-text.js';
+import { type ShellScript, toShellScript } from '../../../engine/shell-text.js';
 import { redact } from '../../../redact.js';
 import { parseDurationMs } from '../../http-settings.js';
 import type { AdapterContext, MetricQuery, MetricsProvider, Series } from '../../types.js';
@@ -21,19 +21,26 @@ const NUMBER = /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/;
 const NOT_A_NUMBER = /^[+-]?(nan|inf|infinity)$/i;
 const CLIP = 160;
 
-export async function createCommandMetrics(settings: CommandMetricsSettings, ctx: AdapterContext): Promise<MetricsProvider> {
+export async function createCommandMetrics(
+  settings: CommandMetricsSettings,
+  ctx: AdapterContext,
+): Promise<MetricsProvider> {
   const cwd = settings.cwd === undefined ? ctx.baseDir : path.resolve(ctx.baseDir, settings.cwd);
   const timeoutMs = parseDurationMs(settings.timeout);
   const intervalMs = parseDurationMs(settings.interval);
 
   return {
     async query(q: MetricQuery): Promise<Series> {
-      let shell;
+      let shell: ShellScript;
       try {
         // without the template (a caller that only rendered it) the query is taken as shell text as it is
         shell = toShellScript(q.template ?? q.query, q.template === undefined ? undefined : (q.values ?? {}));
       } catch (e) {
-        throw fail(q, `cannot be run: ${(e as Error).message}`, 'use {{service}}, {{flag}}, {{cohort}}, {{window}} or a plan variable');
+        throw fail(
+          q,
+          `cannot be run: ${(e as Error).message}`,
+          'use {{service}}, {{flag}}, {{cohort}}, {{window}} or a plan variable',
+        );
       }
       const env = {
         ...process.env,
@@ -50,7 +57,11 @@ export async function createCommandMetrics(settings: CommandMetricsSettings, ctx
         return { ...parseOutput(outcome.stdout, q), stepMs: intervalMs };
       } catch (e) {
         if (!(e instanceof PointsProblem)) throw e;
-        throw fail(q, `printed output that is not a metric: ${e.message}; it printed ${excerpt(outcome.stdout)}`, e.hint);
+        throw fail(
+          q,
+          `printed output that is not a metric: ${e.message}; it printed ${excerpt(outcome.stdout)}`,
+          e.hint,
+        );
       }
     },
   };
@@ -58,13 +69,25 @@ export async function createCommandMetrics(settings: CommandMetricsSettings, ctx
   function failure(outcome: RunOutcome, q: MetricQuery): ProviderError {
     switch (outcome.kind) {
       case 'spawn-error':
-        return fail(q, `could not be started in ${cwd} (${outcome.code})`, 'check the provider cwd exists and /bin/sh is available');
+        return fail(
+          q,
+          `could not be started in ${cwd} (${outcome.code})`,
+          'check the provider cwd exists and /bin/sh is available',
+        );
       case 'timeout':
-        return fail(q, `did not finish within ${settings.timeout} and was stopped${lastLine(outcome.stderr)}`, 'raise the provider timeout or make the command faster');
+        return fail(
+          q,
+          `did not finish within ${settings.timeout} and was stopped${lastLine(outcome.stderr)}`,
+          'raise the provider timeout or make the command faster',
+        );
       case 'too-much-output':
-        return fail(q, `printed more than ${MAX_OUTPUT_BYTES / 1024 / 1024} MB and was stopped${lastLine(outcome.stderr)}`);
+        return fail(
+          q,
+          `printed more than ${MAX_OUTPUT_BYTES / 1024 / 1024} MB and was stopped${lastLine(outcome.stderr)}`,
+        );
       case 'exited': {
-        const how = outcome.code === null ? `was killed by ${outcome.signal ?? 'a signal'}` : `exited with code ${outcome.code}`;
+        const how =
+          outcome.code === null ? `was killed by ${outcome.signal ?? 'a signal'}` : `exited with code ${outcome.code}`;
         return fail(q, `${how}${lastLine(outcome.stderr)}`);
       }
     }
@@ -72,14 +95,19 @@ export async function createCommandMetrics(settings: CommandMetricsSettings, ctx
 
   function fail(q: MetricQuery, what: string, hint?: string): ProviderError {
     // the command may hold expanded plan variables and its output anything at all
-    return new ProviderError(ctx.name, redact(`command for metric "${q.metric}" (${clip(q.template ?? q.query)}) ${what}`), hint ? { hint } : {});
+    return new ProviderError(
+      ctx.name,
+      redact(`command for metric "${q.metric}" (${clip(q.template ?? q.query)}) ${what}`),
+      hint ? { hint } : {},
+    );
   }
 }
 
 /** A bare number first (`42`, `.5`, `1e3`), then JSON; nothing printed is a failure, not "no data". */
 export function parseOutput(stdout: string, q: Pick<MetricQuery, 'from' | 'to'>): Series {
   const text = stdout.trim();
-  if (text === '') throw new PointsProblem('nothing was printed', 'print a number, or JSON such as [] when there is no data');
+  if (text === '')
+    throw new PointsProblem('nothing was printed', 'print a number, or JSON such as [] when there is no data');
   if (NUMBER.test(text)) {
     // "1e999" has the form of a number but is Infinity: invalid, never a value
     const v = Number(text);

@@ -15,9 +15,19 @@ export type RunOutcome =
   | { kind: 'too-much-output'; stderr: string }
   | { kind: 'spawn-error'; code: string };
 
-export function runCommand(args: { command: string; cwd: string; env: NodeJS.ProcessEnv; timeoutMs: number }): Promise<RunOutcome> {
+export function runCommand(args: {
+  command: string;
+  cwd: string;
+  env: NodeJS.ProcessEnv;
+  timeoutMs: number;
+}): Promise<RunOutcome> {
   return new Promise((resolve) => {
-    const child = spawn('/bin/sh', ['-c', args.command], { cwd: args.cwd, env: args.env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn('/bin/sh', ['-c', args.command], {
+      cwd: args.cwd,
+      env: args.env,
+      detached: true,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     let outBytes = 0;
@@ -57,7 +67,9 @@ export function runCommand(args: { command: string; cwd: string; env: NodeJS.Pro
       while (errBytes > 64 * 1024 && err.length > 1) errBytes -= err.shift()!.length;
     });
     child.on('error', (e: NodeJS.ErrnoException) => finish({ kind: 'spawn-error', code: e.code ?? e.message }));
-    child.on('close', (code, signal) => finish({ kind: 'exited', code, signal, stdout: Buffer.concat(out).toString('utf8'), stderr: stderr() }));
+    child.on('close', (code, signal) =>
+      finish({ kind: 'exited', code, signal, stdout: Buffer.concat(out).toString('utf8'), stderr: stderr() }),
+    );
   });
 }
 

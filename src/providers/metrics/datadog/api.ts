@@ -58,7 +58,8 @@ export function seriesFromV2(body: unknown, q: MetricQuery, intervalMs: number):
   if (!parsed.success) throw malformed('data.attributes with times, values and series');
   const { times, values, series } = parsed.data.data.attributes;
   const errors = parsed.data.errors ?? '';
-  if (series.length === 0 && errors !== '') throw new ProviderError(PROVIDER, `Datadog could not run the query for metric "${q.metric}": ${errors}`);
+  if (series.length === 0 && errors !== '')
+    throw new ProviderError(PROVIDER, `Datadog could not run the query for metric "${q.metric}": ${errors}`);
   if (values.length !== series.length || values.some((row) => row.length !== times.length)) {
     throw malformed('one values row per series, as long as times');
   }
@@ -75,12 +76,16 @@ export function seriesFromV1(body: unknown, q: MetricQuery, fallbackMs: number):
   const parsed = v1Schema.safeParse(body);
   if (!parsed.success) throw malformed('series with pointlist');
   if (parsed.data.status === 'error' || (parsed.data.error ?? '') !== '') {
-    throw new ProviderError(PROVIDER, `Datadog could not run the query for metric "${q.metric}": ${parsed.data.error ?? 'status error'}`);
+    throw new ProviderError(
+      PROVIDER,
+      `Datadog could not run the query for metric "${q.metric}": ${parsed.data.error ?? 'status error'}`,
+    );
   }
   const raw: RawSeries[] = parsed.data.series.map((s) => ({
     tags: s.tag_set ?? (s.scope ? s.scope.split(',') : []),
     points: s.pointlist.map((p): [unknown, unknown] => [p[0], p[1]]),
-    stepMs: typeof s.interval === 'number' && Number.isFinite(s.interval) && s.interval > 0 ? s.interval * 1000 : fallbackMs,
+    stepMs:
+      typeof s.interval === 'number' && Number.isFinite(s.interval) && s.interval > 0 ? s.interval * 1000 : fallbackMs,
   }));
   return toSeries(raw, q, [], fallbackMs);
 }
@@ -93,10 +98,17 @@ function pick(all: RawSeries[], q: MetricQuery): RawSeries | undefined {
   if (all.length <= 1) return all[0];
   const matches = all.filter((s) => s.tags.some((t) => t === q.cohort || t.slice(t.indexOf(':') + 1) === q.cohort));
   if (matches.length === 1) return matches[0];
-  const groups = all.map((s) => (s.tags.length > 0 ? s.tags.join(',') : '(no tags)')).slice(0, 5).join('; ');
-  throw new ProviderError(PROVIDER, `Datadog returned ${all.length} series for metric "${q.metric}" (${groups}) and ${matches.length === 0 ? 'none' : 'several'} match cohort "${q.cohort}"`, {
-    hint: 'make the query return one series: filter on the cohort with {{cohort}}, or drop the "by {…}" grouping',
-  });
+  const groups = all
+    .map((s) => (s.tags.length > 0 ? s.tags.join(',') : '(no tags)'))
+    .slice(0, 5)
+    .join('; ');
+  throw new ProviderError(
+    PROVIDER,
+    `Datadog returned ${all.length} series for metric "${q.metric}" (${groups}) and ${matches.length === 0 ? 'none' : 'several'} match cohort "${q.cohort}"`,
+    {
+      hint: 'make the query return one series: filter on the cohort with {{cohort}}, or drop the "by {…}" grouping',
+    },
+  );
 }
 
 function toSeries(all: RawSeries[], q: MetricQuery, warnings: string[], intervalMs: number): Series {

@@ -39,7 +39,12 @@ export async function createDatadogMetrics(settings: DatadogSettings, ctx: Adapt
       data: {
         data: {
           type: 'timeseries_request',
-          attributes: { from: q.from, to: q.to + 1, interval, queries: [{ data_source: 'metrics', name: 'q', query: q.query }] },
+          attributes: {
+            from: q.from,
+            to: q.to + 1,
+            interval,
+            queries: [{ data_source: 'metrics', name: 'q', query: q.query }],
+          },
         },
       },
     });

@@ -33,7 +33,10 @@ export async function createFileMetrics(settings: FileMetricsSettings, ctx: Adap
       throw new ProviderError(ctx.name, `cannot read the metrics file ${file}: it ${(e as Error).message}`);
     }
     try {
-      table = file.endsWith('.json') || text.trimStart().startsWith('[') ? parseJson(text, file, window) : parseCsv(text, file, window);
+      table =
+        file.endsWith('.json') || text.trimStart().startsWith('[')
+          ? parseJson(text, file, window)
+          : parseCsv(text, file, window);
       kept = window;
       return table;
     } catch (e) {
@@ -67,7 +70,8 @@ export async function createFileMetrics(settings: FileMetricsSettings, ctx: Adap
         }
       }
       const own = t.spacing.get(query)?.get(key);
-      const stepMs = declaredMs ?? (own === undefined ? t.typicalMs : t.typicalMs === undefined ? own : Math.min(own, t.typicalMs));
+      const stepMs =
+        declaredMs ?? (own === undefined ? t.typicalMs : t.typicalMs === undefined ? own : Math.min(own, t.typicalMs));
       return { points: points.sort((a, b) => a.t - b.t), invalid, note, stepMs };
     },
   };

@@ -36,7 +36,10 @@ const UNIX_SECONDS = /^\d+(\.\d+)?$/;
 
 /** Epoch ms from unix seconds (a number or a numeric string) or a strict ISO-8601 time (UTC when it has no offset). */
 export function readTimestamp(raw: unknown): { ok: true; ms: number } | { ok: false; reason: string } {
-  if (typeof raw === 'number') return Number.isFinite(raw) && raw >= 0 ? { ok: true, ms: raw * 1000 } : { ok: false, reason: `${raw} is not a unix time in seconds` };
+  if (typeof raw === 'number')
+    return Number.isFinite(raw) && raw >= 0
+      ? { ok: true, ms: raw * 1000 }
+      : { ok: false, reason: `${raw} is not a unix time in seconds` };
   if (typeof raw !== 'string') return { ok: false, reason: `${JSON.stringify(raw) ?? 'nothing'} is not a timestamp` };
   const s = raw.trim();
   if (UNIX_SECONDS.test(s)) return { ok: true, ms: Number(s) * 1000 };
@@ -61,17 +64,29 @@ class TableBuilder {
 
   seen(metric: string, cohort: string, t: number): void {
     let byCohort = this.times.get(metric);
-    if (!byCohort) this.times.set(metric, (byCohort = new Map()));
+    if (!byCohort) {
+      byCohort = new Map();
+      this.times.set(metric, byCohort);
+    }
     let ts = byCohort.get(cohort);
-    if (!ts) byCohort.set(cohort, (ts = []));
+    if (!ts) {
+      ts = [];
+      byCohort.set(cohort, ts);
+    }
     ts.push(t);
   }
 
   keep(metric: string, cohort: string, t: number, v: number): void {
     let byCohort = this.series.get(metric);
-    if (!byCohort) this.series.set(metric, (byCohort = new Map()));
+    if (!byCohort) {
+      byCohort = new Map();
+      this.series.set(metric, byCohort);
+    }
     let cols = byCohort.get(cohort);
-    if (!cols) byCohort.set(cohort, (cols = { t: [], v: [] }));
+    if (!cols) {
+      cols = { t: [] as number[], v: [] as number[] };
+      byCohort.set(cohort, cols);
+    }
     cols.t.push(t);
     cols.v.push(v);
   }
@@ -161,7 +176,8 @@ export function parseCsv(text: string, file: string, window?: { from: number; to
         const metric = unquote(text.slice(c1 + 1, c2));
         const cohort = unquote(text.slice(c2 + 1, c3));
         table.seen(metric, cohort, t);
-        if (!window || (t >= window.from && t <= window.to)) table.keep(metric, cohort, t, readNumber(unquote(text.slice(c3 + 1, stop))));
+        if (!window || (t >= window.from && t <= window.to))
+          table.keep(metric, cohort, t, readNumber(unquote(text.slice(c3 + 1, stop))));
       }
     }
     pos = end + 1;
@@ -176,10 +192,12 @@ export function parseJson(text: string, file: string, window?: { from: number; t
   } catch (e) {
     throw new RowError(`${file} is not valid JSON (${jsonErrorAt(e, text)})`);
   }
-  if (!Array.isArray(doc)) throw new RowError(`${file} must hold a JSON list of {timestamp, metric, cohort, value} rows`);
+  if (!Array.isArray(doc))
+    throw new RowError(`${file} must hold a JSON list of {timestamp, metric, cohort, value} rows`);
   const table = new TableBuilder();
   doc.forEach((r: unknown, i) => {
-    if (!r || typeof r !== 'object' || Array.isArray(r)) throw new RowError(`${file}: row ${i} is not a {timestamp, metric, cohort, value} object`);
+    if (!r || typeof r !== 'object' || Array.isArray(r))
+      throw new RowError(`${file}: row ${i} is not a {timestamp, metric, cohort, value} object`);
     const row = r as Record<string, unknown>;
     if (typeof row['metric'] !== 'string') throw new RowError(`${file}: row ${i} needs a metric name`);
     const ts = readTimestamp(row['timestamp']);

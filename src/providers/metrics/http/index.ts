@@ -19,18 +19,26 @@ export async function createHttpMetrics(settings: HttpMetricsSettings, ctx: Adap
   // an unknown {{name}} fails at start-up, not as a 404 from a URL with braces in it
   const unknown = [...checkTemplate(settings.url), ...checkTemplate(settings.jsonPath, ['cohort'])];
   if (unknown.length > 0) {
-    throw new ProviderError(ctx.name, `${PROVIDER}: unknown template value${unknown.length > 1 ? 's' : ''} ${unknown.map((n) => `{{${n}}}`).join(', ')} in the provider settings`, {
-      hint: `the url may use ${URL_TOKENS.map((n) => `{{${n}}}`).join(', ')} and jsonPath {{cohort}}; put plan variables in the metric's query and use {{query}}`,
-    });
+    throw new ProviderError(
+      ctx.name,
+      `${PROVIDER}: unknown template value${unknown.length > 1 ? 's' : ''} ${unknown.map((n) => `{{${n}}}`).join(', ')} in the provider settings`,
+      {
+        hint: `the url may use ${URL_TOKENS.map((n) => `{{${n}}}`).join(', ')} and jsonPath {{cohort}}; put plan variables in the metric's query and use {{query}}`,
+      },
+    );
   }
   // the origin is fixed, so the client's messages show only the path; templates go after it
   const origin = ORIGIN.exec(settings.url)?.[0] ?? settings.url;
   if (checkTemplate(origin, []).length > 0) {
-    throw new ProviderError(ctx.name, `${PROVIDER}: the url's scheme and host cannot hold a template`, { hint: 'use templates in the path or the query string only' });
+    throw new ProviderError(ctx.name, `${PROVIDER}: the url's scheme and host cannot hold a template`, {
+      hint: 'use templates in the path or the query string only',
+    });
   }
   const intervalMs = parseDurationMs(settings.interval);
   const credentials = [
-    ...Object.keys(settings.headers ?? {}).map((h) => ({ setting: `headers.${h}`, env: ctx.envOf(`headers.${h}`) })).filter((c) => c.env !== undefined),
+    ...Object.keys(settings.headers ?? {})
+      .map((h) => ({ setting: `headers.${h}`, env: ctx.envOf(`headers.${h}`) }))
+      .filter((c) => c.env !== undefined),
     ...(ctx.envOf('url') ? [{ setting: 'url', env: ctx.envOf('url') }] : []),
   ];
   const http = createHttpClient({
@@ -47,17 +55,28 @@ export async function createHttpMetrics(settings: HttpMetricsSettings, ctx: Adap
       const res = await http.request({ method: 'GET', url: expandUrl(settings.url, q).slice(origin.length) || '/' });
       // an empty 2xx body is not JSON either: the endpoint said nothing, which is not "no data"
       if (res.data === undefined) {
-        throw new ProviderError(ctx.name, `${PROVIDER}: the endpoint answered ${res.status} with an empty body for metric "${q.metric}" (expected JSON)`, {
-          status: res.status,
-        });
+        throw new ProviderError(
+          ctx.name,
+          `${PROVIDER}: the endpoint answered ${res.status} with an empty body for metric "${q.metric}" (expected JSON)`,
+          {
+            status: res.status,
+          },
+        );
       }
       const path = settings.jsonPath.replaceAll(/\{\{\s*cohort\s*\}\}/g, q.cohort);
       try {
         // jsonpath-plus answers undefined rather than [] for a `null` document
-        const matches = (JSONPath({ path, json: res.data as object, wrap: true, eval: 'safe' }) as unknown[] | undefined) ?? [];
+        const matches =
+          (JSONPath({ path, json: res.data as object, wrap: true, eval: 'safe' }) as unknown[] | undefined) ?? [];
         return { ...seriesFromMatches(matches, { from: q.from, to: q.to }), stepMs: intervalMs };
       } catch (e) {
-        const problem = e instanceof PointsProblem ? e : new PointsProblem(`the jsonPath could not be evaluated: ${(e as Error).message}`, 'check the jsonPath syntax (jsonpath-plus)');
+        const problem =
+          e instanceof PointsProblem
+            ? e
+            : new PointsProblem(
+                `the jsonPath could not be evaluated: ${(e as Error).message}`,
+                'check the jsonPath syntax (jsonpath-plus)',
+              );
         throw new ProviderError(ctx.name, `${PROVIDER}: metric "${q.metric}" at ${path}: ${problem.message}`, {
           status: res.status,
           ...(problem.hint ? { hint: problem.hint } : {}),

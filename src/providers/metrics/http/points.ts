@@ -63,7 +63,10 @@ export function readTimestamp(t: unknown): number {
     if (r.ok) return r.ms;
     throw new PointsProblem(r.reason, 'timestamps are unix seconds, epoch milliseconds or ISO-8601 strings');
   }
-  throw new PointsProblem(`${describe(t)} is not a timestamp`, 'timestamps are unix seconds, epoch milliseconds or ISO-8601 strings');
+  throw new PointsProblem(
+    `${describe(t)} is not a timestamp`,
+    'timestamps are unix seconds, epoch milliseconds or ISO-8601 strings',
+  );
 }
 
 const timeKey = (o: Record<string, unknown>) => TIME_KEYS.find((k) => k in o);
@@ -71,7 +74,8 @@ const valueKey = (o: Record<string, unknown>) => VALUE_KEYS.find((k) => k in o);
 
 /** 1e9 s is September 2001: a smaller number in first place is a value, not a time. */
 const looksLikeTime = (t: unknown): boolean =>
-  (typeof t === 'number' && t >= 1e9) || (typeof t === 'string' && (ISO_DATE.test(t.trim()) || (NUMBER.test(t.trim()) && Number(t) >= 1e9)));
+  (typeof t === 'number' && t >= 1e9) ||
+  (typeof t === 'string' && (ISO_DATE.test(t.trim()) || (NUMBER.test(t.trim()) && Number(t) >= 1e9)));
 
 /**
  * `[t, v]` on its own (a Prometheus instant `value`) rather than a list of two numbers: told apart by a
@@ -82,15 +86,23 @@ export function looksLikePair(x: unknown): boolean {
 }
 
 function listPoint(x: unknown, i: number): Raw {
-  if (Array.isArray(x) && x.length === 2 && isScalar(x[0]) && isScalar(x[1])) return { t: readTimestamp(x[0]), v: x[1] };
-  if (isRecord(x) && timeKey(x) !== undefined && valueKey(x) !== undefined) return { t: readTimestamp(x[timeKey(x)!]), v: x[valueKey(x)!] };
-  throw new PointsProblem(`item ${i} of the list is ${describe(x)}, not a [timestamp, value] pair or a {timestamp, value} object`, AMBIGUOUS_HINT);
+  if (Array.isArray(x) && x.length === 2 && isScalar(x[0]) && isScalar(x[1]))
+    return { t: readTimestamp(x[0]), v: x[1] };
+  if (isRecord(x) && timeKey(x) !== undefined && valueKey(x) !== undefined)
+    return { t: readTimestamp(x[timeKey(x)!]), v: x[valueKey(x)!] };
+  throw new PointsProblem(
+    `item ${i} of the list is ${describe(x)}, not a [timestamp, value] pair or a {timestamp, value} object`,
+    AMBIGUOUS_HINT,
+  );
 }
 
 const AMBIGUOUS_HINT = 'point at one number, a {timestamp, value} object, or a list of [timestamp, value] pairs';
 
 function bareValues(n: number): PointsProblem {
-  return new PointsProblem(`found ${n} bare values without timestamps; which is the metric's value is ambiguous`, AMBIGUOUS_HINT);
+  return new PointsProblem(
+    `found ${n} bare values without timestamps; which is the metric's value is ambiguous`,
+    AMBIGUOUS_HINT,
+  );
 }
 
 /** Raw points of one value found at the path (or printed by a command). */
@@ -103,7 +115,11 @@ function rawPoints(value: unknown, w: Window): Raw[] {
   }
   if (isRecord(value)) {
     const vk = valueKey(value);
-    if (vk === undefined) throw new PointsProblem(`found an object without a "value" (keys: ${Object.keys(value).slice(0, 8).join(', ') || 'none'})`, AMBIGUOUS_HINT);
+    if (vk === undefined)
+      throw new PointsProblem(
+        `found an object without a "value" (keys: ${Object.keys(value).slice(0, 8).join(', ') || 'none'})`,
+        AMBIGUOUS_HINT,
+      );
     const tk = timeKey(value);
     return [{ t: tk === undefined ? w.to : readTimestamp(value[tk]), v: value[vk] }];
   }

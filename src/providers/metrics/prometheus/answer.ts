@@ -18,7 +18,10 @@ export function chooseStepSeconds(args: { fromMs: number; toMs: number; stepSeco
 /** Why an answer cannot be used; the adapter turns it into a ProviderError with the query attached. */
 export class AnswerProblem extends Error {
   override name = 'AnswerProblem';
-  constructor(message: string, readonly hint?: string) {
+  constructor(
+    message: string,
+    readonly hint?: string,
+  ) {
     super(message);
   }
 }
@@ -30,7 +33,8 @@ interface RawSeries {
 }
 
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
-const isSample = (v: unknown): v is Sample => Array.isArray(v) && v.length === 2 && typeof v[0] === 'number' && typeof v[1] === 'string';
+const isSample = (v: unknown): v is Sample =>
+  Array.isArray(v) && v.length === 2 && typeof v[0] === 'number' && typeof v[1] === 'string';
 
 /** The error Prometheus itself reported (`status: error`), or undefined when the answer is not one. */
 export function prometheusError(body: unknown): { errorType: string; error: string } | undefined {
@@ -56,7 +60,10 @@ function rawSeries(data: Record<string, unknown>): RawSeries[] {
       if (!isSample(result)) throw bad();
       return [{ metric: {}, values: [result] }];
     default:
-      throw new AnswerProblem(`the query returned a ${String(resultType)}, not numbers`, 'use an expression that returns a number per time step');
+      throw new AnswerProblem(
+        `the query returned a ${String(resultType)}, not numbers`,
+        'use an expression that returns a number per time step',
+      );
   }
 }
 
@@ -70,7 +77,12 @@ function pickSeries(all: RawSeries[], cohort: Cohort): RawSeries | undefined {
   if (matching.length === 1) return matching[0];
   if (matching.length === 0 && all.length === 1 && all[0]!.metric.cohort === undefined) return all[0];
   if (matching.length === 0 && all.every((s) => s.metric.cohort !== undefined)) return undefined;
-  const labels = all.slice(0, 3).map((s) => `{${Object.entries(s.metric).map(([k, v]) => `${k}="${v}"`).join(', ')}}`);
+  const labels = all.slice(0, 3).map(
+    (s) =>
+      `{${Object.entries(s.metric)
+        .map(([k, v]) => `${k}="${v}"`)
+        .join(', ')}}`,
+  );
   throw new AnswerProblem(
     `the query returned ${all.length} series (${labels.join(' ')}${all.length > 3 ? ' …' : ''}) and none can be told apart as the ${cohort} cohort`,
     'select one series per cohort: filter with cohort="{{cohort}}" (or the label your service uses) and aggregate the rest, e.g. sum by (cohort) (...)',

@@ -12,7 +12,10 @@ import type { PrometheusSettings } from './settings.js';
 
 const DEFAULT_STEP = '60s';
 
-export async function createPrometheusMetrics(settings: PrometheusSettings, ctx: AdapterContext): Promise<MetricsProvider> {
+export async function createPrometheusMetrics(
+  settings: PrometheusSettings,
+  ctx: AdapterContext,
+): Promise<MetricsProvider> {
   const http = createHttpClient({
     provider: 'Prometheus',
     baseURL: settings.url,
@@ -26,7 +29,11 @@ export async function createPrometheusMetrics(settings: PrometheusSettings, ctx:
     async query(q: MetricQuery): Promise<Series> {
       const step = chooseStepSeconds({ fromMs: q.from, toMs: q.to, stepSeconds });
       const fail = (message: string, opts: { status?: number; hint?: string } = {}) =>
-        new ProviderError(ctx.name, `Prometheus: metric ${q.metric} (${q.cohort}): ${message}\n  query: ${q.query}`, opts);
+        new ProviderError(
+          ctx.name,
+          `Prometheus: metric ${q.metric} (${q.cohort}): ${message}\n  query: ${q.query}`,
+          opts,
+        );
       // 400 (bad_data) and 422 (execution) carry Prometheus' own explanation and are never worth retrying.
       const res = await http.request({
         method: 'GET',
@@ -38,7 +45,9 @@ export async function createPrometheusMetrics(settings: PrometheusSettings, ctx:
       if (reported) {
         throw fail(`${reported.errorType}: ${reported.error}`, {
           status: res.status,
-          hint: /maximum resolution/.test(reported.error) ? 'raise the provider `step` setting or shorten the window' : undefined,
+          hint: /maximum resolution/.test(reported.error)
+            ? 'raise the provider `step` setting or shorten the window'
+            : undefined,
         });
       }
       if (res.status !== 200) throw fail(`unexpected HTTP ${res.status}`, { status: res.status });

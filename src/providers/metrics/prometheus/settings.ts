@@ -6,7 +6,10 @@ export const prometheusSettings = z.strictObject({
   url: httpUrl,
   headers: headersMap.optional(),
   /** the query resolution; widened automatically to stay under Prometheus' 11,000 points per series */
-  step: z.string().regex(/^\d+(s|m|h)$/, 'expected a step such as 60s or 5m').optional(),
+  step: z
+    .string()
+    .regex(/^\d+(s|m|h)$/, 'expected a step such as 60s or 5m')
+    .optional(),
   ...httpSettings,
 });
 export type PrometheusSettings = z.infer<typeof prometheusSettings>;

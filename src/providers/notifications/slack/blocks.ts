@@ -47,7 +47,10 @@ export function buildSlackMessage(e: NotificationEvent): SlackMessage {
   const head = HEADLINE[e.kind];
   const step = e.to ? `${e.phase} → ${e.to}` : e.phase;
   const fields: SlackText[] = [
-    { type: 'mrkdwn', text: clip(`*Plan:*\n${escapeMrkdwn(e.title === e.plan ? e.plan : `${e.title} (${e.plan})`)}`, FIELD_MAX) },
+    {
+      type: 'mrkdwn',
+      text: clip(`*Plan:*\n${escapeMrkdwn(e.title === e.plan ? e.plan : `${e.title} (${e.plan})`)}`, FIELD_MAX),
+    },
     { type: 'mrkdwn', text: clip(`*Phase:*\n${escapeMrkdwn(step)}`, FIELD_MAX) },
   ];
   const blocks: SlackBlock[] = [
@@ -60,6 +63,9 @@ export function buildSlackMessage(e: NotificationEvent): SlackMessage {
     if (e.lines.length > MAX_LINES) shown.push(`_and ${e.lines.length - MAX_LINES} more_`);
     blocks.push({ type: 'section', text: { type: 'mrkdwn', text: clip(shown.join('\n'), SECTION_MAX) } });
   }
-  blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: `rollout · ${escapeMrkdwn(e.kind)} · ${escapeMrkdwn(e.at)}` }] });
+  blocks.push({
+    type: 'context',
+    elements: [{ type: 'mrkdwn', text: `rollout · ${escapeMrkdwn(e.kind)} · ${escapeMrkdwn(e.at)}` }],
+  });
   return { text: escapeMrkdwn(`rollout ${e.plan}: ${head.verb} (${step}): ${e.summary}`), blocks };
 }

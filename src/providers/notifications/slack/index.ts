@@ -58,10 +58,14 @@ export async function createSlackNotifier(settings: SlackSettings, ctx: AdapterC
         });
         // "Treat anything other than 200 as failure"; an HTML page is a proxy or login page, not Slack
         if (res.status !== 200 || /^\s*</.test(res.data)) {
-          throw new ProviderError(ctx.name, `${PROVIDER} answered ${res.status} with ${res.data.trim() === '' ? 'an empty body' : JSON.stringify(res.data.trim().slice(0, 80))} instead of "ok"`, {
-            status: res.status,
-            hint: 'check webhookUrl is a Slack incoming webhook',
-          });
+          throw new ProviderError(
+            ctx.name,
+            `${PROVIDER} answered ${res.status} with ${res.data.trim() === '' ? 'an empty body' : JSON.stringify(res.data.trim().slice(0, 80))} instead of "ok"`,
+            {
+              status: res.status,
+              hint: 'check webhookUrl is a Slack incoming webhook',
+            },
+          );
         }
       } catch (e) {
         if (!(e instanceof ProviderError)) throw e;

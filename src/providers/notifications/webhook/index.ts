@@ -49,8 +49,21 @@ export interface WebhookBody {
 }
 
 export function webhookBody(e: NotificationEvent): WebhookBody {
-  const id = createHash('sha256').update(JSON.stringify([e.plan, e.kind, e.phase, e.to ?? null, e.at])).digest('hex').slice(0, 32);
-  return { event: e.kind, id, plan: e.plan, title: e.title, phase: e.phase, to: e.to ?? null, summary: e.summary, lines: e.lines, at: e.at };
+  const id = createHash('sha256')
+    .update(JSON.stringify([e.plan, e.kind, e.phase, e.to ?? null, e.at]))
+    .digest('hex')
+    .slice(0, 32);
+  return {
+    event: e.kind,
+    id,
+    plan: e.plan,
+    title: e.title,
+    phase: e.phase,
+    to: e.to ?? null,
+    summary: e.summary,
+    lines: e.lines,
+    at: e.at,
+  };
 }
 
 /** `sha256=<hex>` over the exact bytes sent. */
@@ -94,7 +107,12 @@ export async function createWebhookNotifier(settings: WebhookSettings, ctx: Adap
           method: 'POST',
           url: path,
           data: body,
-          headers: { 'Content-Type': 'application/json', 'X-Rollout-Event': payload.event, 'X-Rollout-Id': payload.id, ...signed },
+          headers: {
+            'Content-Type': 'application/json',
+            'X-Rollout-Event': payload.event,
+            'X-Rollout-Id': payload.id,
+            ...signed,
+          },
           responseType: 'text',
           // the id makes a duplicate harmless
           idempotent: true,
