@@ -10,7 +10,7 @@ import { formatSeconds } from '../../engine/rollback.js';
 import { assertActive, loadState, withLock } from '../../engine/run.js';
 import { currentRecord, recordAnswer } from '../../engine/state-ops.js';
 import { parseDuration } from '../../plan/duration.js';
-import { checklistId } from '../../plan/checklist-id.js';
+import { checklistId, legacyChecklistId } from '../../plan/checklist-id.js';
 import { readTextFile } from '../../providers/file-text.js';
 import type { ChecklistAnswer, RolloutState } from '../../state/types.js';
 import type { GlobalOptions } from '../io.js';
@@ -78,6 +78,7 @@ export async function runChecklist(ctx: CommandContext): Promise<{
     const phase = plan.phases[state.phaseIndex]!;
     const items = phase.checklist.map((it, i) => ({
       id: checklistId(it, i),
+      legacyId: legacyChecklistId(it, i),
       text: typeof it === 'string' ? it : it.text,
       run: typeof it === 'string' ? undefined : it.run,
       timeout: typeof it === 'string' ? undefined : it.timeout,
@@ -86,7 +87,8 @@ export async function runChecklist(ctx: CommandContext): Promise<{
     let stopped = false;
     for (const [n, item] of items.entries()) {
       const label = `[${n + 1}/${items.length}] ${item.text}`;
-      const prior = currentRecord(state).checklist[item.id];
+      const recorded = currentRecord(state).checklist;
+      const prior = recorded[item.id] ?? (item.legacyId ? recorded[item.legacyId] : undefined);
       if (prior && prior.status !== 'failed') continue;
       if (stopped) break;
       const now = () => new Date(services.clock.now()).toISOString();
@@ -197,7 +199,10 @@ export async function runChecklist(ctx: CommandContext): Promise<{
       state = await save(ctx, state, answer);
     }
     const rec = currentRecord(state).checklist;
-    const list = items.map((it) => rec[it.id] ?? { id: it.id, text: it.text, status: 'open' as const });
+    const list = items.map((it) => {
+      const a = rec[it.id] ?? (it.legacyId ? rec[it.legacyId] : undefined);
+      return a ? { ...a, id: it.id } : { id: it.id, text: it.text, status: 'open' as const };
+    });
     return {
       phase: phase.name,
       complete: list.every((i) => i.status === 'done' || i.status === 'skipped'),
@@ -288,6 +293,10 @@ function readAnswers(file: string): Map<string, Answer> {
   return out;
 }
 
-function answerFor(answers: Map<string, Answer>, item: { id: string; text: string }): Answer | undefined {
-  return answers.get(item.id) ?? answers.get(item.text);
+function answerFor(
+  answers: Map<string, Answer>,
+  item: { id: string; legacyId?: string | undefined; text: string },
+): Answer | undefined {
+  // an id from before diacritics were folded is still accepted (one release)
+  return answers.get(item.id) ?? (item.legacyId ? answers.get(item.legacyId) : undefined) ?? answers.get(item.text);
 }
