@@ -58,11 +58,13 @@ function urlForms(s: string): string[] {
     return [];
   }
   const out: string[] = [`${u.origin}${u.pathname}`];
-  if (u.pathname.length > 1) {
-    out.push(u.pathname, `${u.pathname}${u.search}`, u.pathname.slice(1));
+  // a path of one short segment (`/hook`, `/v1`) holds no credential: masking it would hide every `hook`
+  const path = u.pathname.slice(1);
+  if (path.length >= 8 || path.includes('/')) {
+    out.push(u.pathname, `${u.pathname}${u.search}`, path);
     const decoded = tryForm(() => decodeURIComponent(u.pathname));
     if (decoded) out.push(decoded);
-  }
+  } else if (u.search.length > 1) out.push(`${u.pathname}${u.search}`, u.search.slice(1));
   // a credential-looking part may travel alone (an echo of the last path segment of a webhook URL)
   const parts = [...u.pathname.split('/'), ...[...u.searchParams.values()]].map(
     (p) => tryForm(() => decodeURIComponent(p)) ?? p,

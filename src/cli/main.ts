@@ -125,6 +125,16 @@ const COMMANDS: {
     load: async () => (await import('./commands/playbook.js')).playbookCommand,
   },
   {
+    name: 'drill',
+    args: '<plan>',
+    summary: 'a hands-on drill: the plan, made harmless, against a scenario on a simulated clock',
+    options: (c) =>
+      c
+        .option('--scenario <name>', 'latency, errors or incident', 'latency')
+        .option('--dir <folder>', 'the scratch folder (empty or new); a temporary one by default'),
+    load: async () => (await import('./commands/drill.js')).drillCommand,
+  },
+  {
     name: 'doctor',
     args: '<plan>',
     summary: "check every provider's reachability, credentials and data",

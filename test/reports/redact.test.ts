@@ -26,6 +26,13 @@ describe('redact', () => {
     expect(redact('abc abcd')).toBe('abc abcd');
   });
 
+  test('a secret URL whose path is one short segment masks the URL, not every use of that word', () => {
+    addSecret('http://127.0.0.1:9123/hook');
+    expect(redact('webhook hook: POST http://127.0.0.1:9123/hook failed')).toBe('webhook hook: POST *** failed');
+    addSecret('http://h.example/m/x/sekret/q');
+    expect(redact('404 for /m/x/sekret/q and m/x/sekret/q')).toBe('404 for *** and ***');
+  });
+
   test('several secrets in one text', () => {
     addSecret('https://hooks.slack.example/T000/B000/XXXX');
     addSecret('dd-api-key-1234');
