@@ -9,7 +9,6 @@ import type { ProviderSet, PromptService, Services } from '../engine/services.js
 import { RolloutError } from '../errors.js';
 import { parseDuration } from '../plan/duration.js';
 import type { ProviderRole, RoleInterfaces } from '../providers/definition.js';
-import { findAdapter } from '../providers/registry.js';
 import type { AdapterContext, FlagProvider, FlagState, Notifier } from '../providers/types.js';
 import { createFileStore } from '../state/file-store.js';
 import { prepareWrite } from '../state/safe-path.js';
@@ -33,6 +32,13 @@ export function actorName(by: string | undefined, env: NodeJS.ProcessEnv = proce
     return 'unknown';
   }
 }
+
+let registry: Promise<typeof import('../providers/registry.js')> | undefined;
+/** One import shared by the providers a command creates at once (Jest's ESM loader races on concurrent first loads). */
+const loadRegistry = () => {
+  registry ??= import('../providers/registry.js');
+  return registry;
+};
 
 export function buildServices(args: {
   loaded: LoadedPlan;
@@ -60,9 +66,6 @@ export function buildServices(args: {
     let adapter = cache.get(name);
     if (!adapter) {
       const type = plan.providers[role][name]?.type ?? '';
-      const definition = findAdapter(role, type);
-      // validation checked every provider's type; this is a plan that bypassed it
-      if (!definition) throw new RolloutError('internal', `no ${role} adapter of type "${type}" for provider ${name}`);
       const settings = loaded.providerSettings[role][name];
       const ctx: AdapterContext = {
         name,
@@ -72,7 +75,15 @@ export function buildServices(args: {
         now: () => clock.now(),
         envOf: (setting) => loaded.sources.get(`providers.${role}.${name}.${setting}`),
       };
-      adapter = definition.create(settings, ctx);
+      adapter = (async () => {
+        // the registry (settings schemas, no implementation) loads with the first provider a command uses
+        const { findAdapter } = await loadRegistry();
+        const definition = findAdapter(role, type);
+        // validation checked every provider's type: this is a plan that bypassed it
+        if (!definition)
+          throw new RolloutError('internal', `no ${role} adapter of type "${type}" for provider ${name}`);
+        return definition.create(settings, ctx);
+      })();
       cache.set(name, adapter);
     }
     return adapter;

@@ -217,6 +217,9 @@ describe('the plan JSON Schema', () => {
       expect(b).toMatchObject({ type: 'object', additionalProperties: false });
       expect(b['required']).toContain('type');
       expect(b['description']).toEqual(expect.stringMatching(/\S/));
+      // what an editor shows while completing a setting
+      for (const [key, setting] of Object.entries(b['properties'] as Record<string, Schema>))
+        if (key !== 'type') expect([key, typeof setting['description']]).toEqual([key, 'string']);
     }
   });
 
