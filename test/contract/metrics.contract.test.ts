@@ -1,6 +1,6 @@
 /**
  * The metrics contract: the same assertions for every metrics adapter — the metrics file, the
- * command provider, the loopback Datadog fake and the real Prometheus (/tmp/servers.env). Each serves
+ * command provider, a loopback JSON endpoint (http), the loopback Datadog fake and the real Prometheus (/tmp/servers.env). Each serves
  * exactly the data its source holds; no data and values that are not numbers are never a point, and
  * a gate judging them never passes; a provider that cannot answer fails naming itself, without secrets.
  */
@@ -12,6 +12,7 @@ import { evaluateMetric } from '../../src/gates/evaluate-metric.js';
 import { metricSchema } from '../../src/plan/schema.js';
 import type { MetricQuery, MetricsProvider, Series } from '../../src/providers/types.js';
 import { type DatadogFake, startDatadogFake } from '../helpers/fakes/datadog.js';
+import { type FakeServer, sendJson, startServer } from '../helpers/fakes/http.js';
 import { CLOSED, contextFor, createAdapter, expectNamedFailure } from './harness.js';
 
 const MIN = 60_000;
@@ -92,6 +93,42 @@ const cases: Array<[string, () => Promise<MetricsHarness>]> = [
         names: /Datadog/,
         secrets: [apiKey, appKey, `${apiKey}x`, `${appKey}x`],
         close: () => fake.close(),
+      };
+    },
+  ],
+  [
+    'http (loopback JSON endpoint)',
+    async () => {
+      const token = 'Bearer http-contract-3c4d5e6f7a8b';
+      const table: Record<string, unknown[]> = {
+        latency: VALUES.map((v, i) => [(T0 + i * MIN) / 1000, v]),
+        absent: [],
+        broken: VALUES.map((_, i) => ({ timestamp: T0 + i * MIN, value: null })),
+      };
+      const server: FakeServer = await startServer((req, res) => {
+        if (req.headers.authorization !== token) return sendJson(res, 401, { error: 'unauthorized' });
+        sendJson(res, 200, { data: { points: table[req.query.get('q') ?? ''] ?? [] } });
+      });
+      const settings = { type: 'http', jsonPath: '$.data.points', timeout: '2s', retries: 0 };
+      const ctx = contextFor('http-metrics');
+      return {
+        provider: await createAdapter(
+          'metrics',
+          { ...settings, url: `${server.url}/series?q={{query}}`, headers: { Authorization: token } },
+          ctx,
+        ),
+        data: { query: 'latency', values: VALUES },
+        none: 'absent',
+        notANumber: 'broken',
+        broken: () =>
+          createAdapter(
+            'metrics',
+            { ...settings, url: `${server.url}/series?q={{query}}`, headers: { Authorization: `${token}-old` } },
+            ctx,
+          ),
+        names: /^HTTP metrics/,
+        secrets: [token, 'http-contract-3c4d5e6f7a8b'],
+        close: () => server.close(),
       };
     },
   ],
