@@ -60,7 +60,8 @@ export function defineAdapter<R extends ProviderRole, T extends string, S extend
     settings: def.settings,
     describe: def.describe,
     async create(settings, ctx) {
-      const parsed = def.settings.safeParse(settings);
+      // one parse per adapter and run: zod's compiled fast path would cost more to build than it saves
+      const parsed = def.settings.safeParse(settings, { jitless: true });
       if (!parsed.success) {
         // only the paths: a setting's value may be a secret
         const where = parsed.error.issues.map((i) => i.path.join('.') || '(root)').join(', ');
