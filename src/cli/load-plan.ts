@@ -54,8 +54,10 @@ export async function validateText(
   const key = cacheKey(text, env);
   const cached = readCache(cache, key);
   if (cached) return cached;
+  // one after the other: both import zod, and Jest's ES-module loader fails on two concurrent first loads
   const { validatePlan } = await import('../plan/validate.js');
-  const r = validatePlan(text, env);
+  const { providerRegistry } = await import('../providers/registry.js');
+  const r = validatePlan(text, env, providerRegistry);
   if (r.value && r.value.secrets.length === 0 && r.value.sources.size === 0) writeCache(cache, key, r);
   return r;
 }

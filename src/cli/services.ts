@@ -8,8 +8,7 @@ import path from 'node:path';
 import type { ProviderSet, PromptService, Services } from '../engine/services.js';
 import { RolloutError } from '../errors.js';
 import { parseDuration } from '../plan/duration.js';
-import { factories } from '../providers/factories.js';
-import type { ProviderRole } from '../providers/registry.js';
+import type { ProviderRole, RoleInterfaces } from '../providers/definition.js';
 import type { AdapterContext, FlagProvider, FlagState, Notifier } from '../providers/types.js';
 import { createFileStore } from '../state/file-store.js';
 import { prepareWrite } from '../state/safe-path.js';
@@ -34,6 +33,13 @@ export function actorName(by: string | undefined, env: NodeJS.ProcessEnv = proce
   }
 }
 
+let registry: Promise<typeof import('../providers/registry.js')> | undefined;
+/** One import shared by the providers a command creates at once (Jest's ESM loader races on concurrent first loads). */
+const loadRegistry = () => {
+  registry ??= import('../providers/registry.js');
+  return registry;
+};
+
 export function buildServices(args: {
   loaded: LoadedPlan;
   io: Io;
@@ -49,15 +55,18 @@ export function buildServices(args: {
   const stateDir = path.resolve(loaded.baseDir, plan.state.dir);
   const reportsDir = path.resolve(loaded.baseDir, plan.reports.dir);
 
-  const cache = new Map<string, Promise<unknown>>();
-  const create = <T>(role: ProviderRole, name: string): Promise<T> => {
-    const key = `${role}/${name}`;
-    if (!cache.has(key)) {
-      const spec = plan.providers[role][name];
+  const created: { [R in ProviderRole]: Map<string, Promise<RoleInterfaces[R]>> } = {
+    flags: new Map(),
+    metrics: new Map(),
+    incidents: new Map(),
+    notifications: new Map(),
+  };
+  const create = <R extends ProviderRole>(role: R, name: string): Promise<RoleInterfaces[R]> => {
+    const cache = created[role];
+    let adapter = cache.get(name);
+    if (!adapter) {
+      const type = plan.providers[role][name]?.type ?? '';
       const settings = loaded.providerSettings[role][name];
-      const create = (factories[role] as Record<string, (s: unknown, c: AdapterContext) => Promise<unknown>>)[
-        spec!.type
-      ]!;
       const ctx: AdapterContext = {
         name,
         baseDir: loaded.baseDir,
@@ -66,16 +75,25 @@ export function buildServices(args: {
         now: () => clock.now(),
         envOf: (setting) => loaded.sources.get(`providers.${role}.${name}.${setting}`),
       };
-      cache.set(key, create(settings, ctx));
+      adapter = (async () => {
+        // the registry (settings schemas, no implementation) loads with the first provider a command uses
+        const { findAdapter } = await loadRegistry();
+        const definition = findAdapter(role, type);
+        // validation checked every provider's type: this is a plan that bypassed it
+        if (!definition)
+          throw new RolloutError('internal', `no ${role} adapter of type "${type}" for provider ${name}`);
+        return definition.create(settings, ctx);
+      })();
+      cache.set(name, adapter);
     }
-    return cache.get(key) as Promise<T>;
+    return adapter;
   };
 
   const flagName = plan.flag.provider ?? Object.keys(plan.providers.flags)[0]!;
   const providers: ProviderSet = {
     flagName,
     flags: async () => {
-      const real = await create<FlagProvider>('flags', flagName);
+      const real = await create('flags', flagName);
       return dryRun ? recordingFlags(real, recorded) : real;
     },
     metrics: (name) => create('metrics', name),
@@ -83,10 +101,10 @@ export function buildServices(args: {
       Promise.all(
         Object.keys(plan.providers.incidents).map(async (name) => ({
           name,
-          provider: (await create('incidents', name)) as never,
+          provider: await create('incidents', name),
         })),
       ),
-    notifier: async (name) => (dryRun ? recordingNotifier(name, recorded) : create<Notifier>('notifications', name)),
+    notifier: async (name) => (dryRun ? recordingNotifier(name, recorded) : create('notifications', name)),
   };
 
   // writes stay in the plan's folder, or in the configured folder when the plan opts out (validation checked it)

@@ -1,15 +1,16 @@
 /**
  * validatePlan: text in, a typed plan or every problem out. Passes: YAML (with positions) →
  * placeholders → schema → named rules → provider settings against the adapter registry.
- * Pure: the environment is an argument, nothing is read or written.
+ * Pure: the environment and the registry (src/providers/registry.ts) are arguments; nothing is read
+ * or written, and nothing is imported from the providers.
  */
 import type { z } from 'zod';
-import { registries, type ProviderRole } from '../providers/registry.js';
 import { SECRET_KEY } from '../redact.js';
 import { expandPlaceholders, issueAt, parseYaml, type ParsedDocument } from './document.js';
 import { formatPath, type PlanIssue } from './issues.js';
 import { rules } from './rules.js';
 import { secretValues } from './secrets.js';
+import { PROVIDER_ROLES, type ProviderRole, type SettingsRegistry } from './provider-registry.js';
 import { KNOWN_KEYS, planSchema, type Plan } from './schema.js';
 import { didYouMean } from './suggest.js';
 
@@ -29,7 +30,11 @@ export interface ValidationResult {
   warnings: PlanIssue[];
 }
 
-export function validatePlan(text: string, env: Readonly<Record<string, string | undefined>>): ValidationResult {
+export function validatePlan(
+  text: string,
+  env: Readonly<Record<string, string | undefined>>,
+  registry: SettingsRegistry,
+): ValidationResult {
   const { parsed, issues } = parseYaml(text);
   if (!parsed) return { errors: issues, warnings: [] };
   const expansion = expandPlaceholders(parsed, env);
@@ -60,7 +65,7 @@ export function validatePlan(text: string, env: Readonly<Record<string, string |
     notifications: {},
   };
   try {
-    providerSettings = checkProviders(parsed, plan, expansion.sources, errors, warnings);
+    providerSettings = checkProviders(parsed, plan, registry, expansion.sources, errors, warnings);
   } catch {
     if (result.success) throw new Error('the provider check failed on a valid plan');
   }
@@ -116,6 +121,7 @@ function depth(issues: z.core.$ZodIssue[]): number {
 function checkProviders(
   p: ParsedDocument,
   plan: Plan,
+  registries: SettingsRegistry,
   sources: Map<string, string>,
   errors: PlanIssue[],
   warnings: PlanIssue[],
@@ -126,11 +132,11 @@ function checkProviders(
     incidents: {},
     notifications: {},
   };
-  for (const role of Object.keys(registries) as ProviderRole[]) {
-    const registry = registries[role] as Record<string, { settings: z.ZodType }>;
+  for (const role of PROVIDER_ROLES) {
+    const registry = registries[role];
     for (const [name, spec] of Object.entries(plan.providers[role])) {
       const base = ['providers', role, name];
-      const adapter = registry[spec.type];
+      const adapter = Object.hasOwn(registry, spec.type) ? registry[spec.type] : undefined;
       if (!adapter) {
         const known = Object.keys(registry);
         errors.push(

@@ -1,104 +1,74 @@
 /**
- * The typed registry of adapters, one per folder, chosen by the plan's `type`. A type missing here
- * fails compilation; an unknown type in a plan fails validation listing the known ones.
- * This file holds each adapter's settings schema (validation needs them); factories.ts creates
- * the adapters, lazily.
+ * The typed registry of adapters: one record per role, keyed by the plan's `type`, of the definitions
+ * in each adapter's folder (`<role>/<type>/definition.ts`). A type missing here, a definition filed
+ * under another type or role, or an implementation that does not accept its settings fails
+ * compilation; an unknown type in a plan fails validation listing the known ones. Importing this
+ * loads the settings schemas only: implementations load when an adapter is created.
  */
-import {
-  defineAdapter,
-  type AdapterDefinition,
-  type FlagProvider,
-  type IncidentProvider,
-  type MetricsProvider,
-  type Notifier,
-} from './types.js';
-import { fileFlagSettings } from './flags/file/settings.js';
-import { launchDarklySettings } from './flags/launchdarkly/settings.js';
-import { unleashSettings } from './flags/unleash/settings.js';
-import { fileMetricsSettings } from './metrics/file/settings.js';
-import { prometheusSettings } from './metrics/prometheus/settings.js';
-import { datadogSettings } from './metrics/datadog/settings.js';
-import { httpMetricsSettings } from './metrics/http/settings.js';
-import { commandMetricsSettings } from './metrics/command/settings.js';
-import { fileIncidentsSettings } from './incidents/file/settings.js';
-import { alertmanagerSettings } from './incidents/alertmanager/settings.js';
-import { pagerDutySettings } from './incidents/pagerduty/settings.js';
-import { slackSettings } from './notifications/slack/settings.js';
-import { webhookSettings } from './notifications/webhook/settings.js';
+import type { SettingsRegistry } from '../plan/provider-registry.js';
+import type { ProviderRole, RegisteredAdapter } from './definition.js';
+import { fileFlagsAdapter } from './flags/file/definition.js';
+import { launchDarklyFlagsAdapter } from './flags/launchdarkly/definition.js';
+import { unleashFlagsAdapter } from './flags/unleash/definition.js';
+import { alertmanagerIncidentsAdapter } from './incidents/alertmanager/definition.js';
+import { fileIncidentsAdapter } from './incidents/file/definition.js';
+import { pagerDutyIncidentsAdapter } from './incidents/pagerduty/definition.js';
+import { commandMetricsAdapter } from './metrics/command/definition.js';
+import { datadogMetricsAdapter } from './metrics/datadog/definition.js';
+import { fileMetricsAdapter } from './metrics/file/definition.js';
+import { httpMetricsAdapter } from './metrics/http/definition.js';
+import { prometheusMetricsAdapter } from './metrics/prometheus/definition.js';
+import { slackNotifierAdapter } from './notifications/slack/definition.js';
+import { webhookNotifierAdapter } from './notifications/webhook/definition.js';
 
 export type FlagType = 'file' | 'launchdarkly' | 'unleash';
 export type MetricsType = 'file' | 'prometheus' | 'datadog' | 'http' | 'command';
 export type IncidentsType = 'file' | 'alertmanager' | 'pagerduty';
 export type NotifierType = 'slack' | 'webhook';
 
-export const flagAdapters: Record<FlagType, AdapterDefinition<FlagProvider>> = {
-  file: defineAdapter({
-    settings: fileFlagSettings,
-    description: 'a flagd flag-definition JSON file',
-  }),
-  launchdarkly: defineAdapter({
-    settings: launchDarklySettings,
-    description: 'LaunchDarkly REST API v2 (semantic patch)',
-  }),
-  unleash: defineAdapter({
-    settings: unleashSettings,
-    description: 'Unleash Admin API (flexibleRollout strategy)',
-  }),
+/** A role's registry: each key holds the definition of that type for that role. */
+export type RoleRegistry<R extends ProviderRole, Types extends string> = {
+  readonly [T in Types]: RegisteredAdapter<R, T>;
 };
 
-export const metricsAdapters: Record<MetricsType, AdapterDefinition<MetricsProvider>> = {
-  file: defineAdapter({
-    settings: fileMetricsSettings,
-    description: 'a CSV or JSON file of timestamp,metric,cohort,value rows',
-  }),
-  prometheus: defineAdapter({
-    settings: prometheusSettings,
-    description: 'Prometheus HTTP API (PromQL range queries)',
-  }),
-  datadog: defineAdapter({
-    settings: datadogSettings,
-    description: 'Datadog metrics query API (v2 timeseries or v1 query)',
-  }),
-  http: defineAdapter({
-    settings: httpMetricsSettings,
-    description: 'any JSON endpoint, with a JSONPath to the value',
-  }),
-  command: defineAdapter({
-    settings: commandMetricsSettings,
-    description: 'a command that prints a number or JSON',
-  }),
+export const flagAdapters: RoleRegistry<'flags', FlagType> = {
+  file: fileFlagsAdapter,
+  launchdarkly: launchDarklyFlagsAdapter,
+  unleash: unleashFlagsAdapter,
 };
 
-export const incidentAdapters: Record<IncidentsType, AdapterDefinition<IncidentProvider>> = {
-  file: defineAdapter({
-    settings: fileIncidentsSettings,
-    description: 'a JSON file of incidents',
-  }),
-  alertmanager: defineAdapter({
-    settings: alertmanagerSettings,
-    description: 'Prometheus Alertmanager API v2 (active alerts)',
-  }),
-  pagerduty: defineAdapter({
-    settings: pagerDutySettings,
-    description: 'PagerDuty REST API v2 (open incidents)',
-  }),
+export const metricsAdapters: RoleRegistry<'metrics', MetricsType> = {
+  file: fileMetricsAdapter,
+  prometheus: prometheusMetricsAdapter,
+  datadog: datadogMetricsAdapter,
+  http: httpMetricsAdapter,
+  command: commandMetricsAdapter,
 };
 
-export const notifierAdapters: Record<NotifierType, AdapterDefinition<Notifier>> = {
-  slack: defineAdapter({
-    settings: slackSettings,
-    description: 'Slack incoming webhook (blocks)',
-  }),
-  webhook: defineAdapter({
-    settings: webhookSettings,
-    description: 'a JSON POST, optionally signed with HMAC-SHA256',
-  }),
+export const incidentAdapters: RoleRegistry<'incidents', IncidentsType> = {
+  file: fileIncidentsAdapter,
+  alertmanager: alertmanagerIncidentsAdapter,
+  pagerduty: pagerDutyIncidentsAdapter,
 };
 
-export const registries = {
+export const notifierAdapters: RoleRegistry<'notifications', NotifierType> = {
+  slack: slackNotifierAdapter,
+  webhook: webhookNotifierAdapter,
+};
+
+/** Every role's adapters, by type. */
+export type ProviderRegistry = { readonly [R in ProviderRole]: Readonly<Record<string, RegisteredAdapter<R>>> };
+
+/** Every role's registry: what validation (src/plan/validate.ts) and `rollout schema` receive. */
+export const providerRegistry: ProviderRegistry = {
   flags: flagAdapters,
   metrics: metricsAdapters,
   incidents: incidentAdapters,
   notifications: notifierAdapters,
-} as const;
-export type ProviderRole = keyof typeof registries;
+} satisfies SettingsRegistry;
+
+/** The adapter of `type` for `role`, if there is one (a plan's type is any string until validated). */
+export function findAdapter<R extends ProviderRole>(role: R, type: string): RegisteredAdapter<R> | undefined {
+  const byType = providerRegistry[role];
+  return Object.hasOwn(byType, type) ? byType[type] : undefined;
+}

@@ -3,15 +3,18 @@ import { z } from 'zod';
 /** A duration such as `10s`, `2m`; checked again by the duration parser. */
 const durationText = z.string().regex(/^\d+(\.\d+)?(ms|s|m|h)$/, 'expected a duration such as 10s or 2m');
 
-/** Settings every HTTP-based adapter accepts, on top of its own. */
+/**
+ * Settings every HTTP-based adapter accepts, on top of its own. The descriptions reach the plan's
+ * JSON Schema (`rollout schema`), where editors show them.
+ */
 export const httpSettings = {
-  /** per-request timeout */
-  timeout: durationText.optional(),
-  /** total time across retries */
-  totalTimeout: durationText.optional(),
-  retries: z.number().int().min(0).max(10).optional(),
-  /** TLS verification stays on unless this is set; a warning is printed each run. */
-  insecureSkipTlsVerify: z.boolean().optional(),
+  timeout: durationText.optional().describe('per-request timeout, e.g. 10s'),
+  totalTimeout: durationText.optional().describe('total time across retries, e.g. 30s'),
+  retries: z.number().int().min(0).max(10).optional().describe('retries of a failed request (0-10)'),
+  insecureSkipTlsVerify: z
+    .boolean()
+    .optional()
+    .describe('turns TLS certificate verification off (a warning is printed on every run)'),
 };
 
 export const httpUrl = z.url({ protocol: /^https?$/, error: 'expected an http(s) URL' });

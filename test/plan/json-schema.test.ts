@@ -37,6 +37,8 @@ const SCHEMA_KEYWORDS = new Set([
   'maximum',
   'exclusiveMinimum',
   'exclusiveMaximum',
+  // an annotation in draft 2020-12 (z.url() emits `uri`); editors may check it, this checker does not
+  'format',
 ]);
 
 /** Every subschema with its JSON pointer. */
@@ -201,12 +203,31 @@ describe('the plan JSON Schema', () => {
     expect(prop(schema, key)).toMatchObject({ type: 'object', additionalProperties: false });
   });
 
-  test('provider specs require a type and allow the adapter settings', () => {
-    for (const role of ['flags', 'metrics', 'incidents', 'notifications']) {
-      const spec = prop(schema, 'providers', role)['additionalProperties'] as Schema;
-      expect(spec).toMatchObject({ type: 'object', required: ['type'] });
-      expect(spec['additionalProperties']).not.toBe(false);
+  test.each([
+    ['flags', ['file', 'launchdarkly', 'unleash']],
+    ['metrics', ['file', 'prometheus', 'datadog', 'http', 'command']],
+    ['incidents', ['file', 'alertmanager', 'pagerduty']],
+    ['notifications', ['slack', 'webhook']],
+  ])('providers.%s: a union keyed on `type` of strict, described settings (%j)', (role, types) => {
+    const byName = prop(schema, 'providers', role);
+    expect(byName['description']).toEqual(expect.any(String));
+    const branches = (byName['additionalProperties'] as Schema)['anyOf'] as Schema[];
+    expect(branches.map((b) => prop(b, 'type')['const'])).toEqual(types);
+    for (const b of branches) {
+      expect(b).toMatchObject({ type: 'object', additionalProperties: false });
+      expect(b['required']).toContain('type');
+      expect(b['description']).toEqual(expect.stringMatching(/\S/));
+      // what an editor shows while completing a setting
+      for (const [key, setting] of Object.entries(b['properties'] as Record<string, Schema>))
+        if (key !== 'type') expect([key, typeof setting['description']]).toEqual([key, 'string']);
     }
+  });
+
+  test('provider settings are completed per type: unleash settings under a file flag provider do not conform', () => {
+    const flags = prop(schema, 'providers', 'flags');
+    expect(check(flags, { main: { type: 'unleash', url: 'http://u', token: 't', environment: 'e' } })).toEqual([]);
+    expect(check(flags, { main: { type: 'file', url: 'http://u' } }).join('\n')).toMatch(/matches no branch/);
+    expect(check(flags, { main: { type: 'flagsmith' } }).join('\n')).toMatch(/matches no branch/);
   });
 
   test('the reference plan (YAML parsed to JS) conforms', () => {

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from '@jest/globals';
-import { validatePlan } from '../../src/plan/validate.js';
+import { validatePlan } from '../helpers/validate-plan.js';
 
 describe('the plan example in the README', () => {
   it('is a valid plan', () => {

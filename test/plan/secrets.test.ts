@@ -1,6 +1,6 @@
 import { describe, expect, test } from '@jest/globals';
 import { nameLooksSecret, reachesPastHost, secretValues } from '../../src/plan/secrets.js';
-import { validatePlan } from '../../src/plan/validate.js';
+import { validatePlan } from '../helpers/validate-plan.js';
 
 describe('nameLooksSecret', () => {
   test.each([

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { MAX_DEPTH, MAX_PLAN_BYTES } from '../../src/plan/document.js';
 import type { PlanIssue } from '../../src/plan/issues.js';
 import type { PlanInput } from '../../src/plan/schema.js';
-import { validatePlan } from '../../src/plan/validate.js';
+import { validatePlan } from '../helpers/validate-plan.js';
 import { columnOf, lineOf, metricInput, phaseInput, planYaml } from '../helpers/builders.js';
 
 const REFERENCE = readFileSync(new URL('../../plans/recommendations.yaml', import.meta.url), 'utf8');

@@ -1,16 +1,10 @@
-import { z } from 'zod';
-import { planSchema } from '../../plan/schema.js';
+import { planJsonSchema as buildPlanJsonSchema } from '../../plan/json-schema.js';
+import { providerRegistry } from '../../providers/registry.js';
 import type { GlobalOptions } from '../io.js';
 
-/** The plan's JSON Schema, generated from the same zod schema that validates plans. */
+/** The plan's JSON Schema, generated from the same zod schemas that validate plans and provider settings. */
 export function planJsonSchema(): Record<string, unknown> {
-  const schema = z.toJSONSchema(planSchema, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
-  return {
-    ...schema,
-    $id: 'https://rollout.dev/schema/plan-v1.json',
-    title: 'rollout plan',
-    description: 'A progressive-delivery plan for the rollout CLI (contract §1).',
-  };
+  return buildPlanJsonSchema(providerRegistry);
 }
 
 export async function schemaCommand(

@@ -105,3 +105,6 @@ export async function createFileFlags(settings: FileFlagSettings, ctx: AdapterCo
     },
   };
 }
+
+/** The name every adapter folder exports its factory under (definition.ts loads it). */
+export { createFileFlags as create };

@@ -166,3 +166,6 @@ export async function createLaunchDarklyFlags(
     },
   };
 }
+
+/** The name every adapter folder exports its factory under (definition.ts loads it). */
+export { createLaunchDarklyFlags as create };

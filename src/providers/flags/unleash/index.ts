@@ -259,3 +259,6 @@ export async function createUnleashFlags(settings: UnleashSettings, ctx: Adapter
     },
   };
 }
+
+/** The name every adapter folder exports its factory under (definition.ts loads it). */
+export { createUnleashFlags as create };

@@ -96,3 +96,6 @@ export async function createAlertmanagerIncidents(
     },
   };
 }
+
+/** The name every adapter folder exports its factory under (definition.ts loads it). */
+export { createAlertmanagerIncidents as create };

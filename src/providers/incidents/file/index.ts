@@ -68,3 +68,6 @@ export async function createFileIncidents(
     },
   };
 }
+
+/** The name every adapter folder exports its factory under (definition.ts loads it). */
+export { createFileIncidents as create };

@@ -154,3 +154,6 @@ export async function createPagerDutyIncidents(
     },
   };
 }
+
+/** The name every adapter folder exports its factory under (definition.ts loads it). */
+export { createPagerDutyIncidents as create };

@@ -136,3 +136,6 @@ function clip(text: string): string {
   const one = text.replace(/\s+/g, ' ');
   return one.length > CLIP ? `${one.slice(0, CLIP)}…` : one;
 }
+
+/** The name every adapter folder exports its factory under (definition.ts loads it). */
+export { createCommandMetrics as create };

@@ -64,3 +64,6 @@ export async function createDatadogMetrics(settings: DatadogSettings, ctx: Adapt
     query: (q) => (settings.api === 'v1' ? queryV1(q) : queryV2(q)),
   };
 }
+
+/** The name every adapter folder exports its factory under (definition.ts loads it). */
+export { createDatadogMetrics as create };

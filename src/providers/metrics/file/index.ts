@@ -76,3 +76,6 @@ export async function createFileMetrics(settings: FileMetricsSettings, ctx: Adap
     },
   };
 }
+
+/** The name every adapter folder exports its factory under (definition.ts loads it). */
+export { createFileMetrics as create };

@@ -85,3 +85,6 @@ export async function createHttpMetrics(settings: HttpMetricsSettings, ctx: Adap
     },
   };
 }
+
+/** The name every adapter folder exports its factory under (definition.ts loads it). */
+export { createHttpMetrics as create };

@@ -60,3 +60,6 @@ export async function createPrometheusMetrics(
     },
   };
 }
+
+/** The name every adapter folder exports its factory under (definition.ts loads it). */
+export { createPrometheusMetrics as create };

@@ -77,3 +77,6 @@ export async function createSlackNotifier(settings: SlackSettings, ctx: AdapterC
     },
   };
 }
+
+/** The name every adapter folder exports its factory under (definition.ts loads it). */
+export { createSlackNotifier as create };

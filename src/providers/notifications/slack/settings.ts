@@ -3,8 +3,7 @@ import { httpSettings, httpUrl } from '../../settings-common.js';
 
 export const slackSettings = z.strictObject({
   type: z.literal('slack'),
-  /** the incoming webhook URL is itself a secret: "${SLACK_WEBHOOK_URL}" */
-  webhookUrl: httpUrl,
+  webhookUrl: httpUrl.describe('the incoming webhook URL, itself a secret: "${SLACK_WEBHOOK_URL}"'),
   ...httpSettings,
 });
 export type SlackSettings = z.infer<typeof slackSettings>;

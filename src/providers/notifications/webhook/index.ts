@@ -127,3 +127,6 @@ export async function createWebhookNotifier(settings: WebhookSettings, ctx: Adap
     },
   };
 }
+
+/** The name every adapter folder exports its factory under (definition.ts loads it). */
+export { createWebhookNotifier as create };

@@ -3,10 +3,9 @@ import { headersMap, httpSettings, httpUrl, nonEmpty } from '../../settings-comm
 
 export const webhookSettings = z.strictObject({
   type: z.literal('webhook'),
-  url: httpUrl,
-  /** signs the body with HMAC-SHA256 in the X-Rollout-Signature header */
-  secret: nonEmpty.optional(),
-  headers: headersMap.optional(),
+  url: httpUrl.describe('where the JSON event is POSTed'),
+  secret: nonEmpty.optional().describe('signs the body with HMAC-SHA256 in the X-Rollout-Signature header'),
+  headers: headersMap.optional().describe('extra request headers (secrets from the environment)'),
   ...httpSettings,
 });
 export type WebhookSettings = z.infer<typeof webhookSettings>;

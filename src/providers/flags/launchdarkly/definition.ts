@@ -1,0 +1,11 @@
+/** The launchdarkly flags adapter: LaunchDarkly REST API v2 (semantic patch). Loaded only when a plan uses it. */
+import { defineAdapter } from '../../definition.js';
+import { launchDarklySettings } from './settings.js';
+
+export const launchDarklyFlagsAdapter = defineAdapter({
+  type: 'launchdarkly',
+  role: 'flags',
+  settings: launchDarklySettings,
+  describe: 'LaunchDarkly REST API v2 (semantic patch)',
+  load: () => import('./index.js'),
+});

@@ -1,0 +1,11 @@
+/** The pagerduty incidents adapter: PagerDuty REST API v2 (open incidents). Loaded only when a plan uses it. */
+import { defineAdapter } from '../../definition.js';
+import { pagerDutySettings } from './settings.js';
+
+export const pagerDutyIncidentsAdapter = defineAdapter({
+  type: 'pagerduty',
+  role: 'incidents',
+  settings: pagerDutySettings,
+  describe: 'PagerDuty REST API v2 (open incidents)',
+  load: () => import('./index.js'),
+});

@@ -1,0 +1,11 @@
+/** The command metrics adapter: a command that prints a number or JSON. Loaded only when a plan uses it. */
+import { defineAdapter } from '../../definition.js';
+import { commandMetricsSettings } from './settings.js';
+
+export const commandMetricsAdapter = defineAdapter({
+  type: 'command',
+  role: 'metrics',
+  settings: commandMetricsSettings,
+  describe: 'a command that prints a number or JSON',
+  load: () => import('./index.js'),
+});

@@ -1,0 +1,11 @@
+/** The http metrics adapter: any JSON endpoint, with a JSONPath to the value. Loaded only when a plan uses it. */
+import { defineAdapter } from '../../definition.js';
+import { httpMetricsSettings } from './settings.js';
+
+export const httpMetricsAdapter = defineAdapter({
+  type: 'http',
+  role: 'metrics',
+  settings: httpMetricsSettings,
+  describe: 'any JSON endpoint, with a JSONPath to the value',
+  load: () => import('./index.js'),
+});
