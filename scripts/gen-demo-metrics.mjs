@@ -68,7 +68,7 @@ for (let t = start + step; t <= end; t += step) {
   const daily = Math.sin(((hour - 9) / 24) * 2 * Math.PI);
   const ts = new Date(t).toISOString().replace('.000Z', 'Z');
   const users = Math.round(10000 * (1 + 0.3 * daily)); // 40 000 users an hour on average
-  const canaryUsers = binomial(users, share(t));
+  const canaryUsers = binomial(users, share(t - 1)); // the row at t counts the 15 minutes that end at t
   for (const [cohort, n, i] of [
     ['control', users - canaryUsers, 0],
     ['canary', canaryUsers, 1],

@@ -67,11 +67,13 @@ export async function observeCounts(args: {
   enteredAt: number;
   now: number;
 }): Promise<CountObservations> {
-  const { plan, services, enteredAt: from, now: to } = args;
+  // A count row at time t counts the interval that ends at t: the one at the entry itself belongs to the phase before.
+  const { plan, services, now: to } = args;
+  const from = args.enteredAt + 1;
   const names = Object.keys(plan.providers.metrics);
   const providerFor = (name: string | undefined) =>
     services.providers.metrics(name ?? names[0]!) as Promise<CountingProvider>;
-  const out: CountObservations = { metrics: {}, elapsedHours: Math.max(0, (to - from) / 3_600_000) };
+  const out: CountObservations = { metrics: {}, elapsedHours: Math.max(0, (to - args.enteredAt) / 3_600_000) };
   await Promise.all(
     comparedMetrics(plan).map(async (m) => {
       const problems: string[] = [];
