@@ -61,7 +61,7 @@ const share = (t) =>
         ? 0.05
         : 0;
 // rates: [control, canary]
-const conversion = [0.031, 0.033];
+const conversion = [0.031, 0.034];
 const acceptance = [0.119, 0.13];
 for (let t = start + step; t <= end; t += step) {
   const hour = new Date(t).getUTCHours() + new Date(t).getUTCMinutes() / 60;
