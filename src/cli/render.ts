@@ -155,7 +155,8 @@ export function nextSteps(gate: GateResult, planFile = 'PLAN'): string[] {
       out.push(`run again after ${c.eligibleAt}`);
     else if (c.kind === 'paused') out.push(`\`rollout resume ${planFile}\``);
     else if (c.comparison?.needed) out.push(`${c.name}: ${c.comparison.needed.text}`);
-    else if (c.comparison?.status === 'inconclusive') out.push(`run again later: ${c.name} is not proven either way yet`);
+    else if (c.comparison?.status === 'inconclusive')
+      out.push(`run again later: ${c.name} is not proven either way yet`);
     else if (c.kind === 'metric' || c.kind === 'incidents')
       out.push(`check the data of ${c.name} (\`rollout doctor ${planFile}\`)`);
   }

@@ -24,6 +24,7 @@ async function total(
   provider: CountingProvider,
   args: { metric: string; template: string; plan: Plan; cohort: Cohort; from: number; to: number },
   problems: string[],
+  times?: Map<string, string>,
 ): Promise<CohortCount> {
   const values = templateValues(args.plan, { cohort: args.cohort, window: '' });
   let query = args.template;
@@ -48,6 +49,7 @@ async function total(
       return Number.NaN;
     }
     if (s.points.length === 0) return undefined;
+    times?.set(`${query} (${args.cohort})`, s.points.map((p) => p.t).join(','));
     let sum = 0;
     for (const p of s.points) sum += p.v; // a negative count makes the sum invalid for the engine
     if (s.points.some((p) => p.v < 0)) {
@@ -89,16 +91,28 @@ export async function observeCounts(args: {
         };
         return;
       }
+      const times = new Map<string, string>();
       const one = (template: string | undefined, cohort: Cohort) =>
         template === undefined
           ? Promise.resolve(undefined)
-          : total(provider, { metric: m.name, template, plan, cohort, from, to }, problems);
+          : total(provider, { metric: m.name, template, plan, cohort, from, to }, problems, times);
       const [ce, ct, ke, kt] = await Promise.all([
         one(m.numerator, 'canary'),
         one(m.denominator, 'canary'),
         one(m.numerator, 'control'),
         one(m.denominator, 'control'),
       ]);
+      // Counts per interval must cover the same intervals in both series of both cohorts: a missing
+      // row would bias the sum (fewer events against the same units), so partial data is no data.
+      if (new Set(times.values()).size > 1) {
+        problems.push(`partial counts: ${[...times.keys()].join(', ')} do not cover the same intervals`);
+        out.metrics[m.name] = {
+          canary: { events: undefined, total: undefined },
+          control: { events: undefined, total: undefined },
+          problems,
+        };
+        return;
+      }
       out.metrics[m.name] = { canary: { events: ce, total: ct }, control: { events: ke, total: kt }, problems };
     }),
   );

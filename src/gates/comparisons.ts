@@ -76,7 +76,16 @@ export function buildGateInput(args: {
     const canary = c ? counts(c.canary) : undefined;
     const control = c ? counts(c.control) : undefined;
     if (m.compare) {
-      const t = tauFor({ name: m.name, control, canary, elapsedHours: obs.elapsedHours, horizonHours, minSamples, alpha, known });
+      const t = tauFor({
+        name: m.name,
+        control,
+        canary,
+        elapsedHours: obs.elapsedHours,
+        horizonHours,
+        minSamples,
+        alpha,
+        known,
+      });
       if (t.fixed) toFix.push(m.name);
       comparisons.push({
         kind: 'ratio',
@@ -91,7 +100,8 @@ export function buildGateInput(args: {
     }
     if (m.slo) {
       const limit = m.slo.below !== undefined ? { below: m.slo.below } : { above: m.slo.above! };
-      const horizon = canary && canary.total > 0 && obs.elapsedHours > 0 ? (canary.total * horizonHours) / obs.elapsedHours : 0;
+      const horizon =
+        canary && canary.total > 0 && obs.elapsedHours > 0 ? (canary.total * horizonHours) / obs.elapsedHours : 0;
       const tau2 = known[sloName(m)];
       if (tau2 === undefined && horizon >= minSamples) toFix.push(sloName(m));
       comparisons.push({
@@ -104,10 +114,7 @@ export function buildGateInput(args: {
     }
   }
   const e = obs.exposure;
-  const exposure =
-    e === undefined
-      ? undefined
-      : { canary: e.canary ?? Number.NaN, control: e.control ?? Number.NaN };
+  const exposure = e === undefined ? undefined : { canary: e.canary ?? Number.NaN, control: e.control ?? Number.NaN };
   return {
     input: {
       comparisons,
@@ -188,7 +195,8 @@ export function comparisonCriteria(plan: Plan, result: GateStatsResult): Criteri
           : r.status === 'inconclusive'
             ? `not proven either way`
             : `${r.status}: ${r.reasons[0] ?? 'no valid counts'}`;
-    const verdict = r.status === 'fail' ? 'fail' : r.status === 'pass' && result.srm.status !== 'mismatch' ? 'pass' : 'hold';
+    const verdict =
+      r.status === 'fail' ? 'fail' : r.status === 'pass' && result.srm.status !== 'mismatch' ? 'pass' : 'hold';
     return {
       name: r.name,
       kind: 'metric',

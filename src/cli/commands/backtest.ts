@@ -38,7 +38,9 @@ export function renderBacktest(r: BacktestResult, io: Io): string {
   const s = io.style;
   const mark = (d: string) => (d === 'fail' ? s.red('fail') : d === 'pass' ? s.green('pass') : s.yellow('hold'));
   const lines = [
-    s.bold(`backtest of ${r.plan}, phase ${r.phase}: ${r.checks.length} checks every ${formatDuration(r.everyMs)} from ${r.from} to ${r.to}`),
+    s.bold(
+      `backtest of ${r.plan}, phase ${r.phase}: ${r.checks.length} checks every ${formatDuration(r.everyMs)} from ${r.from} to ${r.to}`,
+    ),
     `  ${r.counts.pass} pass · ${r.counts.hold} hold · ${r.counts.fail} fail`,
     `  first failure: ${r.firstFailureAt ?? 'none'}    first pass: ${r.firstPassAt ?? 'none'}`,
     '',
@@ -68,13 +70,17 @@ export async function backtestCommand(
   const names = plan.phases.map((p) => p.name);
   if (!opts.phase) throw new RolloutError('usage', `backtest needs --phase NAME (one of ${names.join(', ')})`);
   const phaseIndex = names.indexOf(opts.phase);
-  if (phaseIndex < 0) throw new RolloutError('usage', `no phase named "${opts.phase}"; the plan's phases are ${names.join(', ')}`);
+  if (phaseIndex < 0)
+    throw new RolloutError('usage', `no phase named "${opts.phase}"; the plan's phases are ${names.join(', ')}`);
   const from = time(opts.from, '--from');
   const to = time(opts.to, '--to');
   if (to <= from) throw new RolloutError('usage', `--to (${opts.to}) must be after --from (${opts.from})`);
   const now = services.clock.now();
   if (to > now)
-    throw new RolloutError('usage', `--to ${opts.to} is in the future (now is ${new Date(now).toISOString()}): replay recorded history only`);
+    throw new RolloutError(
+      'usage',
+      `--to ${opts.to} is in the future (now is ${new Date(now).toISOString()}): replay recorded history only`,
+    );
   const every = opts.every ?? '10m';
   const everyMs = parseDuration(every);
   if (everyMs === undefined || everyMs <= 0)
@@ -82,7 +88,10 @@ export async function backtestCommand(
   const total = backtestSteps(from, to, everyMs).length;
   if (total === 0) throw new RolloutError('usage', `no check fits between --from and --to at --every ${every}`);
   if (total > MAX_STEPS)
-    throw new RolloutError('usage', `${total} checks is too many (at most ${MAX_STEPS}): widen --every or narrow the range`);
+    throw new RolloutError(
+      'usage',
+      `${total} checks is too many (at most ${MAX_STEPS}): widen --every or narrow the range`,
+    );
   const bar = await progress(io, total);
   let result: BacktestResult;
   try {
