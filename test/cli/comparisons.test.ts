@@ -170,11 +170,12 @@ describe('comparisons in the gate', () => {
     sb.clock.set(after(T.canary5, '1h'));
     const r = await sb.cmd('check');
     expectCode(r, 3);
-    expect(r.stdout).toMatch(/conversion_vs_control\s+hold\s+not proven either way; canary − control/);
-    expect(r.stdout).toMatch(/always-valid interval \[/);
-    expect(r.stdout.replace(/\s+/g, ' ')).toMatch(
-      /need about \d+ more canary samples .* about [\d.]+ h at the current rate/,
+    const flat = r.stdout.replace(/\s+/g, ' ');
+    expect(flat).toMatch(
+      /conversion_vs_control hold not proven either way; canary − control [-\d.]+ \([-+][\d.]+ %\); always-valid interval \[/,
     );
+    expect(flat).toMatch(/p = [\d.]+; samples canary \d+, control \d+; SRM ok/);
+    expect(flat).toMatch(/need about \d+ more canary samples .* about [\d.]+ h at the current rate/);
     const d = await sb.json<Doc>('check', [], 3);
     const c = criterion(d, 'conversion_vs_control');
     expect(c.needed.canary).toBeGreaterThan(0);
