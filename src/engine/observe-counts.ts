@@ -15,10 +15,7 @@ import { renderTemplate, templateValues } from './template.js';
 
 type Cohort = 'canary' | 'control';
 
-/** A provider that can total a count query over a window itself. */
-export interface CountingProvider extends MetricsProvider {
-  count?(q: { query: string; cohort: Cohort; from: number; to: number }): Promise<number | undefined>;
-}
+type CountingProvider = MetricsProvider;
 
 async function total(
   provider: CountingProvider,
