@@ -195,8 +195,9 @@ export function comparisonCriteria(plan: Plan, result: GateStatsResult): Criteri
           : r.status === 'inconclusive'
             ? `not proven either way`
             : `${r.status}: ${r.reasons[0] ?? 'no valid counts'}`;
-    const verdict =
-      r.status === 'fail' ? 'fail' : r.status === 'pass' && result.srm.status !== 'mismatch' ? 'pass' : 'hold';
+    // a comparison passes only beside a sample-ratio check that is fine (or not asked for)
+    const srmFine = result.srm.status === 'ok' || result.srm.status === 'not-checked';
+    const verdict = r.status === 'fail' ? 'fail' : r.status === 'pass' && srmFine ? 'pass' : 'hold';
     return {
       name: r.name,
       kind: 'metric',
