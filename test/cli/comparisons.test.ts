@@ -5,6 +5,7 @@
  * gate would have held, failed or passed (text and --json).
  */
 import { afterAll, describe, expect, it } from '@jest/globals';
+import { readFileSync } from 'node:fs';
 import { after, atStage, explain, removeSandboxes, T, type CliResult, type Sandbox } from '../helpers/cli.js';
 
 afterAll(removeSandboxes);
@@ -183,6 +184,18 @@ describe('comparisons in the gate', () => {
     expect(c.interval[0]).toBeLessThan(c.estimate);
     expect(c.interval[1]).toBeGreaterThan(c.estimate);
     expect(c.fixedHorizon.validUnderRepeatedLooks).toBe(false);
+  });
+});
+
+describe('the phase report', () => {
+  it('the comparative analysis is canary against control within the phase, the fixed-horizon test labelled', async () => {
+    const sb = await atStage('canary-25');
+    sb.clock.set(after(T.canary25, '6h'));
+    await sb.json<Doc>('advance', [], 3);
+    const md = readFileSync(sb.reportFile('canary-25', 'md'), 'utf8').replace(/\s+/g, ' ');
+    expect(md).toMatch(/Canary against control within the phase, on the counts since the phase was entered/);
+    expect(md).toMatch(/\| conversion_vs_control \| (pass|inconclusive) \| [\d.]+ \| [\d.]+ % \| \[/);
+    expect(md).toMatch(/z-test p \(fixed-horizon: not valid under repeated looks\)/);
   });
 });
 
