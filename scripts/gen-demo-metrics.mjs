@@ -39,4 +39,45 @@ for (let t = start; t <= end; t += step) {
     }
   }
 }
+// Counts for the canary-vs-control comparisons (contract §4): per 15 minutes, the users exposed to
+// each cohort (`users`, the SRM check's units), the recommendations shown and accepted, and the
+// users who converted. The canary's share follows the reference rollout's schedule (test/helpers/cli.ts
+// T: 5 % from 2026-06-18T09:00Z, 25 % from 2026-06-20T09:00Z, 100 % from 2026-06-23T09:00Z); the
+// canary converts and accepts slightly better, so its comparisons hold at first ("need about N
+// more") and pass well before each soak time ends. A separate generator keeps the series above unchanged.
+let seed2 = 7;
+const rnd2 = () => {
+  seed2 = (seed2 * 1103515245 + 12345) % 2147483648;
+  return (seed2 + 0.5) / 2147483648;
+};
+const gauss = () => Math.sqrt(-2 * Math.log(rnd2())) * Math.cos(2 * Math.PI * rnd2());
+const binomial = (n, p) => Math.max(0, Math.min(n, Math.round(n * p + Math.sqrt(n * p * (1 - p)) * gauss())));
+const share = (t) =>
+  t >= Date.parse('2026-06-23T09:00:00Z')
+    ? 1
+    : t >= Date.parse('2026-06-20T09:00:00Z')
+      ? 0.25
+      : t >= Date.parse('2026-06-18T09:00:00Z')
+        ? 0.05
+        : 0;
+// rates: [control, canary]
+const conversion = [0.031, 0.034];
+const acceptance = [0.119, 0.13];
+for (let t = start + step; t <= end; t += step) {
+  const hour = new Date(t).getUTCHours() + new Date(t).getUTCMinutes() / 60;
+  const daily = Math.sin(((hour - 9) / 24) * 2 * Math.PI);
+  const ts = new Date(t).toISOString().replace('.000Z', 'Z');
+  const users = Math.round(10000 * (1 + 0.3 * daily)); // 40 000 users an hour on average
+  const canaryUsers = binomial(users, share(t - 1)); // the row at t counts the 15 minutes that end at t
+  for (const [cohort, n, i] of [
+    ['control', users - canaryUsers, 0],
+    ['canary', canaryUsers, 1],
+  ]) {
+    const shown = 3 * n;
+    out.push(`${ts},users,${cohort},${n}`);
+    out.push(`${ts},conversions,${cohort},${binomial(n, conversion[i])}`);
+    out.push(`${ts},recommendations_shown,${cohort},${shown}`);
+    out.push(`${ts},recommendations_accepted,${cohort},${binomial(shown, acceptance[i])}`);
+  }
+}
 process.stdout.write(`${out.join('\n')}\n`);

@@ -141,6 +141,18 @@ const COMMANDS: {
     load: async () => (await import('./commands/doctor.js')).doctorCommand,
   },
   {
+    name: 'backtest',
+    args: '<plan>',
+    summary: "replay a phase's metric history through its gate: where it would have held, failed or passed",
+    options: (c) =>
+      c
+        .option('--phase <name>', 'the phase whose gate is replayed')
+        .option('--from <time>', 'when the phase would have been entered (ISO-8601)')
+        .option('--to <time>', 'the last check (ISO-8601)')
+        .option('--every <duration>', 'time between checks', '10m'),
+    load: async () => (await import('./commands/backtest.js')).backtestCommand,
+  },
+  {
     name: 'reset',
     args: '<plan>',
     summary: 'start a completed, rolled-back or rolling-back rollout over (asks first; the journal is kept)',

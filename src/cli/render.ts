@@ -135,6 +135,8 @@ export function criterionJson(c: Criterion): Record<string, unknown> {
       invalid: m.invalid,
     });
   }
+  // canary-vs-control comparisons: contract §4's estimate, interval, pValue, samples, needed (and the rest)
+  if (c.comparison) Object.assign(out, c.comparison);
   return out;
 }
 
@@ -152,6 +154,9 @@ export function nextSteps(gate: GateResult, planFile = 'PLAN'): string[] {
     else if ((c.kind === 'minDuration' || c.kind === 'metric') && c.eligibleAt)
       out.push(`run again after ${c.eligibleAt}`);
     else if (c.kind === 'paused') out.push(`\`rollout resume ${planFile}\``);
+    else if (c.comparison?.needed) out.push(`${c.name}: ${c.comparison.needed.text}`);
+    else if (c.comparison?.status === 'inconclusive')
+      out.push(`run again later: ${c.name} is not proven either way yet`);
     else if (c.kind === 'metric' || c.kind === 'incidents')
       out.push(`check the data of ${c.name} (\`rollout doctor ${planFile}\`)`);
   }

@@ -34,7 +34,10 @@ export async function observe(args: {
         if (m.kind !== 'value') {
           metrics[m.name] = {
             ...base,
-            error: `${m.kind} metrics are judged by the comparison engine, not available in this version`,
+            error:
+              m.kind === 'ratio'
+                ? 'a ratio metric is judged on counts only with `compare` or `slo`'
+                : 'histogram metrics are not judged by this version of rollout',
           };
           return;
         }

@@ -6,6 +6,7 @@
  */
 import { RolloutError } from '../errors.js';
 import { assessGate } from '../gates/assess.js';
+import { hasComparisons, type JudgeGate } from '../gates/comparisons.js';
 import type { GateResult } from '../gates/types.js';
 import type { Plan } from '../plan/schema.js';
 import type { RolloutState } from '../state/types.js';
@@ -46,6 +47,14 @@ async function writeReportsLazily(
   return writeReports(args);
 }
 
+/** Keeps what the phase's comparisons remember (a FAIL stays a FAIL for the rest of the phase visit). */
+function rememberStats(state: RolloutState, before: RolloutState, gate: GateResult): RolloutState {
+  const rec = state.phases[before.phase];
+  const was = before.phases[before.phase];
+  if (!gate.statsMemory || !rec || !was || rec.enteredAt !== was.enteredAt) return state;
+  return { ...state, phases: { ...state.phases, [before.phase]: { ...rec, stats: gate.statsMemory } } };
+}
+
 const iso = (services: Services) => new Date(services.clock.now()).toISOString();
 
 /** Evaluates the current phase's gate now. Changes nothing. */
@@ -73,13 +82,26 @@ async function judge(
     now,
     enteredAt: Date.parse(currentRecord(state).enteredAt),
   });
+  const record = currentRecord(state);
+  // Comparisons: counts since the phase was entered, judged by src/stats, loaded only when needed.
+  let judgeStats: JudgeGate | undefined;
+  if (hasComparisons(plan)) {
+    const [{ judgeGate }, { observeCounts }] = await Promise.all([
+      import('../stats/judge-gate.js'),
+      import('./observe-counts.js'),
+    ]);
+    judgeStats = judgeGate;
+    observations.counts = await observeCounts({ plan, services, enteredAt: Date.parse(record.enteredAt), now });
+  }
   const gate = assessGate({
     plan,
     phaseIndex: state.phaseIndex,
-    record: currentRecord(state),
+    record,
     observations,
     now,
     paused: state.status === 'paused',
+    judge: judgeStats,
+    stats: record.stats,
   });
   return { gate, decision: decide({ plan, state, gate, applyContingency }) };
 }
@@ -197,6 +219,7 @@ export async function advance(plan: Plan, services: Services, opts: { applyConti
       state = { ...state, lastHeldKey: key };
     } else state = { ...state, lastHeldKey: undefined };
 
+    state = rememberStats(state, before, gate);
     await after.step('the state', () => save(state), undefined);
     await after.step(
       `the journal entry rollout.${decision.decision}`,

@@ -12,6 +12,9 @@ import { phaseCriteria } from './criteria.js';
 import { countedApprovers } from './approvals.js';
 import { evaluateMetric } from './evaluate-metric.js';
 import type { Criterion, GateResult, Observations } from './types.js';
+import { judgeComparisons } from './judge-comparisons.js';
+import type { JudgeGate } from './comparisons.js';
+import type { PhaseStatsMemory } from './comparison-types.js';
 
 const LEVEL_ORDER: ContingencyLevel[] = ['light', 'moderate', 'severe'];
 const NO_COMPARISON = 'canary-vs-control comparison is not available in this version of rollout';
@@ -33,6 +36,10 @@ export function assessGate(args: {
   observations: Observations;
   now: number;
   paused?: boolean;
+  /** the statistics engine (src/stats), loaded by the caller only when the plan has comparisons */
+  judge?: JudgeGate | undefined;
+  /** what the comparisons remembered at the previous check of this phase */
+  stats?: PhaseStatsMemory | undefined;
 }): GateResult {
   const { plan, record, observations, now } = args;
   const phase = plan.phases[args.phaseIndex]!;
@@ -91,6 +98,7 @@ export function assessGate(args: {
 
   // Metrics
   for (const m of plan.metrics) {
+    if (m.kind === 'ratio' && (m.compare !== undefined || m.slo !== undefined)) continue; // judged on counts below
     const criterion = evaluateMetric({
       metric: m,
       observation: observations.metrics[m.name],
@@ -119,6 +127,10 @@ export function assessGate(args: {
     } else if (m.slo !== undefined) criteria.push(criterion);
     else reported.push(criterion);
   }
+
+  // Canary against control, on counts since the phase was entered
+  const compared = judgeComparisons({ plan, phase, observations, judge: args.judge, prior: args.stats });
+  criteria.push(...compared.criteria);
 
   // Incidents
   if (c.noOpenIncidents) {
@@ -177,5 +189,6 @@ export function assessGate(args: {
     reported,
     level: worstLevel(failed.map((f) => f.level)),
     eligibleAt: times.sort().at(-1),
+    statsMemory: compared.memory,
   };
 }

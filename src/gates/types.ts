@@ -1,6 +1,9 @@
 /** What a gate is judged on and what it concludes. Plain data, shared by the engine, the CLI and reports. */
 import type { ContingencyLevel } from '../plan/schema.js';
 import type { Cohort, Incident, Series } from '../providers/types.js';
+import type { ComparisonFinding, CountObservations, PhaseStatsMemory } from './comparison-types.js';
+
+export type { ComparisonFinding, CountObservations, PhaseStatsMemory } from './comparison-types.js';
 
 export type Verdict = 'pass' | 'fail' | 'hold';
 
@@ -17,6 +20,8 @@ export interface Criterion {
   metric?: MetricFinding | undefined;
   /** time criteria: when it can pass (ISO) */
   eligibleAt?: string | undefined;
+  /** canary-vs-control comparisons (contract §4): estimate, interval, pValue, samples, needed, srm */
+  comparison?: ComparisonFinding | undefined;
 }
 
 export interface MetricFinding {
@@ -56,6 +61,8 @@ export interface MetricObservation {
 
 export interface Observations {
   metrics: Record<string, MetricObservation>;
+  /** counts since the phase was entered, for comparisons (contract §4); undefined when the plan has none */
+  counts?: CountObservations | undefined;
   /** undefined when the gate has no incident criterion */
   incidents?: { list?: Incident[] | undefined; error?: string | undefined } | undefined;
 }
@@ -69,4 +76,6 @@ export interface GateResult {
   level?: ContingencyLevel | undefined;
   /** the earliest time the time-based criteria allow leaving the phase */
   eligibleAt?: string | undefined;
+  /** what the comparisons remember for the rest of the phase (sticky FAILs, τ², running minima) */
+  statsMemory?: PhaseStatsMemory | undefined;
 }

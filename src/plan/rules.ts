@@ -237,33 +237,42 @@ export const windowsAreSensible: Rule = (plan) => {
 };
 
 /**
- * Canary-vs-control comparisons (`compare`, `ratio` and `histogram` metrics) are judged by a
- * statistics engine this version does not include yet. Such a metric can never pass: say so at
- * validation instead of letting the gate hold for ever, or drop the comparison without a word.
+ * Canary-vs-control comparisons (contract §4) are judged on counts: a `compare` needs a `ratio`
+ * metric and a `passMargin` (the harm below which it may pass; without one it could never pass).
+ * Histogram comparisons are not judged by this build yet: say so instead of holding for ever.
  */
 export const comparisonsCannotPassYet: Rule = (plan) =>
   (plan.metrics ?? []).flatMap((m, i): RuleProblem[] => {
-    const where =
-      m.compare !== undefined
-        ? ['metrics', i, 'compare']
-        : m.kind !== undefined && m.kind !== 'value'
-          ? ['metrics', i, 'kind']
-          : undefined;
-    if (!where) return [];
-    const what =
-      m.compare !== undefined
-        ? 'a canary-vs-control comparison (`compare`)'
-        : `a ${m.kind} metric (judged by comparison)`;
-    return [
-      {
-        path: where,
+    const out: RuleProblem[] = [];
+    if (m.compare !== undefined && m.compare.passMargin === undefined)
+      out.push({
+        path: ['metrics', i, 'compare'],
+        message: `comparison "${m.name}" has no passMargin: a comparison passes only when the harm's upper bound is below it, so without one it could never pass`,
+        hint: 'add `passMargin:` (absolute such as 0.002, or relative such as "5%")',
+      });
+    if (m.compare !== undefined && m.kind === 'value')
+      out.push({
+        path: ['metrics', i, 'compare'],
+        message: `comparison "${m.name}" needs counts, but the metric is a series of values (kind: value)`,
+        hint: 'write `kind: ratio` with `numerator:` and `denominator:` count queries',
+      });
+    if (m.kind === 'ratio' && m.slo !== undefined) {
+      const bad = [m.slo.below, m.slo.above].find((b) => b !== undefined && !(b > 0 && b < 1));
+      if (bad !== undefined)
+        out.push({
+          path: ['metrics', i, 'slo'],
+          message: `the SLO of ratio metric "${m.name}" is ${bad}, but a ratio is a share between 0 and 1`,
+          hint: 'write the limit as a share, e.g. 0.005 for 0.5 %',
+        });
+    }
+    if (m.kind === 'histogram')
+      out.push({
+        path: ['metrics', i, 'kind'],
         severity: 'warning',
-        message: `metric "${m.name}" asks for ${what}, which this version of rollout cannot judge yet: ${m.slo ? 'its SLO is judged, but ' : ''}the metric cannot pass, so every gate it is part of holds`,
-        hint: m.slo
-          ? 'remove `compare` to gate on the SLO alone'
-          : 'give it an `slo` and remove the comparison, or remove the metric until comparisons are available',
-      },
-    ];
+        message: `metric "${m.name}" is a histogram, which this version of rollout cannot judge yet: the metric cannot pass, so every gate it is part of holds`,
+        hint: 'judge latency as a ratio (slow requests / requests) or as a value series with an slo',
+      });
+    return out;
   });
 /** `a/../../b` → `../b`; `/x` and `C:\\x` stay absolute. Pure (no fs, no cwd). */
 export function normalizeRelative(dir: string): { absolute: boolean; parts: string[] } {

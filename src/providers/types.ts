@@ -90,6 +90,11 @@ export interface Series {
 export interface MetricsProvider {
   /** Returns the series for one cohort over [from, to]. No data is an empty series, never zeros. */
   query(q: MetricQuery): Promise<Series>;
+  /**
+   * Optional: the total of a count query for one cohort over [from, to] (Prometheus' increase(),
+   * Datadog's .as_count()). undefined = no data; NaN = invalid. Without it, the series is summed.
+   */
+  count?(q: { query: string; cohort: 'canary' | 'control'; from: number; to: number }): Promise<number | undefined>;
 }
 
 export type Severity = 'critical' | 'high' | 'medium' | 'low';

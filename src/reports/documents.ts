@@ -8,6 +8,7 @@ import type { DocumentKind, Plan } from '../plan/schema.js';
 import type { Criterion } from '../gates/types.js';
 import { phaseCriteria } from '../gates/criteria.js';
 import type { JournalEntry, RolloutState } from '../state/types.js';
+import { comparisonBlocks } from './comparison-section.js';
 import { formatValue as fmt } from './format.js';
 import { lastOf, type DocumentSection, type PhaseReport } from './model.js';
 
@@ -172,9 +173,10 @@ export function buildDocument(
         title,
         source: 'partial',
         blocks: [
+          ...comparisonBlocks(report.gate?.criteria ?? []),
           {
             type: 'text',
-            text: `Mean of each metric in "${prevPhase?.name ?? '-'}" against "${report.phase.name}" (${report.phase.traffic}% traffic), from the last gate evaluation of each phase.`,
+            text: `Between phases (the audience changed as well as the feature): mean of each metric in "${prevPhase?.name ?? '-'}" against "${report.phase.name}" (${report.phase.traffic}% traffic), from the last gate evaluation of each phase.`,
           },
           { type: 'table', head: ['metric', prevPhase?.name ?? 'previous', report.phase.name, 'change'], rows },
           {

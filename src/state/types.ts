@@ -1,4 +1,5 @@
 /** The rollout's recorded state and its event journal. Plain data: the core reads it, stores keep it. */
+import type { PhaseStatsMemory } from '../gates/comparison-types.js';
 export type RolloutStatus = 'not-started' | 'in-progress' | 'paused' | 'rolling-back' | 'rolled-back' | 'completed';
 
 export interface ChecklistAnswer {
@@ -53,6 +54,8 @@ export interface PhaseRecord {
   voidedApprovals?: Approval[] | undefined;
   flagBefore?: unknown;
   flagAfter?: unknown;
+  /** what the phase's comparisons remember: sticky FAILs, τ², running minima of p (src/gates/comparison-types.ts) */
+  stats?: PhaseStatsMemory | undefined;
 }
 
 /** One rollback step's outcome, saved as soon as it is known, so a re-run continues where this one stopped. */

@@ -86,7 +86,7 @@ describe('±Infinity never passes (a command provider answering -1e999)', () => 
           '    local: { type: file, path: data/recommendations-metrics.csv }',
           '    local: { type: file, path: data/recommendations-metrics.csv }\n    cmd: { type: command, interval: 15m }',
         )
-        .replace(/\n( {4}query: (?!latency_p95))/g, '\n    provider: local\n$1')
+        .replace(/\n( {4}(?:query: (?!latency_p95)|numerator: ))/g, '\n    provider: local\n$1')
         .replace(
           '    query: latency_p95         # file provider: the series name in the CSV',
           `    provider: cmd\n    query: node series.mjs ${value}`,

@@ -175,38 +175,34 @@ describe('a comparison is never dropped without a word', () => {
       )
       .replace(
         '    query: nps\n    unit: points\n',
-        '    query: nps\n    unit: points\n    compare: { better: higher }\n',
+        '    query: nps\n    unit: points\n    compare: { better: higher, passMargin: 1 }\n',
       );
 
-  it('validate warns on each metric that cannot pass yet (exit 0), and every command shows it once', async () => {
+  it('a comparison that could never be judged is an error that says why (exit 2), for every command', async () => {
     const sb = await atStage('canary-5-approved');
     sb.editPlan(withCompare);
     const v = await sb.cmd('validate');
-    expectCode(v, 0);
-    expect(v.stderr.match(/metric "error_rate" asks for a canary-vs-control comparison/g)).toHaveLength(1);
-    expect(v.stderr.match(/metric "nps" asks for a canary-vs-control comparison/g)).toHaveLength(1);
+    expectCode(v, 2);
     expect(v.stderr).toMatch(
-      /recommendations\.yaml:\d+:\d+ metrics\[1\]\.compare: .*its SLO is judged, but the metric cannot pass/,
+      /recommendations\.yaml:\d+:\d+ metrics\[1\]\.compare: comparison "error_rate" has no passMargin/,
     );
-    for (const cmd of ['status', 'check', 'show']) {
-      const r = await sb.cmd(cmd);
-      expect(r.stderr.match(/metric "error_rate" asks for a canary-vs-control comparison/g)).toHaveLength(1);
-    }
+    expect(v.stderr).toMatch(/comparison "nps" needs counts, but the metric is a series of values/);
+    for (const cmd of ['status', 'check', 'advance']) expectCode(await sb.cmd(cmd), 2);
+    expect(sb.state()).toMatchObject({ phase: 'canary-5', traffic: 5 });
   });
 
-  it('an SLO with a comparison holds (the SLO judged, the comparison not dropped); the comparison alone holds too', async () => {
+  it('a ratio metric with an slo and a compare has both judged: the SLO check fails while the comparison passes', async () => {
     const sb = await atStage('canary-5-approved');
-    sb.editPlan(withCompare);
-    const d = await sb.json('advance', [], 3);
-    expect(criterion(d, 'error_rate')).toMatchObject({ verdict: 'hold', points: 97 });
-    expect(criterion(d, 'error_rate').detail).toMatch(
-      /within < 0.5 %.*comparison is not available in this version of rollout, so the metric cannot pass/,
+    sb.editPlan((y) =>
+      y.replace(
+        '    denominator: users\n',
+        '    denominator: users\n    slo: { above: 0.05 }               # conversion above 5 %: the canary converts at about 3.4 %\n',
+      ),
     );
-    expect(criterion(d, 'nps').verdict).toBe('hold');
-    expect(sb.state()).toMatchObject({ phase: 'canary-5', traffic: 5 });
-    // and a breach of the SLO still fails
-    sb.setMetric('2026-06-20T03:00:00Z', 'error_rate', 'canary', 0.9);
-    expect(criterion(await sb.json('advance', [], 4), 'error_rate')).toMatchObject({ verdict: 'fail', observed: 0.9 });
+    const d = await sb.json('check', [], 4);
+    expect(criterion(d, 'conversion_vs_control')).toMatchObject({ verdict: 'pass' });
+    expect(criterion(d, 'conversion_vs_control (slo)')).toMatchObject({ verdict: 'fail', status: 'fail' });
+    expect(criterion(d, 'conversion_vs_control (slo)').interval[1]).toBeLessThan(0.05);
   });
 });
 

@@ -188,6 +188,9 @@ notifications:
     doc.createNode({ 'technical-users': { segment: 'technical-users' }, 'active-users': { segment: 'active-users' } }),
   );
   const metrics = doc.get('metrics') as { items: Array<{ set(k: string, v: unknown): void; get(k: string): unknown }> };
+  // The canary-vs-control comparisons read count series the fakes do not serve (test/cli/comparisons.test.ts covers them).
+  metrics.items = metrics.items.filter((m) => m.get('kind') !== 'ratio');
+  doc.delete('analysis');
   for (const m of metrics.items) {
     const name = String(m.get('name'));
     m.set('provider', name === 'nps' ? 'web' : 'dd');

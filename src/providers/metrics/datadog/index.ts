@@ -8,6 +8,7 @@ import { createHttpClient } from '../../http.js';
 import { httpClientSettings, parseDurationMs } from '../../http-settings.js';
 import type { AdapterContext, MetricQuery, MetricsProvider, Series } from '../../types.js';
 import { defaultIntervalMs, seriesFromV1, seriesFromV2 } from './api.js';
+import { datadogCount } from './counts.js';
 import type { DatadogSettings } from './settings.js';
 
 export async function createDatadogMetrics(settings: DatadogSettings, ctx: AdapterContext): Promise<MetricsProvider> {
@@ -60,9 +61,8 @@ export async function createDatadogMetrics(settings: DatadogSettings, ctx: Adapt
     return seriesFromV1(res.data, q, intervalOf(q));
   }
 
-  return {
-    query: (q) => (settings.api === 'v1' ? queryV1(q) : queryV2(q)),
-  };
+  const query = (q: MetricQuery) => (settings.api === 'v1' ? queryV1(q) : queryV2(q));
+  return { query, count: (q) => datadogCount(query, q) };
 }
 
 /** The name every adapter folder exports its factory under (definition.ts loads it). */
