@@ -12,6 +12,7 @@ import { factories } from '../providers/factories.js';
 import type { ProviderRole } from '../providers/registry.js';
 import type { AdapterContext, FlagProvider, FlagState, Notifier } from '../providers/types.js';
 import { createFileStore } from '../state/file-store.js';
+import { createPgStore } from '../state/pg-store.js';
 import { prepareWrite } from '../state/safe-path.js';
 import { createClock } from './clock.js';
 import type { Io } from './io.js';
@@ -92,14 +93,22 @@ export function buildServices(args: {
   // writes stay in the plan's folder, or in the configured folder when the plan opts out (validation checked it)
   const stateRoot = plan.state.allowOutsidePlanDir ? stateDir : loaded.baseDir;
   const reportsRoot = plan.reports.allowOutsidePlanDir ? reportsDir : loaded.baseDir;
-  const store = createFileStore({
-    dir: stateDir,
-    root: stateRoot,
-    plan: plan.name,
-    now: () => new Date(clock.now()),
-    lockWaitMs: lockWait(),
-    warn: (m) => io.log.warn(m),
-  });
+  const store =
+    plan.state.backend === 'postgres'
+      ? createPgStore({
+          url: plan.state.url!,
+          plan: plan.name,
+          now: () => new Date(clock.now()),
+          lockWaitMs: lockWait(),
+        })
+      : createFileStore({
+          dir: stateDir,
+          root: stateRoot,
+          plan: plan.name,
+          now: () => new Date(clock.now()),
+          lockWaitMs: lockWait(),
+          warn: (m) => io.log.warn(m),
+        });
   const runner = createRunner();
   const services: Services = {
     clock,

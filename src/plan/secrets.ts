@@ -63,6 +63,11 @@ export function secretValues(uses: readonly PlaceholderUse[]): string[] {
       out.add(u.value);
       continue;
     }
+    // the state database's URL holds its password
+    if (u.path[0] === 'state' && u.path[1] === 'url') {
+      out.add(u.value);
+      continue;
+    }
     if (u.path[0] !== 'providers' || u.path.length < 4) continue;
     const role = u.path[1];
     const keys = u.path.slice(3).map(String);
