@@ -121,6 +121,12 @@ const COMMANDS: {
     load: async () => (await import('./commands/doctor.js')).doctorCommand,
   },
   {
+    name: 'state',
+    args: '<action> <plan> [file]',
+    summary: 'export PLAN (to stdout) or import PLAN FILE: move a rollout (state and journal) between backends',
+    load: async () => (await import('./commands/state-transfer.js')).stateCommand,
+  },
+  {
     name: 'reset',
     args: '<plan>',
     summary: 'start a completed, rolled-back or rolling-back rollout over (asks first; the journal is kept)',
@@ -174,7 +180,7 @@ export function buildProgram(
     c.action(async (...args: unknown[]) => {
       const cmd = args[args.length - 1] as Command;
       const plan = spec.args ? (args[0] as string) : undefined;
-      const opts = cmd.opts();
+      const opts: Record<string, unknown> = { ...cmd.opts(), positional: cmd.args };
       await run(
         async () =>
           (await spec.load())(plan, opts, { ...globals(), by: (opts['by'] as string | undefined) ?? globals().by }),

@@ -63,9 +63,11 @@ export function secretValues(uses: readonly PlaceholderUse[]): string[] {
       out.add(u.value);
       continue;
     }
-    // the state database's URL holds its password
+    // the state database's URL: its password is the secret (its user and database name are not, and
+    // masking them would mask words such as the tool's own name wherever they appear)
     if (u.path[0] === 'state' && u.path[1] === 'url') {
-      out.add(u.value);
+      const password = urlPassword(u.expanded);
+      if (password) out.add(password);
       continue;
     }
     if (u.path[0] !== 'providers' || u.path.length < 4) continue;
@@ -79,4 +81,13 @@ export function secretValues(uses: readonly PlaceholderUse[]): string[] {
     if (credential || (/url$/i.test(last) && reachesPastHost(u.expanded, u.start, u.end))) out.add(u.value);
   }
   return [...out];
+}
+
+function urlPassword(value: string): string | undefined {
+  try {
+    const p = new URL(value).password;
+    return p ? decodeURIComponent(p) : undefined;
+  } catch {
+    return undefined;
+  }
 }
