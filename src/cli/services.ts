@@ -12,6 +12,7 @@ import { factories } from '../providers/factories.js';
 import type { ProviderRole } from '../providers/registry.js';
 import type { AdapterContext, FlagProvider, FlagState, Notifier } from '../providers/types.js';
 import { createFileStore } from '../state/file-store.js';
+import { withCrashPoints } from '../state/crash-store.js';
 import { createPgStore } from '../state/pg-store.js';
 import { prepareWrite } from '../state/safe-path.js';
 import { createClock } from './clock.js';
@@ -93,7 +94,7 @@ export function buildServices(args: {
   // writes stay in the plan's folder, or in the configured folder when the plan opts out (validation checked it)
   const stateRoot = plan.state.allowOutsidePlanDir ? stateDir : loaded.baseDir;
   const reportsRoot = plan.reports.allowOutsidePlanDir ? reportsDir : loaded.baseDir;
-  const store =
+  let store =
     plan.state.backend === 'postgres'
       ? createPgStore({
           url: plan.state.url!,
@@ -109,6 +110,7 @@ export function buildServices(args: {
           lockWaitMs: lockWait(),
           warn: (m) => io.log.warn(m),
         });
+  if (process.env['ROLLOUT_TEST_CRASH_AT'] || process.env['ROLLOUT_TEST_CRASH_TRACE']) store = withCrashPoints(store);
   const runner = createRunner();
   const services: Services = {
     clock,

@@ -41,7 +41,13 @@ const withPlan = (sb: Sandbox, args: string[]): string[] => {
 async function newDatabase(tag: string): Promise<string> {
   const d = await createTestDatabase(tag);
   const prev = db.drop;
-  db = { url: db.url, drop: async () => (await prev(), await d.drop()) };
+  db = {
+    url: db.url,
+    drop: async () => {
+      await prev();
+      await d.drop();
+    },
+  };
   return d.url;
 }
 
