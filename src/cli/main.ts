@@ -38,8 +38,10 @@ const COMMANDS: {
   },
   {
     name: 'status',
-    args: '<plan>',
-    summary: 'current phase, traffic, time in phase, time until eligible, each criterion',
+    args: '[plan]',
+    summary:
+      'current phase, traffic, time in phase, time until eligible, each criterion; --all [DIR]: every plan in DIR, one table',
+    options: (c) => c.option('--all', 'every rollout whose plan is in the folder given (default: the current one)'),
     load: async () => (await import('./commands/status.js')).statusCommand,
   },
   {
