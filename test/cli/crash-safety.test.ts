@@ -17,11 +17,17 @@ interface Scenario {
   args: string[];
   stage: Stage;
   at?: string;
+  /**
+   * The next run, after the crash: the same command when running it again is safe; for reduce,
+   * `advance` (running `reduce` again after a reduce that landed reduces once more: a new request,
+   * not a repeat; see the note in the report)
+   */
+  recover?: string[];
 }
 const SCENARIOS: Scenario[] = [
   { command: 'advance', args: [], stage: 'canary-5-approved' },
   { command: 'approve', args: ['--by', 'tech-lead'], stage: 'canary-5', at: T.canary25 },
-  { command: 'reduce', args: ['--yes', '--reason', 'crash test'], stage: 'canary-25' },
+  { command: 'reduce', args: ['--yes', '--reason', 'crash test'], stage: 'canary-25', recover: ['advance'] },
   { command: 'rollback', args: ['--yes', '--reason', 'crash test'], stage: 'canary-25' },
 ];
 
@@ -78,11 +84,13 @@ describe('a crash at every step of a command is recovered by the next run (file 
         const sb = await prepared(sc);
         const crashed = await sb.cmd(sc.command, sc.args, { env: { ROLLOUT_TEST_CRASH_AT: String(i) } });
         if (crashed.signal !== 'SIGKILL') failures.push(`${points[i - 1]}: not killed: ${explain(crashed)}`);
-        const again = await sb.cmd(sc.command, sc.args);
+        const again = await sb.cmd(sc.recover?.[0] ?? sc.command, sc.recover ? sc.recover.slice(1) : sc.args);
+        // a rollback whose last step was saved before the kill is finished: running it again says so
+        const finished = again.code === 2 && /already rolled back/.test(again.stderr);
         const j = sb.journal().slice(before);
         const got = outcome(sb);
         const problems = [
-          ![0, 3].includes(again.code ?? -1) && `the run after the crash: ${explain(again)}`,
+          ![0, 3].includes(again.code ?? -1) && !finished && `the run after the crash: ${explain(again)}`,
           JSON.stringify(got) !== JSON.stringify(want) &&
             `ended at ${JSON.stringify(got)}, not ${JSON.stringify(want)}`,
           openEffects(j).length > 0 && `effects left open: ${openEffects(j).join(', ')}`,
