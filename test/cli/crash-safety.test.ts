@@ -204,3 +204,39 @@ describe('a crash at every step is recovered on PostgreSQL too', () => {
     }, 600_000);
   }
 });
+
+describe('kill -9 at random moments under load (file backend)', () => {
+  it('eight rounds of four concurrent advances, one of them killed at a random moment: one transition, nothing left open, the flag as recorded', async () => {
+    for (let round = 0; round < 8; round++) {
+      const sb = await prepared(SCENARIOS[0]!);
+      const before = sb.journal().length;
+      const victim = Math.floor(Math.random() * 4);
+      const delay = 50 + Math.floor(Math.random() * 700);
+      const runs = await Promise.all(
+        Array.from({ length: 4 }, (_, i) =>
+          sb.cmd('advance', [], {
+            timeoutMs: 60_000,
+            onSpawn: (pid) => {
+              if (i === victim) setTimeout(() => process.kill(pid, 'SIGKILL'), delay);
+            },
+          }),
+        ),
+      );
+      for (const r of runs) if (r.signal !== 'SIGKILL') expect([0, 3, 5]).toContain(r.code);
+      const after = await sb.cmd('advance', []);
+      expect([0, 3]).toContain(after.code);
+      const j = sb.journal().slice(before);
+      const where = `round ${round} (run ${victim} killed after ${delay} ms)`;
+      expect({ where, open: openEffects(j) }).toEqual({ where, open: [] });
+      expect({ where, landed: landedFlagChanges(j) }).toEqual({ where, landed: 1 });
+      expect({ where, ...outcome(sb) }).toMatchObject({
+        where,
+        phase: 'canary-25',
+        traffic: 25,
+        flag: { traffic: 25 },
+      });
+      const seqs = sb.journal().map((e) => e.seq);
+      expect(seqs).toEqual(seqs.map((_, i) => i + 1));
+    }
+  }, 600_000);
+});
