@@ -2,7 +2,8 @@
  * `rollout status --all [DIR]`: every rollout whose plan is in DIR (default: the current folder), in
  * one table: plan, phase, traffic, state, what it waits for, when it is next eligible; `--json` too.
  * Each plan is read through its own store (file or PostgreSQL) and judged against its providers,
- * several plans at a time (a bounded pool, p-limit), so the cost grows linearly with the plans and
+ * several plans at a time (a bounded pool: `pooled`, hand-written because p-limit is only a
+ * transitive package here, not a dependency), so the cost grows linearly with the plans and
  * no provider receives more than POOL requests at once from this command. A plan that cannot be
  * read or judged is a row with its error, and the command exits 1: no data is never "fine".
  */
@@ -41,9 +42,7 @@ export async function statusAllCommand(dir: string | undefined, global: GlobalOp
   } catch (e) {
     throw new RolloutError('usage', `cannot list the plans in ${folder}: ${(e as Error).message}`);
   }
-  const { default: pLimit } = await import('p-limit');
-  const limit = pLimit(POOL);
-  const rows = await Promise.all(files.map((f) => limit(() => statusRow(f, io))));
+  const rows = await pooled(files, POOL, (f) => statusRow(f, io));
   const failed = rows.filter((r) => r.error).length;
   if (global.json) {
     io.json({ dir: folder, plans: rows.length, failed, rollouts: rows });
@@ -88,4 +87,15 @@ async function statusRow(file: string, io: Io): Promise<Row> {
     row.error = e instanceof RolloutError ? e.message : `unexpected error: ${(e as Error).message}`;
   }
   return row;
+}
+
+/** `fn` over every item, at most `size` at a time, results in the items' order. */
+async function pooled<T, R>(items: T[], size: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const out: R[] = new Array(items.length);
+  let next = 0;
+  const worker = async () => {
+    for (let i = next++; i < items.length; i = next++) out[i] = await fn(items[i]!);
+  };
+  await Promise.all(Array.from({ length: Math.min(size, items.length) }, worker));
+  return out;
 }
