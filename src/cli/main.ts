@@ -38,8 +38,10 @@ const COMMANDS: {
   },
   {
     name: 'status',
-    args: '<plan>',
-    summary: 'current phase, traffic, time in phase, time until eligible, each criterion',
+    args: '[plan]',
+    summary:
+      'current phase, traffic, time in phase, time until eligible, each criterion; --all [DIR]: every plan in DIR, one table',
+    options: (c) => c.option('--all', 'every rollout whose plan is in the folder given (default: the current one)'),
     load: async () => (await import('./commands/status.js')).statusCommand,
   },
   {
@@ -153,6 +155,12 @@ const COMMANDS: {
     load: async () => (await import('./commands/backtest.js')).backtestCommand,
   },
   {
+    name: 'state',
+    args: '<action> <plan> [file]',
+    summary: 'export PLAN (to stdout) or import PLAN FILE: move a rollout (state and journal) between backends',
+    load: async () => (await import('./commands/state-transfer.js')).stateCommand,
+  },
+  {
     name: 'reset',
     args: '<plan>',
     summary: 'start a completed, rolled-back or rolling-back rollout over (asks first; the journal is kept)',
@@ -206,7 +214,7 @@ export function buildProgram(
     c.action(async (...args: unknown[]) => {
       const cmd = args[args.length - 1] as Command;
       const plan = spec.args ? (args[0] as string) : undefined;
-      const opts = cmd.opts();
+      const opts: Record<string, unknown> = { ...cmd.opts(), positional: cmd.args };
       await run(
         async () =>
           (await spec.load())(plan, opts, { ...globals(), by: (opts['by'] as string | undefined) ?? globals().by }),

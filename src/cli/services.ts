@@ -11,6 +11,8 @@ import { parseDuration } from '../plan/duration.js';
 import type { ProviderRole, RoleInterfaces } from '../providers/definition.js';
 import type { AdapterContext, FlagProvider, FlagState, Notifier } from '../providers/types.js';
 import { createFileStore } from '../state/file-store.js';
+import { withCrashPoints } from '../state/crash-store.js';
+import { createPgStore } from '../state/pg-store.js';
 import { prepareWrite } from '../state/safe-path.js';
 import { createClock } from './clock.js';
 import type { Io } from './io.js';
@@ -110,14 +112,23 @@ export function buildServices(args: {
   // writes stay in the plan's folder, or in the configured folder when the plan opts out (validation checked it)
   const stateRoot = plan.state.allowOutsidePlanDir ? stateDir : loaded.baseDir;
   const reportsRoot = plan.reports.allowOutsidePlanDir ? reportsDir : loaded.baseDir;
-  const store = createFileStore({
-    dir: stateDir,
-    root: stateRoot,
-    plan: plan.name,
-    now: () => new Date(clock.now()),
-    lockWaitMs: lockWait(),
-    warn: (m) => io.log.warn(m),
-  });
+  let store =
+    plan.state.backend === 'postgres'
+      ? createPgStore({
+          url: plan.state.url!,
+          plan: plan.name,
+          now: () => new Date(clock.now()),
+          lockWaitMs: lockWait(),
+        })
+      : createFileStore({
+          dir: stateDir,
+          root: stateRoot,
+          plan: plan.name,
+          now: () => new Date(clock.now()),
+          lockWaitMs: lockWait(),
+          warn: (m) => io.log.warn(m),
+        });
+  if (process.env['ROLLOUT_TEST_CRASH_AT'] || process.env['ROLLOUT_TEST_CRASH_TRACE']) store = withCrashPoints(store);
   const runner = createRunner();
   const services: Services = {
     clock,

@@ -1,4 +1,5 @@
 /** Journal helpers: every decision and every side effect, before and after. */
+import { crashPoint } from '../state/crash-point.js';
 import type { JournalEntry } from '../state/types.js';
 import type { Services } from './services.js';
 
@@ -55,6 +56,7 @@ export async function withEffect<T>(
     await entry('effect.failed', { error: (e as Error).message });
     throw e;
   }
+  crashPoint(`landed:${args.action}`);
   await record?.(result, effect);
   await entry('effect.done', summarize(result));
   return result;

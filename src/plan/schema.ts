@@ -187,10 +187,19 @@ export const planSchema = z.strictObject({
   }),
   state: z
     .strictObject({
-      backend: z.enum(['file']).default('file'),
+      backend: z.enum(['file', 'postgres']).default('file'),
       dir: text.default('.rollout'),
       /** a `dir` outside the plan's folder is refused unless this says so */
       allowOutsidePlanDir: z.boolean().default(false),
+      /** backend postgres: postgres://USER:PASSWORD@HOST:PORT/DATABASE, usually "${DATABASE_URL}" */
+      url: z
+        .string()
+        .regex(/^postgres(ql)?:\/\/\S+$/, 'must be a postgres://USER:PASSWORD@HOST:5432/DATABASE URL')
+        .optional(),
+    })
+    .refine((s) => s.backend !== 'postgres' || s.url !== undefined, {
+      message: 'backend postgres needs a url (e.g. url: "${DATABASE_URL}")',
+      path: ['url'],
     })
     .default({ backend: 'file', dir: '.rollout', allowOutsidePlanDir: false }),
   audiences: z.record(z.string(), audience).default({}),

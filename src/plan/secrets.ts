@@ -63,6 +63,16 @@ export function secretValues(uses: readonly PlaceholderUse[]): string[] {
       out.add(u.value);
       continue;
     }
+    // the state database's URL: its password is the secret (its user and database name are not, and
+    // masking them would mask words such as the tool's own name wherever they appear)
+    if (u.path[0] === 'state' && u.path[1] === 'url') {
+      const password = urlPassword(u.expanded);
+      // as it stands in the URL, always; alone, when it is long enough not to be an everyday word
+      // (a password such as `rollout` would otherwise mask the tool's own name everywhere)
+      if (password) out.add(`:${password}@`);
+      if (password && password.length >= 8) out.add(password);
+      continue;
+    }
     if (u.path[0] !== 'providers' || u.path.length < 4) continue;
     const role = u.path[1];
     const keys = u.path.slice(3).map(String);
@@ -74,4 +84,13 @@ export function secretValues(uses: readonly PlaceholderUse[]): string[] {
     if (credential || (/url$/i.test(last) && reachesPastHost(u.expanded, u.start, u.end))) out.add(u.value);
   }
   return [...out];
+}
+
+function urlPassword(value: string): string | undefined {
+  try {
+    const p = new URL(value).password;
+    return p ? decodeURIComponent(p) : undefined;
+  } catch {
+    return undefined;
+  }
 }

@@ -10,9 +10,10 @@ import { timeline } from './timeline.js';
 
 export async function statusCommand(
   planFile: string | undefined,
-  _opts: Record<string, unknown>,
+  opts: Record<string, unknown>,
   global: GlobalOptions,
 ): Promise<number> {
+  if (opts['all']) return (await import('./status-all.js')).statusAllCommand(planFile, global);
   const { io, loaded, services } = await prepare(planFile, global, 'status');
   const { plan } = loaded;
   const state = await loadState(plan, services);
