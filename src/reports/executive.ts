@@ -102,11 +102,17 @@ export function buildExecutive(args: { plan: Plan; state: RolloutState; report: 
     status,
   );
   const criteria = r.gate?.criteria ?? [];
+  // At risk: what fails, and what holds for want of data (a window still filling, a soak, an approval are not risks).
+  const first = (d: string) => d.split(';')[0]!.trim();
   const risks = [
-    ...criteria.filter((c) => c.verdict === 'fail').map((c) => m.exec.riskFail(c.name, c.detail)),
+    ...criteria.filter((c) => c.verdict === 'fail').map((c) => m.exec.riskFail(c.name, first(c.detail))),
     ...criteria
-      .filter((c) => c.verdict === 'hold' && c.kind !== 'minDuration')
-      .map((c) => m.exec.riskHold(c.name, c.detail)),
+      .filter(
+        (c) =>
+          c.verdict === 'hold' &&
+          (c.kind === 'incidents' || (c.kind === 'metric' && !c.metric?.coveredAt && !c.eligibleAt)),
+      )
+      .map((c) => m.exec.riskHold(c.name, first(c.detail))),
   ];
   const schedule = plannedSchedule(plan, state);
   const row = schedule.find((s) => s.phase === cur.name);
@@ -120,6 +126,9 @@ function nextStep(plan: Plan, state: RolloutState, r: PhaseReport, schedule: Sch
   if (state.status === 'completed') return m.exec.nextDone;
   if (state.status === 'rolled-back' || state.status === 'rolling-back') return m.exec.nextRolledBack;
   const cur = r.phase.status === 'current' ? r.gate?.criteria : undefined;
+  const c = r.decision?.contingency as { action?: string; applied?: boolean } | undefined;
+  if (r.phase.status === 'current' && r.gate?.verdict === 'fail' && c?.action && !c.applied)
+    return m.exec.nextFailed(c.action);
   const blocking = cur?.filter((c) => c.verdict !== 'pass' && c.kind !== 'minDuration' && c.kind !== 'metric');
   if (blocking?.length) return m.exec.nextFix(blocking.map((c) => c.name).join(', '));
   const eligible = cur

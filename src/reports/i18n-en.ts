@@ -123,6 +123,8 @@ export const en = {
     nextDone: 'Nothing: the rollout is complete. Send the release notes and hold the lessons-learned meeting.',
     nextRolledBack: 'Fix the cause, then reset and start again; the lessons-learned document is prefilled.',
     nextFix: (what: string) => `Resolve ${what}, then run \`rollout advance\` again.`,
+    nextFailed: (action: string) =>
+      `The gate failed: apply the contingency (${action}) with \`rollout advance --apply-contingency\`, or fix the cause and check again.`,
     nextRun: 'Run `rollout advance` when the phase has soaked.',
     riskFail: (name: string, detail: string) => `${name} failed: ${detail}`,
     riskHold: (name: string, detail: string) => `${name} holds: ${detail}`,

@@ -123,6 +123,8 @@ export const ptBR: Messages = {
     nextDone: 'Nada: o rollout foi concluído. Envie as notas de release e faça a reunião de lições aprendidas.',
     nextRolledBack: 'Corrija a causa, reinicie e comece de novo; o documento de lições aprendidas está preenchido.',
     nextFix: (what) => `Resolva ${what} e rode \`rollout advance\` de novo.`,
+    nextFailed: (action) =>
+      `O gate falhou: aplique a contingência (${action}) com \`rollout advance --apply-contingency\`, ou corrija a causa e verifique de novo.`,
     nextRun: 'Rode `rollout advance` quando a fase completar o período de observação.',
     riskFail: (name, detail) => `${name} falhou: ${detail}`,
     riskHold: (name, detail) => `${name} aguarda: ${detail}`,
