@@ -91,16 +91,20 @@ export function buildExecutive(args: { plan: Plan; state: RolloutState; report: 
   const { plan, state, report: r } = args;
   const lang = r.language;
   const m = messages(lang);
-  const cur = plan.phases[state.phaseIndex] ?? plan.phases[0]!;
-  const status = m.statusWord[state.status] ?? state.status;
-  const where = m.exec.where(
-    plan.title ?? plan.name,
-    cur.name,
-    state.phaseIndex + 1,
-    plan.phases.length,
-    m.ofAudience(`${state.traffic}%`, cur.audience),
-    status,
+  // A phase's report tells that phase's story: once the phase is left, it is told as of leaving it, so
+  // rewriting it later (rollout report) changes nothing but its generation time.
+  const cutoff = r.phase.status === 'left' ? r.phase.leftAt : undefined;
+  const schedule = plannedSchedule(plan, state).map((s) =>
+    cutoff
+      ? {
+          ...s,
+          actualStart: s.actualStart && s.actualStart <= cutoff ? s.actualStart : undefined,
+          actualEnd: s.actualEnd && s.actualEnd <= cutoff ? s.actualEnd : undefined,
+          lateMs: s.actualStart && s.actualStart <= cutoff ? s.lateMs : undefined,
+        }
+      : s,
   );
+  const decided = phaseSentence(r, lang);
   const criteria = r.gate?.criteria ?? [];
   // At risk: what fails, and what holds for want of data (a window still filling, a soak, an approval are not risks).
   const first = (d: string) => d.split(';')[0]!.trim();
@@ -114,11 +118,31 @@ export function buildExecutive(args: { plan: Plan; state: RolloutState; report: 
       )
       .map((c) => m.exec.riskHold(c.name, first(c.detail))),
   ];
-  const schedule = plannedSchedule(plan, state);
+  if (cutoff) {
+    const to = r.decision?.to ? plan.phases.find((p) => p.name === r.decision?.to) : undefined;
+    const where = m.exec.whereLeft(r.plan.title, r.phase.name, r.phase.index + 1, r.phase.of, formatDate(lang, cutoff));
+    const next =
+      r.decision?.decision === 'completed' || !to
+        ? state.status === 'completed' && r.phase.index === plan.phases.length - 1
+          ? m.exec.nextDone
+          : m.exec.nextRun
+        : m.exec.nextEntered(to.name, m.ofAudience(`${to.traffic}%`, to.audience), formatDate(lang, cutoff));
+    return { where, decided, risks, next, schedule };
+  }
+  const cur = plan.phases[state.phaseIndex] ?? plan.phases[0]!;
+  const status = m.statusWord[state.status] ?? state.status;
+  const where = m.exec.where(
+    plan.title ?? plan.name,
+    cur.name,
+    state.phaseIndex + 1,
+    plan.phases.length,
+    m.ofAudience(`${state.traffic}%`, cur.audience),
+    status,
+  );
   const row = schedule.find((s) => s.phase === cur.name);
   if (row?.lateMs !== undefined && row.lateMs > 3_600_000)
     risks.push(`${cur.name}: ${m.exec.late(formatDuration(row.lateMs))}`);
-  return { where, decided: phaseSentence(r, lang), risks, next: nextStep(plan, state, r, schedule), schedule };
+  return { where, decided, risks, next: nextStep(plan, state, r, schedule), schedule };
 }
 
 function nextStep(plan: Plan, state: RolloutState, r: PhaseReport, schedule: ScheduleRow[]): string {

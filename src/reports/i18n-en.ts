@@ -118,6 +118,9 @@ export const en = {
   exec: {
     where: (title: string, phase: string, i: number, n: number, traffic: string, status: string) =>
       `${title} is in phase ${i} of ${n}, "${phase}", at ${traffic}; the rollout is ${status}.`,
+    whereLeft: (title: string, phase: string, i: number, n: number, at: string) =>
+      `${title}: phase ${i} of ${n}, "${phase}", ended ${at}.`,
+    nextEntered: (phase: string, traffic: string, at: string) => `Phase "${phase}" (${traffic}) from ${at}.`,
     nextEligible: (at: string) => `The gate can pass from ${at} at the earliest; then \`rollout advance\` moves on.`,
     nextPhase: (to: string, at: string) => `Next: phase "${to}", planned for ${at} at the earliest.`,
     nextDone: 'Nothing: the rollout is complete. Send the release notes and hold the lessons-learned meeting.',

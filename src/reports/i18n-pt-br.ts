@@ -118,6 +118,8 @@ export const ptBR: Messages = {
   exec: {
     where: (title, phase, i, n, traffic, status) =>
       `${title} está na fase ${i} de ${n}, "${phase}", com ${traffic}; o rollout está ${status}.`,
+    whereLeft: (title, phase, i, n, at) => `${title}: a fase ${i} de ${n}, "${phase}", terminou em ${at}.`,
+    nextEntered: (phase, traffic, at) => `Fase "${phase}" (${traffic}) a partir de ${at}.`,
     nextEligible: (at) => `O gate pode passar a partir de ${at}; então \`rollout advance\` avança.`,
     nextPhase: (to, at) => `Próxima: fase "${to}", prevista para ${at} no mais cedo.`,
     nextDone: 'Nada: o rollout foi concluído. Envie as notas de release e faça a reunião de lições aprendidas.',
