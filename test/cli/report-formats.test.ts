@@ -198,3 +198,31 @@ describe('pt-BR', () => {
     expect(existsSync(path.join(dir, 'full.html'))).toBe(true);
   });
 });
+
+describe('snapshots of every format, volatile parts masked', () => {
+  /** What differs between machines and runs: the sandbox folder, who ran it on which host. */
+  const mask = (text: string, sb: Sandbox) =>
+    text
+      .replaceAll(sb.path(), '<sandbox>')
+      .replaceAll(`${os.userInfo().username}@${os.hostname()}`, '<user>@<host>')
+      .replace(/"(os|host)": "[^"]*"/g, '"$1": "<masked>"');
+
+  it('md, json, html, junit and the step summary of a failed canary gate', async () => {
+    const sb = await breachedCanary();
+    const dir = sb.path('plans', 'reports', 'recommendations-v2');
+    const summary = sb.path('summary.md');
+    expect((await sb.cmd('check', ['--junit', 'gate.xml'], { env: { GITHUB_STEP_SUMMARY: summary } })).code).toBe(4);
+    const read = (f: string) => mask(readFileSync(f, 'utf8'), sb);
+    expect(read(path.join(dir, 'canary-5.md'))).toMatchSnapshot('canary-5.md');
+    expect(read(path.join(dir, 'canary-5.json'))).toMatchSnapshot('canary-5.json');
+    // the stylesheet is one constant; the page's content is what changes
+    expect(read(path.join(dir, 'canary-5.html')).replace(/<style>[\s\S]*?<\/style>/, '<style/>')).toMatchSnapshot(
+      'canary-5.html',
+    );
+    expect(read(path.join(dir, 'index.html')).replace(/<style>[\s\S]*?<\/style>/, '<style/>')).toMatchSnapshot(
+      'index.html',
+    );
+    expect(read(sb.path('gate.xml'))).toMatchSnapshot('gate.junit.xml');
+    expect(read(summary)).toMatchSnapshot('step-summary.md');
+  });
+});
