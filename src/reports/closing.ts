@@ -8,7 +8,7 @@ import { parseEstimate, formatDuration } from '../plan/duration.js';
 import type { Plan } from '../plan/schema.js';
 import type { JournalEntry, RolloutState } from '../state/types.js';
 import { plannedSchedule } from './executive.js';
-import { formatDate, type Language, messages } from './i18n.js';
+import { formatDate, formatNumber, type Language, messages } from './i18n.js';
 import { table } from './markdown.js';
 
 const WORDS = {
@@ -147,7 +147,7 @@ export function renderLessonsLearned({ plan, state, journal, now }: Args): strin
     return [
       s.component,
       s.status,
-      formatDuration(s.durationMs),
+      `${formatNumber(lang, s.durationMs / 1000)} s`,
       est ?? '-',
       range ? (s.durationMs <= range.max ? w.yes : w.no) : '-',
     ];

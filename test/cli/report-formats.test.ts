@@ -8,12 +8,14 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, describe, expect, it } from '@jest/globals';
+import { afterAll, describe, expect, it, jest } from '@jest/globals';
 import { escapeData } from '../../src/reports/ci.js';
 import { openPage } from '../helpers/chromium.js';
 import { after, REPO, removeSandboxes, Sandbox, T } from '../helpers/cli.js';
 
 afterAll(removeSandboxes);
+// walks of the reference plan through the binary, and Chromium starts: slow on a loaded machine
+jest.setTimeout(150_000);
 
 const withHtml = (yaml: string) => yaml.replace('formats: [md, json]', 'formats: [md, json, html]');
 
