@@ -5,7 +5,7 @@
  * annotations, and pt-BR output. Chromium and xmllint come from scripts/servers/install-packages.sh.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it, jest } from '@jest/globals';
@@ -85,6 +85,18 @@ describe('HTML report through headless Chromium', () => {
     const run = await render(bad, 'bad.png');
     expect(run.requested).toContain('http://127.0.0.1:9/x.png');
     expect(run.console.join('\n')).toContain('boom');
+  });
+
+  it('a metrics provider that cannot answer leaves each chart saying why; the report is still written', async () => {
+    const sb = Sandbox.create({ now: T.canary5, editPlan: withHtml });
+    expect((await sb.cmd('checklist', ['--yes'])).code).toBe(0);
+    expect((await sb.cmd('approve', ['--by', 'tech-lead'])).code).toBe(0);
+    expect((await sb.cmd('advance')).code).toBe(0);
+    rmSync(sb.metricsFile);
+    sb.clock.advance('2h');
+    expect((await sb.cmd('advance')).code).toBe(3);
+    const html = readFileSync(sb.path('plans', 'reports', 'recommendations-v2', 'canary-5.html'), 'utf8');
+    expect(html.match(/<p class="nodata">No data to draw: [^<]*recommendations-metrics\.csv/g)?.length).toBe(5);
   });
 
   it('has the flag before/after, a dark scheme and a print layout', async () => {
