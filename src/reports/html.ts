@@ -3,6 +3,7 @@
  * the executive summary, a chart per gating metric, every section the Markdown has, light, dark and
  * print. Pure.
  */
+import type { Criterion } from '../gates/types.js';
 import { stripControls } from '../sanitize.js';
 import { type ComparisonData, comparisonChart, metricChart } from './chart.js';
 import { ranAs } from './format.js';
@@ -58,28 +59,30 @@ function executive(r: PhaseReport, m: Messages): string {
 
 function charts(r: PhaseReport, m: Messages): string {
   const metrics = (r.gate?.criteria ?? []).filter((c) => c.kind === 'metric');
-  const names = metrics.length ? metrics.map((c) => c.name) : Object.keys(r.series ?? {});
-  if (!names.length || !r.phase.enteredAt) return '';
-  const figs = names.map((name) => {
-    const c = metrics.find((x) => x.name === name);
-    const f = c?.metric;
-    const chart = metricChart({
+  if (!r.phase.enteredAt || (!metrics.length && !r.series)) return '';
+  const phase = { from: r.phase.enteredAt, to: r.phase.leftAt ?? r.generatedAt, leftAt: r.phase.leftAt };
+  const draw = (name: string, f: Criterion['metric']) =>
+    metricChart({
       name,
       unit: f?.unit,
       series: r.series?.[name],
       bound: parseBound(f?.slo),
-      phase: { from: r.phase.enteredAt!, to: r.phase.leftAt ?? r.generatedAt, leftAt: r.phase.leftAt },
+      phase,
       judged: f ? { from: f.window.from, to: f.window.to } : undefined,
       lang: r.language,
     });
-    const cmp = (c as { comparison?: ComparisonData } | undefined)?.comparison;
-    return chart + (cmp ? comparisonChart(name, cmp, r.language) : '');
-  });
-  const cmpOnly = (r.gate?.criteria ?? []).flatMap((c) => {
-    const cmp = (c as { comparison?: ComparisonData }).comparison;
-    return c.kind !== 'metric' && cmp ? [comparisonChart(c.name, cmp, r.language)] : [];
-  });
-  return `<h2>${esc(m.charts)}</h2><div class="charts">${[...figs, ...cmpOnly].join('')}</div>`;
+  // A value metric has its series; a comparison (counts since the phase was entered) has its estimate
+  // and interval; a criterion with neither (the sample-ratio check) is in the gate table only.
+  const figs = metrics.length
+    ? metrics.flatMap((c) => {
+        const cmp = (c as { comparison?: ComparisonData }).comparison;
+        return [
+          ...(c.metric ? [draw(c.name, c.metric)] : []),
+          ...(cmp ? [comparisonChart(c.name, cmp, r.language)] : []),
+        ];
+      })
+    : Object.keys(r.series ?? {}).map((name) => draw(name, undefined));
+  return figs.length ? `<h2>${esc(m.charts)}</h2><div class="charts">${figs.join('')}</div>` : '';
 }
 
 /** `< 500 ms`, `> 10 %` or both, as the gate describes an SLO, back into numbers for the chart. */

@@ -126,10 +126,10 @@ describe('renderHtml', () => {
   test('draws a comparison as its estimate with the interval, when the criterion carries one', () => {
     const criteria = model.gate!.criteria.map((c) =>
       c.name === 'errors'
-        ? {
+        ? ({
             ...c,
             comparison: { status: 'fail', estimate: 0.4, interval: [0.1, 0.7], thresholds: { fail: 0, pass: 0.2 } },
-          }
+          } as unknown as typeof c)
         : c,
     );
     const charted = renderHtml({ ...model, gate: { ...model.gate!, criteria } });
