@@ -1,23 +1,27 @@
 #!/usr/bin/env bash
 # Install the Debian packages the test servers need, only when missing.
-# Usage: install-packages.sh [pg] [prom] [am]      (no arguments = all three)
+# Usage: install-packages.sh [pg] [prom] [am] [chromium] [xmllint]   (no arguments = all five)
 # Guards (same as the validated recipe):
 #   pg   -> `ls /usr/lib/postgresql/*/bin/initdb` (a plain `apt-get install postgresql-15` would upgrade a
 #           preinstalled 15.x), package postgresql-15
 #   prom -> `prometheus` and `promtool` on PATH, package prometheus
 #   am   -> `prometheus-alertmanager` on PATH, package prometheus-alertmanager
+#   chromium -> `chromium` on PATH, package chromium (the HTML report tests render pages headless)
+#   xmllint  -> `xmllint` on PATH, package libxml2-utils (the JUnit files are validated against an XSD)
 # `apt-get update` runs once, only when something is missing; always --no-install-recommends
 # (without it `prometheus` pulls 39 packages). Needs root when something is missing.
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 . "$HERE/lib.sh"
-[ $# -gt 0 ] || set -- pg prom am
+[ $# -gt 0 ] || set -- pg prom am chromium xmllint
 need=()
 for s in "$@"; do
   case "$s" in
     pg) ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need+=(postgresql-15) ;;
     prom) { command -v prometheus && command -v promtool; } >/dev/null 2>&1 || need+=(prometheus) ;;
     am) command -v prometheus-alertmanager >/dev/null 2>&1 || need+=(prometheus-alertmanager) ;;
+    chromium) command -v chromium >/dev/null 2>&1 || need+=(chromium) ;;
+    xmllint) command -v xmllint >/dev/null 2>&1 || need+=(libxml2-utils) ;;
     *) say "install-packages.sh: unknown server '$s'"; exit 2 ;;
   esac
 done

@@ -37,6 +37,9 @@ pg_up && STATE[pg]=reuse || need+=(pg)
 unleash_up && STATE[unleash]=reuse
 prom_up && STATE[prom]=reuse || need+=(prom)
 am_up && STATE[am]=reuse || need+=(am)
+# the report tests render HTML in headless Chromium and validate JUnit files with xmllint
+command -v chromium >/dev/null 2>&1 || need+=(chromium)
+command -v xmllint >/dev/null 2>&1 || need+=(xmllint)
 running="${!STATE[*]}"; step "already answering: ${running:-none}"
 
 # ---- Unleash as a background job: npm install (35-75 s cold, overlapping apt and the other servers),

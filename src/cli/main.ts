@@ -54,6 +54,7 @@ const COMMANDS: {
     name: 'check',
     args: '<plan>',
     summary: 'evaluate the gate now; changes nothing',
+    options: (c) => c.option('--junit <file>', 'also write the gate as JUnit XML (each criterion a test case)'),
     load: async () => (await import('./commands/check.js')).checkCommand,
   },
   {
@@ -63,7 +64,8 @@ const COMMANDS: {
     options: (c) =>
       c
         .option('--dry-run', 'show what it would do and change nothing')
-        .option('--apply-contingency', 'apply the contingency of a failed gate (reduce traffic or roll back)'),
+        .option('--apply-contingency', 'apply the contingency of a failed gate (reduce traffic or roll back)')
+        .option('--junit <file>', 'also write the gate as JUnit XML (each criterion a test case)'),
     load: async () => (await import('./commands/advance.js')).advanceCommand,
   },
   {

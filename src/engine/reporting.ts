@@ -12,12 +12,14 @@ import type { PhaseReport } from '../reports/model.js';
 import { redact, redactValue } from '../redact.js';
 import { stripControlsValue } from '../sanitize.js';
 import type { JournalEntry, RolloutState } from '../state/types.js';
+import { writeReportExtras } from './report-extras.js';
+import { phaseSeries } from './report-series.js';
 import type { Services } from './services.js';
 
 /** Every format the plan may ask for, rendered from the one report model. */
 const RENDERERS: Record<Plan['reports']['formats'][number], { ext: string; render: (m: PhaseReport) => string }> = {
   md: { ext: 'md', render: renderMarkdown },
-  json: { ext: 'json', render: (m) => `${JSON.stringify(m, null, 2)}\n` },
+  json: { ext: 'json', render: ({ series: _charts, ...m }) => `${JSON.stringify(m, null, 2)}\n` },
   html: { ext: 'html', render: renderHtml },
   junit: { ext: 'junit.xml', render: renderJunit },
 };
@@ -45,6 +47,9 @@ export async function writeReports(args: {
           phase,
           now,
           simulated: services.clock.simulated || journal.simulated,
+          series: plan.reports.formats.includes('html')
+            ? await phaseSeries({ plan, state, services, phase, now: services.clock.now() })
+            : undefined,
         }),
       ),
     );
@@ -55,6 +60,8 @@ export async function writeReports(args: {
       written.push(await services.reports.write(`${plan.name}/${phase}.${ext}`, text));
     }
   }
+  const simulated = services.clock.simulated || journal.simulated;
+  written.push(...(await writeReportExtras({ plan, state, services, now, simulated })));
   return written;
 }
 

@@ -232,8 +232,10 @@ export const planSchema = z.strictObject({
         .default(['md', 'json']),
       /** a `dir` outside the plan's folder is refused unless this says so */
       allowOutsidePlanDir: z.boolean().default(false),
+      /** the language of every heading, label and generated sentence (plan texts stay as written) */
+      language: z.enum(['en', 'pt-BR']).default('en'),
     })
-    .default({ dir: 'reports', formats: ['md', 'json'], allowOutsidePlanDir: false }),
+    .default({ dir: 'reports', formats: ['md', 'json'], allowOutsidePlanDir: false, language: 'en' }),
 });
 
 export type PlanInput = z.input<typeof planSchema>;

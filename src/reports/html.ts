@@ -1,186 +1,266 @@
 /**
- * Renders a phase report as one self-contained HTML page (no scripts, no external assets), for
- * people who read reports in a browser or attach them to a change ticket. Pure.
+ * Renders a phase report as one self-contained HTML page (no scripts, no external assets, system fonts):
+ * the executive summary, a chart per gating metric, every section the Markdown has, light, dark and
+ * print. Pure.
  */
 import type { Criterion } from '../gates/types.js';
 import { stripControls } from '../sanitize.js';
-import { formatValue, ranAs } from './format.js';
+import { type ComparisonData, comparisonChart, metricChart } from './chart.js';
+import { ranAs } from './format.js';
+import { STYLE } from './html-style.js';
+import { formatDate, formatNumber, type Language, type Messages, messages } from './i18n.js';
+import { flagRow } from './markdown.js';
 import type { Block, PhaseReport } from './model.js';
 
-const esc = (s: string) =>
+export const esc = (s: string) =>
   stripControls(s).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
-function table(head: string[], rows: string[][], cls = ''): string {
-  if (rows.length === 0) return '<p class="none">none</p>';
-  return `<table${cls ? ` class="${cls}"` : ''}><thead><tr>${head.map((h) => `<th>${esc(h)}</th>`).join('')}</tr></thead><tbody>${rows
+/** Cells are HTML already (callers escape); `none` says so in the report's language. */
+export function htmlTable(head: string[], rows: string[][], none: string, cls = ''): string {
+  if (rows.length === 0) return `<p class="none">${esc(none)}</p>`;
+  const thead = head.some(Boolean) ? `<thead><tr>${head.map((h) => `<th>${esc(h)}</th>`).join('')}</tr></thead>` : '';
+  return `<table${cls ? ` class="${cls}"` : ''}>${thead}<tbody>${rows
     .map((r) => `<tr>${r.map((c) => `<td>${c}</td>`).join('')}</tr>`)
     .join('')}</tbody></table>`;
 }
 
-const verdict = (v: string) => `<span class="v ${esc(v)}">${esc(v)}</span>`;
-const num = (v: number | undefined, unit?: string) => esc(formatValue(v, unit));
-
-/** A bar showing where the worst value sits against the SLO bound: the number, drawn. */
-function gauge(c: Criterion): string {
-  const m = c.metric;
-  const below = m?.slo.match(/< (-?[\d.]+)/)?.[1];
-  const above = m?.slo.match(/> (-?[\d.]+)/)?.[1];
-  if (!m?.worst || (below === undefined && above === undefined)) return '';
-  // The bar is the share of the bound used up: past the line is past the SLO, whichever side it is on.
-  const v = Math.abs(m.worst.value);
-  const ratio = Math.min(
-    1.5,
-    below !== undefined
-      ? Number(below) === 0
-        ? 1.5
-        : v / Math.abs(Number(below))
-      : v === 0
-        ? 1.5
-        : Math.abs(Number(above)) / v,
-  );
-  const pct = Math.round((ratio / 1.5) * 100);
-  const line = Math.round((1 / 1.5) * 100);
-  return `<svg class="gauge" width="120" height="10" role="img" aria-label="worst ${esc(String(m.worst.value))} against ${esc(m.slo)}"><rect width="120" height="10" fill="#eee"/><rect width="${(pct * 1.2).toFixed(0)}" height="10" fill="${c.verdict === 'fail' ? '#c0392b' : '#2e86c1'}"/><line x1="${(line * 1.2).toFixed(0)}" x2="${(line * 1.2).toFixed(0)}" y1="0" y2="10" stroke="#000" stroke-width="2"/></svg>`;
+export function page(lang: Language, title: string, body: string): string {
+  return `<!doctype html>
+<html lang="${lang}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">
+<title>${esc(title)}</title><style>${STYLE}</style></head><body>
+${body}
+</body></html>
+`;
 }
 
-function criteriaTable(criteria: Criterion[]): string {
-  return table(
-    ['criterion', 'verdict', 'worst', 'SLO', '', 'window', 'points', 'detail'],
-    criteria.map((c) => [
-      esc(c.name),
-      verdict(c.verdict),
-      num(c.metric?.worst?.value, c.metric?.unit),
-      esc(c.metric?.slo ?? '-'),
-      gauge(c),
-      esc(c.metric?.window.label ?? '-'),
-      c.metric ? String(c.metric.points) : '-',
-      esc(c.detail + (c.level ? ` [${c.level}]` : '')),
+const verdict = (v: string, m: Messages) => `<span class="v ${esc(v)}">${esc(m.verdicts[v] ?? v)}</span>`;
+
+function executive(r: PhaseReport, m: Messages): string {
+  const e = r.executive;
+  if (!e) return '';
+  const d = (iso: string | undefined) => esc(formatDate(r.language, iso));
+  const risks = e.risks.length ? `<ul>${e.risks.map((x) => `<li>${esc(x)}</li>`).join('')}</ul>` : esc(m.noRisk);
+  return `<section class="exec"><h2>${esc(m.executive)}</h2><dl>
+<dt>${esc(m.where)}</dt><dd>${esc(e.where)}</dd><dt>${esc(m.decided)}</dt><dd>${esc(e.decided)}</dd>
+<dt>${esc(m.risk)}</dt><dd>${risks}</dd><dt>${esc(m.next)}</dt><dd>${esc(e.next)}</dd></dl>
+<strong>${esc(m.schedule)}</strong>${htmlTable(
+    [m.phase, m.labels.traffic, m.planned, m.actual, m.labels.left],
+    e.schedule.map((s) => [
+      `${s.phase === r.phase.name ? '<strong>' : ''}${esc(s.phase)}${s.phase === r.phase.name ? '</strong>' : ''}`,
+      `${s.traffic}%`,
+      d(s.plannedStart),
+      d(s.actualStart),
+      d(s.actualEnd),
     ]),
-    'gate',
-  );
+    m.none,
+  )}</section>`;
 }
 
-function block(b: Block): string {
+function charts(r: PhaseReport, m: Messages): string {
+  const metrics = (r.gate?.criteria ?? []).filter((c) => c.kind === 'metric');
+  if (!r.phase.enteredAt || (!metrics.length && !r.series)) return '';
+  const phase = { from: r.phase.enteredAt, to: r.phase.leftAt ?? r.generatedAt, leftAt: r.phase.leftAt };
+  const draw = (name: string, f: Criterion['metric']) =>
+    metricChart({
+      name,
+      unit: f?.unit,
+      series: r.series?.[name],
+      bound: parseBound(f?.slo),
+      phase,
+      judged: f ? { from: f.window.from, to: f.window.to } : undefined,
+      lang: r.language,
+    });
+  // A value metric has its series; a comparison (counts since the phase was entered) has its estimate
+  // and interval; a criterion with neither (the sample-ratio check) is in the gate table only.
+  const figs = metrics.length
+    ? metrics.flatMap((c) => {
+        const cmp = (c as { comparison?: ComparisonData }).comparison;
+        return [
+          ...(c.metric ? [draw(c.name, c.metric)] : []),
+          ...(cmp ? [comparisonChart(c.name, cmp, r.language)] : []),
+        ];
+      })
+    : Object.keys(r.series ?? {}).map((name) => draw(name, undefined));
+  return figs.length ? `<h2>${esc(m.charts)}</h2><div class="charts">${figs.join('')}</div>` : '';
+}
+
+/** `< 500 ms`, `> 10 %` or both, as the gate describes an SLO, back into numbers for the chart. */
+function parseBound(slo: string | undefined): { below?: number; above?: number } | undefined {
+  if (!slo) return undefined;
+  const below = slo.match(/< (-?[\d.]+(?:e-?\d+)?)/)?.[1];
+  const above = slo.match(/> (-?[\d.]+(?:e-?\d+)?)/)?.[1];
+  const b: { below?: number; above?: number } = {};
+  if (below !== undefined) b.below = Number(below);
+  if (above !== undefined) b.above = Number(above);
+  return below === undefined && above === undefined ? undefined : b;
+}
+
+function block(b: Block, m: Messages): string {
   if (b.type === 'text') return `<p>${esc(b.text)}</p>`;
-  if (b.type === 'todo') return `<p class="todo"><strong>To be written by people:</strong> ${esc(b.text)}</p>`;
-  return table(
+  if (b.type === 'todo') return `<p class="todo"><strong>${esc(m.toBeWritten)}</strong> ${esc(b.text)}</p>`;
+  return htmlTable(
     b.head,
     b.rows.map((r) => r.map(esc)),
+    m.none,
   );
 }
 
 export function renderHtml(r: PhaseReport): string {
-  const title = `${r.plan.title}: phase ${r.phase.index + 1}/${r.phase.of} "${r.phase.name}"`;
-  const parts: string[] = [];
-  parts.push(`<h1>${esc(title)}</h1>`);
-  if (r.simulatedClock)
-    parts.push(
-      '<p class="sim"><strong>Simulated clock:</strong> times in this report come from ROLLOUT_NOW (a test, replay or drill), not the wall clock.</p>',
-    );
-  parts.push(
-    table(
-      ['', 'phase'],
+  const lang = r.language;
+  const m = messages(lang);
+  const L = m.labels;
+  const d = (iso: string | undefined) => formatDate(lang, iso);
+  const num = (v: number | undefined, unit?: string) => esc(formatNumber(lang, v, unit));
+  const title = `${r.plan.title}: ${m.phaseOf(r.phase.index + 1, r.phase.of, r.phase.name)}`;
+  const p: string[] = [`<h1>${esc(title)}</h1>`];
+  if (r.simulatedClock) p.push(`<p class="sim"><strong>${esc(m.simulatedLabel)}</strong> ${esc(m.simulated)}</p>`);
+  p.push(executive(r, m));
+  p.push(
+    `<h2>${esc(m.facts)}</h2>`,
+    htmlTable(
+      ['', ''],
       [
-        ['plan', r.plan.name],
-        ['flag', r.plan.flag],
-        ['traffic', `${r.phase.traffic}%${r.phase.audience ? ` of ${r.phase.audience}` : ''}`],
-        ['phase status', r.phase.status],
-        ['entered', r.phase.enteredAt ?? '-'],
-        ['left', r.phase.leftAt ?? '-'],
-        ['time in phase', r.phase.timeInPhase ?? '-'],
-        ['rollout status', r.rolloutStatus],
-        ['generated', r.generatedAt],
+        [L.plan, r.plan.name],
+        [L.service, r.plan.service ?? '-'],
+        [L.owner, r.plan.owner ?? '-'],
+        [L.flag, r.plan.flag],
+        [L.traffic, m.ofAudience(`${r.phase.traffic}%`, r.phase.audience)],
+        [L.phaseStatus, m.phaseStatus[r.phase.status] ?? r.phase.status],
+        [L.entered, d(r.phase.enteredAt)],
+        [L.left, d(r.phase.leftAt)],
+        [
+          L.timeInPhase,
+          `${r.phase.timeInPhase ?? '-'}${r.phase.minDuration ? ` (${L.minimum} ${r.phase.minDuration})` : ''}`,
+        ],
+        [L.rolloutStatus, m.statusWord[r.rolloutStatus] ?? r.rolloutStatus],
+        [L.generated, d(r.generatedAt)],
       ].map((row) => row.map(esc)),
+      m.none,
       'facts',
     ),
   );
-  parts.push('<h2>Gate</h2>');
+  p.push(charts(r, m));
+  p.push(`<h2>${esc(m.gate)}</h2>`);
   if (r.gate) {
-    parts.push(
-      `<p>Last evaluated ${esc(r.gate.evaluatedAt)}: ${verdict(r.gate.verdict)}</p>`,
-      criteriaTable(r.gate.criteria),
+    p.push(
+      `<p>${esc(m.lastEvaluated)} ${esc(d(r.gate.evaluatedAt))}: ${verdict(r.gate.verdict, m)}</p>`,
+      htmlTable(
+        [m.cols.criterion, m.cols.verdict, m.worst, m.cols.slo, m.cols.window, m.cols.points, m.cols.detail],
+        r.gate.criteria.map((c) => [
+          esc(c.name),
+          verdict(c.verdict, m),
+          num(c.metric?.worst?.value ?? c.metric?.last?.value, c.metric?.unit),
+          esc(c.metric?.slo ?? '-'),
+          esc(c.metric?.window.label ?? '-'),
+          c.metric ? String(c.metric.points) : '-',
+          esc(c.detail + (c.level ? ` [${c.level}]` : '')),
+        ]),
+        m.none,
+        'gate',
+      ),
     );
     if (r.gate.reported.length)
-      parts.push(
-        '<p>Reported metrics (no SLO, never gating):</p>',
-        table(
-          ['metric', 'last', 'mean', 'points'],
+      p.push(
+        `<p>${esc(m.reportedMetrics)}</p>`,
+        htmlTable(
+          [m.cols.metric, m.cols.data, m.cols.last, m.cols.mean, m.cols.points],
           r.gate.reported.map((c) => [
             esc(c.name),
+            esc(c.verdict === 'pass' ? m.ok : `${m.missing}: ${c.detail}`),
             num(c.metric?.last?.value, c.metric?.unit),
             num(c.metric?.mean, c.metric?.unit),
             String(c.metric?.points ?? 0),
           ]),
+          m.none,
         ),
       );
-  } else parts.push('<p class="none">The gate of this phase has not been evaluated yet.</p>');
-  parts.push('<h2>Decision</h2>');
+  } else p.push(`<p class="none">${esc(m.gateNotEvaluated)}</p>`);
+  p.push(`<h2>${esc(m.decision)}</h2>`);
   if (r.decision) {
-    parts.push(
+    p.push(
       `<p><strong>${esc(r.decision.decision)}</strong>${r.decision.to ? ` → ${esc(r.decision.to)}` : ''}</p><ul>${r.decision.reasons.map((x) => `<li>${esc(x)}</li>`).join('')}</ul>`,
     );
     const c = r.decision.contingency as { level: string; action: string; applied: boolean; advice: string } | undefined;
     if (c)
-      parts.push(
-        `<p><strong>Contingency</strong> (${esc(c.level)}): ${esc(c.action)}${c.applied ? ' — applied' : ' — not applied'}. ${esc(c.advice)}</p>`,
+      p.push(
+        `<p><strong>${esc(m.contingency)}</strong> (${esc(c.level)}): ${esc(c.action)} — ${esc(c.applied ? m.applied : m.notApplied)}. ${esc(c.advice)}</p>`,
       );
-  } else parts.push('<p class="none">No decision recorded yet.</p>');
-  parts.push(
-    '<h2>Checklist</h2>',
-    table(
-      ['item', 'status', 'by', 'at', 'note'],
+  } else p.push(`<p class="none">${esc(m.noDecision)}</p>`);
+  p.push(
+    `<h2>${esc(m.checklist)}</h2>`,
+    htmlTable(
+      [m.cols.item, m.cols.status, m.cols.by, m.cols.at, m.cols.note],
       r.checklist.map((c) =>
         [
           c.text,
           c.status,
           c.by ?? '-',
-          c.at ?? '-',
-          c.reason ?? (c.command ? `${c.command.trim()} → exit ${c.exitCode ?? '-'}` : ''),
+          d(c.at),
+          [c.reason, c.command ? `${c.command.trim()} → exit ${c.exitCode ?? '-'}` : ''].filter(Boolean).join('; '),
         ].map(esc),
       ),
+      m.none,
     ),
   );
-  parts.push(
-    '<h2>Approvals</h2>',
-    table(
-      ['by', 'at', 'note', 'ran as'],
-      r.approvals.given.map((a) => [a.by, a.at, a.note ?? '', ranAs(a)].map(esc)),
-    ),
+  p.push(
+    `<h2>${esc(m.approvals)}</h2><p>${esc(
+      r.approvals.required
+        ? m.approvalsOf(r.approvals.given.length, r.approvals.required, r.approvals.approvers.join(', '))
+        : m.noneRequired,
+    )}</p>`,
+  );
+  if (r.approvals.given.length)
+    p.push(
+      htmlTable(
+        [m.cols.by, m.cols.at, m.cols.note, m.cols.ranAs],
+        r.approvals.given.map((a) => [a.by, d(a.at), a.note ?? '', ranAs(a)].map(esc)),
+        m.none,
+      ),
+    );
+  p.push(
+    `<h2>${esc(m.flagSection)}</h2>`,
+    r.flag
+      ? htmlTable(
+          ['', m.cols.enabled, L.traffic, m.cols.audience],
+          [flagRow(m.before, r.flag.before, m.everyone), flagRow(m.after, r.flag.after, m.everyone)].map((row) =>
+            row.map(esc),
+          ),
+          m.none,
+        )
+      : `<p class="none">${esc(m.flagUnchanged)}</p>`,
   );
   if (r.rollback)
-    parts.push(
-      '<h2>Rollback</h2>',
-      table(
-        ['component', 'how', 'status', 'took', 'estimate', 'detail'],
+    p.push(
+      `<h2>${esc(m.rollback)}</h2>`,
+      htmlTable(
+        [m.cols.component, m.cols.procedure, m.cols.how, m.cols.status, m.cols.took, m.cols.estimate, m.cols.detail],
         r.rollback.map((s) =>
           [
             s.component,
+            s.procedure,
             s.kind,
             s.status,
-            `${(s.durationMs / 1000).toFixed(1)}s`,
-            `${s.estimate ?? '-'}${s.overEstimate ? ' (over)' : ''}`,
+            `${formatNumber(lang, s.durationMs / 1000)} s`,
+            `${s.estimate ?? '-'}${s.overEstimate ? ` (${m.over})` : ''}`,
             s.detail,
           ].map(esc),
         ),
+        m.none,
       ),
     );
-  for (const d of r.documents) parts.push(`<h2>${esc(d.title)}</h2>`, ...d.blocks.map(block));
-  parts.push(
-    '<h2>Events</h2>',
-    table(
-      ['at', 'event'],
-      r.events.map((e) => [e.at, e.summary].map(esc)),
+  for (const doc of r.documents) {
+    p.push(`<h2>${esc(doc.title)}</h2>`);
+    if (doc.source === 'people') p.push(`<p class="none">${esc(m.peopleSection)}</p>`);
+    p.push(...doc.blocks.map((b) => block(b, m)));
+  }
+  p.push(
+    `<h2>${esc(m.events)}</h2>`,
+    htmlTable(
+      [m.cols.at, m.cols.event],
+      r.events.map((e) => [d(e.at), e.summary].map(esc)),
+      m.none,
     ),
   );
-  return `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>${esc(title)}</title>
-<style>
-body{font:14px/1.45 system-ui,sans-serif;max-width:1100px;margin:2em auto;padding:0 1em;color:#222}
-table{border-collapse:collapse;margin:.5em 0 1em}th,td{border:1px solid #ddd;padding:4px 8px;text-align:left;vertical-align:top}
-th{background:#f5f5f5}.v{font-weight:600;padding:0 4px;border-radius:3px}.v.pass{color:#1e8449}.v.fail{color:#fff;background:#c0392b}.v.hold{color:#9a7d0a}
-.todo{background:#fff8e1;border-left:4px solid #f1c40f;padding:6px 10px}.sim{background:#eef;padding:6px 10px}.none{color:#777}
-</style></head><body>
-${parts.join('\n')}
-</body></html>
-`;
+  return page(lang, title, p.filter(Boolean).join('\n'));
 }

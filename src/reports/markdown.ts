@@ -1,6 +1,7 @@
 /** Renders a phase report as Markdown for people to read. Pure. */
 import type { Criterion } from '../gates/types.js';
-import { formatValue, ranAs } from './format.js';
+import { ranAs } from './format.js';
+import { formatDate, formatNumber, type Language, type Messages, messages } from './i18n.js';
 import type { Block, PhaseReport } from './model.js';
 
 const esc = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
@@ -14,24 +15,25 @@ export function table(head: string[], rows: string[][]): string {
   ].join('\n')}\n`;
 }
 
-const VERDICT: Record<string, string> = { pass: '✅ pass', fail: '❌ fail', hold: '⏸ hold' };
+const ICON: Record<string, string> = { pass: '✅', fail: '❌', hold: '⏸' };
 
-function block(b: Block): string {
+function block(b: Block, m: Messages): string {
   if (b.type === 'text') return `${b.text}\n`;
-  if (b.type === 'todo') return `> **To be written by people:** ${b.text}\n`;
+  if (b.type === 'todo') return `> **${m.toBeWritten}** ${b.text}\n`;
   return table(b.head, b.rows);
 }
 
-function criteriaTable(criteria: Criterion[]): string {
+function criteriaTable(criteria: Criterion[], lang: Language): string {
+  const m = messages(lang);
   return table(
-    ['criterion', 'verdict', 'observed', 'SLO', 'window', 'points', 'detail'],
+    [m.cols.criterion, m.cols.verdict, m.cols.observed, m.cols.slo, m.cols.window, m.cols.points, m.cols.detail],
     criteria.map((c) => [
       c.name,
-      VERDICT[c.verdict] ?? c.verdict,
+      `${ICON[c.verdict] ?? ''} ${m.verdicts[c.verdict] ?? c.verdict}`.trim(),
       c.metric?.worst
-        ? `${formatValue(c.metric.worst.value, c.metric.unit)} (worst)`
+        ? `${formatNumber(lang, c.metric.worst.value, c.metric.unit)} (${m.worst})`
         : c.metric?.last
-          ? formatValue(c.metric.last.value)
+          ? formatNumber(lang, c.metric.last.value)
           : '-',
       c.metric?.slo ?? '-',
       c.metric ? c.metric.window.label : '-',
@@ -41,159 +43,156 @@ function criteriaTable(criteria: Criterion[]): string {
   );
 }
 
+/** The executive summary and the schedule: the one screen leadership reads. */
+export function executiveMarkdown(r: PhaseReport): string {
+  const m = messages(r.language);
+  const e = r.executive;
+  if (!e) return '';
+  const d = (iso: string | undefined) => formatDate(r.language, iso);
+  return [
+    `## ${m.executive}\n`,
+    `- **${m.where}:** ${e.where}`,
+    `- **${m.decided}:** ${e.decided}`,
+    `- **${m.risk}:** ${e.risks.length ? e.risks.join('; ') : m.noRisk}`,
+    `- **${m.next}:** ${e.next}\n`,
+    `**${m.schedule}**\n`,
+    table(
+      [m.phase, m.labels.traffic, m.planned, m.actual, m.labels.left],
+      e.schedule.map((s) => [s.phase, `${s.traffic}%`, d(s.plannedStart), d(s.actualStart), d(s.actualEnd)]),
+    ),
+  ].join('\n');
+}
+
 export function renderMarkdown(r: PhaseReport): string {
+  const lang = r.language;
+  const m = messages(lang);
+  const L = m.labels;
+  const d = (iso: string | undefined) => formatDate(lang, iso);
   const out: string[] = [];
-  out.push(`# ${r.plan.title}: phase ${r.phase.index + 1}/${r.phase.of} "${r.phase.name}"\n`);
-  if (r.simulatedClock)
-    out.push(
-      '> **Simulated clock:** times in this report come from ROLLOUT_NOW (a test, replay or drill), not the wall clock.\n',
-    );
+  out.push(`# ${r.plan.title}: ${m.phaseOf(r.phase.index + 1, r.phase.of, r.phase.name)}\n`);
+  if (r.simulatedClock) out.push(`> **${m.simulatedLabel}** ${m.simulated}\n`);
+  out.push(executiveMarkdown(r));
+  out.push(`## ${m.facts}\n`);
   out.push(
     table(
       ['', ''],
       [
-        ['plan', r.plan.name],
-        ['service', r.plan.service ?? '-'],
-        ['owner', r.plan.owner ?? '-'],
-        ['flag', r.plan.flag],
-        ['traffic', `${r.phase.traffic}%${r.phase.audience ? ` of ${r.phase.audience}` : ''}`],
-        ['phase status', r.phase.status],
-        ['entered', r.phase.enteredAt ?? '-'],
-        ['left', r.phase.leftAt ?? '-'],
+        [L.plan, r.plan.name],
+        [L.service, r.plan.service ?? '-'],
+        [L.owner, r.plan.owner ?? '-'],
+        [L.flag, r.plan.flag],
+        [L.traffic, m.ofAudience(`${r.phase.traffic}%`, r.phase.audience)],
+        [L.phaseStatus, m.phaseStatus[r.phase.status] ?? r.phase.status],
+        [L.entered, d(r.phase.enteredAt)],
+        [L.left, d(r.phase.leftAt)],
         [
-          'time in phase',
-          `${r.phase.timeInPhase ?? '-'}${r.phase.minDuration ? ` (minimum ${r.phase.minDuration})` : ''}`,
+          L.timeInPhase,
+          `${r.phase.timeInPhase ?? '-'}${r.phase.minDuration ? ` (${L.minimum} ${r.phase.minDuration})` : ''}`,
         ],
-        ['rollout status', r.rolloutStatus],
-        ['report generated', r.generatedAt],
+        [L.rolloutStatus, m.statusWord[r.rolloutStatus] ?? r.rolloutStatus],
+        [L.generated, d(r.generatedAt)],
       ],
     ),
   );
-  out.push(`**Summary:** ${summary(r)}\n`);
-  out.push('## Gate\n');
+  out.push(`## ${m.gate}\n`);
   if (r.gate) {
-    out.push(`Last evaluated ${r.gate.evaluatedAt}: **${r.gate.verdict}**.\n`);
-    out.push(criteriaTable(r.gate.criteria));
+    out.push(`${m.lastEvaluated} ${d(r.gate.evaluatedAt)}: **${m.verdicts[r.gate.verdict] ?? r.gate.verdict}**.\n`);
+    out.push(criteriaTable(r.gate.criteria, lang));
     if (r.gate.reported.length) {
-      out.push('\nReported metrics (no SLO, never gating):\n');
+      out.push(`\n${m.reportedMetrics}\n`);
       out.push(
         table(
-          ['metric', 'data', 'last', 'mean', 'window', 'points'],
+          [m.cols.metric, m.cols.data, m.cols.last, m.cols.mean, m.cols.window, m.cols.points],
           r.gate.reported.map((c) => [
             c.name,
-            c.verdict === 'pass' ? 'ok' : `missing: ${c.detail}`,
-            formatValue(c.metric?.last?.value, c.metric?.unit),
-            formatValue(c.metric?.mean, c.metric?.unit),
+            c.verdict === 'pass' ? m.ok : `${m.missing}: ${c.detail}`,
+            formatNumber(lang, c.metric?.last?.value, c.metric?.unit),
+            formatNumber(lang, c.metric?.mean, c.metric?.unit),
             c.metric?.window.label ?? '-',
             String(c.metric?.points ?? 0),
           ]),
         ),
       );
     }
-  } else out.push('_The gate of this phase has not been evaluated yet._\n');
-  out.push('## Decision\n');
+  } else out.push(`_${m.gateNotEvaluated}_\n`);
+  out.push(`## ${m.decision}\n`);
   if (r.decision) {
     out.push(`**${r.decision.decision}**${r.decision.to ? ` → ${r.decision.to}` : ''}\n`);
     out.push(`${r.decision.reasons.map((x) => `- ${x}`).join('\n')}\n`);
     const c = r.decision.contingency as { level: string; action: string; applied: boolean; advice: string } | undefined;
     if (c)
       out.push(
-        `\n**Contingency** (${c.level}): ${c.action}${c.applied ? ' — applied' : ' — not applied'}. ${c.advice}\n`,
+        `\n**${m.contingency}** (${c.level}): ${c.action} — ${c.applied ? m.applied : m.notApplied}. ${c.advice}\n`,
       );
-  } else out.push('_No decision recorded yet._\n');
-  out.push('## Checklist\n');
+  } else out.push(`_${m.noDecision}_\n`);
+  out.push(`## ${m.checklist}\n`);
   out.push(
     table(
-      ['item', 'status', 'by', 'at', 'note'],
+      [m.cols.item, m.cols.status, m.cols.by, m.cols.at, m.cols.note],
       r.checklist.map((c) => [
         c.text,
         c.status,
         c.by ?? '-',
-        c.at ?? '-',
+        d(c.at),
         [c.reason, c.command ? `\`${c.command.trim()}\` exit ${c.exitCode ?? '-'}` : ''].filter(Boolean).join('; '),
       ]),
     ),
   );
-  out.push('## Approvals\n');
+  out.push(`## ${m.approvals}\n`);
   out.push(
     r.approvals.required
-      ? `${r.approvals.given.length}/${r.approvals.required} required, from: ${r.approvals.approvers.join(', ')}\n\n`
-      : 'None required.\n\n',
+      ? `${m.approvalsOf(r.approvals.given.length, r.approvals.required, r.approvals.approvers.join(', '))}\n\n`
+      : `${m.noneRequired}\n\n`,
   );
   if (r.approvals.given.length)
     out.push(
       table(
-        ['by', 'at', 'note', 'ran as'],
-        r.approvals.given.map((a) => [a.by, a.at, a.note ?? '', ranAs(a)]),
+        [m.cols.by, m.cols.at, m.cols.note, m.cols.ranAs],
+        r.approvals.given.map((a) => [a.by, d(a.at), a.note ?? '', ranAs(a)]),
       ),
     );
-  out.push('## Flag\n');
+  out.push(`## ${m.flagSection}\n`);
   out.push(
     r.flag
       ? table(
-          ['', 'enabled', 'traffic', 'audience'],
-          [flagRow('before', r.flag.before), flagRow('after', r.flag.after)],
+          ['', m.cols.enabled, m.labels.traffic, m.cols.audience],
+          [flagRow(m.before, r.flag.before, m.everyone), flagRow(m.after, r.flag.after, m.everyone)],
         )
-      : '_The flag was not changed on leaving this phase._\n',
+      : `_${m.flagUnchanged}_\n`,
   );
   if (r.rollback) {
-    out.push('## Rollback\n');
+    out.push(`## ${m.rollback}\n`);
     out.push(
       table(
-        ['component', 'procedure', 'how', 'status', 'took', 'estimate', 'detail'],
+        [m.cols.component, m.cols.procedure, m.cols.how, m.cols.status, m.cols.took, m.cols.estimate, m.cols.detail],
         r.rollback.map((s) => [
           s.component,
           s.procedure,
           s.kind,
           s.status,
-          `${(s.durationMs / 1000).toFixed(1)}s`,
-          `${s.estimate ?? '-'}${s.overEstimate ? ' (over)' : ''}`,
+          `${formatNumber(lang, s.durationMs / 1000)} s`,
+          `${s.estimate ?? '-'}${s.overEstimate ? ` (${m.over})` : ''}`,
           s.detail,
         ]),
       ),
     );
   }
-  for (const d of r.documents) {
-    out.push(`## ${d.title}\n`);
-    if (d.source === 'people') out.push('_This section is for people to write; rollout fills in the facts it has._\n');
-    out.push(d.blocks.map(block).join('\n'));
+  for (const doc of r.documents) {
+    out.push(`## ${doc.title}\n`);
+    if (doc.source === 'people') out.push(`_${m.peopleSection}_\n`);
+    out.push(doc.blocks.map((b) => block(b, m)).join('\n'));
   }
-  out.push('## Events\n');
+  out.push(`## ${m.events}\n`);
   out.push(
     table(
-      ['at', 'event'],
-      r.events.map((e) => [e.at, e.summary]),
+      [m.cols.at, m.cols.event],
+      r.events.map((e) => [d(e.at), e.summary]),
     ),
   );
   return out.join('\n');
 }
 
-/** One sentence a reader can stop at: where the phase stands and why. */
-function summary(r: PhaseReport): string {
-  const where = `${r.phase.traffic}%${r.phase.audience ? ` of ${r.phase.audience}` : ''}`;
-  const d = r.decision;
-  const failed = r.gate?.criteria.filter((c) => c.verdict === 'fail').map((c) => c.name) ?? [];
-  const held = r.gate?.criteria.filter((c) => c.verdict === 'hold').map((c) => c.name) ?? [];
-  if (r.phase.status === 'not-reached') return `phase "${r.phase.name}" (${where}) has not been reached.`;
-  if (!d)
-    return `phase "${r.phase.name}" (${where}) was entered ${r.phase.enteredAt}; its gate has not been evaluated yet.`;
-  switch (d.decision) {
-    case 'advanced':
-      return `after ${r.phase.timeInPhase} at ${where}, every criterion passed and the rollout moved on to "${d.to}".`;
-    case 'completed':
-      return `after ${r.phase.timeInPhase} at ${where}, every criterion passed and the rollout completed.`;
-    case 'held':
-      return `at ${where} for ${r.phase.timeInPhase}; the gate holds on ${held.join(', ')}.`;
-    case 'reduced':
-      return `the gate failed on ${failed.join(', ')}; traffic went back to "${d.to}".`;
-    case 'rolled-back':
-      return `the gate failed on ${failed.join(', ')}; the rollout was rolled back.`;
-    default:
-      return `the gate failed on ${failed.join(', ')}; the contingency is below.`;
-  }
-}
-
-function flagRow(label: string, s: unknown): string[] {
+export function flagRow(label: string, s: unknown, everyone: string): string[] {
   const f = (s ?? {}) as { enabled?: boolean; traffic?: number; audience?: string };
-  return [label, String(f.enabled ?? '-'), f.traffic === undefined ? '-' : `${f.traffic}%`, f.audience ?? 'everyone'];
+  return [label, String(f.enabled ?? '-'), f.traffic === undefined ? '-' : `${f.traffic}%`, f.audience ?? everyone];
 }

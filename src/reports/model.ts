@@ -9,6 +9,9 @@ import type { Criterion } from '../gates/types.js';
 import { buildDocument } from './documents.js';
 import { phaseCriteria } from '../gates/criteria.js';
 import type { Approval, JournalEntry, RolloutState } from '../state/types.js';
+import type { MetricSeries } from './chart.js';
+import { buildExecutive, type ExecutiveSummary } from './executive.js';
+import type { Language } from './i18n.js';
 
 export interface DocumentSection {
   kind: DocumentKind;
@@ -26,6 +29,11 @@ export type Block =
 
 export interface PhaseReport {
   generatedAt: string;
+  language: Language;
+  /** one screen for leadership: where, decided, at risk, next, schedule */
+  executive?: ExecutiveSummary | undefined;
+  /** each gating metric's canary and control series over the phase, for the HTML charts */
+  series?: Record<string, MetricSeries> | undefined;
   simulatedClock: boolean;
   plan: {
     name: string;
@@ -93,6 +101,7 @@ export function buildPhaseReport(args: {
   phase: string;
   now: string;
   simulated: boolean;
+  series?: Record<string, MetricSeries> | undefined;
 }): PhaseReport {
   const { plan, state, journal, now } = args;
   const index = plan.phases.findIndex((p) => p.name === args.phase);
@@ -144,6 +153,8 @@ export function buildPhaseReport(args: {
   const end = rec?.leftAt ?? now;
   const report: PhaseReport = {
     generatedAt: now,
+    language: plan.reports.language ?? 'en',
+    series: args.series,
     simulatedClock: args.simulated || journal.some((e) => e.clock === 'ROLLOUT_NOW'),
     plan: {
       name: plan.name,
@@ -189,6 +200,7 @@ export function buildPhaseReport(args: {
     documents: [],
   };
   report.documents = phase.documents.map((kind) => buildDocument(kind, { plan, state, journal, report }));
+  report.executive = buildExecutive({ plan, state, report });
   return report;
 }
 

@@ -270,7 +270,7 @@ describe('history, report, show', () => {
     expect(md.replace(/^\| report generated \| .* \|$/m, '')).toBe(
       original.replace(/^\| report generated \| .* \|$/m, ''),
     );
-    expect(md).toContain('| report generated | 2026-06-20T10:00:00.000Z |');
+    expect(md).toContain('| report generated | 20 Jun 2026, 10:00 UTC |');
     // the current phase has a report too, marked current, with no decision yet
     const cur = sb.report('canary-25', 'json');
     expect(cur.phase).toMatchObject({ name: 'canary-25', status: 'current' });

@@ -110,6 +110,7 @@ export function baseEnv(): NodeJS.ProcessEnv {
       k === 'FORCE_COLOR' ||
       k === 'NO_COLOR' ||
       k === 'CI' ||
+      k.startsWith('GITHUB_') ||
       k.startsWith('JEST_') ||
       k === 'NODE_OPTIONS'
     )

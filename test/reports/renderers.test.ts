@@ -101,15 +101,48 @@ describe('renderHtml', () => {
     expect(html).not.toContain('<more>');
     expect(html).toContain('Simulated clock');
   });
-  test('draws the worst value against its SLO bound', () => {
-    expect(html).toMatch(/<svg class="gauge"[^>]*aria-label="worst 812 against &lt; 500 ms"/);
+  test('draws each gating metric over the phase: canary, control, SLO line, breaches, judged window', () => {
+    const hour = 3_600_000;
+    const pts = (v: (i: number) => number) =>
+      Array.from({ length: 72 }, (_, i) => ({ t: Date.parse(at(-3 * 86_400_000 + i * hour)), v: v(i) }));
+    const charted = renderHtml({
+      ...model,
+      series: {
+        latency: { canary: pts((i) => (i > 60 ? 812 : 300)), control: pts(() => 290) },
+        errors: { error: 'HTTP 503' },
+      },
+    });
+    const fig =
+      charted.match(/<figure class="chart"><figcaption>latency \(ms\)<\/figcaption>[\s\S]*?<\/figure>/)?.[0] ?? '';
+    expect(fig).toMatch(/<polyline class="canary" points="[\d., ]+"\/>/);
+    expect(fig).toMatch(/<polyline class="control" points="[\d., ]+"\/>/);
+    expect(fig).toContain('<line class="slo"');
+    expect(fig).toContain('SLO 500 ms');
+    expect(fig.match(/<circle class="breach"/g)?.length).toBe(11);
+    expect(fig).toContain('<rect class="judged"');
+    expect(fig).toContain('<line class="boundary"');
+    expect(charted).toContain('No data to draw: HTTP 503');
+  });
+  test('draws a comparison as its estimate with the interval, when the criterion carries one', () => {
+    const criteria = model.gate!.criteria.map((c) =>
+      c.name === 'errors'
+        ? ({
+            ...c,
+            comparison: { status: 'fail', estimate: 0.4, interval: [0.1, 0.7], thresholds: { fail: 0, pass: 0.2 } },
+          } as unknown as typeof c)
+        : c,
+    );
+    const charted = renderHtml({ ...model, gate: { ...model.gate!, criteria } });
+    expect(charted).toContain('<figure class="chart cmp">');
+    expect(charted).toMatch(/estimate 0\.4, interval \[0\.1, 0\.7\] \(fail\)/);
+    expect(charted).toContain('<circle class="estimate fail"');
   });
 });
 
 describe('renderJunit', () => {
   const xml = renderJunit(model);
   test('a failed criterion is a failure, a held one skipped, a passing one passes', () => {
-    expect(xml).toContain('tests="3" failures="1" skipped="1"');
+    expect(xml).toContain('tests="3" failures="1" errors="0" skipped="1"');
     expect(xml).toMatch(
       /<testcase classname="[^"]+\.canary" name="latency" time="0">\s*<failure message="812 ms at T breaks the SLO &lt; 500 ms &amp; &lt;more&gt;" type="moderate">/,
     );

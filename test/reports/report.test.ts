@@ -1,3 +1,4 @@
+import { formatDate } from '../../src/reports/i18n.js';
 import { describe, expect, test } from '@jest/globals';
 import { evaluateMetric } from '../../src/gates/evaluate-metric.js';
 import type { Criterion } from '../../src/gates/types.js';
@@ -444,13 +445,13 @@ describe('renderMarkdown', () => {
     expect(text.startsWith('# Demo rollout: phase 2/3 "canary"\n')).toBe(true);
     expect(text).toContain('| traffic | 10% of beta |');
     expect(text).toContain('| time in phase | 3d (minimum 48h) |');
-    expect(text).toContain(`| entered | ${ENTERED_CANARY} |`);
-    expect(text).toContain('| rollout status | in-progress |');
+    expect(text).toContain(`| entered | ${formatDate('en', ENTERED_CANARY)} |`);
+    expect(text).toContain('| rollout status | in progress |');
   });
 
   test('the gate table has one row per criterion with the numbers', () => {
     const text = md('canary');
-    expect(text).toContain(`Last evaluated ${at(-10 * MIN)}: **fail**.`);
+    expect(text).toContain(`Last evaluated ${formatDate('en', at(-10 * MIN))}: **fail**.`);
     expect(text).toContain('| criterion | verdict | observed | SLO | window | points | detail |');
     expect(text).toContain('| minDuration | ✅ pass | - | - | - | - | 3d in phase ≥ 48h |');
     expect(text).toMatch(
@@ -471,14 +472,16 @@ describe('renderMarkdown', () => {
   test('checklist answers with who and when', () => {
     const text = md('pre-deploy');
     expect(text).toContain('| item | status | by | at | note |');
-    expect(text).toContain(`| Backups taken | done | ana | ${at(-4 * DAY + HOUR)} |  |`);
-    expect(text).toContain(`| Smoke tests | done | ci | ${at(-4 * DAY + 2 * HOUR)} | \`./smoke.sh\` exit 0 |`);
+    expect(text).toContain(`| Backups taken | done | ana | ${formatDate('en', at(-4 * DAY + HOUR))} |  |`);
+    expect(text).toContain(
+      `| Smoke tests | done | ci | ${formatDate('en', at(-4 * DAY + 2 * HOUR))} | \`./smoke.sh\` exit 0 |`,
+    );
   });
 
   test('approvals: required, approvers and who gave them', () => {
     const text = md('pre-deploy');
     expect(text).toContain('## Approvals\n\n1/1 required, from: ana, bo\n');
-    expect(text).toContain(`| bo | ${at(-3 * DAY - HOUR)} | go |`);
+    expect(text).toContain(`| bo | ${formatDate('en', at(-3 * DAY - HOUR))} | go |`);
   });
 
   test('the flag before and after leaving the phase', () => {
@@ -556,8 +559,8 @@ describe('renderMarkdown', () => {
     ];
     const text = md('canary', { journal: entries });
     expect(text).toContain('## Rollback\n');
-    expect(text).toContain('| svc | flag off | flag | done | 1.5s | 2m | flag off |');
-    expect(text).toContain('| api | redeploy | run | done | 700.0s | 5m-10m (over) | exit 0 |');
+    expect(text).toContain('| svc | flag off | flag | done | 1.5 s | 2m | flag off |');
+    expect(text).toContain('| api | redeploy | run | done | 700 s | 5m-10m (over) | exit 0 |');
   });
 });
 

@@ -1,6 +1,7 @@
 import { EXIT_FOR_DECISION } from '../../engine/decide.js';
 import { advance, evaluate } from '../../engine/run.js';
 import { currentRecord } from '../../engine/state-ops.js';
+import { emitCiOutputs, junitTarget } from '../ci-outputs.js';
 import type { GlobalOptions } from '../io.js';
 import { decisionJson, renderGate, termWidth } from '../render.js';
 import { runChecklist } from './checklist.js';
@@ -12,6 +13,7 @@ export async function advanceCommand(
   global: GlobalOptions,
 ): Promise<number> {
   const dryRun = Boolean(opts['dryRun']);
+  const junit = junitTarget(opts['junit']);
   const ctx = await prepare(planFile, global, 'advance', { dryRun, seedOwned: true });
   const { io, loaded, services, recorded } = ctx;
   const { plan } = loaded;
@@ -71,5 +73,6 @@ export async function advanceCommand(
       );
     for (const f of o.reports) io.log.info(`report: ${f}`);
   }
+  await emitCiOutputs({ io, plan, state, gate, decision, at: o.at, junit, planFile: loaded.file, dryRun });
   return EXIT_FOR_DECISION[decision.decision];
 }

@@ -1,14 +1,16 @@
 import { EXIT_FOR_DECISION } from '../../engine/decide.js';
 import { evaluate } from '../../engine/run.js';
+import { emitCiOutputs, junitTarget } from '../ci-outputs.js';
 import type { GlobalOptions } from '../io.js';
 import { decisionJson, renderGate, termWidth } from '../render.js';
 import { clockLabel, prepare } from './common.js';
 
 export async function checkCommand(
   planFile: string | undefined,
-  _opts: Record<string, unknown>,
+  opts: Record<string, unknown>,
   global: GlobalOptions,
 ): Promise<number> {
+  const junit = junitTarget(opts['junit']);
   const { io, loaded, services } = await prepare(planFile, global, 'check');
   const { state, gate, decision } = await evaluate(loaded.plan, services, false);
   const at = new Date(services.clock.now()).toISOString();
@@ -20,5 +22,6 @@ export async function checkCommand(
       renderGate({ gate, decision, style: io.style, termWidth: termWidth(), headline: head, planFile: loaded.file }),
     );
   }
+  await emitCiOutputs({ io, plan: loaded.plan, state, gate, decision, at, junit, planFile: loaded.file });
   return EXIT_FOR_DECISION[decision.decision];
 }

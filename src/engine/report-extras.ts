@@ -1,0 +1,51 @@
+/**
+ * The files written beside the phase reports: the rollout's index page (with `html`) and, once the
+ * rollout has ended (completed or rolled back), the release-notes draft and the lessons-learned
+ * document, prefilled from the whole journal. Redacted like every report.
+ */
+import type { Plan } from '../plan/schema.js';
+import { redact, redactValue } from '../redact.js';
+import { renderLessonsLearned, renderReleaseNotes } from '../reports/closing.js';
+import { renderIndex } from '../reports/index-page.js';
+import { buildPhaseReport } from '../reports/model.js';
+import { stripControlsValue } from '../sanitize.js';
+import type { JournalEntry, RolloutState } from '../state/types.js';
+import type { Services } from './services.js';
+
+export async function writeReportExtras(args: {
+  plan: Plan;
+  state: RolloutState;
+  services: Services;
+  now: string;
+  simulated: boolean;
+}): Promise<string[]> {
+  const { plan, state, services, now } = args;
+  const ended = state.status === 'completed' || state.status === 'rolled-back';
+  const html = plan.reports.formats.includes('html');
+  if (!html && !ended) return [];
+  const journal: JournalEntry[] = await services.store.journal(() => true);
+  const written: string[] = [];
+  const extras: { href: string; title: string }[] = [];
+  if (ended) {
+    const ctx = { plan, state, journal, now };
+    written.push(await services.reports.write(`${plan.name}/release-notes.md`, redact(renderReleaseNotes(ctx))));
+    written.push(await services.reports.write(`${plan.name}/lessons-learned.md`, redact(renderLessonsLearned(ctx))));
+    extras.push(
+      { href: 'release-notes.md', title: 'release-notes.md' },
+      { href: 'lessons-learned.md', title: 'lessons-learned.md' },
+    );
+  }
+  if (html) {
+    const reports = plan.phases
+      .filter((p) => state.phases[p.name])
+      .map((p) =>
+        stripControlsValue(
+          redactValue(buildPhaseReport({ plan, state, journal, phase: p.name, now, simulated: args.simulated })),
+        ),
+      );
+    written.push(
+      await services.reports.write(`${plan.name}/index.html`, redact(renderIndex({ plan, state, reports, extras }))),
+    );
+  }
+  return written;
+}
