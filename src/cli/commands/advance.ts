@@ -1,6 +1,6 @@
 import { EXIT_FOR_DECISION } from '../../engine/decide.js';
-import { advance, evaluate } from '../../engine/run.js';
-import { currentRecord } from '../../engine/state-ops.js';
+import { advance } from '../../engine/flows/advance.js';
+import { checklistProgress } from '../../engine/flows/checklist.js';
 import type { GlobalOptions } from '../io.js';
 import { decisionJson, renderGate, termWidth } from '../render.js';
 import { runChecklist } from './checklist.js';
@@ -16,24 +16,24 @@ export async function advanceCommand(
   const { io, loaded, services, recorded } = ctx;
   const { plan } = loaded;
 
-  // In a terminal, an incomplete checklist is offered before the gate is judged. Only an offer: what
-  // stops the rollout (a lock, its status, a provider) is reported by the advance itself, under the lock.
+  // In a terminal, an incomplete checklist is offered before the gate is judged (once, by the advance
+  // itself). Only an offer: what stops the rollout (a lock, its status, a provider) is reported by the
+  // advance, under the lock.
   if (!dryRun && !global.yes && !global.json && io.stdinTTY && io.stdoutTTY) {
-    const offer = await evaluate(plan, services).catch(() => undefined);
-    const cl = offer?.gate.criteria.find((c) => c.name === 'checklist');
-    if (
-      offer &&
-      cl &&
-      cl.verdict !== 'pass' &&
-      Object.keys(currentRecord(offer.state).checklist).length < plan.phases[offer.state.phaseIndex]!.checklist.length
-    ) {
-      io.out(`The checklist of "${offer.state.phase}" is not complete (${cl.detail.split(';')[0]}).`);
+    const offer = await checklistProgress(plan, services).catch(() => undefined);
+    if (offer && offer.answered < offer.total) {
+      io.out(`The checklist of "${offer.phase}" is not complete (${offer.done}/${offer.total} items answered).`);
       if (await services.prompt.confirm({ message: 'Run the checklist now?', default: true })) await runChecklist(ctx);
     }
   }
 
   const o = await advance(plan, services, { applyContingency: Boolean(opts['applyContingency']) });
-  const { decision, gate, state } = o;
+  const { gate, state } = o;
+  // a dry run's recorders carried the contingency out on paper only: it is advised, never applied
+  const decision =
+    dryRun && o.decision.contingency
+      ? { ...o.decision, contingency: { ...o.decision.contingency, applied: false } }
+      : o.decision;
   if (global.json) {
     io.json({
       ...decisionJson({ plan: plan.name, decision, gate, state, at: o.at, clock: clockLabel(services) }),

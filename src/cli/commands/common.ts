@@ -2,7 +2,7 @@
 import { createIo, type GlobalOptions, type Io } from '../io.js';
 import { loadPlan, type LoadedPlan } from '../load-plan.js';
 import { seedOwnedFiles } from '../owned-files.js';
-import { buildServices, type Recorded } from '../services.js';
+import { buildServices, type Recorded } from '../build-services.js';
 import type { Services } from '../../engine/services.js';
 import { RolloutError } from '../../errors.js';
 

@@ -1,4 +1,4 @@
-import { reduce } from '../../engine/run.js';
+import { reduce } from '../../engine/flows/reduce.js';
 import type { GlobalOptions } from '../io.js';
 import { prepare } from './common.js';
 

@@ -1,5 +1,5 @@
 import { formatDuration } from '../../plan/duration.js';
-import { rollbackNow } from '../../engine/run.js';
+import { rollbackNow } from '../../engine/flows/rollback.js';
 import type { GlobalOptions } from '../io.js';
 import { renderTable } from '../render.js';
 import { prepare } from './common.js';

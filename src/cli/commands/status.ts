@@ -1,5 +1,6 @@
 import { formatDuration } from '../../plan/duration.js';
-import { evaluate, loadState } from '../../engine/run.js';
+import { evaluate } from '../../engine/flows/evaluate.js';
+import { loadState } from '../../engine/session.js';
 import { interruptedEffects } from '../../engine/session.js';
 import { currentRecord } from '../../engine/state-ops.js';
 import type { GlobalOptions } from '../io.js';

@@ -10,7 +10,6 @@
  */
 import { parseDuration, parseEstimate } from '../plan/duration.js';
 import type { Plan, RollbackStep } from '../plan/schema.js';
-import { redact } from '../redact.js';
 import type { RollbackStepRecord, RolloutState } from '../state/types.js';
 import type { AfterEffects } from './after-effects.js';
 import { disableFlag } from './flag-change.js';
@@ -53,18 +52,22 @@ export async function runRollback(args: {
   let state = args.state;
   const save = async (next: RolloutState) => {
     state = next;
-    if (!services.dryRun) await services.store.save(next);
+    await services.store.save(next);
   };
 
   if (state.status !== 'rolling-back') {
     // Saved before the first step: from here on nothing advances this rollout until a person decides.
     await save(rollbackStarted(state, iso(), args.reason));
     after.effect('the rollout is rolling back');
-    await journal(services, 'rollback.started', { reason: args.reason, steps: plan.rollback.length }, state.phase);
+    await journal(services, {
+      type: 'rollback.started',
+      phase: state.phase,
+      data: { reason: args.reason, steps: plan.rollback.length },
+    });
   } else {
     after.effect('the rollback continues');
     const done = (state.rollback?.steps ?? []).filter((s) => s.status === 'done').map((s) => s.index + 1);
-    await journal(services, 'rollback.continued', { reason: args.reason, done }, state.phase);
+    await journal(services, { type: 'rollback.continued', phase: state.phase, data: { reason: args.reason, done } });
   }
   const phase = state.rollback?.phase ?? state.phase;
 
@@ -119,7 +122,7 @@ export async function runRollback(args: {
       if (!result)
         await after.step(
           'the state',
-          () => finish({ status: 'failed', detail: redact((e as Error).message) }),
+          () => finish({ status: 'failed', detail: services.redactor.text((e as Error).message) }),
           undefined,
         );
       else
@@ -144,7 +147,7 @@ export async function runRollback(args: {
     await after.step('the state', () => save(rolledBack(state, iso())), undefined);
   await after.step(
     'the journal entry rollback.finished',
-    () => journal(services, 'rollback.finished', { reason: args.reason, steps: results }, phase),
+    () => journal(services, { type: 'rollback.finished', phase, data: { reason: args.reason, steps: results } }),
     undefined,
   );
   return { state, steps: results };
@@ -191,7 +194,7 @@ async function runStep(a: {
     } catch (e) {
       // the provider refused: the step failed; anything after the flag went off is not the step's failure
       if (landed || (e as { code?: string }).code === 'locked') throw e;
-      await finish({ status: 'failed', detail: redact((e as Error).message) });
+      await finish({ status: 'failed', detail: services.redactor.text((e as Error).message) });
     }
     return;
   }

@@ -1,0 +1,52 @@
+/**
+ * read → decide: the current phase's gate judged now, and what it calls for. Changes nothing; every
+ * flow that acts on a gate (advance, check, status) starts here.
+ */
+import { assessGate } from '../../gates/assess.js';
+import type { GateResult } from '../../gates/types.js';
+import type { Plan } from '../../plan/schema.js';
+import type { RolloutState } from '../../state/types.js';
+import { decide, type Decision } from '../decide.js';
+import { observe } from '../observe.js';
+import type { Services } from '../services.js';
+import { loadState } from '../session.js';
+import { assertActive, currentRecord } from '../state-ops.js';
+
+export interface Evaluation {
+  state: RolloutState;
+  gate: GateResult;
+  decision: Decision;
+}
+
+/** Evaluates the current phase's gate now. Changes nothing. */
+export async function evaluate(plan: Plan, services: Services, applyContingency = false): Promise<Evaluation> {
+  const state = await loadState(plan, services);
+  assertActive(state);
+  return { state, ...(await judge(plan, services, state, applyContingency)) };
+}
+
+/** The gate of the state's phase, observed and assessed now, and the decision it leads to. */
+export async function judge(
+  plan: Plan,
+  services: Services,
+  state: RolloutState,
+  applyContingency: boolean,
+): Promise<{ gate: GateResult; decision: Decision }> {
+  const now = services.clock.now();
+  const observations = await observe({
+    plan,
+    phaseIndex: state.phaseIndex,
+    services,
+    now,
+    enteredAt: Date.parse(currentRecord(state).enteredAt),
+  });
+  const gate = assessGate({
+    plan,
+    phaseIndex: state.phaseIndex,
+    record: currentRecord(state),
+    observations,
+    now,
+    paused: state.status === 'paused',
+  });
+  return { gate, decision: decide({ plan, state, gate, applyContingency }) };
+}
