@@ -54,8 +54,7 @@ export function buildServices(args: {
   const { plan } = loaded;
   const clock = createClock();
   const dryRun = Boolean(args.dryRun);
-  const recording = newRecording();
-  const recorded = recording.actions;
+  const recorded = newRecording();
   const stateDir = path.resolve(loaded.baseDir, plan.state.dir);
   const reportsDir = path.resolve(loaded.baseDir, plan.reports.dir);
 
@@ -86,7 +85,7 @@ export function buildServices(args: {
     flagName,
     flags: async () => {
       const real = await create<FlagProvider>('flags', flagName);
-      return dryRun ? recordingFlags(real, recording) : real;
+      return dryRun ? recordingFlags(real, recorded) : real;
     },
     metrics: (name) => create('metrics', name),
     incidents: async () =>
@@ -96,7 +95,7 @@ export function buildServices(args: {
           provider: (await create('incidents', name)) as never,
         })),
       ),
-    notifier: async (name) => (dryRun ? recordingNotifier(name, recording) : create<Notifier>('notifications', name)),
+    notifier: async (name) => (dryRun ? recordingNotifier(name, recorded) : create<Notifier>('notifications', name)),
   };
 
   // writes stay in the plan's folder, or in the configured folder when the plan opts out (validation checked it)
@@ -115,11 +114,11 @@ export function buildServices(args: {
     clock,
     log: io.log,
     prompt: args.prompt ?? choosePrompt({ command: args.command, yes: io.opts.yes, tty: io.stdinTTY && io.stdoutTTY }),
-    runner: dryRun ? recordingRunner(recording) : runner,
-    store: dryRun ? recordingStore(store, recording) : store,
+    runner: dryRun ? recordingRunner(recorded) : runner,
+    store: dryRun ? recordingStore(store, recorded) : store,
     providers,
     reports: dryRun
-      ? recordingReports(reportsDir, recording)
+      ? recordingReports(reportsDir, recorded)
       : {
           async write(rel, content) {
             const file = path.join(reportsDir, rel);
@@ -137,7 +136,7 @@ export function buildServices(args: {
     baseDir: loaded.baseDir,
     clockJump: Boolean(io.opts.clockJump),
   };
-  return { services, recorded, recording };
+  return { services, recorded: recorded.actions, recording: recorded };
 }
 
 /** ROLLOUT_LOCK_WAIT (a duration such as 30s): how long a run waits for another run's lock; 8s by default. */
