@@ -4,7 +4,7 @@
  * hold, so a breach is never hidden behind a soak time.
  */
 import { formatDuration } from '../plan/duration.js';
-import { checklistId } from '../plan/checklist-id.js';
+import { answerOf, checklistId } from '../plan/checklist-id.js';
 import type { ContingencyLevel, Plan } from '../plan/schema.js';
 import { SEVERITIES, type Severity } from '../providers/types.js';
 import type { PhaseRecord } from '../state/types.js';
@@ -54,10 +54,11 @@ export function assessGate(args: {
     const items = phase.checklist.map((it, i) => ({
       id: checklistId(it, i),
       text: typeof it === 'string' ? it : it.text,
+      answer: answerOf(answers, it, i),
     }));
-    const done = items.filter((it) => answers[it.id]?.status === 'done' || answers[it.id]?.status === 'skipped');
-    const failed = items.filter((it) => answers[it.id]?.status === 'failed');
-    const missing = items.filter((it) => !answers[it.id]);
+    const done = items.filter((it) => it.answer?.status === 'done' || it.answer?.status === 'skipped');
+    const failed = items.filter((it) => it.answer?.status === 'failed');
+    const missing = items.filter((it) => !it.answer);
     criteria.push({
       name: 'checklist',
       kind: 'checklist',

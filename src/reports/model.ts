@@ -3,7 +3,7 @@
  * Every renderer (Markdown, JSON, later HTML, JUnit, CI summaries) reads this model only.
  */
 import { formatDuration } from '../plan/duration.js';
-import { checklistId } from '../plan/checklist-id.js';
+import { answerOf, checklistId } from '../plan/checklist-id.js';
 import type { DocumentKind, Plan } from '../plan/schema.js';
 import type { Criterion } from '../gates/types.js';
 import { buildDocument } from './documents.js';
@@ -110,7 +110,7 @@ export function buildPhaseReport(args: {
   const c = phaseCriteria(plan, phase);
   const checklist = phase.checklist.map((item, i) => {
     const id = checklistId(item, i);
-    const a = rec?.checklist[id];
+    const a = rec ? answerOf(rec.checklist, item, i) : undefined;
     return {
       id,
       text: typeof item === 'string' ? item : item.text,

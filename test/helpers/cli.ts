@@ -180,6 +180,11 @@ export function explain(r: CliResult): string {
 const created: string[] = [];
 
 /** Removes every sandbox made by this test file (call from afterAll). ROLLOUT_KEEP_TMP=1 keeps them. */
+/** Asserts the exit code, showing the run's output when it differs. */
+export function expectCode(r: CliResult, code: number): void {
+  if (r.code !== code) throw new Error(`expected exit ${code}, got ${explain(r)}`);
+}
+
 export function removeSandboxes(): void {
   if (process.env['ROLLOUT_KEEP_TMP']) return;
   for (const d of created.splice(0)) rmSync(d, { recursive: true, force: true });

@@ -5,7 +5,7 @@
  */
 import { RolloutError } from '../../errors.js';
 import { parseDuration } from '../../plan/duration.js';
-import { checklistId } from '../../plan/checklist-id.js';
+import { answerOf, checklistId, legacyChecklistId } from '../../plan/checklist-id.js';
 import type { Plan } from '../../plan/schema.js';
 import type { ChecklistAnswer, RolloutState } from '../../state/types.js';
 import { commit } from '../commit.js';
@@ -54,6 +54,7 @@ export async function runChecklist(plan: Plan, services: Services, opts: Checkli
     const phase = plan.phases[state.phaseIndex]!;
     const items = phase.checklist.map((it, i) => ({
       id: checklistId(it, i),
+      legacyId: legacyChecklistId(it, i),
       text: typeof it === 'string' ? it : it.text,
       run: typeof it === 'string' ? undefined : it.run,
       timeout: typeof it === 'string' ? undefined : it.timeout,
@@ -62,7 +63,8 @@ export async function runChecklist(plan: Plan, services: Services, opts: Checkli
     let stopped = false;
     for (const [n, item] of items.entries()) {
       const label = `[${n + 1}/${items.length}] ${item.text}`;
-      const prior = currentRecord(state).checklist[item.id];
+      const recorded = currentRecord(state).checklist;
+      const prior = recorded[item.id] ?? (item.legacyId ? recorded[item.legacyId] : undefined);
       if (prior && prior.status !== 'failed') continue;
       if (stopped) break;
       const now = () => new Date(services.clock.now()).toISOString();
@@ -173,7 +175,10 @@ export async function runChecklist(plan: Plan, services: Services, opts: Checkli
       state = await save(ctx, state, answer);
     }
     const rec = currentRecord(state).checklist;
-    const list = items.map((it) => rec[it.id] ?? { id: it.id, text: it.text, status: 'open' as const });
+    const list = items.map((it) => {
+      const a = rec[it.id] ?? (it.legacyId ? rec[it.legacyId] : undefined);
+      return a ? { ...a, id: it.id } : { id: it.id, text: it.text, status: 'open' as const };
+    });
     return {
       phase: phase.name,
       complete: list.every((i) => i.status === 'done' || i.status === 'skipped'),
@@ -214,8 +219,12 @@ async function save(ctx: Ctx, state: RolloutState, answer: ChecklistAnswer): Pro
   return next;
 }
 
-function answerFor(answers: Map<string, GivenAnswer>, item: { id: string; text: string }): GivenAnswer | undefined {
-  return answers.get(item.id) ?? answers.get(item.text);
+function answerFor(
+  answers: Map<string, GivenAnswer>,
+  item: { id: string; legacyId?: string | undefined; text: string },
+): GivenAnswer | undefined {
+  // an id from before diacritics were folded is still accepted (one release)
+  return answers.get(item.id) ?? (item.legacyId ? answers.get(item.legacyId) : undefined) ?? answers.get(item.text);
 }
 
 /** How far the current phase's checklist is answered, read from the state alone (no gate is judged). */
@@ -225,12 +234,12 @@ export async function checklistProgress(
 ): Promise<{ phase: string; answered: number; done: number; total: number }> {
   const state = await loadState(plan, services);
   assertActive(state);
-  const items = plan.phases[state.phaseIndex]!.checklist.map((it, i) => checklistId(it, i));
-  const answers = currentRecord(state).checklist;
+  const record = currentRecord(state).checklist;
+  const answers = plan.phases[state.phaseIndex]!.checklist.map((it, i) => answerOf(record, it, i));
   return {
     phase: state.phase,
-    answered: items.filter((id) => answers[id]).length,
-    done: items.filter((id) => answers[id]?.status === 'done' || answers[id]?.status === 'skipped').length,
-    total: items.length,
+    answered: answers.filter((a) => a).length,
+    done: answers.filter((a) => a?.status === 'done' || a?.status === 'skipped').length,
+    total: answers.length,
   };
 }
