@@ -43,6 +43,24 @@ export interface RolloutOutcome {
   abandonedSteps?: number | undefined;
 }
 
+/** One rollback step as `rollback.finished` records it. */
+export interface JournaledRollbackStep {
+  index?: number | undefined;
+  component: string;
+  procedure: string;
+  kind: string;
+  status: string;
+  startedAt?: string | undefined;
+  durationMs: number;
+  estimate?: string | undefined;
+  overEstimate: boolean;
+  detail: string;
+  command?: string | undefined;
+  exitCode?: number | null | undefined;
+  output?: string | undefined;
+  earlier?: boolean | undefined;
+}
+
 /** The data every effect entry carries: which effect, and for a start what it is about to do. */
 export interface EffectData {
   action: string;
@@ -72,7 +90,7 @@ export interface EventData {
   'rollout.reset': RolloutOutcome;
   'rollback.started': { reason: string; steps: number };
   'rollback.continued': { reason: string; done: number[] };
-  'rollback.finished': { reason: string; steps: unknown[] };
+  'rollback.finished': { reason: string; steps: JournaledRollbackStep[] };
   'rollback.incomplete': RolloutOutcome;
   'approval.recorded': { by: string; note: string | null; visit: number; runner: unknown; identity: string | null };
   'checklist.answered': {
@@ -113,13 +131,28 @@ export type JournalEvent = {
   [T in EventType]: Omit<JournalEntry, 'type' | 'data'> & { type: T; data: EventData[T] & { actor?: string } };
 }[EventType];
 
+/**
+ * An entry read back as the event its type names: the one place a journal line becomes a typed event
+ * (the store checked its envelope; data is as the writer of its version wrote it). An entry of a type
+ * this version does not know is still an entry: its `type` matches no case of a switch.
+ */
+export function asEvent(entry: JournalEntry): JournalEvent {
+  return entry as JournalEvent;
+}
+
 /** The entry as the event it is when its type is `type`; undefined otherwise (or when there is none). */
 export function eventOf<T extends EventType>(
   entry: JournalEntry | undefined,
   type: T,
-): (Omit<JournalEntry, 'type' | 'data'> & { type: T; data: Partial<EventData[T]> & { actor?: string } }) | undefined {
+): (Omit<JournalEntry, 'type' | 'data'> & { type: T; data: EventData[T] & { actor?: string } }) | undefined {
   if (!entry || entry.type !== type) return undefined;
   return entry as never;
+}
+
+/** A `rollout.<decision>` entry's data (what a change came to), or undefined for any other entry. */
+export function outcomeOf(entry: JournalEntry | undefined): RolloutOutcome | undefined {
+  if (!entry?.type.startsWith('rollout.')) return undefined;
+  return entry?.data as RolloutOutcome;
 }
 
 /** An effect entry's data (start, done, failed or interrupted), or undefined for any other entry. */
