@@ -8,7 +8,7 @@
  * continues from the first step that did not succeed: a step that succeeded (a non-idempotent
  * restore, a manual step an operator confirmed) is never done again and keeps what was recorded.
  */
-import { parseDuration, parseEstimate } from '../plan/duration.js';
+import { formatTimeout, parseDuration, parseEstimate } from '../plan/duration.js';
 import type { Plan, RollbackStep } from '../plan/schema.js';
 import type { RollbackStepRecord, RolloutState } from '../state/types.js';
 import type { AfterEffects } from './after-effects.js';
@@ -153,17 +153,12 @@ export async function runRollback(args: {
   return { state, steps: results };
 }
 
-function fromRecord(
-  r: RollbackStepRecord,
-): Pick<RollbackStepResult, 'status' | 'detail' | 'exitCode' | 'output' | 'startedAt' | 'durationMs'> {
-  return {
-    status: r.status,
-    detail: r.detail,
-    exitCode: r.exitCode,
-    output: r.output,
-    startedAt: r.at,
-    durationMs: r.durationMs,
-  };
+type FromRecord = Pick<RollbackStepResult, 'status' | 'detail' | 'exitCode' | 'output' | 'startedAt' | 'durationMs'>;
+
+/** A step an earlier run did, as this run reports it. */
+function fromRecord(r: RollbackStepRecord): FromRecord {
+  const { status, detail, exitCode, output, durationMs } = r;
+  return { status, detail, exitCode, output, startedAt: r.at, durationMs };
 }
 
 async function runStep(a: {
@@ -212,7 +207,7 @@ async function runStep(a: {
           command,
           exitCode: res.exitCode,
           output: res.output,
-          detail: res.timedOut ? `timed out after ${formatSeconds(timeoutMs)}` : `exit ${res.exitCode}`,
+          detail: res.timedOut ? `timed out after ${formatTimeout(timeoutMs)}` : `exit ${res.exitCode}`,
         }),
     );
     return;
@@ -248,10 +243,4 @@ async function runStep(a: {
           : { status: 'pending', detail: 'not confirmed: still pending' },
       ),
   );
-}
-
-/** `3s`, `90s`, `10m`: how a timeout reads in a record. */
-export function formatSeconds(ms: number): string {
-  const s = ms / 1000;
-  return s >= 60 && s % 60 === 0 ? `${s / 60}m` : `${Number.isInteger(s) ? s : s.toFixed(1)}s`;
 }

@@ -5,7 +5,7 @@ import type { GlobalOptions } from '../io.js';
 import { renderTable } from '../render.js';
 import { clockLabel, prepare } from './common.js';
 import { renderTimeline } from './status.js';
-import { timeline } from './timeline.js';
+import { timeline } from '../../gates/timeline.js';
 
 export async function showCommand(
   planFile: string | undefined,

@@ -7,7 +7,7 @@ import type { GlobalOptions } from '../io.js';
 import { criterionJson, renderCriteria, renderTable, termWidth } from '../render.js';
 import { compareServed } from '../flag-served.js';
 import { clockLabel, prepare } from './common.js';
-import { timeline } from './timeline.js';
+import { timeline } from '../../gates/timeline.js';
 
 export async function statusCommand(
   planFile: string | undefined,

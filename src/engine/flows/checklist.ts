@@ -4,13 +4,12 @@
  * given (state, then `checklist.answered`), so Ctrl-C loses nothing and a re-run resumes where it stopped.
  */
 import { RolloutError } from '../../errors.js';
-import { parseDuration } from '../../plan/duration.js';
+import { formatTimeout, parseDuration } from '../../plan/duration.js';
 import { answerOf, checklistId, legacyChecklistId } from '../../plan/checklist-id.js';
 import type { Plan } from '../../plan/schema.js';
 import type { ChecklistAnswer, RolloutState } from '../../state/types.js';
 import { commit } from '../commit.js';
 import { withEffect } from '../journal.js';
-import { formatSeconds } from '../rollback-steps.js';
 import type { Services } from '../services.js';
 import { loadState, withLock } from '../session.js';
 import { assertActive, currentRecord, recordAnswer } from '../state-ops.js';
@@ -121,7 +120,7 @@ export async function runChecklist(plan: Plan, services: Services, opts: Checkli
           (res) => ({ exitCode: res.exitCode, timedOut: res.timedOut, durationMs: res.durationMs }),
           async (res) => {
             const ok = res.exitCode === 0 && !res.timedOut;
-            const detail = res.timedOut ? `timed out after ${formatSeconds(timeoutMs)}` : `exit ${res.exitCode}`;
+            const detail = res.timedOut ? `timed out after ${formatTimeout(timeoutMs)}` : `exit ${res.exitCode}`;
             if (ok) progress.succeed(`${item.text} (exit 0, ${(res.durationMs / 1000).toFixed(1)}s)`);
             else progress.fail(`${item.text} (${detail})`);
             state = await save(ctx, state, {
