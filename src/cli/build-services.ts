@@ -9,7 +9,7 @@ import path from 'node:path';
 import type { ProviderSet, PromptService, Services } from '../engine/services.js';
 import { RolloutError } from '../errors.js';
 import { parseDuration } from '../plan/duration.js';
-import { redact, redactValue } from '../redact.js';
+import { processRedactor } from '../redact.js';
 import { factories } from '../providers/factories.js';
 import type { ProviderRole } from '../providers/registry.js';
 import type { AdapterContext, FlagProvider, Notifier } from '../providers/types.js';
@@ -130,7 +130,7 @@ export function buildServices(args: {
             return file;
           },
         },
-    redactor: { text: redact, value: redactValue },
+    redactor: processRedactor,
     ids: { next: () => globalThis.crypto.randomUUID() },
     actor: actorName(io.opts.by),
     baseDir: loaded.baseDir,
