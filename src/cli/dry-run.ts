@@ -88,3 +88,17 @@ export function recordingReports(dir: string, r: Recording): ReportSink {
     },
   };
 }
+
+/** What a dry run would have done besides its actions, for --json: journal entries, notifications, reports. */
+export function wouldAlso(r: Recording): { journal: string[]; notify: Recording['notified']; reports: string[] } {
+  return { journal: r.journal.map((e) => e.type), notify: r.notified, reports: r.reports };
+}
+
+/** The dry run's record as lines for a person: the actions, then who would be notified. */
+export function recordingLines(r: Recording): string {
+  const lines = r.actions.length
+    ? [`\nwould do:\n${r.actions.map((a) => `  - ${a.action} ${JSON.stringify(a.detail)}`).join('\n')}`]
+    : ['\nwould change nothing'];
+  if (r.notified.length) lines.push(`would notify: ${r.notified.map((n) => `${n.notifier} (${n.kind})`).join(', ')}`);
+  return lines.join('\n');
+}

@@ -1,6 +1,7 @@
 import { EXIT_FOR_DECISION } from '../../engine/decide.js';
 import { advance } from '../../engine/flows/advance.js';
 import { checklistProgress } from '../../engine/flows/checklist.js';
+import { recordingLines, wouldAlso } from '../dry-run.js';
 import type { GlobalOptions } from '../io.js';
 import { decisionJson, renderGate, termWidth } from '../render.js';
 import { runChecklist } from './checklist.js';
@@ -13,7 +14,7 @@ export async function advanceCommand(
 ): Promise<number> {
   const dryRun = Boolean(opts['dryRun']);
   const ctx = await prepare(planFile, global, 'advance', { dryRun, seedOwned: true });
-  const { io, loaded, services, recorded } = ctx;
+  const { io, loaded, services, recorded, recording } = ctx;
   const { plan } = loaded;
 
   // In a terminal, an incomplete checklist is offered before the gate is judged (once, by the advance
@@ -44,6 +45,7 @@ export async function advanceCommand(
       warnings: o.warnings,
       dryRun,
       actions: dryRun ? recorded : undefined,
+      wouldAlso: dryRun ? wouldAlso(recording) : undefined,
     });
   } else {
     const verb: Record<string, string> = {
@@ -63,12 +65,7 @@ export async function advanceCommand(
         `\nflag ${plan.flag.key}: ${o.flag.before.traffic}% → ${o.flag.after.traffic}%${o.flag.after.audience ? ` of ${o.flag.after.audience}` : ''}`,
       );
     if (o.rollback) for (const s of o.rollback) io.out(`rollback: ${s.component}: ${s.status} (${s.detail})`);
-    if (dryRun)
-      io.out(
-        recorded.length
-          ? `\nwould do:\n${recorded.map((r) => `  - ${r.action} ${JSON.stringify(r.detail)}`).join('\n')}`
-          : '\nwould change nothing',
-      );
+    if (dryRun) io.out(recordingLines(recording));
     for (const f of o.reports) io.log.info(`report: ${f}`);
   }
   return EXIT_FOR_DECISION[decision.decision];
