@@ -113,6 +113,16 @@ const COMMANDS: {
     load: async () => (await import('./commands/history.js')).historyCommand,
   },
   {
+    name: 'playbook',
+    args: '<plan>',
+    summary: 'the support playbook from the plan: how it is built, troubleshooting, rollback, FAQ',
+    options: (c) =>
+      c
+        .option('--format <md|html>', 'what to print on stdout', 'md')
+        .option('--write', 'write playbook.md and playbook.html into the reports folder instead'),
+    load: async () => (await import('./commands/playbook.js')).playbookCommand,
+  },
+  {
     name: 'doctor',
     args: '<plan>',
     summary: "check every provider's reachability, credentials and data",
