@@ -17,6 +17,16 @@ export type Verdict = 'pass' | 'hold' | 'fail';
 /** One criterion as the gate judged it (the report's row). */
 export type JournaledCriterion = Criterion;
 
+/** What a failed gate's contingency came to (engine/decide.ts writes it; `applied` once it ran). */
+export interface JournaledContingency {
+  level: string;
+  action: string;
+  advised?: boolean | undefined;
+  applied: boolean;
+  automatic?: boolean | undefined;
+  advice: string;
+}
+
 export interface GateEvaluated {
   decision: string;
   from: string;
@@ -25,7 +35,7 @@ export interface GateEvaluated {
   criteria: JournaledCriterion[];
   reported?: JournaledCriterion[] | undefined;
   reasons: string[];
-  contingency?: unknown;
+  contingency?: JournaledContingency | undefined;
 }
 
 /** `rollout.<decision>`: what a change came to. Which fields are set depends on the flow that wrote it. */
@@ -34,7 +44,7 @@ export interface RolloutOutcome {
   to?: string | null | undefined;
   traffic?: number | undefined;
   status?: string | undefined;
-  contingency?: unknown;
+  contingency?: JournaledContingency | undefined;
   reason?: string | null | undefined;
   steps?: unknown[] | undefined;
   previous?: string | undefined;
