@@ -12,18 +12,7 @@
 const MIN_SECRET = 4;
 const MASK = '***';
 
-/** every registered form of every secret, longest first once sorted */
-const forms = new Set<string>();
-let ordered: string[] | undefined;
-
 const URL_LIKE = /^[a-z][a-z0-9+.-]*:\/\/[^\s]+$/i;
-
-function add(form: string | undefined): void {
-  if (form && form.length >= MIN_SECRET && form !== MASK && !forms.has(form)) {
-    forms.add(form);
-    ordered = undefined;
-  }
-}
 
 function tryForm(f: () => string): string | undefined {
   try {
@@ -78,48 +67,85 @@ function urlForms(s: string): string[] {
   return out;
 }
 
-/** Registers a secret; values shorter than 4 characters are too short to mask safely and are ignored. */
-export function addSecret(value: string | undefined): void {
-  if (!value || value.length < MIN_SECRET) return;
-  // `Bearer abc…`: the credential may also appear without its scheme
-  const scheme = /^(bearer|basic|token|apikey|dsn|sso-key)\s+(\S{4,})$/i.exec(value.trim())?.[2];
-  for (const base of [value, ...(scheme ? [scheme] : []), ...urlForms(value)]) {
-    // a path made only of slashes and short words would mask ordinary text
-    if (base !== value && base.replace(/[/\s]/g, '').length < MIN_SECRET) continue;
-    for (const f of escapedForms(base)) add(f);
+/**
+ * One set of secrets and the masking of them: the engine receives one as a service (`redactor`); the
+ * CLI's edges (output, errors, the state store) use the process's own, `processRedactor`, which
+ * `load-plan` fills. Tests make their own.
+ */
+export class SecretRedactor {
+  /** every registered form of every secret, longest first once sorted */
+  private readonly forms = new Set<string>();
+  private ordered: string[] | undefined;
+
+  /** Registers a secret; values shorter than 4 characters are too short to mask safely and are ignored. */
+  add(value: string | undefined): void {
+    if (!value || value.length < MIN_SECRET) return;
+    // `Bearer abc…`: the credential may also appear without its scheme
+    const scheme = /^(bearer|basic|token|apikey|dsn|sso-key)\s+(\S{4,})$/i.exec(value.trim())?.[2];
+    for (const base of [value, ...(scheme ? [scheme] : []), ...urlForms(value)]) {
+      // a path made only of slashes and short words would mask ordinary text
+      if (base !== value && base.replace(/[/\s]/g, '').length < MIN_SECRET) continue;
+      for (const f of escapedForms(base)) {
+        if (f && f.length >= MIN_SECRET && f !== MASK && !this.forms.has(f)) {
+          this.forms.add(f);
+          this.ordered = undefined;
+        }
+      }
+    }
+  }
+
+  readonly text = (text: string): string => {
+    if (this.forms.size === 0) return text;
+    // longest first, so a secret containing another is masked whole
+    this.ordered ??= [...this.forms].sort((a, b) => b.length - a.length);
+    let out = text;
+    for (const s of this.ordered) if (out.includes(s)) out = out.split(s).join(MASK);
+    return out;
+  };
+
+  /**
+   * Deep-redacts any JSON-like value (journal entries, report models, --json documents): every string,
+   * keys included. Numbers and booleans are left alone, so the document stays what it was.
+   */
+  readonly value = <T>(value: T): T => {
+    if (this.forms.size === 0) return value;
+    const walk = (v: unknown): unknown => {
+      if (typeof v === 'string') return this.text(v);
+      if (Array.isArray(v)) return v.map(walk);
+      if (
+        v &&
+        typeof v === 'object' &&
+        (Object.getPrototypeOf(v) === Object.prototype || Object.getPrototypeOf(v) === null)
+      ) {
+        return Object.fromEntries(Object.entries(v).map(([k, x]) => [this.text(k), walk(x)]));
+      }
+      // Class instances (Date, errors, ...) as JSON would write them, then redacted as plain data.
+      if (v && typeof v === 'object') return walk(JSON.parse(JSON.stringify(v)) as unknown);
+      return v;
+    };
+    return walk(value) as T;
+  };
+
+  clear(): void {
+    this.forms.clear();
+    this.ordered = undefined;
   }
 }
 
-export function redact(text: string): string {
-  if (forms.size === 0) return text;
-  // longest first, so a secret containing another is masked whole
-  ordered ??= [...forms].sort((a, b) => b.length - a.length);
-  let out = text;
-  for (const s of ordered) if (out.includes(s)) out = out.split(s).join(MASK);
-  return out;
+/** The process's secrets: what the CLI registered from the plan it loaded. */
+export const processRedactor = new SecretRedactor();
+
+/** Registers a secret with the process's redactor. */
+export function addSecret(value: string | undefined): void {
+  processRedactor.add(value);
 }
 
-/**
- * Deep-redacts any JSON-like value (journal entries, report models, --json documents): every string,
- * keys included. Numbers and booleans are left alone, so the document stays what it was.
- */
+export function redact(text: string): string {
+  return processRedactor.text(text);
+}
+
 export function redactValue<T>(value: T): T {
-  if (forms.size === 0) return value;
-  const walk = (v: unknown): unknown => {
-    if (typeof v === 'string') return redact(v);
-    if (Array.isArray(v)) return v.map(walk);
-    if (
-      v &&
-      typeof v === 'object' &&
-      (Object.getPrototypeOf(v) === Object.prototype || Object.getPrototypeOf(v) === null)
-    ) {
-      return Object.fromEntries(Object.entries(v).map(([k, x]) => [redact(k), walk(x)]));
-    }
-    // Class instances (Date, errors, ...) as JSON would write them, then redacted as plain data.
-    if (v && typeof v === 'object') return walk(JSON.parse(JSON.stringify(v)) as unknown);
-    return v;
-  };
-  return walk(value) as T;
+  return processRedactor.value(value);
 }
 
 /** `JSON.stringify` of the redacted value: the one way documents are serialised for output. */
@@ -131,6 +157,5 @@ export const SECRET_KEY = /token|secret|password|apikey|appkey|webhookurl|author
 
 /** For tests: forget every registered secret. */
 export function clearSecrets(): void {
-  forms.clear();
-  ordered = undefined;
+  processRedactor.clear();
 }

@@ -3,11 +3,9 @@
  * exit code of contract §5; a stack trace only with --debug. Command modules load lazily, so
  * `rollout --version` and `rollout status` start fast.
  */
-import { Command, CommanderError, Option } from 'commander';
-import { EXIT_CODES, isRolloutError, RolloutError } from '../errors.js';
-import { redact, redactedJson } from '../redact.js';
-import { stripControls, stripControlsValue } from '../sanitize.js';
+import { Command, Option } from 'commander';
 import { VERSION } from '../version.js';
+import { reportError } from './error-output.js';
 import type { GlobalOptions } from './io.js';
 
 type Action = (plan: string | undefined, opts: Record<string, unknown>, global: GlobalOptions) => Promise<number>;
@@ -250,63 +248,7 @@ export async function main(argv: string[]): Promise<void> {
   try {
     await program.parseAsync(argv);
   } catch (e) {
-    code = report(e, globals);
+    code = reportError(e, globals);
   }
   process.exitCode = code;
-}
-
-function report(e: unknown, g: GlobalOptions): number {
-  if (e instanceof CommanderError) {
-    // `rollout` alone shows the help as an error (exitCode 1): a usage error for us.
-    if (
-      e.code === 'commander.helpDisplayed' ||
-      e.code === 'commander.version' ||
-      (e.code === 'commander.help' && e.exitCode === 0)
-    )
-      return 0;
-    // commander already printed its message on stderr; --json still promises one document on stdout
-    if (g.json)
-      process.stdout.write(
-        `${JSON.stringify(
-          {
-            error: {
-              code: 'usage',
-              exitCode: EXIT_CODES.usage,
-              message: e.message.replace(/^error: /, ''),
-              details: [],
-              hint: 'rollout --help lists the commands and options',
-            },
-          },
-          null,
-          2,
-        )}\n`,
-      );
-    return EXIT_CODES.usage;
-  }
-  if ((e as Error)?.name === 'ExitPromptError') {
-    process.stderr.write('rollout: cancelled; answers given so far are saved\n');
-    return EXIT_CODES.cancelled;
-  }
-  const err = isRolloutError(e)
-    ? e
-    : new RolloutError('internal', `unexpected error: ${(e as Error)?.message ?? String(e)}`, {
-        hint: 'run again with --debug for the stack trace, and report it',
-        cause: e,
-      });
-  if (g.json) {
-    process.stdout.write(
-      `${redactedJson(
-        stripControlsValue({
-          error: { code: err.code, exitCode: err.exitCode, message: err.message, details: err.details, hint: err.hint },
-        }),
-        2,
-      )}\n`,
-    );
-  }
-  const lines = [`rollout: ${err.message}`, ...err.details.map((d) => `  ${d}`)];
-  if (err.hint) lines.push(`  hint: ${err.hint}`);
-  if (g.debug)
-    lines.push(String((e as Error)?.stack ?? ''), String(((e as Error)?.cause as Error | undefined)?.stack ?? ''));
-  process.stderr.write(`${stripControls(redact(lines.join('\n')))}\n`);
-  return err.exitCode;
 }

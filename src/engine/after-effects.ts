@@ -6,7 +6,6 @@
  * they never turn a decision into an error. A run that lost its lock always stops with that error.
  */
 import { isRolloutError, RolloutError } from '../errors.js';
-import { redact } from '../redact.js';
 import type { Services } from './services.js';
 
 export class AfterEffects {
@@ -25,7 +24,7 @@ export class AfterEffects {
   }
 
   warn(message: string): void {
-    const m = redact(message);
+    const m = this.services.redactor.text(message);
     this.warnings.push(m);
     this.services.log.warn(m);
   }

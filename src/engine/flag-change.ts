@@ -55,7 +55,7 @@ export async function setFlagTraffic(args: {
         audience: audienceSpec(plan, args.audience),
         comment: `rollout ${plan.name}: ${args.reason}`,
       });
-      if (!services.dryRun && Math.abs(result.traffic - args.traffic) > 0.001) {
+      if (Math.abs(result.traffic - args.traffic) > 0.001) {
         throw new ProviderError(
           services.providers.flagName,
           `the flag reads back ${result.traffic}% after setting ${args.traffic}%`,

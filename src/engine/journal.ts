@@ -1,21 +1,19 @@
-/** Journal helpers: every decision and every side effect, before and after. */
+/** Journal helpers: every decision and every side effect, before and after, as typed events. */
 import { crashPoint } from '../state/crash-point.js';
+import { JOURNAL_VERSION, type EffectData, type JournalEventInput } from '../state/journal-events.js';
 import type { JournalEntry } from '../state/types.js';
 import type { Services } from './services.js';
 
-export async function journal(
-  services: Services,
-  type: string,
-  data: Record<string, unknown>,
-  phase?: string,
-): Promise<JournalEntry | undefined> {
-  if (services.dryRun) return undefined;
+/** Appends one event, stamped with the time, the clock, the actor and the format's version. */
+export async function journal(services: Services, event: JournalEventInput): Promise<JournalEntry> {
   return services.store.append({
+    v: JOURNAL_VERSION,
     at: new Date(services.clock.now()).toISOString(),
     clock: services.clock.simulated ? 'ROLLOUT_NOW' : 'system',
-    type,
-    phase,
-    data: { ...data, actor: services.actor },
+    type: event.type,
+    phase: event.phase,
+    ...(event.effect !== undefined ? { effect: event.effect } : {}),
+    data: { ...event.data, actor: services.actor },
   });
 }
 
@@ -30,23 +28,14 @@ export async function journal(
  */
 export async function withEffect<T>(
   services: Services,
-  args: { action: string; phase?: string | undefined; data: Record<string, unknown> },
+  args: { action: string; phase?: string | undefined; data: Omit<EffectData, 'action'> },
   fn: () => Promise<T>,
-  summarize: (result: T) => Record<string, unknown>,
+  summarize: (result: T) => Omit<EffectData, 'action'>,
   record?: (result: T, effect: string) => Promise<void>,
 ): Promise<T> {
-  const effect = globalThis.crypto.randomUUID();
-  const entry = (type: string, data: Record<string, unknown>) =>
-    services.dryRun
-      ? Promise.resolve(undefined)
-      : services.store.append({
-          at: new Date(services.clock.now()).toISOString(),
-          clock: services.clock.simulated ? 'ROLLOUT_NOW' : 'system',
-          type,
-          phase: args.phase,
-          effect,
-          data: { action: args.action, ...data, actor: services.actor },
-        });
+  const effect = services.ids.next();
+  const entry = (type: 'effect.start' | 'effect.done' | 'effect.failed', data: Omit<EffectData, 'action'>) =>
+    journal(services, { type, phase: args.phase, effect, data: { action: args.action, ...data } });
   // appending checks that the lock is still ours: a run that lost it never acts
   await entry('effect.start', args.data);
   let result: T;

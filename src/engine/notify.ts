@@ -1,7 +1,6 @@
 /** Routes events to the stakeholders' notifiers. A failed notification is reported, never fatal. */
 import type { Plan } from '../plan/schema.js';
 import type { NotificationEvent, NotificationKind } from '../providers/types.js';
-import { redact, redactValue } from '../redact.js';
 import { stripControls, stripControlsValue } from '../sanitize.js';
 import { journal } from './journal.js';
 import type { Services } from './services.js';
@@ -12,11 +11,14 @@ export interface NotifyOutcome {
   error?: string | undefined;
 }
 
-export async function notify(
-  plan: Plan,
-  services: Services,
-  event: Omit<NotificationEvent, 'plan' | 'title' | 'at'>,
-): Promise<NotifyOutcome[]> {
+/** What a flow asks to tell the stakeholders; the plan's name, title and the time are added. */
+export type NotifyRequest = Omit<NotificationEvent, 'plan' | 'title' | 'at'>;
+
+/**
+ * Sends the event to every notifier a stakeholder asked for it on. In a dry run the notifiers are
+ * recorders: what would have been sent is recorded, and reported as sent.
+ */
+export async function notify(plan: Plan, services: Services, event: NotifyRequest): Promise<NotifyOutcome[]> {
   const full: NotificationEvent = {
     ...event,
     plan: plan.name,
@@ -29,19 +31,22 @@ export async function notify(
     if (s.events && !s.events.includes(event.kind as NotificationKind)) continue;
     for (const n of Array.isArray(s.notify) ? s.notify : [s.notify]) targets.add(n);
   }
-  if (services.dryRun) return [...targets].map((notifier) => ({ notifier, ok: true }));
   const outcomes: NotifyOutcome[] = [];
   for (const name of targets) {
     try {
       const n = await services.providers.notifier(name);
-      await n.send(stripControlsValue(redactValue(full)));
+      await n.send(stripControlsValue(services.redactor.value(full)));
       outcomes.push({ notifier: name, ok: true });
-      await journal(services, 'notify.sent', { notifier: name, kind: event.kind }, event.phase);
+      await journal(services, { type: 'notify.sent', phase: event.phase, data: { notifier: name, kind: event.kind } });
     } catch (e) {
-      const error = stripControls(redact((e as Error).message));
+      const error = stripControls(services.redactor.text((e as Error).message));
       outcomes.push({ notifier: name, ok: false, error });
       services.log.warn(`notification to ${name} failed: ${error} (the rollout step stands)`);
-      await journal(services, 'notify.failed', { notifier: name, kind: event.kind, error }, event.phase);
+      await journal(services, {
+        type: 'notify.failed',
+        phase: event.phase,
+        data: { notifier: name, kind: event.kind, error },
+      });
     }
   }
   return outcomes;

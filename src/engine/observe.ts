@@ -2,7 +2,6 @@
 import { judgedWindow, phaseCriteria } from '../gates/criteria.js';
 import { parseDuration } from '../plan/duration.js';
 import type { Observations } from '../gates/types.js';
-import { redact } from '../redact.js';
 import { stripControls, stripControlsValue } from '../sanitize.js';
 import type { Plan } from '../plan/schema.js';
 import type { Services } from './services.js';
@@ -59,7 +58,7 @@ export async function observe(args: {
           }),
         };
       } catch (e) {
-        metrics[m.name] = { ...base, error: stripControls(redact((e as Error).message)) };
+        metrics[m.name] = { ...base, error: stripControls(services.redactor.text((e as Error).message)) };
       }
     }),
   );
@@ -72,7 +71,7 @@ export async function observe(args: {
       // titles and ids are provider text
       incidents = { list: stripControlsValue(lists.flat()) };
     } catch (e) {
-      incidents = { error: stripControls(redact((e as Error).message)) };
+      incidents = { error: stripControls(services.redactor.text((e as Error).message)) };
     }
   }
   return { metrics, incidents };

@@ -6,6 +6,7 @@
  */
 import type { Plan } from '../plan/schema.js';
 import type { FlagState } from '../providers/types.js';
+import { effectOf, type EffectData } from '../state/journal-events.js';
 import type { JournalEntry, RolloutState } from '../state/types.js';
 import { enterPhase, rollbackStarted, rollbackStepRecorded } from './state-ops.js';
 
@@ -20,19 +21,8 @@ export function unfinishedEffects(journal: JournalEntry[]): JournalEntry[] {
   return [...open.values()];
 }
 
-interface EffectData {
-  action?: string;
-  target?: { traffic?: number; audience?: string };
-  before?: unknown;
-  toPhase?: string;
-  command?: string;
-  component?: string;
-  step?: number;
-  id?: string;
-}
-
 export function describeEffect(e: JournalEntry): string {
-  const d = e.data as EffectData;
+  const d = effectOf(e) ?? {};
   const what =
     d.action === 'flag.set-traffic'
       ? `set the flag to ${d.target?.traffic}%${d.target?.audience ? ` of ${d.target.audience}` : ''}`
@@ -63,7 +53,7 @@ export function judgeEffect(args: {
   nowIso: string;
 }): EffectVerdict {
   const { plan, state, effect: e, flag } = args;
-  const d = e.data as EffectData;
+  const d = effectOf(e) ?? {};
   const serves = flag
     ? flag.enabled
       ? `${flag.traffic}%${flag.audience ? ` of ${flag.audience}` : ''}`
@@ -179,7 +169,7 @@ function startedAt(state: RolloutState, at: string): RolloutState {
 }
 
 /** The phase an interrupted flag change was moving to: named in the journal, or the nearest with that traffic. */
-function targetPhase(plan: Plan, state: RolloutState, d: EffectData): number | undefined {
+function targetPhase(plan: Plan, state: RolloutState, d: Partial<EffectData>): number | undefined {
   if (d.toPhase) {
     const i = plan.phases.findIndex((p) => p.name === d.toPhase);
     if (i >= 0) return i;

@@ -26,10 +26,15 @@ export async function writeReportExtras(args: {
   const journal: JournalEntry[] = await services.store.journal(() => true);
   const written: string[] = [];
   const extras: { href: string; title: string }[] = [];
+  // a dry run's sink only records (undefined): nothing was written
+  const put = async (rel: string, text: string): Promise<void> => {
+    const file = await services.reports.write(rel, text);
+    if (file !== undefined) written.push(file);
+  };
   if (ended) {
     const ctx = { plan, state, journal, now };
-    written.push(await services.reports.write(`${plan.name}/release-notes.md`, redact(renderReleaseNotes(ctx))));
-    written.push(await services.reports.write(`${plan.name}/lessons-learned.md`, redact(renderLessonsLearned(ctx))));
+    await put(`${plan.name}/release-notes.md`, redact(renderReleaseNotes(ctx)));
+    await put(`${plan.name}/lessons-learned.md`, redact(renderLessonsLearned(ctx)));
     extras.push(
       { href: 'release-notes.md', title: 'release-notes.md' },
       { href: 'lessons-learned.md', title: 'lessons-learned.md' },
@@ -43,9 +48,7 @@ export async function writeReportExtras(args: {
           redactValue(buildPhaseReport({ plan, state, journal, phase: p.name, now, simulated: args.simulated })),
         ),
       );
-    written.push(
-      await services.reports.write(`${plan.name}/index.html`, redact(renderIndex({ plan, state, reports, extras }))),
-    );
+    await put(`${plan.name}/index.html`, redact(renderIndex({ plan, state, reports, extras })));
   }
   return written;
 }

@@ -1,6 +1,8 @@
 /**
- * What the engine is given to act on the world. The CLI builds real ones; `--dry-run` swaps the
- * write-capable ones for recorders; tests pass fakes. The engine never imports fs, axios or prompts.
+ * What the engine is given to act on the world. The CLI builds real ones (cli/build-services.ts);
+ * `--dry-run` swaps the write-capable ones (flags, runner, notifiers, state store, report sink) for
+ * recorders, the one place that makes a dry run harmless: the engine never asks whether it is one.
+ * Tests pass fakes. The engine never imports fs, axios or prompts.
  */
 import type { FlagProvider, IncidentProvider, MetricsProvider, Notifier } from '../providers/types.js';
 import type { StateStore } from '../state/types.js';
@@ -42,8 +44,11 @@ export interface PromptService {
 }
 
 export interface ReportSink {
-  /** Writes one report file (relative to the plan's reports folder) atomically; returns its path. */
-  write(relativePath: string, content: string): Promise<string>;
+  /**
+   * Writes one report file (relative to the plan's reports folder) atomically; returns its path, or
+   * undefined when it was only recorded (a dry run).
+   */
+  write(relativePath: string, content: string): Promise<string | undefined>;
 }
 
 export interface ProviderSet {
@@ -55,6 +60,17 @@ export interface ProviderSet {
   notifier(name: string): Promise<Notifier>;
 }
 
+/** Masks the plan's secrets in text and in values, before anything is shown, journaled or sent. */
+export interface Redactor {
+  text(text: string): string;
+  value<T>(value: T): T;
+}
+
+/** Makes the ids that tie an effect's start to its outcome in the journal. */
+export interface IdGenerator {
+  next(): string;
+}
+
 export interface Services {
   clock: Clock;
   log: Log;
@@ -63,11 +79,12 @@ export interface Services {
   store: StateStore;
   providers: ProviderSet;
   reports: ReportSink;
+  redactor: Redactor;
+  ids: IdGenerator;
   /** who is acting (--by, ROLLOUT_USER or the OS user) */
   actor: string;
   /** folder of the plan file, for `run:` commands */
   baseDir: string;
-  dryRun: boolean;
   /** --clock-jump: a person accepts a clock earlier than the last event, or a switch of clock (journaled) */
   clockJump?: boolean | undefined;
 }

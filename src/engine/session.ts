@@ -14,6 +14,7 @@
 import { RolloutError } from '../errors.js';
 import type { Plan } from '../plan/schema.js';
 import type { FlagState } from '../providers/types.js';
+import { effectOf } from '../state/journal-events.js';
 import { validateState } from '../state/state-schema.js';
 import type { JournalEntry, JournalSummary, RolloutState } from '../state/types.js';
 import { checkClock, CLOCK_JUMP_HINT } from './clock-guard.js';
@@ -41,11 +42,13 @@ export interface InterruptedEffect {
 const sessions = new WeakMap<Services, Session>();
 const iso = (services: Services) => new Date(services.clock.now()).toISOString();
 
-/** Runs a change under the rollout's lock, taken before anything is read (a dry run changes nothing and needs none). */
+/**
+ * Runs a change under the rollout's lock, taken before anything is read. A recording store (a dry
+ * run) gives a read-only lock: the rollout is then read as a read-only command reads it.
+ */
 export async function withLock<T>(services: Services, fn: () => Promise<T>): Promise<T> {
-  if (services.dryRun) return fn();
   const lock = await services.store.lock();
-  sessions.set(services, { locked: true, opened: false, interrupted: [] });
+  sessions.set(services, { locked: !lock.readOnly, opened: false, interrupted: [] });
   try {
     return await fn();
   } finally {
@@ -121,7 +124,11 @@ async function openForChange(
     throw new RolloutError('usage', `${jump.message}; nothing was changed`, { hint: CLOCK_JUMP_HINT });
   if (jump) {
     services.log.warn(`${jump.message}: accepted (--clock-jump)`);
-    await journal(services, 'clock.jumped', { kind: jump.kind, from: jump.from, to: jump.to }, loaded.phase);
+    await journal(services, {
+      type: 'clock.jumped',
+      phase: loaded.phase,
+      data: { kind: jump.kind, from: jump.from, to: jump.to },
+    });
   }
 
   if (summary.torn) {
@@ -130,12 +137,11 @@ async function openForChange(
       services.log.warn(
         `the journal ${summary.file}: its last line, line ${removed.line}, was torn (a crash in the middle of an append) and is removed; the journal keeps its text (journal.repaired)`,
       );
-      await journal(
-        services,
-        'journal.repaired',
-        { line: removed.line, removed: removed.text.slice(0, 2000) },
-        loaded.phase,
-      );
+      await journal(services, {
+        type: 'journal.repaired',
+        phase: loaded.phase,
+        data: { line: removed.line, removed: removed.text.slice(0, 2000) },
+      });
     }
   }
 
@@ -151,20 +157,17 @@ async function openForChange(
       state = { ...v.state, updatedAt: iso(services) };
       await services.store.save(state);
     }
-    await services.store.append({
-      at: iso(services),
-      clock: services.clock.simulated ? 'ROLLOUT_NOW' : 'system',
+    await journal(services, {
       type: 'effect.interrupted',
       phase: e.phase,
       effect: e.effect,
       data: {
-        action: (e.data as { action?: string }).action,
+        action: String(effectOf(e)?.action),
         startedAt: e.at,
         landed: v.landed,
         observed: flag ?? null,
         recorded,
         note: v.note,
-        actor: services.actor,
       },
     });
   }
@@ -202,7 +205,7 @@ async function inspect(
     services.log.warn(`a previous run stopped before it finished: ${describeEffect(e)}; ${v.note}${pending}`);
     return {
       effect: e.effect!,
-      action: String((e.data as { action?: string }).action),
+      action: String(effectOf(e)?.action),
       startedAt: e.at,
       phase: e.phase,
       landed: v.landed,
@@ -213,6 +216,6 @@ async function inspect(
 
 /** The flag as the provider serves it now, read once, when an open effect touched it. */
 async function readFlagFor(plan: Plan, open: JournalEntry[], services: Services): Promise<FlagState | undefined> {
-  if (!open.some((e) => String((e.data as { action?: string }).action).startsWith('flag.'))) return undefined;
+  if (!open.some((e) => String(effectOf(e)?.action).startsWith('flag.'))) return undefined;
   return (await services.providers.flags()).read({ flag: plan.flag.key });
 }

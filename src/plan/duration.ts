@@ -44,3 +44,9 @@ export function formatDuration(ms: number): string {
   if (s && !d && !h) parts.push(`${s}s`);
   return (neg ? '-' : '') + (parts.length ? parts.join(' ') : '0s');
 }
+
+/** `3s`, `90s`, `10m`: how a timeout reads in a record. */
+export function formatTimeout(ms: number): string {
+  const s = ms / 1000;
+  return s >= 60 && s % 60 === 0 ? `${s / 60}m` : `${Number.isInteger(s) ? s : s.toFixed(1)}s`;
+}

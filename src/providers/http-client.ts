@@ -18,7 +18,7 @@ import {
   RETRY_CODES,
   RETRY_STATUSES,
   backoffMs,
-  formatDuration,
+  formatElapsed,
   jitterMs,
   serverWaitMs,
   sleep,
@@ -127,13 +127,13 @@ export function createHttpClient(opts: HttpClientOptions): HttpClient {
         finalError = () =>
           outcome.byTotal
             ? fail(
-                `${opts.provider} did not answer within the ${formatDuration(totalMs)} total timeout (${where})${attemptsPhrase(attempts(attempt))}`,
+                `${opts.provider} did not answer within the ${formatElapsed(totalMs)} total timeout (${where})${attemptsPhrase(attempts(attempt))}`,
                 {
                   hint: 'raise totalTimeout in the provider settings or check the provider is healthy',
                 },
               )
             : fail(
-                `${opts.provider} did not answer within ${formatDuration(outcome.limitMs)} (${where})${attemptsPhrase(attempts(attempt))}`,
+                `${opts.provider} did not answer within ${formatElapsed(outcome.limitMs)} (${where})${attemptsPhrase(attempts(attempt))}`,
                 {
                   hint: 'raise timeout in the provider settings or check the provider is healthy',
                 },
@@ -195,8 +195,8 @@ export function createHttpClient(opts: HttpClientOptions): HttpClient {
     const resets =
       waitMs === undefined
         ? ''
-        : `; the limit resets in ${formatDuration(waitMs)} (at ${new Date(Date.now() + waitMs).toISOString()})`;
-    const beyond = budgetMs === undefined ? '' : `, beyond the ${formatDuration(budgetMs)} total timeout`;
+        : `; the limit resets in ${formatElapsed(waitMs)} (at ${new Date(Date.now() + waitMs).toISOString()})`;
+    const beyond = budgetMs === undefined ? '' : `, beyond the ${formatElapsed(budgetMs)} total timeout`;
     return fail(`${opts.provider} rate-limited us (429 on ${where})${attemptsPhrase(a)}${resets}${beyond}`, {
       status: 429,
       hint: 'try again after the reset, or run less often',

@@ -3,7 +3,7 @@
  * facts (status, method, path, a body excerpt), never from an axios error, whose config carries headers.
  */
 import type { HttpClientOptions } from './http.js';
-import { formatDuration } from './http-retry.js';
+import { formatElapsed } from './http-retry.js';
 
 const EXCERPT_MAX = 200;
 
@@ -65,7 +65,7 @@ export interface Attempts {
 
 /** " after 5 attempts over 12.3 s", or nothing for a single attempt. */
 export function attemptsPhrase(a: Attempts): string {
-  return a.count > 1 ? ` after ${a.count} attempts over ${formatDuration(a.elapsedMs)}` : '';
+  return a.count > 1 ? ` after ${a.count} attempts over ${formatElapsed(a.elapsedMs)}` : '';
 }
 
 /** The message and hint for a final non-2xx answer. */

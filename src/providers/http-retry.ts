@@ -85,8 +85,8 @@ export async function sleep(ms: number): Promise<void> {
   for (let left = ms; left > 0; left = end - Date.now()) await new Promise((resolve) => setTimeout(resolve, left));
 }
 
-/** `12.3 s`, `250 ms`: durations in messages. */
-export function formatDuration(ms: number): string {
+/** `12.3 s`, `250 ms`: how long a request took or waits, in messages (plan durations read `3d 4h`: plan/duration.ts). */
+export function formatElapsed(ms: number): string {
   if (ms < 1000) return `${Math.round(ms)} ms`;
   const s = ms / 1000;
   return `${s >= 100 ? Math.round(s) : Number(s.toFixed(1))} s`;

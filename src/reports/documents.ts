@@ -4,6 +4,7 @@
  * marked clearly where only people can write them. Pure.
  */
 import { formatDuration } from '../plan/duration.js';
+import { eventOf } from '../state/journal-events.js';
 import type { DocumentKind, Plan } from '../plan/schema.js';
 import type { Criterion } from '../gates/types.js';
 import { phaseCriteria } from '../gates/criteria.js';
@@ -235,13 +236,12 @@ export function buildDocument(
 }
 
 function lastGate(journal: JournalEntry[], phase: string): Criterion[] | undefined {
-  const e = lastOf(journal, phase, 'gate.evaluated');
-  const d = e?.data as { criteria?: Criterion[]; reported?: Criterion[] } | undefined;
+  const d = eventOf(lastOf(journal, phase, 'gate.evaluated'), 'gate.evaluated')?.data;
   return d ? [...(d.criteria ?? []), ...(d.reported ?? [])] : undefined;
 }
 
 function lastGateDecision(journal: JournalEntry[], phase: string): string | undefined {
-  return (lastOf(journal, phase, 'gate.evaluated')?.data as { decision?: string } | undefined)?.decision;
+  return eventOf(lastOf(journal, phase, 'gate.evaluated'), 'gate.evaluated')?.data.decision;
 }
 
 function bound(b: { below?: number | undefined; above?: number | undefined }, unit?: string): string {

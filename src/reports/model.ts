@@ -8,6 +8,7 @@ import type { DocumentKind, Plan } from '../plan/schema.js';
 import type { Criterion } from '../gates/types.js';
 import { buildDocument } from './documents.js';
 import { phaseCriteria } from '../gates/criteria.js';
+import { asEvent, eventOf, outcomeOf } from '../state/journal-events.js';
 import type { Approval, JournalEntry, RolloutState } from '../state/types.js';
 import type { MetricSeries } from './chart.js';
 import { buildExecutive, type ExecutiveSummary } from './executive.js';
@@ -138,18 +139,7 @@ export function buildPhaseReport(args: {
         .reverse()
         .find((e) => e.phase === phase.name && e.seq > gateEntry.seq && e.type.startsWith('rollout.'))
     : undefined;
-  const gd = gateEntry?.data as
-    | {
-        decision: string;
-        from: string;
-        to: string | null;
-        verdict: string;
-        criteria: Criterion[];
-        reported: Criterion[];
-        reasons: string[];
-        contingency?: unknown;
-      }
-    | undefined;
+  const gd = eventOf(gateEntry, 'gate.evaluated')?.data;
   const end = rec?.leftAt ?? now;
   const report: PhaseReport = {
     generatedAt: now,
@@ -187,13 +177,13 @@ export function buildPhaseReport(args: {
           from: gd.from,
           to: gd.to,
           reasons: gd.reasons,
-          contingency: (outcome?.data as { contingency?: unknown } | undefined)?.contingency ?? gd.contingency,
+          contingency: outcomeOf(outcome)?.contingency ?? gd.contingency,
         }
       : undefined,
     checklist,
     approvals: { required: c.approvals.required, approvers: c.approvals.approvers, given: rec?.approvals ?? [] },
     flag: rec?.flagAfter !== undefined ? { before: rec.flagBefore, after: rec.flagAfter } : undefined,
-    rollback: (rollbackEntry?.data as { steps?: PhaseReport['rollback'] } | undefined)?.steps,
+    rollback: eventOf(rollbackEntry, 'rollback.finished')?.data.steps,
     events: journal
       .filter((e) => e.phase === phase.name)
       .map((e) => ({ at: e.at, type: e.type, summary: summarize(e) })),
@@ -204,22 +194,22 @@ export function buildPhaseReport(args: {
   return report;
 }
 
-function summarize(e: JournalEntry): string {
-  const d = e.data as Record<string, unknown>;
+function summarize(entry: JournalEntry): string {
+  const e = asEvent(entry);
   switch (e.type) {
     case 'gate.evaluated':
-      return `gate ${d['verdict']}: ${d['decision']}`;
+      return `gate ${e.data.verdict}: ${e.data.decision}`;
     case 'effect.start':
-      return `${d['action']} started`;
+      return `${e.data.action} started`;
     case 'effect.done':
-      return `${d['action']} done`;
+      return `${e.data.action} done`;
     case 'effect.failed':
-      return `${d['action']} failed: ${d['error']}`;
+      return `${e.data.action} failed: ${e.data.error}`;
     case 'checklist.answered':
-      return `checklist "${d['text']}": ${d['status']} by ${d['by']}`;
+      return `checklist "${e.data.text}": ${e.data.status} by ${e.data.by}`;
     case 'approval.recorded':
-      return `approved by ${d['by']}`;
+      return `approved by ${e.data.by}`;
     default:
-      return e.type;
+      return entry.type;
   }
 }

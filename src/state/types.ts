@@ -109,6 +109,8 @@ export interface RolloutState {
 }
 
 export interface JournalEntry {
+  /** the journal format's version (journal-events.ts); absent in entries written before it: version 1 */
+  v?: number | undefined;
   seq: number;
   at: string;
   /** `ROLLOUT_NOW` when the tool's clock was set by the environment */
@@ -169,4 +171,9 @@ export interface StateStore {
 
 export interface Lock {
   release(): Promise<void>;
+  /**
+   * true for the lock of a store that only records (a dry run): nothing is written under it, so the
+   * command reads the rollout as a read-only one does (findings are warnings, nothing is repaired).
+   */
+  readOnly?: boolean | undefined;
 }

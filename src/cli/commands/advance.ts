@@ -1,7 +1,8 @@
 import { EXIT_FOR_DECISION } from '../../engine/decide.js';
-import { advance, evaluate } from '../../engine/run.js';
-import { currentRecord } from '../../engine/state-ops.js';
+import { advance } from '../../engine/flows/advance.js';
+import { checklistProgress } from '../../engine/flows/checklist.js';
 import { emitCiOutputs, junitTarget } from '../ci-outputs.js';
+import { recordingLines, wouldAlso } from '../dry-run.js';
 import type { GlobalOptions } from '../io.js';
 import { decisionJson, renderGate, termWidth } from '../render.js';
 import { runChecklist } from './checklist.js';
@@ -15,27 +16,27 @@ export async function advanceCommand(
   const dryRun = Boolean(opts['dryRun']);
   const junit = junitTarget(opts['junit']);
   const ctx = await prepare(planFile, global, 'advance', { dryRun, seedOwned: true });
-  const { io, loaded, services, recorded } = ctx;
+  const { io, loaded, services, recorded, recording } = ctx;
   const { plan } = loaded;
 
-  // In a terminal, an incomplete checklist is offered before the gate is judged. Only an offer: what
-  // stops the rollout (a lock, its status, a provider) is reported by the advance itself, under the lock.
+  // In a terminal, an incomplete checklist is offered before the gate is judged (once, by the advance
+  // itself). Only an offer: what stops the rollout (a lock, its status, a provider) is reported by the
+  // advance, under the lock.
   if (!dryRun && !global.yes && !global.json && io.stdinTTY && io.stdoutTTY) {
-    const offer = await evaluate(plan, services).catch(() => undefined);
-    const cl = offer?.gate.criteria.find((c) => c.name === 'checklist');
-    if (
-      offer &&
-      cl &&
-      cl.verdict !== 'pass' &&
-      Object.keys(currentRecord(offer.state).checklist).length < plan.phases[offer.state.phaseIndex]!.checklist.length
-    ) {
-      io.out(`The checklist of "${offer.state.phase}" is not complete (${cl.detail.split(';')[0]}).`);
+    const offer = await checklistProgress(plan, services).catch(() => undefined);
+    if (offer && offer.answered < offer.total) {
+      io.out(`The checklist of "${offer.phase}" is not complete (${offer.done}/${offer.total} items answered).`);
       if (await services.prompt.confirm({ message: 'Run the checklist now?', default: true })) await runChecklist(ctx);
     }
   }
 
   const o = await advance(plan, services, { applyContingency: Boolean(opts['applyContingency']) });
-  const { decision, gate, state } = o;
+  const { gate, state } = o;
+  // a dry run's recorders carried the contingency out on paper only: it is advised, never applied
+  const decision =
+    dryRun && o.decision.contingency
+      ? { ...o.decision, contingency: { ...o.decision.contingency, applied: false } }
+      : o.decision;
   if (global.json) {
     io.json({
       ...decisionJson({ plan: plan.name, decision, gate, state, at: o.at, clock: clockLabel(services) }),
@@ -46,6 +47,7 @@ export async function advanceCommand(
       warnings: o.warnings,
       dryRun,
       actions: dryRun ? recorded : undefined,
+      wouldAlso: dryRun ? wouldAlso(recording) : undefined,
     });
   } else {
     const verb: Record<string, string> = {
@@ -65,12 +67,7 @@ export async function advanceCommand(
         `\nflag ${plan.flag.key}: ${o.flag.before.traffic}% → ${o.flag.after.traffic}%${o.flag.after.audience ? ` of ${o.flag.after.audience}` : ''}`,
       );
     if (o.rollback) for (const s of o.rollback) io.out(`rollback: ${s.component}: ${s.status} (${s.detail})`);
-    if (dryRun)
-      io.out(
-        recorded.length
-          ? `\nwould do:\n${recorded.map((r) => `  - ${r.action} ${JSON.stringify(r.detail)}`).join('\n')}`
-          : '\nwould change nothing',
-      );
+    if (dryRun) io.out(recordingLines(recording));
     for (const f of o.reports) io.log.info(`report: ${f}`);
   }
   await emitCiOutputs({ io, plan, state, gate, decision, at: o.at, junit, planFile: loaded.file, dryRun });

@@ -1,5 +1,5 @@
 import { EXIT_FOR_DECISION } from '../../engine/decide.js';
-import { evaluate } from '../../engine/run.js';
+import { evaluate } from '../../engine/flows/evaluate.js';
 import { emitCiOutputs, junitTarget } from '../ci-outputs.js';
 import type { GlobalOptions } from '../io.js';
 import { decisionJson, renderGate, termWidth } from '../render.js';

@@ -2,7 +2,7 @@
 import { createIo, type GlobalOptions, type Io } from '../io.js';
 import { loadPlan, type LoadedPlan } from '../load-plan.js';
 import { seedOwnedFiles } from '../owned-files.js';
-import { buildServices, type Recorded } from '../services.js';
+import { buildServices, type Recorded, type Recording } from '../build-services.js';
 import type { Services } from '../../engine/services.js';
 import { RolloutError } from '../../errors.js';
 
@@ -11,6 +11,8 @@ export interface CommandContext {
   loaded: LoadedPlan;
   services: Services;
   recorded: Recorded[];
+  /** a dry run's record of everything it did not do */
+  recording: Recording;
 }
 
 export async function prepare(
@@ -22,10 +24,10 @@ export async function prepare(
   const io = await createIo(global);
   if (!planFile) throw new RolloutError('usage', `'${command}' needs the path of a plan`);
   const loaded = await loadPlan(planFile, io);
-  const { services, recorded } = buildServices({ loaded, io, command, dryRun: opts.dryRun });
+  const { services, recorded, recording } = buildServices({ loaded, io, command, dryRun: opts.dryRun });
   // only a command that may start the rollout writes the files the tool owns; a read-only one changes nothing
   if (opts.seedOwned && !opts.dryRun) await seedOwnedFiles(loaded, services);
-  return { io, loaded, services, recorded };
+  return { io, loaded, services, recorded, recording };
 }
 
 export const clockLabel = (s: Services) => (s.clock.simulated ? 'ROLLOUT_NOW' : 'system');

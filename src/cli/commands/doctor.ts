@@ -6,7 +6,7 @@
 import { phaseCriteria } from '../../gates/criteria.js';
 import { evaluateMetric } from '../../gates/evaluate-metric.js';
 import { parseDuration } from '../../plan/duration.js';
-import { loadState } from '../../engine/run.js';
+import { loadState } from '../../engine/session.js';
 import { renderTemplate, templateValues } from '../../engine/template.js';
 import { redact } from '../../redact.js';
 import type { GlobalOptions } from '../io.js';

@@ -1,4 +1,5 @@
-import { reduce } from '../../engine/run.js';
+import { reduce } from '../../engine/flows/reduce.js';
+import { wouldAlso } from '../dry-run.js';
 import type { GlobalOptions } from '../io.js';
 import { prepare } from './common.js';
 
@@ -8,7 +9,7 @@ export async function reduceCommand(
   global: GlobalOptions,
 ): Promise<number> {
   const dryRun = Boolean(opts['dryRun']);
-  const { io, loaded, services, recorded } = await prepare(planFile, global, 'reduce', { dryRun });
+  const { io, loaded, services, recorded, recording } = await prepare(planFile, global, 'reduce', { dryRun });
   const r = await reduce(loaded.plan, services, String(opts['reason'] ?? 'manual reduce'));
   if (global.json)
     io.json({
@@ -24,6 +25,7 @@ export async function reduceCommand(
       warnings: r.warnings,
       dryRun,
       actions: dryRun ? recorded : undefined,
+      wouldAlso: dryRun ? wouldAlso(recording) : undefined,
     });
   else
     io.out(

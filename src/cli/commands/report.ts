@@ -1,5 +1,5 @@
-import { writeReports } from '../../engine/reporting.js';
-import { loadState } from '../../engine/run.js';
+import { writeReports } from '../../engine/write-reports.js';
+import { loadState } from '../../engine/session.js';
 import type { GlobalOptions } from '../io.js';
 import { prepare } from './common.js';
 

@@ -1,5 +1,6 @@
 import { formatDuration } from '../../plan/duration.js';
-import { rollbackNow } from '../../engine/run.js';
+import { rollbackNow } from '../../engine/flows/rollback.js';
+import { wouldAlso } from '../dry-run.js';
 import type { GlobalOptions } from '../io.js';
 import { renderTable } from '../render.js';
 import { prepare } from './common.js';
@@ -11,7 +12,7 @@ export async function rollbackCommand(
   global: GlobalOptions,
 ): Promise<number> {
   const dryRun = Boolean(opts['dryRun']);
-  const { io, loaded, services, recorded } = await prepare(planFile, global, 'rollback', { dryRun });
+  const { io, loaded, services, recorded, recording } = await prepare(planFile, global, 'rollback', { dryRun });
   // Manual steps need an operator: with no terminal, say so before any step runs (--yes records them as pending).
   if (!dryRun && !global.yes && !(io.stdinTTY && io.stdoutTTY) && loaded.plan.rollback.some((s) => s.manual))
     throw nonInteractiveError('rollback');
@@ -31,6 +32,7 @@ export async function rollbackCommand(
       warnings: r.warnings,
       dryRun,
       actions: dryRun ? recorded : undefined,
+      wouldAlso: dryRun ? wouldAlso(recording) : undefined,
     });
   } else {
     io.out(

@@ -1,11 +1,11 @@
 import { gatingMetrics, phaseCriteria } from '../../gates/criteria.js';
 import { formatDuration, parseEstimate } from '../../plan/duration.js';
-import { loadState } from '../../engine/run.js';
+import { loadState } from '../../engine/session.js';
 import type { GlobalOptions } from '../io.js';
 import { renderTable } from '../render.js';
 import { clockLabel, prepare } from './common.js';
 import { renderTimeline } from './status.js';
-import { timeline } from './timeline.js';
+import { timeline } from '../../gates/timeline.js';
 
 export async function showCommand(
   planFile: string | undefined,

@@ -9,12 +9,13 @@
  */
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
-import { evaluate, loadState } from '../../engine/run.js';
+import { evaluate } from '../../engine/flows/evaluate.js';
+import { loadState } from '../../engine/session.js';
 import { RolloutError } from '../../errors.js';
 import type { GlobalOptions, Io } from '../io.js';
 import { loadPlan } from '../load-plan.js';
 import { renderTable } from '../render.js';
-import { buildServices } from '../services.js';
+import { buildServices } from '../build-services.js';
 import { createIo } from '../io.js';
 
 const POOL = 8;

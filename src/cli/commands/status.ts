@@ -1,12 +1,13 @@
 import { formatDuration } from '../../plan/duration.js';
-import { evaluate, loadState } from '../../engine/run.js';
+import { evaluate } from '../../engine/flows/evaluate.js';
+import { loadState } from '../../engine/session.js';
 import { interruptedEffects } from '../../engine/session.js';
 import { currentRecord } from '../../engine/state-ops.js';
 import type { GlobalOptions } from '../io.js';
 import { criterionJson, renderCriteria, renderTable, termWidth } from '../render.js';
 import { compareServed } from '../flag-served.js';
 import { clockLabel, prepare } from './common.js';
-import { timeline } from './timeline.js';
+import { timeline } from '../../gates/timeline.js';
 
 export async function statusCommand(
   planFile: string | undefined,

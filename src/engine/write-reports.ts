@@ -9,7 +9,6 @@ import { renderHtml } from '../reports/html.js';
 import { renderJunit } from '../reports/junit.js';
 import { renderMarkdown } from '../reports/markdown.js';
 import type { PhaseReport } from '../reports/model.js';
-import { redact, redactValue } from '../redact.js';
 import { stripControlsValue } from '../sanitize.js';
 import type { JournalEntry, RolloutState } from '../state/types.js';
 import { writeReportExtras } from './report-extras.js';
@@ -39,7 +38,7 @@ export async function writeReports(args: {
   const written: string[] = [];
   for (const phase of args.phases) {
     const model = stripControlsValue(
-      redactValue(
+      services.redactor.value(
         buildPhaseReport({
           plan,
           state,
@@ -56,8 +55,10 @@ export async function writeReports(args: {
     for (const format of plan.reports.formats) {
       const { ext, render } = RENDERERS[format];
       // JSON is complete once its values are redacted: a text pass could only break its numbers
-      const text = format === 'json' ? render(model) : redact(render(model));
-      written.push(await services.reports.write(`${plan.name}/${phase}.${ext}`, text));
+      const text = format === 'json' ? render(model) : services.redactor.text(render(model));
+      // a recording sink (a dry run) writes nothing, and says so
+      const file = await services.reports.write(`${plan.name}/${phase}.${ext}`, text);
+      if (file !== undefined) written.push(file);
     }
   }
   const simulated = services.clock.simulated || journal.simulated;

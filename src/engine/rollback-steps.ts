@@ -8,9 +8,8 @@
  * continues from the first step that did not succeed: a step that succeeded (a non-idempotent
  * restore, a manual step an operator confirmed) is never done again and keeps what was recorded.
  */
-import { parseDuration, parseEstimate } from '../plan/duration.js';
+import { formatTimeout, parseDuration, parseEstimate } from '../plan/duration.js';
 import type { Plan, RollbackStep } from '../plan/schema.js';
-import { redact } from '../redact.js';
 import type { RollbackStepRecord, RolloutState } from '../state/types.js';
 import type { AfterEffects } from './after-effects.js';
 import { disableFlag } from './flag-change.js';
@@ -53,18 +52,22 @@ export async function runRollback(args: {
   let state = args.state;
   const save = async (next: RolloutState) => {
     state = next;
-    if (!services.dryRun) await services.store.save(next);
+    await services.store.save(next);
   };
 
   if (state.status !== 'rolling-back') {
     // Saved before the first step: from here on nothing advances this rollout until a person decides.
     await save(rollbackStarted(state, iso(), args.reason));
     after.effect('the rollout is rolling back');
-    await journal(services, 'rollback.started', { reason: args.reason, steps: plan.rollback.length }, state.phase);
+    await journal(services, {
+      type: 'rollback.started',
+      phase: state.phase,
+      data: { reason: args.reason, steps: plan.rollback.length },
+    });
   } else {
     after.effect('the rollback continues');
     const done = (state.rollback?.steps ?? []).filter((s) => s.status === 'done').map((s) => s.index + 1);
-    await journal(services, 'rollback.continued', { reason: args.reason, done }, state.phase);
+    await journal(services, { type: 'rollback.continued', phase: state.phase, data: { reason: args.reason, done } });
   }
   const phase = state.rollback?.phase ?? state.phase;
 
@@ -119,7 +122,7 @@ export async function runRollback(args: {
       if (!result)
         await after.step(
           'the state',
-          () => finish({ status: 'failed', detail: redact((e as Error).message) }),
+          () => finish({ status: 'failed', detail: services.redactor.text((e as Error).message) }),
           undefined,
         );
       else
@@ -144,23 +147,18 @@ export async function runRollback(args: {
     await after.step('the state', () => save(rolledBack(state, iso())), undefined);
   await after.step(
     'the journal entry rollback.finished',
-    () => journal(services, 'rollback.finished', { reason: args.reason, steps: results }, phase),
+    () => journal(services, { type: 'rollback.finished', phase, data: { reason: args.reason, steps: results } }),
     undefined,
   );
   return { state, steps: results };
 }
 
-function fromRecord(
-  r: RollbackStepRecord,
-): Pick<RollbackStepResult, 'status' | 'detail' | 'exitCode' | 'output' | 'startedAt' | 'durationMs'> {
-  return {
-    status: r.status,
-    detail: r.detail,
-    exitCode: r.exitCode,
-    output: r.output,
-    startedAt: r.at,
-    durationMs: r.durationMs,
-  };
+type FromRecord = Pick<RollbackStepResult, 'status' | 'detail' | 'exitCode' | 'output' | 'startedAt' | 'durationMs'>;
+
+/** A step an earlier run did, as this run reports it. */
+function fromRecord(r: RollbackStepRecord): FromRecord {
+  const { status, detail, exitCode, output, durationMs } = r;
+  return { status, detail, exitCode, output, startedAt: r.at, durationMs };
 }
 
 async function runStep(a: {
@@ -191,7 +189,7 @@ async function runStep(a: {
     } catch (e) {
       // the provider refused: the step failed; anything after the flag went off is not the step's failure
       if (landed || (e as { code?: string }).code === 'locked') throw e;
-      await finish({ status: 'failed', detail: redact((e as Error).message) });
+      await finish({ status: 'failed', detail: services.redactor.text((e as Error).message) });
     }
     return;
   }
@@ -209,7 +207,7 @@ async function runStep(a: {
           command,
           exitCode: res.exitCode,
           output: res.output,
-          detail: res.timedOut ? `timed out after ${formatSeconds(timeoutMs)}` : `exit ${res.exitCode}`,
+          detail: res.timedOut ? `timed out after ${formatTimeout(timeoutMs)}` : `exit ${res.exitCode}`,
         }),
     );
     return;
@@ -245,10 +243,4 @@ async function runStep(a: {
           : { status: 'pending', detail: 'not confirmed: still pending' },
       ),
   );
-}
-
-/** `3s`, `90s`, `10m`: how a timeout reads in a record. */
-export function formatSeconds(ms: number): string {
-  const s = ms / 1000;
-  return s >= 60 && s % 60 === 0 ? `${s / 60}m` : `${Number.isInteger(s) ? s : s.toFixed(1)}s`;
 }

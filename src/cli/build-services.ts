@@ -1,7 +1,8 @@
 /**
- * Builds the engine's services from a loaded plan: the state store, the providers (created lazily
- * through the registry), the prompt, the runner and the report sink. `--dry-run` swaps the
- * write-capable ones for recorders that change nothing.
+ * Builds the engine's services (engine/services.ts) from a loaded plan: the state store, the
+ * providers (created lazily through the registry), the prompt, the runner, the report sink, the
+ * redactor and the id generator. `--dry-run` swaps the write-capable ones for the recorders of
+ * dry-run.ts, the one place that makes a dry run harmless.
  */
 import { userInfo } from 'node:os';
 import path from 'node:path';
@@ -9,21 +10,29 @@ import type { ProviderSet, PromptService, Services } from '../engine/services.js
 import { RolloutError } from '../errors.js';
 import { parseDuration } from '../plan/duration.js';
 import type { ProviderRole, RoleInterfaces } from '../providers/definition.js';
-import type { AdapterContext, FlagProvider, FlagState, Notifier } from '../providers/types.js';
+import type { AdapterContext } from '../providers/types.js';
+import { processRedactor } from '../redact.js';
 import { createFileStore } from '../state/file-store.js';
 import { withCrashPoints } from '../state/crash-store.js';
 import { createPgStore } from '../state/pg-store.js';
 import { prepareWrite } from '../state/safe-path.js';
 import { createClock } from './clock.js';
+import {
+  newRecording,
+  recordingFlags,
+  recordingNotifier,
+  recordingReports,
+  recordingRunner,
+  recordingStore,
+  type Recorded,
+  type Recording,
+} from './dry-run.js';
 import type { Io } from './io.js';
 import type { LoadedPlan } from './load-plan.js';
 import { choosePrompt } from './prompt.js';
 import { createRunner } from './runner.js';
 
-export interface Recorded {
-  action: string;
-  detail: Record<string, unknown>;
-}
+export type { Recorded, Recording } from './dry-run.js';
 
 export function actorName(by: string | undefined, env: NodeJS.ProcessEnv = process.env): string {
   if (by) return by;
@@ -48,12 +57,12 @@ export function buildServices(args: {
   command: string;
   dryRun?: boolean;
   prompt?: PromptService;
-}): { services: Services; recorded: Recorded[] } {
+}): { services: Services; recorded: Recorded[]; recording: Recording } {
   const { loaded, io } = args;
   const { plan } = loaded;
   const clock = createClock();
   const dryRun = Boolean(args.dryRun);
-  const recorded: Recorded[] = [];
+  const recorded = newRecording();
   const stateDir = path.resolve(loaded.baseDir, plan.state.dir);
   const reportsDir = path.resolve(loaded.baseDir, plan.reports.dir);
 
@@ -134,37 +143,29 @@ export function buildServices(args: {
     clock,
     log: io.log,
     prompt: args.prompt ?? choosePrompt({ command: args.command, yes: io.opts.yes, tty: io.stdinTTY && io.stdoutTTY }),
-    runner: dryRun
-      ? {
-          run: async ({ command }) => {
-            recorded.push({ action: 'run', detail: { command } });
-            return { exitCode: 0, output: '(dry run: not executed)', durationMs: 0, timedOut: false };
-          },
-        }
-      : runner,
-    store: dryRun ? { ...store, save: async () => undefined, append: async (e) => ({ seq: 0, ...e }) } : store,
+    runner: dryRun ? recordingRunner(recorded) : runner,
+    store: dryRun ? recordingStore(store, recorded) : store,
     providers,
-    reports: {
-      async write(rel, content) {
-        const file = path.join(reportsDir, rel);
-        if (dryRun) {
-          recorded.push({ action: 'write-report', detail: { file } });
-          return file;
-        }
-        // a run that lost its lock writes nothing more
-        await store.verifyLock();
-        prepareWrite(file, reportsRoot);
-        const { default: writeFileAtomic } = await import('write-file-atomic');
-        await writeFileAtomic(file, content);
-        return file;
-      },
-    },
+    reports: dryRun
+      ? recordingReports(reportsDir, recorded)
+      : {
+          async write(rel, content) {
+            const file = path.join(reportsDir, rel);
+            // a run that lost its lock writes nothing more
+            await store.verifyLock();
+            prepareWrite(file, reportsRoot);
+            const { default: writeFileAtomic } = await import('write-file-atomic');
+            await writeFileAtomic(file, content);
+            return file;
+          },
+        },
+    redactor: processRedactor,
+    ids: { next: () => globalThis.crypto.randomUUID() },
     actor: actorName(io.opts.by),
     baseDir: loaded.baseDir,
-    dryRun,
     clockJump: Boolean(io.opts.clockJump),
   };
-  return { services, recorded };
+  return { services, recorded: recorded.actions, recording: recorded };
 }
 
 /** ROLLOUT_LOCK_WAIT (a duration such as 30s): how long a run waits for another run's lock; 8s by default. */
@@ -177,31 +178,4 @@ function lockWait(env: NodeJS.ProcessEnv = process.env): number | undefined {
       hint: 'e.g. ROLLOUT_LOCK_WAIT=30s',
     });
   return ms;
-}
-
-/** Reads pass through; writes are recorded and answered with the state they would produce. */
-function recordingFlags(real: FlagProvider, recorded: Recorded[]): FlagProvider {
-  return {
-    read: (a) => real.read(a),
-    async setTraffic(a) {
-      recorded.push({
-        action: 'flag.set-traffic',
-        detail: { flag: a.flag, traffic: a.traffic, audience: a.audience?.name },
-      });
-      const s: FlagState = { enabled: a.traffic > 0, traffic: a.traffic, audience: a.audience?.name };
-      return s;
-    },
-    async disable(a) {
-      recorded.push({ action: 'flag.disable', detail: { flag: a.flag } });
-      return { enabled: false, traffic: 0 };
-    },
-  };
-}
-
-function recordingNotifier(name: string, recorded: Recorded[]): Notifier {
-  return {
-    send: async (e) => {
-      recorded.push({ action: 'notify', detail: { notifier: name, kind: e.kind } });
-    },
-  };
 }

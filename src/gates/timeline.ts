@@ -1,11 +1,13 @@
 /**
+ * Pure: the plan, the state and the clock (an argument) in; the schedule out.
+ *
  * The rollout's timeline: when each phase was or can be entered, and the earliest completion. A phase
  * lasts at least its soak time and, when metrics gate it at some traffic, a whole sloWindow since it
  * was entered (the last phase included: the rollout completes only after 100% has held its SLOs).
  */
-import { phaseCriteria, phaseHoldMs } from '../../gates/criteria.js';
-import type { Plan } from '../../plan/schema.js';
-import type { RolloutState } from '../../state/types.js';
+import { phaseCriteria, phaseHoldMs } from './criteria.js';
+import type { Plan } from '../plan/schema.js';
+import type { RolloutState } from '../state/types.js';
 
 export interface TimelineRow {
   phase: string;

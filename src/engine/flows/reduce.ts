@@ -1,0 +1,73 @@
+/** `rollout reduce`: back to the previous phase's traffic, by hand. read → decide → execute → commit. */
+import { RolloutError } from '../../errors.js';
+import type { Plan } from '../../plan/schema.js';
+import type { RolloutState } from '../../state/types.js';
+import { AfterEffects } from '../after-effects.js';
+import { commit } from '../commit.js';
+import { execute } from '../execute.js';
+import type { FlagChange } from '../flag-change.js';
+import type { Services } from '../services.js';
+import { loadState, withLock } from '../session.js';
+import { assertActive } from '../state-ops.js';
+
+export interface Reduced {
+  before: RolloutState;
+  state: RolloutState;
+  flag: FlagChange;
+  to: string;
+  reports: string[];
+  warnings: string[];
+}
+
+export async function reduce(plan: Plan, services: Services, reason: string): Promise<Reduced> {
+  return withLock(services, async () => {
+    // read
+    const before = await loadState(plan, services);
+    assertActive(before);
+    // decide
+    const i = before.phaseIndex;
+    if (i === 0)
+      throw new RolloutError(
+        'usage',
+        `"${before.phase}" is the first phase; there is no earlier traffic to go back to`,
+        { hint: 'use `rollout rollback` to turn the feature off' },
+      );
+    const prev = plan.phases[i - 1]!;
+    // execute
+    const at = new Date(services.clock.now()).toISOString();
+    const after = new AfterEffects(services);
+    const done = await execute([{ type: 'reduce', toPhase: i - 1, traffic: prev.traffic, audience: prev.audience }], {
+      plan,
+      services,
+      state: before,
+      at,
+      after,
+      reasons: { reduce: () => `reduce: ${reason}`, rollback: reason },
+    });
+    const flag: FlagChange = done.flag ?? {
+      before: { enabled: true, traffic: before.traffic },
+      after: { enabled: prev.traffic > 0, traffic: prev.traffic },
+    };
+    // commit
+    const { reports } = await commit({
+      plan,
+      services,
+      after,
+      state: done.state,
+      event: {
+        type: 'rollout.reduced',
+        phase: before.phase,
+        data: { from: before.phase, to: prev.name, traffic: prev.traffic, reason },
+      },
+      notification: {
+        kind: 'reduced',
+        phase: before.phase,
+        to: prev.name,
+        summary: `${plan.name}: reduced from ${before.phase} to ${prev.name} (${prev.traffic}%)`,
+        lines: [reason],
+      },
+      reportPhases: [before.phase],
+    });
+    return { before, state: done.state, flag, to: prev.name, reports, warnings: after.warnings };
+  });
+}
