@@ -28,6 +28,8 @@ interface Session {
   opened: boolean;
   /** for read-only commands: what a crashed run left open, as judged now */
   interrupted: InterruptedEffect[];
+  /** under the lock: a reduce a crashed run started, which landed and is now recorded */
+  reducedBefore?: { from: string; to: string; at: string } | undefined;
 }
 
 export interface InterruptedEffect {
@@ -75,7 +77,7 @@ export async function loadState(plan: Plan, services: Services): Promise<Rollout
     );
   if (!session.opened) {
     session.opened = true;
-    if (session.locked) state = await openForChange(plan, services, state, summary);
+    if (session.locked) state = await openForChange(plan, services, state, summary, session);
     else session.interrupted = await inspect(plan, services, state, summary);
   }
   return state;
@@ -84,6 +86,14 @@ export async function loadState(plan: Plan, services: Services): Promise<Rollout
 /** What a crashed run left open, as the last read-only `loadState` of this command judged it. */
 export function interruptedEffects(services: Services): InterruptedEffect[] {
   return sessions.get(services)?.interrupted ?? [];
+}
+
+/**
+ * A reduce that a crashed run started and that landed, recorded by this command's read: a `reduce`
+ * run again completes that one (journal, notification, report) instead of reducing a second time.
+ */
+export function reducedBefore(services: Services): { from: string; to: string; at: string } | undefined {
+  return sessions.get(services)?.reducedBefore;
 }
 
 /** For commands that read the journal only (history): the journal's findings as warnings. */
@@ -114,6 +124,7 @@ async function openForChange(
   services: Services,
   loaded: RolloutState,
   summary: JournalSummary,
+  session: Session,
 ): Promise<RolloutState> {
   const jump = checkClock({
     now: services.clock.now(),
@@ -157,6 +168,10 @@ async function openForChange(
       state = { ...v.state, updatedAt: iso(services) };
       await services.store.save(state);
     }
+    // a reduce that landed (recorded now, or saved before the run died) is done: not to be done twice
+    const reason = effectOf(e)?.reason;
+    if (v.landed === true && typeof reason === 'string' && reason.startsWith('reduce'))
+      session.reducedBefore = { from: e.phase ?? state.phase, to: state.phase, at: e.at };
     await journal(services, {
       type: 'effect.interrupted',
       phase: e.phase,

@@ -11,7 +11,8 @@ import { formatPath, type PlanIssue } from './issues.js';
 import { rules } from './rules.js';
 import { secretValues } from './secrets.js';
 import { PROVIDER_ROLES, type ProviderRole, type SettingsRegistry } from './provider-registry.js';
-import { KNOWN_KEYS, planSchema, type Plan } from './schema.js';
+import { KNOWN_KEYS } from './known-keys.js';
+import { planSchema, type Plan } from './schema.js';
 import { didYouMean } from './suggest.js';
 
 export interface ValidatedPlan {

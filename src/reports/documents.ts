@@ -4,14 +4,15 @@
  * marked clearly where only people can write them. Pure.
  */
 import { formatDuration } from '../plan/duration.js';
-import { eventOf } from '../state/journal-events.js';
 import type { DocumentKind, Plan } from '../plan/schema.js';
 import type { Criterion } from '../gates/types.js';
 import { phaseCriteria } from '../gates/criteria.js';
 import type { JournalEntry, RolloutState } from '../state/types.js';
 import { comparisonBlocks } from './comparison-section.js';
 import { formatValue as fmt } from './format.js';
-import { lastOf, type DocumentSection, type PhaseReport } from './model.js';
+import type { DocumentSection, PhaseReport } from './model.js';
+
+import { bound, lastGate, lastGateDecision } from './documents-parts.js';
 
 const TITLES: Record<DocumentKind, string> = {
   'rollout-plan': 'Rollout plan',
@@ -233,20 +234,4 @@ export function buildDocument(
         ],
       };
   }
-}
-
-function lastGate(journal: JournalEntry[], phase: string): Criterion[] | undefined {
-  const d = eventOf(lastOf(journal, phase, 'gate.evaluated'), 'gate.evaluated')?.data;
-  return d ? [...(d.criteria ?? []), ...(d.reported ?? [])] : undefined;
-}
-
-function lastGateDecision(journal: JournalEntry[], phase: string): string | undefined {
-  return eventOf(lastOf(journal, phase, 'gate.evaluated'), 'gate.evaluated')?.data.decision;
-}
-
-function bound(b: { below?: number | undefined; above?: number | undefined }, unit?: string): string {
-  const u = unit ? ` ${unit}` : '';
-  return [b.above !== undefined ? `> ${b.above}${u}` : '', b.below !== undefined ? `< ${b.below}${u}` : '']
-    .filter(Boolean)
-    .join(' and ');
 }

@@ -51,6 +51,8 @@ export interface RolloutOutcome {
   after?: string | undefined;
   phase?: string | undefined;
   abandonedSteps?: number | undefined;
+  /** a reduce whose flag change landed in a run that died, completed by the next `reduce` */
+  interrupted?: boolean | undefined;
 }
 
 /** One rollback step as `rollback.finished` records it. */

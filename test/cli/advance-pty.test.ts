@@ -27,6 +27,7 @@ describe('advance in a terminal', () => {
           '    local: { type: file, path: data/recommendations-metrics.csv }\n    cmd: { type: command, interval: 15m }',
         )
         .replace(/\n( {4}query: (?!latency_p95))/g, '\n    provider: local\n$1')
+        .replace(/\n( {4}numerator: )/g, '\n    provider: local\n$1')
         .replace(
           '    query: latency_p95         # file provider: the series name in the CSV',
           '    provider: cmd\n    query: node series.mjs',
@@ -35,7 +36,7 @@ describe('advance in a terminal', () => {
     const t = new Terminal(sb, 'advance');
     t.start(['advance', PLAN]);
     expect(await t.exitCode()).toBe(0);
-    expect(await t.waitFor('flag recommendations-v2: 5% → 25%')).toContain('latency_p95         pass');
+    expect(await t.waitFor('flag recommendations-v2: 5% → 25%')).toMatch(/latency_p95 +pass/);
     expect(sb.state()).toMatchObject({ phase: 'canary-25', traffic: 25 });
     expect(readFileSync(sb.path('plans/runs.log'), 'utf8')).toBe('run\n');
   }, 120_000);

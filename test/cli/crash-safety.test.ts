@@ -111,6 +111,32 @@ describe('a crash at every step of a command is recovered by the next run (file 
   }
 });
 
+describe('a reduce killed after its flag change landed', () => {
+  it.each([['landed:flag.set-traffic'], ['append:effect.done']])(
+    'killed at %s: running reduce again completes that reduce, never a second one',
+    async (point) => {
+      const sb = await atStage('canary-25');
+      const before = sb.journal().length;
+      const crashed = await sb.cmd('reduce', ['--yes', '--reason', 'crash test'], {
+        env: { ROLLOUT_TEST_CRASH_AT: point },
+      });
+      expect(crashed.signal).toBe('SIGKILL');
+      expect(sb.flag()?.metadata?.['traffic']).toBe(5); // the flag change landed before the kill
+      const again = await sb.cmd('reduce', ['--yes', '--reason', 'crash test', '--json']);
+      expect({ code: again.code, out: again.code === 0 ? '' : explain(again) }).toEqual({ code: 0, out: '' });
+      expect(again.stderr).toContain('had landed (canary-25 → canary-5)');
+      expect(outcome(sb)).toMatchObject({ status: 'in-progress', phase: 'canary-5', traffic: 5, flag: { traffic: 5 } });
+      const j = sb.journal().slice(before);
+      expect(j.filter((e) => e.type === 'effect.start' && action(e) === 'flag.set-traffic')).toHaveLength(1);
+      expect(j.filter((e) => e.type === 'rollout.reduced').map((e) => e.data)).toEqual([
+        expect.objectContaining({ from: 'canary-25', to: 'canary-5', interrupted: true }),
+      ]);
+      expect(openEffects(j)).toEqual([]);
+    },
+    120_000,
+  );
+});
+
 describe('a crash at every step is recovered on PostgreSQL too', () => {
   const made: string[] = [];
   const bases: { drop: () => Promise<void> }[] = [];

@@ -171,6 +171,9 @@ describe('each flow commits state → journal → notifications → reports', ()
       'rollout.rolled-back',
       'notify.sent',
       'report demo/canary.md',
+      // the rollout ended: the release notes and lessons-learned drafts (src/engine/report-extras.ts)
+      'report demo/release-notes.md',
+      'report demo/lessons-learned.md',
     ]);
     n = f.writes.length;
     f.tick(HOUR);

@@ -1,7 +1,7 @@
 import { describe, expect, test } from '@jest/globals';
 import { formatIssue, formatPath, type PlanIssue } from '../../src/plan/issues.js';
 import { checklistId } from '../../src/plan/rules.js';
-import { KNOWN_KEYS } from '../../src/plan/schema.js';
+import { KNOWN_KEYS } from '../../src/plan/known-keys.js';
 import { didYouMean } from '../../src/plan/suggest.js';
 
 describe('formatPath', () => {

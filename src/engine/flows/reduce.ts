@@ -7,7 +7,7 @@ import { commit } from '../commit.js';
 import { execute } from '../execute.js';
 import type { FlagChange } from '../flag-change.js';
 import type { Services } from '../services.js';
-import { loadState, withLock } from '../session.js';
+import { loadState, reducedBefore, withLock } from '../session.js';
 import { assertActive } from '../state-ops.js';
 
 export interface Reduced {
@@ -24,7 +24,9 @@ export async function reduce(plan: Plan, services: Services, reason: string): Pr
     // read
     const before = await loadState(plan, services);
     assertActive(before);
-    // decide
+    // decide: a reduce a crashed run started, which landed, is this one: completed, never applied twice
+    const landed = reducedBefore(services);
+    if (landed) return completeInterrupted(plan, services, before, landed, reason);
     const i = before.phaseIndex;
     if (i === 0)
       throw new RolloutError(
@@ -70,4 +72,45 @@ export async function reduce(plan: Plan, services: Services, reason: string): Pr
     });
     return { before, state: done.state, flag, to: prev.name, reports, warnings: after.warnings };
   });
+}
+
+/** Journals, notifies and reports a reduce whose flag change landed in a run that then died. */
+async function completeInterrupted(
+  plan: Plan,
+  services: Services,
+  state: RolloutState,
+  landed: { from: string; to: string; at: string },
+  reason: string,
+): Promise<Reduced> {
+  const after = new AfterEffects(services);
+  const note = `the reduce a previous run started at ${landed.at} had landed (${landed.from} → ${landed.to}); it is recorded, and nothing is reduced a second time`;
+  after.warn(note);
+  const { reports } = await commit({
+    plan,
+    services,
+    after,
+    state,
+    event: {
+      type: 'rollout.reduced',
+      phase: landed.from,
+      data: { from: landed.from, to: landed.to, traffic: state.traffic, reason, interrupted: true },
+    },
+    notification: {
+      kind: 'reduced',
+      phase: landed.from,
+      to: landed.to,
+      summary: `${plan.name}: reduced from ${landed.from} to ${landed.to} (${state.traffic}%)`,
+      lines: [reason, note],
+    },
+    reportPhases: [landed.from],
+  });
+  const served = { enabled: state.traffic > 0, traffic: state.traffic };
+  return {
+    before: state,
+    state,
+    flag: { before: served, after: served },
+    to: landed.to,
+    reports,
+    warnings: after.warnings,
+  };
 }

@@ -22,10 +22,7 @@ import {
   type UnleashEnvironment,
   type UnleashStrategy,
 } from './strategy.js';
-
-const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
-const message = (body: unknown): string =>
-  isRecord(body) && typeof body.message === 'string' ? body.message : JSON.stringify(body);
+import { isRecord, message, undoAll } from './undo.js';
 
 export async function createUnleashFlags(settings: UnleashSettings, ctx: AdapterContext): Promise<FlagProvider> {
   const http: HttpClient = createHttpClient({
@@ -157,19 +154,6 @@ export async function createUnleashFlags(settings: UnleashSettings, ctx: Adapter
     http.request({ method: 'PATCH', url: `${envPath(flag)}/strategies/${encodeURIComponent(id)}`, data: ops });
   const toggle = (flag: string, on: boolean) =>
     http.request({ method: 'POST', url: `${envPath(flag)}/${on ? 'on' : 'off'}` });
-
-  /** Runs the undo steps newest first; true when all of them worked. */
-  async function undoAll(steps: Array<() => Promise<unknown>>): Promise<boolean> {
-    let ok = true;
-    for (const step of [...steps].reverse()) {
-      try {
-        await step();
-      } catch {
-        ok = false;
-      }
-    }
-    return ok;
-  }
 
   return {
     async read({ flag }) {

@@ -1,0 +1,21 @@
+/** Helpers of the phase documents: the last gate of a phase in the journal, bounds as text. */
+import type { Criterion } from '../gates/types.js';
+import { eventOf } from '../state/journal-events.js';
+import type { JournalEntry } from '../state/types.js';
+import { lastOf } from './model.js';
+
+export function lastGate(journal: JournalEntry[], phase: string): Criterion[] | undefined {
+  const d = eventOf(lastOf(journal, phase, 'gate.evaluated'), 'gate.evaluated')?.data;
+  return d ? [...(d.criteria ?? []), ...(d.reported ?? [])] : undefined;
+}
+
+export function lastGateDecision(journal: JournalEntry[], phase: string): string | undefined {
+  return eventOf(lastOf(journal, phase, 'gate.evaluated'), 'gate.evaluated')?.data.decision;
+}
+
+export function bound(b: { below?: number | undefined; above?: number | undefined }, unit?: string): string {
+  const u = unit ? ` ${unit}` : '';
+  return [b.above !== undefined ? `> ${b.above}${u}` : '', b.below !== undefined ? `< ${b.below}${u}` : '']
+    .filter(Boolean)
+    .join(' and ');
+}
