@@ -35,7 +35,8 @@ export async function openPage(
       `--window-size=${opts.width ?? 1280},${opts.height ?? 2000}`,
       'about:blank',
     ],
-    { stdio: ['ignore', 'ignore', 'ignore', 'pipe', 'pipe'] },
+    // its own process group: the browser's helper processes (zygote, renderers) are killed with it
+    { stdio: ['ignore', 'ignore', 'ignore', 'pipe', 'pipe'], detached: true },
   );
   const input = child.stdio[3] as Writable;
   const output = child.stdio[4] as Readable;
@@ -115,6 +116,19 @@ export async function openPage(
       child.kill();
       await exited;
     }
-    rmSync(profile, { recursive: true, force: true, maxRetries: 10, retryDelay: 200 });
+    try {
+      process.kill(-child.pid!, 'SIGKILL'); // helpers still writing into the profile
+    } catch {
+      // the group is gone already
+    }
+    // the profile is scratch: a helper that outlived the group must not fail the test that rendered
+    for (let i = 0; i < 20; i++) {
+      try {
+        rmSync(profile, { recursive: true, force: true });
+        break;
+      } catch {
+        await new Promise((r) => setTimeout(r, 250));
+      }
+    }
   }
 }
