@@ -8,7 +8,7 @@ import { type ComparisonData, comparisonChart, metricChart } from './chart.js';
 import { ranAs } from './format.js';
 import { esc, htmlTable, page } from './html-page.js';
 import { formatDate, formatNumber, type Messages, messages } from './i18n.js';
-import { flagRow } from './markdown.js';
+import { factRows, flagRow } from './markdown.js';
 import type { Block, PhaseReport } from './model.js';
 
 export { esc, htmlTable, page } from './html-page.js';
@@ -99,22 +99,7 @@ export function renderHtml(r: PhaseReport): string {
     `<h2>${esc(m.facts)}</h2>`,
     htmlTable(
       ['', ''],
-      [
-        [L.plan, r.plan.name],
-        [L.service, r.plan.service ?? '-'],
-        [L.owner, r.plan.owner ?? '-'],
-        [L.flag, r.plan.flag],
-        [L.traffic, m.ofAudience(`${r.phase.traffic}%`, r.phase.audience)],
-        [L.phaseStatus, m.phaseStatus[r.phase.status] ?? r.phase.status],
-        [L.entered, d(r.phase.enteredAt)],
-        [L.left, d(r.phase.leftAt)],
-        [
-          L.timeInPhase,
-          `${r.phase.timeInPhase ?? '-'}${r.phase.minDuration ? ` (${L.minimum} ${r.phase.minDuration})` : ''}`,
-        ],
-        [L.rolloutStatus, m.statusWord[r.rolloutStatus] ?? r.rolloutStatus],
-        [L.generated, d(r.generatedAt)],
-      ].map((row) => row.map(esc)),
+      factRows(r).map((row) => row.map(esc)),
       m.none,
       'facts',
     ),

@@ -66,34 +66,13 @@ export function executiveMarkdown(r: PhaseReport): string {
 export function renderMarkdown(r: PhaseReport): string {
   const lang = r.language;
   const m = messages(lang);
-  const L = m.labels;
   const d = (iso: string | undefined) => formatDate(lang, iso);
   const out: string[] = [];
   out.push(`# ${r.plan.title}: ${m.phaseOf(r.phase.index + 1, r.phase.of, r.phase.name)}\n`);
   if (r.simulatedClock) out.push(`> **${m.simulatedLabel}** ${m.simulated}\n`);
   out.push(executiveMarkdown(r));
   out.push(`## ${m.facts}\n`);
-  out.push(
-    table(
-      ['', ''],
-      [
-        [L.plan, r.plan.name],
-        [L.service, r.plan.service ?? '-'],
-        [L.owner, r.plan.owner ?? '-'],
-        [L.flag, r.plan.flag],
-        [L.traffic, m.ofAudience(`${r.phase.traffic}%`, r.phase.audience)],
-        [L.phaseStatus, m.phaseStatus[r.phase.status] ?? r.phase.status],
-        [L.entered, d(r.phase.enteredAt)],
-        [L.left, d(r.phase.leftAt)],
-        [
-          L.timeInPhase,
-          `${r.phase.timeInPhase ?? '-'}${r.phase.minDuration ? ` (${L.minimum} ${r.phase.minDuration})` : ''}`,
-        ],
-        [L.rolloutStatus, m.statusWord[r.rolloutStatus] ?? r.rolloutStatus],
-        [L.generated, d(r.generatedAt)],
-      ],
-    ),
-  );
+  out.push(table(['', ''], factRows(r)));
   out.push(`## ${m.gate}\n`);
   if (r.gate) {
     out.push(`${m.lastEvaluated} ${d(r.gate.evaluatedAt)}: **${m.verdicts[r.gate.verdict] ?? r.gate.verdict}**.\n`);
@@ -195,4 +174,27 @@ export function renderMarkdown(r: PhaseReport): string {
 export function flagRow(label: string, s: unknown, everyone: string): string[] {
   const f = (s ?? {}) as { enabled?: boolean; traffic?: number; audience?: string };
   return [label, String(f.enabled ?? '-'), f.traffic === undefined ? '-' : `${f.traffic}%`, f.audience ?? everyone];
+}
+
+/** The phase's facts (plan, flag, traffic, dates, status) as label/value rows, in the report's language; plain text. */
+export function factRows(r: PhaseReport): string[][] {
+  const m = messages(r.language);
+  const L = m.labels;
+  const d = (iso: string | undefined) => formatDate(r.language, iso);
+  return [
+    [L.plan, r.plan.name],
+    [L.service, r.plan.service ?? '-'],
+    [L.owner, r.plan.owner ?? '-'],
+    [L.flag, r.plan.flag],
+    [L.traffic, m.ofAudience(`${r.phase.traffic}%`, r.phase.audience)],
+    [L.phaseStatus, m.phaseStatus[r.phase.status] ?? r.phase.status],
+    [L.entered, d(r.phase.enteredAt)],
+    [L.left, d(r.phase.leftAt)],
+    [
+      L.timeInPhase,
+      `${r.phase.timeInPhase ?? '-'}${r.phase.minDuration ? ` (${L.minimum} ${r.phase.minDuration})` : ''}`,
+    ],
+    [L.rolloutStatus, m.statusWord[r.rolloutStatus] ?? r.rolloutStatus],
+    [L.generated, d(r.generatedAt)],
+  ];
 }

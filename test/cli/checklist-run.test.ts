@@ -6,7 +6,8 @@
  */
 import { afterAll, describe, expect, it } from '@jest/globals';
 import { existsSync, readFileSync } from 'node:fs';
-import { atStage, explain, removeSandboxes, Sandbox, type CliResult } from '../helpers/cli.js';
+import { atStage, removeSandboxes, Sandbox, expectCode } from '../helpers/cli.js';
+import { waitGone } from '../helpers/processes.js';
 
 const escaped: number[] = [];
 afterAll(() => {
@@ -19,24 +20,6 @@ afterAll(() => {
   }
   removeSandboxes();
 });
-
-function expectCode(r: CliResult, code: number): void {
-  if (r.code !== code) throw new Error(`expected exit ${code}, got ${explain(r)}`);
-}
-
-const alive = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
-
-async function waitGone(pid: number): Promise<boolean> {
-  for (let i = 0; i < 100 && alive(pid); i++) await new Promise((r) => setTimeout(r, 50));
-  return !alive(pid);
-}
 
 /** A command whose child stays in the group and whose grandchild escapes it (setsid) holding stdout. */
 const HANGING = `sh -c 'echo $$ > group.pid; exec sleep 600' & setsid sh -c 'echo $$ > escaped.pid; exec sleep 600' & echo started; wait`;

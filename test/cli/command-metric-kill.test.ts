@@ -9,6 +9,7 @@
 import { afterAll, describe, expect, it } from '@jest/globals';
 import { existsSync, readFileSync } from 'node:fs';
 import { explain, removeSandboxes, Sandbox } from '../helpers/cli.js';
+import { waitGone as gone } from '../helpers/processes.js';
 
 const started: number[] = [];
 afterAll(() => {
@@ -21,19 +22,6 @@ afterAll(() => {
   }
   removeSandboxes();
 });
-
-const alive = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
-async function gone(pid: number): Promise<boolean> {
-  for (let i = 0; i < 100 && alive(pid); i++) await new Promise((r) => setTimeout(r, 50));
-  return !alive(pid);
-}
 
 /** Ignores SIGTERM, records its pid, and never ends by itself. */
 const STUBBORN = `trap '' TERM; echo $$ >> stubborn.pids; while :; do sleep 1; done`;

@@ -5,7 +5,7 @@
  */
 import { afterAll, describe, expect, it } from '@jest/globals';
 import { readFileSync, rmSync, mkdirSync, writeFileSync } from 'node:fs';
-import { after, atStage, explain, removeSandboxes, T, type CliResult, type Sandbox } from '../helpers/cli.js';
+import { after, atStage, removeSandboxes, T, type Sandbox, expectCode } from '../helpers/cli.js';
 
 afterAll(removeSandboxes);
 
@@ -23,10 +23,6 @@ const verdicts = (doc: Doc, verdict: string) =>
     .filter((c) => c.verdict === verdict)
     .map((c) => c.name)
     .sort();
-
-function expectCode(r: CliResult, code: number): void {
-  if (r.code !== code) throw new Error(`expected exit ${code}, got ${explain(r)}`);
-}
 
 /** advance --json (plus args), asserting the exit code and that the flag file did not move unless allowed */
 async function advance(sb: Sandbox, code: number, args: string[] = [], flagMayChange = false): Promise<Doc> {

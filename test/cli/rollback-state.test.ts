@@ -7,7 +7,7 @@
  */
 import { afterAll, afterEach, describe, expect, it } from '@jest/globals';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
-import { after, atStage, explain, PLAN, removeSandboxes, T, type CliResult, type Sandbox } from '../helpers/cli.js';
+import { after, atStage, PLAN, removeSandboxes, T, type Sandbox, expectCode } from '../helpers/cli.js';
 import { killTerminals, Terminal } from '../helpers/pty.js';
 
 const killed: number[] = [];
@@ -22,10 +22,6 @@ afterAll(() => {
   }
   removeSandboxes();
 });
-
-function expectCode(r: CliResult, code: number): void {
-  if (r.code !== code) throw new Error(`expected exit ${code}, got ${explain(r)}`);
-}
 
 async function waitFor(what: string, check: () => boolean, timeoutMs = 20_000): Promise<void> {
   const end = Date.now() + timeoutMs;

@@ -9,6 +9,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { runChild } from '../../src/edges/child-process.js';
+import { alive, waitGone as gone } from '../helpers/processes.js';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'rollout-child-'));
 const strays: number[] = [];
@@ -23,18 +24,6 @@ afterAll(() => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-const alive = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
-async function gone(pid: number): Promise<boolean> {
-  for (let i = 0; i < 100 && alive(pid); i++) await new Promise((r) => setTimeout(r, 50));
-  return !alive(pid);
-}
 const pidIn = (f: string) => Number(readFileSync(path.join(dir, f), 'utf8').trim());
 
 describe('runChild', () => {

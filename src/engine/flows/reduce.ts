@@ -51,24 +51,12 @@ export async function reduce(plan: Plan, services: Services, reason: string): Pr
       after: { enabled: prev.traffic > 0, traffic: prev.traffic },
     };
     // commit
-    const { reports } = await commit({
-      plan,
-      services,
-      after,
-      state: done.state,
-      event: {
-        type: 'rollout.reduced',
-        phase: before.phase,
-        data: { from: before.phase, to: prev.name, traffic: prev.traffic, reason },
-      },
-      notification: {
-        kind: 'reduced',
-        phase: before.phase,
-        to: prev.name,
-        summary: `${plan.name}: reduced from ${before.phase} to ${prev.name} (${prev.traffic}%)`,
-        lines: [reason],
-      },
-      reportPhases: [before.phase],
+    const reports = await commitReduced(plan, services, after, done.state, {
+      from: before.phase,
+      to: prev.name,
+      traffic: prev.traffic,
+      lines: [reason],
+      data: { reason },
     });
     return { before, state: done.state, flag, to: prev.name, reports, warnings: after.warnings };
   });
@@ -85,24 +73,12 @@ async function completeInterrupted(
   const after = new AfterEffects(services);
   const note = `the reduce a previous run started at ${landed.at} had landed (${landed.from} → ${landed.to}); it is recorded, and nothing is reduced a second time`;
   after.warn(note);
-  const { reports } = await commit({
-    plan,
-    services,
-    after,
-    state,
-    event: {
-      type: 'rollout.reduced',
-      phase: landed.from,
-      data: { from: landed.from, to: landed.to, traffic: state.traffic, reason, interrupted: true },
-    },
-    notification: {
-      kind: 'reduced',
-      phase: landed.from,
-      to: landed.to,
-      summary: `${plan.name}: reduced from ${landed.from} to ${landed.to} (${state.traffic}%)`,
-      lines: [reason, note],
-    },
-    reportPhases: [landed.from],
+  const reports = await commitReduced(plan, services, after, state, {
+    from: landed.from,
+    to: landed.to,
+    traffic: state.traffic,
+    lines: [reason, note],
+    data: { reason, interrupted: true },
   });
   const served = { enabled: state.traffic > 0, traffic: state.traffic };
   return {
@@ -113,4 +89,30 @@ async function completeInterrupted(
     reports,
     warnings: after.warnings,
   };
+}
+
+/** commit: the reduce journaled, notified and reported in the phase it left. */
+async function commitReduced(
+  plan: Plan,
+  services: Services,
+  after: AfterEffects,
+  state: RolloutState,
+  r: { from: string; to: string; traffic: number; lines: string[]; data: { reason: string; interrupted?: boolean } },
+): Promise<string[]> {
+  const { reports } = await commit({
+    plan,
+    services,
+    after,
+    state,
+    event: { type: 'rollout.reduced', phase: r.from, data: { from: r.from, to: r.to, traffic: r.traffic, ...r.data } },
+    notification: {
+      kind: 'reduced',
+      phase: r.from,
+      to: r.to,
+      summary: `${plan.name}: reduced from ${r.from} to ${r.to} (${r.traffic}%)`,
+      lines: r.lines,
+    },
+    reportPhases: [r.from],
+  });
+  return reports;
 }
