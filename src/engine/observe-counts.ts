@@ -11,6 +11,7 @@ import type { MetricsProvider } from '../providers/types.js';
 import { redact } from '../redact.js';
 import { stripControls } from '../sanitize.js';
 import type { Services } from './services.js';
+import { observeHistogram } from './observe-buckets.js';
 import { renderTemplate, templateValues } from './template.js';
 
 type Cohort = 'canary' | 'control';
@@ -86,6 +87,11 @@ export async function observeCounts(args: {
           control: { events: undefined, total: undefined },
           problems,
         };
+        return;
+      }
+      if (m.kind === 'histogram') {
+        const providerName = m.provider ?? names[0]!;
+        out.metrics[m.name] = await observeHistogram({ provider, providerName, metric: m, plan, from, to });
         return;
       }
       const times = new Map<string, string>();

@@ -36,7 +36,7 @@ export async function observe(args: {
             error:
               m.kind === 'ratio'
                 ? 'a ratio metric is judged on counts only with `compare` or `slo`'
-                : 'histogram metrics are not judged by this version of rollout',
+                : 'a histogram metric is judged on its bucket counts only with `compare` or `slo`',
           };
           return;
         }

@@ -98,7 +98,7 @@ export function assessGate(args: {
 
   // Metrics
   for (const m of plan.metrics) {
-    if (m.kind === 'ratio' && (m.compare !== undefined || m.slo !== undefined)) continue; // judged on counts below
+    if (m.kind !== 'value' && (m.compare !== undefined || m.slo !== undefined)) continue; // judged on counts below
     const criterion = evaluateMetric({
       metric: m,
       observation: observations.metrics[m.name],

@@ -13,7 +13,15 @@ export interface RatioCounts {
   control: { events: CohortCount; total: CohortCount };
   /** why a count is missing (provider error, invalid points), in words */
   problems: string[];
+  /**
+   * histogram metrics: each cohort's bucket increases since phase entry (`le` Infinity = +Inf; undefined =
+   * no data); `events`/`total` are then the share slower than the threshold, counted from them.
+   */
+  buckets?: { canary: HistogramBuckets; control: HistogramBuckets } | undefined;
 }
+
+/** Bucket increases as a provider answered them; the engine validates them (monotonic, +Inf present). */
+export type HistogramBuckets = { le: number; count: number }[] | undefined;
 
 export interface CountObservations {
   metrics: Record<string, RatioCounts>;

@@ -11,9 +11,9 @@ import type { Criterion } from './types.js';
 
 export type JudgeGate = (input: GateInput) => GateStatsResult;
 
-/** The metrics judged by comparison: `ratio` metrics with a `compare` or an `slo`. */
+/** The metrics judged on counts: `ratio` and `histogram` metrics with a `compare` or an `slo`. */
 export function comparedMetrics(plan: Plan): Metric[] {
-  return plan.metrics.filter((m) => m.kind === 'ratio' && (m.compare !== undefined || m.slo !== undefined));
+  return plan.metrics.filter((m) => m.kind !== 'value' && (m.compare !== undefined || m.slo !== undefined));
 }
 
 export function hasComparisons(plan: Plan): boolean {
@@ -87,16 +87,23 @@ export function buildGateInput(args: {
         known,
       });
       if (t.fixed) toFix.push(m.name);
-      comparisons.push({
-        kind: 'ratio',
+      const common = {
         name: m.name,
-        better: m.compare.better,
-        canary,
-        control,
-        passMargin: margin(m.compare.passMargin) ?? { kind: 'absolute', value: 0 },
+        passMargin: margin(m.compare.passMargin) ?? { kind: 'absolute' as const, value: 0 },
         failThreshold: margin(m.compare.failThreshold),
         tau: t.tau,
-      });
+      };
+      comparisons.push(
+        m.kind === 'histogram'
+          ? {
+              ...common,
+              kind: 'exceedance',
+              threshold: m.threshold ?? Number.NaN,
+              canary: c?.buckets?.canary,
+              control: c?.buckets?.control,
+            }
+          : { ...common, kind: 'ratio', better: m.compare.better, canary, control },
+      );
     }
     if (m.slo) {
       const limit = m.slo.below !== undefined ? { below: m.slo.below } : { above: m.slo.above! };
@@ -108,7 +115,7 @@ export function buildGateInput(args: {
         kind: 'slo',
         name: sloName(m),
         limit,
-        canary,
+        canary: m.kind === 'histogram' ? { buckets: c?.buckets?.canary, threshold: m.threshold ?? Number.NaN } : canary,
         tau: tau2 !== undefined ? { tau2 } : horizon >= minSamples ? { horizon } : { tau2: 1e-4 },
       });
     }
@@ -180,6 +187,10 @@ export function describeComparison(f: ComparisonFinding, isSlo: boolean): string
   return parts.join('; ');
 }
 
+/** What a histogram's rate is: the share of observations slower than its threshold. */
+const slowShare = (m: Metric | undefined) =>
+  m?.kind === 'histogram' ? `share slower than ${m.threshold}${m.unit ? ` ${m.unit}` : ''}: ` : '';
+
 /** Criteria for the comparisons (one per comparison, and one for a sample-ratio mismatch). */
 export function comparisonCriteria(plan: Plan, result: GateStatsResult): Criterion[] {
   const byName = new Map(comparedMetrics(plan).flatMap((m) => [[m.name, m] as const, [sloName(m), m] as const]));
@@ -203,7 +214,7 @@ export function comparisonCriteria(plan: Plan, result: GateStatsResult): Criteri
       kind: 'metric',
       verdict,
       level: verdict === 'fail' ? (m?.onBreach ?? 'moderate') : undefined,
-      detail: `${head}; ${describeComparison(f, isSlo)}`,
+      detail: `${head}; ${slowShare(m)}${describeComparison(f, isSlo)}`,
       comparison: f,
     };
   });

@@ -19,7 +19,23 @@ export const metricsAreWellFormed: Rule = (plan) => {
     if (m.kind === 'ratio' && (!m.numerator || !m.denominator))
       out.push({ path: ['metrics', i], message: `ratio metric "${m.name}" needs numerator and denominator queries` });
     if (m.kind === 'histogram' && !m.query)
-      out.push({ path: ['metrics', i], message: `histogram metric "${m.name}" needs a query` });
+      out.push({
+        path: ['metrics', i],
+        message: `histogram metric "${m.name}" needs a query`,
+        hint: 'add `query:` returning cumulative bucket counts by `le` (the file provider: series NAME{le="0.5"})',
+      });
+    if (m.kind === 'histogram' && m.threshold === undefined)
+      out.push({
+        path: ['metrics', i],
+        message: `histogram metric "${m.name}" needs a threshold: the latency whose slower share is judged`,
+        hint: 'add `threshold: 0.5` (in the histogram\'s unit, a bucket boundary `le`) and `slo: { below: 0.05 }` for "p95 < 0.5"',
+      });
+    if (m.kind !== 'histogram' && m.threshold !== undefined)
+      out.push({
+        path: ['metrics', i, 'threshold'],
+        message: `\`threshold\` belongs to histogram metrics, but "${m.name}" is kind ${m.kind}`,
+        hint: 'remove `threshold:` or write `kind: histogram`',
+      });
     const { slo, severe } = m;
     if (slo?.below !== undefined && slo.above !== undefined && slo.above >= slo.below) {
       out.push({
@@ -68,7 +84,7 @@ export const windowsAreSensible: Rule = (plan) => {
 /**
  * Canary-vs-control comparisons (contract §4) are judged on counts: a `compare` needs a `ratio`
  * metric and a `passMargin` (the harm below which it may pass; without one it could never pass).
- * Histogram comparisons are not judged by this build yet: say so instead of holding for ever.
+ * A histogram's slow share is a share too: its SLO lies between 0 and 1, and lower is better.
  */
 export const comparisonsCannotPassYet: Rule = (plan) =>
   (plan.metrics ?? []).flatMap((m, i): RuleProblem[] => {
@@ -85,21 +101,30 @@ export const comparisonsCannotPassYet: Rule = (plan) =>
         message: `comparison "${m.name}" needs counts, but the metric is a series of values (kind: value)`,
         hint: 'write `kind: ratio` with `numerator:` and `denominator:` count queries',
       });
-    if (m.kind === 'ratio' && m.slo !== undefined) {
+    if ((m.kind === 'ratio' || m.kind === 'histogram') && m.slo !== undefined) {
       const bad = [m.slo.below, m.slo.above].find((b) => b !== undefined && !(b > 0 && b < 1));
+      const what = m.kind === 'ratio' ? 'a ratio' : 'the share slower than the threshold';
       if (bad !== undefined)
         out.push({
           path: ['metrics', i, 'slo'],
-          message: `the SLO of ratio metric "${m.name}" is ${bad}, but a ratio is a share between 0 and 1`,
-          hint: 'write the limit as a share, e.g. 0.005 for 0.5 %',
+          message: `the SLO of ${m.kind} metric "${m.name}" is ${bad}, but ${what} is a share between 0 and 1`,
+          hint:
+            m.kind === 'ratio'
+              ? 'write the limit as a share, e.g. 0.005 for 0.5 %'
+              : 'write e.g. `slo: { below: 0.05 }`: fewer than 5 % slower than the threshold',
         });
     }
-    if (m.kind === 'histogram')
+    if (m.kind === 'histogram' && m.slo?.above !== undefined)
       out.push({
-        path: ['metrics', i, 'kind'],
-        severity: 'warning',
-        message: `metric "${m.name}" is a histogram, which this version of rollout cannot judge yet: the metric cannot pass, so every gate it is part of holds`,
-        hint: 'judge latency as a ratio (slow requests / requests) or as a value series with an slo',
+        path: ['metrics', i, 'slo', 'above'],
+        message: `the SLO of histogram metric "${m.name}" bounds the share slower than the threshold from below, which rewards slow requests`,
+        hint: 'write `slo: { below: 0.05 }`',
+      });
+    if (m.kind === 'histogram' && m.compare !== undefined && m.compare.better !== 'lower')
+      out.push({
+        path: ['metrics', i, 'compare', 'better'],
+        message: `histogram metric "${m.name}" compares the share slower than the threshold, where lower is better`,
+        hint: 'write `better: lower`',
       });
     return out;
   });

@@ -60,6 +60,8 @@ export const metricSchema = z.strictObject({
   query: z.string().optional(),
   numerator: z.string().optional(),
   denominator: z.string().optional(),
+  /** histogram: the latency limit L in the histogram's unit (its `le`); the share of observations slower than L is judged */
+  threshold: z.number().positive("the threshold is a latency above 0, in the histogram's unit").optional(),
   unit: z.string().optional(),
   description: z.string().optional(),
   slo: bound.optional(),

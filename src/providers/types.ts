@@ -95,6 +95,23 @@ export interface MetricsProvider {
    * Datadog's .as_count()). undefined = no data; NaN = invalid. Without it, the series is summed.
    */
   count?(q: { query: string; cohort: 'canary' | 'control'; from: number; to: number }): Promise<number | undefined>;
+  /**
+   * Optional: a histogram's bucket counts for one cohort, increased over [from, to], by `le` (as the
+   * provider labels it: "0.5", "+Inf"). undefined = no data; a count NaN = invalid. Without it, the
+   * provider cannot judge `kind: histogram` metrics (they hold).
+   */
+  buckets?(q: {
+    query: string;
+    cohort: 'canary' | 'control';
+    from: number;
+    to: number;
+  }): Promise<BucketCount[] | undefined>;
+}
+
+/** One histogram bucket as a provider answers it: observations ≤ `le` (cumulative in `le`). */
+export interface BucketCount {
+  le: string;
+  count: number;
 }
 
 export type Severity = 'critical' | 'high' | 'medium' | 'low';

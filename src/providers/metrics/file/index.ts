@@ -10,6 +10,7 @@ import { parseDurationMs } from '../../http-settings.js';
 import { readTextFile } from '../../file-text.js';
 import type { AdapterContext, MetricsProvider, Point, Series } from '../../types.js';
 import type { FileMetricsSettings } from './settings.js';
+import { fileBuckets } from './buckets.js';
 import { parseCsv, parseJson, RowError, type MetricTable } from './rows.js';
 
 /** A year of one-minute samples of a dozen series is well below this. */
@@ -46,6 +47,7 @@ export async function createFileMetrics(settings: FileMetricsSettings, ctx: Adap
   };
 
   return {
+    buckets: async (q) => fileBuckets(load(q.from, q.to), q),
     async query({ query, cohort, from, to }): Promise<Series> {
       const t = load(from, to);
       const byCohort = t.series.get(query);

@@ -8,7 +8,7 @@ import { createHttpClient } from '../../http.js';
 import { httpClientSettings, parseDurationMs } from '../../http-settings.js';
 import type { AdapterContext, MetricQuery, MetricsProvider, Series } from '../../types.js';
 import { AnswerProblem, chooseStepSeconds, parseAnswer, prometheusError } from './answer.js';
-import { prometheusCount } from './counts.js';
+import { prometheusBuckets, prometheusCount } from './counts.js';
 import type { PrometheusSettings } from './settings.js';
 
 const DEFAULT_STEP = '60s';
@@ -32,6 +32,12 @@ export async function createPrometheusMetrics(
         http,
         q,
         (m) => new ProviderError(ctx.name, `Prometheus: count (${q.cohort}): ${m}\n  query: ${q.query}`),
+      ),
+    buckets: (q) =>
+      prometheusBuckets(
+        http,
+        q,
+        (m) => new ProviderError(ctx.name, `Prometheus: buckets (${q.cohort}): ${m}\n  query: ${q.query}`),
       ),
     async query(q: MetricQuery): Promise<Series> {
       const step = chooseStepSeconds({ fromMs: q.from, toMs: q.to, stepSeconds });
