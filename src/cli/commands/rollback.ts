@@ -66,7 +66,7 @@ export async function rollbackCommand(
     );
     if (r.partial)
       io.out(
-        `component ${loaded.plan.rollback[only![0]!]!.component} ${failed ? io.style.red('rollback incomplete: a step failed') : 'rolled back'}; the flag is unchanged and the rollout is ${r.state.status}${r.state.status === 'paused' ? ': it does not advance until `rollout resume PLAN` acknowledges the partial rollback' : ''}`,
+        `${dryRun ? '[dry run] ' : ''}component ${loaded.plan.rollback[only![0]!]!.component} ${failed ? io.style.red('rollback incomplete: a step failed') : 'rolled back'}; the flag is unchanged and the rollout is ${r.state.status}${r.state.status === 'paused' ? ': it does not advance until `rollout resume PLAN` acknowledges the partial rollback' : ''}`,
       );
     else
       io.out(
