@@ -23,6 +23,7 @@ export async function runStep(a: {
   reason: string;
   index: number;
   finish: (o: StepOutcome) => Promise<void>;
+  partial?: boolean | undefined;
 }): Promise<void> {
   const { step, services, finish } = a;
   if (a.kind === 'flag') {
@@ -51,7 +52,12 @@ export async function runStep(a: {
     const timeoutMs = step.timeout ? parseDuration(step.timeout)! : DEFAULT_RUN_TIMEOUT;
     await withEffect(
       services,
-      { action: 'command.run', phase: a.phase, data: { step: a.index, component: step.component, command, timeoutMs } },
+      {
+        action: 'command.run',
+        phase: a.phase,
+        // `partial`: a component's rollback (its record is in componentRollbacks, see recovery.ts)
+        data: { step: a.index, component: step.component, command, timeoutMs, ...(a.partial ? { partial: true } : {}) },
+      },
       () => services.runner.run({ command, cwd: services.baseDir, timeoutMs }),
       (r) => ({ exitCode: r.exitCode, timedOut: r.timedOut, durationMs: r.durationMs, output: r.output }),
       (res) =>

@@ -160,7 +160,7 @@ export async function runRollback(args: {
     };
     try {
       if (answer?.answer === 'no') await finish({ status: 'skipped', detail: `skipped: ${asked(answer)}` });
-      else await runStep({ step, kind, plan, services, phase, reason: args.reason, index, finish });
+      else await runStep({ step, kind, plan, services, phase, reason: args.reason, index, finish, partial });
     } catch (e) {
       if (!after.tolerates(e)) throw e;
       if (!result)

@@ -71,6 +71,32 @@ describe('rollback --component', () => {
     expect(sb.state()).toMatchObject({ status: 'in-progress' });
   }, 120_000);
 
+  it('killed between the command and its record (kill -9): the next run records the step as interrupted and runs it again', async () => {
+    const sb = await atStage('canary-5');
+    counting(sb, 'no');
+    const crashed = await sb.cmd('rollback', ['--component', 'ML models', '--yes'], {
+      env: { ROLLOUT_TEST_CRASH_AT: 'landed:command.run' },
+    });
+    expect(crashed.signal).toBe('SIGKILL');
+    expect(runs(sb, 'plans/runs.log')).toEqual(['ml']);
+    const again = await sb.cmd('rollback', ['--component', 'ML models', '--yes', '--json']);
+    expectCode(again, 0);
+    expect(again.json()).toMatchObject({ decision: 'component-rolled-back', state: 'paused' });
+    expect(runs(sb, 'plans/runs.log')).toEqual(['ml', 'ml']);
+    const j = sb.journal();
+    expect(j.filter((e) => e.type === 'effect.interrupted')).toHaveLength(1);
+    const starts = j.filter((e) => e.type === 'effect.start').map((e) => e.effect);
+    const closed = new Set(j.filter((e) => e.type !== 'effect.start' && e.effect).map((e) => e.effect));
+    expect(starts.filter((id) => !closed.has(id))).toEqual([]);
+    const recs = sb.state()!.componentRollbacks!;
+    expect(recs.map((r) => [r.component, r.steps.map((s) => s.status), r.finishedAt !== undefined])).toEqual([
+      ['ML models', ['failed'], true],
+      ['ML models', ['done'], true],
+    ]);
+    expect(recs[0]!.steps[0]!.detail).toContain('interrupted');
+    expect(sb.state()!.rollback).toBeUndefined();
+  }, 60_000);
+
   it('an unknown component is a usage error (exit 2) naming the known ones; nothing runs', async () => {
     const sb = await atStage('canary-5');
     counting(sb, 'yes');
