@@ -82,7 +82,14 @@ export const COMMANDS: {
     name: 'rollback',
     args: '<plan>',
     summary: 'run the rollback plan, timing each step against its estimate',
-    options: (c) => c.option('--reason <text>', 'why', 'manual rollback').option('--dry-run', 'show what it would do'),
+    options: (c) =>
+      c
+        .option('--reason <text>', 'why', 'manual rollback')
+        .option('--dry-run', 'show what it would do')
+        .option(
+          '--component <name>',
+          "only this component's steps (the rollout is paused, not rolled back, unless they include the flag step)",
+        ),
     load: async () => (await import('./commands/rollback.js')).rollbackCommand,
   },
   {

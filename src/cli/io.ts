@@ -8,6 +8,7 @@ import { isatty } from 'node:tty';
 import { redact, redactedJson } from '../redact.js';
 import { stripControls, stripControlsValue, terminalText } from '../sanitize.js';
 import type { Log } from '../engine/services.js';
+import { startSpinner } from './spinner.js';
 
 export interface GlobalOptions {
   json: boolean;
@@ -111,33 +112,5 @@ export async function createIo(opts: GlobalOptions): Promise<Io> {
     stdoutTTY,
     stderrTTY,
     style,
-  };
-}
-
-/** ora, loaded only when a spinner is shown; until it loads, a plain line stands in. */
-function startSpinner(text: string, color: boolean): { succeed(m?: string): void; fail(m?: string): void } {
-  let spinner: { succeed(t?: string): unknown; fail(t?: string): unknown } | undefined;
-  let ended: ['succeed' | 'fail', string | undefined] | undefined;
-  void import('ora').then(({ default: ora }) => {
-    if (ended) {
-      process.stderr.write(stripControls(redact(`${ended[0] === 'succeed' ? '✔' : '✖'} ${ended[1] ?? text}\n`)));
-      return;
-    }
-    spinner = ora({
-      text: redact(text),
-      stream: process.stderr,
-      color: color ? 'cyan' : (false as never),
-      discardStdin: false,
-    }).start();
-  });
-  return {
-    succeed: (m) => {
-      if (spinner) spinner.succeed(stripControls(redact(m ?? text)));
-      else ended = ['succeed', m];
-    },
-    fail: (m) => {
-      if (spinner) spinner.fail(stripControls(redact(m ?? text)));
-      else ended = ['fail', m];
-    },
   };
 }

@@ -5,6 +5,7 @@
  */
 import { RolloutError } from '../errors.js';
 import type { PromptService } from '../engine/services.js';
+import { stopSpinners } from './spinner.js';
 
 export function nonInteractiveError(command: string): RolloutError {
   return new RolloutError(
@@ -23,14 +24,17 @@ export function interactivePrompt(): PromptService {
   return {
     interactive: true,
     async confirm({ message, default: d }) {
+      stopSpinners();
       const { confirm } = await import('@inquirer/prompts');
       return confirm({ message, default: d ?? false });
     },
     async text({ message, default: d }) {
+      stopSpinners();
       const { input } = await import('@inquirer/prompts');
       return input({ message, ...(d !== undefined ? { default: d } : {}) });
     },
     async choose({ message, choices }) {
+      stopSpinners();
       const { select } = await import('@inquirer/prompts');
       return select({ message, choices });
     },

@@ -11,7 +11,7 @@ export type ContingencyAction = 'hold' | 'reduce-traffic' | 'rollback' | 'adjust
 export type Action =
   | { type: 'set-traffic'; toPhase: number; traffic: number; audience?: string | undefined }
   | { type: 'reduce'; toPhase: number; traffic: number; audience?: string | undefined }
-  | { type: 'rollback' }
+  | { type: 'rollback'; component?: string | undefined }
   | { type: 'complete' };
 
 export interface ContingencyDecision {

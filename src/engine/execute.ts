@@ -68,7 +68,14 @@ export async function execute(actions: Action[], args: ExecuteArgs): Promise<Exe
       } else if (action.type === 'complete') {
         out.state = complete(out.state, at);
       } else {
-        const rb = await runRollback({ plan, services, state: out.state, reason: args.reasons.rollback, after });
+        const rb = await runRollback({
+          plan,
+          services,
+          state: out.state,
+          reason: args.reasons.rollback,
+          after,
+          component: action.component,
+        });
         out.state = rb.state;
         out.rollback = rb.steps;
         out.applied = rb.steps.some((s) => !s.earlier && s.status !== 'pending');

@@ -8,6 +8,7 @@ import type { Plan } from '../plan/schema.js';
 import type { FlagState } from '../providers/types.js';
 import { effectOf, type EffectData } from '../state/journal-events.js';
 import type { JournalEntry, RolloutState } from '../state/types.js';
+import { componentRollbackFinished, componentStepRecorded } from './rollback-component.js';
 import { enterPhase, rollbackStarted, rollbackStepRecorded } from './state-ops.js';
 
 export function unfinishedEffects(journal: JournalEntry[]): JournalEntry[] {
@@ -130,6 +131,30 @@ export function judgeEffect(args: {
     };
   }
 
+  const component = state.componentRollbacks?.at(-1);
+  if (
+    d.action === 'command.run' &&
+    d.partial === true &&
+    typeof d.step === 'number' &&
+    d.step < plan.rollback.length &&
+    component &&
+    !component.finishedAt
+  ) {
+    const record = {
+      index: d.step,
+      component: plan.rollback[d.step]!.component,
+      kind: 'run' as const,
+      status: 'failed' as const,
+      at: args.nowIso,
+      durationMs: 0,
+      detail: 'interrupted: the run stopped during this step',
+    };
+    return {
+      landed: 'unknown',
+      state: componentRollbackFinished(componentStepRecorded(state, record, args.nowIso), args.nowIso),
+      note: `nothing can tell whether the command finished; the step is recorded as failed and \`rollout rollback --component "${component.component}"\` runs it again`,
+    };
+  }
   if (
     d.action === 'command.run' &&
     typeof d.step === 'number' &&

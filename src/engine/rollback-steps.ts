@@ -8,12 +8,20 @@
  * continues from the first step that did not succeed: a step that succeeded (a non-idempotent
  * restore, a manual step an operator confirmed) is never done again and keeps what was recorded.
  */
-import { formatTimeout, parseDuration, parseEstimate } from '../plan/duration.js';
-import type { Plan, RollbackStep } from '../plan/schema.js';
-import type { RollbackStepRecord, RolloutState } from '../state/types.js';
+import { parseEstimate } from '../plan/duration.js';
+import type { Plan } from '../plan/schema.js';
+import type { RollbackAnswer, RollbackStepRecord, RolloutState } from '../state/types.js';
 import type { AfterEffects } from './after-effects.js';
-import { disableFlag } from './flag-change.js';
-import { journal, withEffect } from './journal.js';
+import { journal } from './journal.js';
+import { runStep, type StepOutcome } from './rollback-run-step.js';
+import {
+  askWhen,
+  componentRollbackFinished,
+  componentRollbackStarted,
+  componentStepRecorded,
+  componentSteps,
+  isPartial,
+} from './rollback-component.js';
 import type { Services } from './services.js';
 import { rollbackStarted, rollbackStepRecorded, rolledBack } from './state-ops.js';
 
@@ -22,7 +30,7 @@ export interface RollbackStepResult {
   component: string;
   procedure: string;
   kind: 'flag' | 'run' | 'manual';
-  status: 'done' | 'failed' | 'pending';
+  status: 'done' | 'failed' | 'pending' | 'skipped';
   startedAt: string;
   durationMs: number;
   estimate?: string | undefined;
@@ -34,11 +42,9 @@ export interface RollbackStepResult {
   detail: string;
   /** true when an earlier run did it: it was not done again */
   earlier?: boolean | undefined;
+  /** a `when:` step's question and answer */
+  answer?: RollbackAnswer | undefined;
 }
-
-type StepOutcome = Pick<RollbackStepResult, 'status' | 'detail' | 'command' | 'exitCode' | 'output'>;
-
-const DEFAULT_RUN_TIMEOUT = 10 * 60_000;
 
 export async function runRollback(args: {
   plan: Plan;
@@ -46,8 +52,12 @@ export async function runRollback(args: {
   state: RolloutState;
   reason: string;
   after: AfterEffects;
+  /** `--component NAME`: only that component's steps (see rollback-component.ts) */
+  component?: string | undefined;
 }): Promise<{ state: RolloutState; steps: RollbackStepResult[] }> {
   const { plan, services, after } = args;
+  const only = args.component !== undefined ? componentSteps(plan, args.component) : undefined;
+  const partial = only !== undefined && isPartial(plan, only);
   const iso = () => new Date(services.clock.now()).toISOString();
   let state = args.state;
   const save = async (next: RolloutState) => {
@@ -55,7 +65,16 @@ export async function runRollback(args: {
     await services.store.save(next);
   };
 
-  if (state.status !== 'rolling-back') {
+  if (partial) {
+    const component = plan.rollback[only[0]!]!.component;
+    await save(componentRollbackStarted(state, component, args.reason, iso()));
+    after.effect(`component ${component} is rolling back`);
+    await journal(services, {
+      type: 'rollback.component.started',
+      phase: state.phase,
+      data: { component, reason: args.reason, steps: only.map((i) => i + 1) },
+    });
+  } else if (state.status !== 'rolling-back') {
     // Saved before the first step: from here on nothing advances this rollout until a person decides.
     await save(rollbackStarted(state, iso(), args.reason));
     after.effect('the rollout is rolling back');
@@ -73,20 +92,27 @@ export async function runRollback(args: {
 
   const results: RollbackStepResult[] = [];
   for (const [index, step] of plan.rollback.entries()) {
+    if (only && !only.includes(index)) continue;
     const kind: RollbackStepResult['kind'] =
       step.action === 'flag' ? 'flag' : step.run !== undefined ? 'run' : 'manual';
     const est = step.estimate ? parseEstimate(step.estimate) : undefined;
     const base = { index, component: step.component, procedure: step.procedure, kind, estimate: step.estimate };
-    const prior = state.rollback?.steps.find((s) => s.index === index);
-    if (prior && (prior.status === 'done' || (prior.status === 'pending' && !services.prompt.interactive))) {
+    const prior = partial ? undefined : state.rollback?.steps.find((s) => s.index === index);
+    if (
+      prior &&
+      (prior.status === 'done' ||
+        prior.status === 'skipped' ||
+        (prior.status === 'pending' && !services.prompt.interactive))
+    ) {
       const r: RollbackStepResult = {
         ...base,
         ...fromRecord(prior),
+        answer: prior.answer,
         overEstimate: est !== undefined && prior.durationMs > est.max,
         earlier: true,
       };
       services.log.info(
-        `  ✓ ${step.component}: ${prior.status === 'done' ? 'done earlier' : 'still pending'} (${prior.detail})`,
+        `  ✓ ${step.component}: ${prior.status === 'pending' ? 'still pending' : `${prior.status} earlier`} (${prior.detail})`,
       );
       results.push(r);
       continue;
@@ -94,14 +120,30 @@ export async function runRollback(args: {
 
     const startedAt = iso();
     const elapsed = services.clock.stopwatch();
+    const answer = await askWhen(step, services);
+    if (answer)
+      await journal(services, {
+        type: 'rollback.answered',
+        phase,
+        data: { step: index, component: step.component, ...answer },
+      });
     const progress = services.log.progress(
       `rollback ${index + 1}/${plan.rollback.length}: ${step.component} — ${step.procedure}`,
     );
     let result: RollbackStepResult | undefined;
     // Saves the step's outcome; for an effect it runs before the journal closes the effect.
-    const finish = async (o: StepOutcome): Promise<void> => {
+    const finish = async (outcome: StepOutcome): Promise<void> => {
+      // a step run because its question was answered yes says so
+      const o = answer?.answer === 'yes' ? { ...outcome, detail: `${outcome.detail}; ${asked(answer)}` } : outcome;
       const durationMs = elapsed();
-      result = { ...base, startedAt, durationMs, overEstimate: est !== undefined && durationMs > est.max, ...o };
+      result = {
+        ...base,
+        startedAt,
+        durationMs,
+        overEstimate: est !== undefined && durationMs > est.max,
+        ...o,
+        answer,
+      };
       const record: RollbackStepRecord = {
         index,
         component: step.component,
@@ -112,11 +154,13 @@ export async function runRollback(args: {
         durationMs,
         exitCode: o.exitCode,
         output: o.output,
+        answer,
       };
-      await save(rollbackStepRecorded(state, record, iso()));
+      await save(partial ? componentStepRecorded(state, record, iso()) : rollbackStepRecorded(state, record, iso()));
     };
     try {
-      await runStep({ step, kind, plan, services, phase, reason: args.reason, index, finish });
+      if (answer?.answer === 'no') await finish({ status: 'skipped', detail: `skipped: ${asked(answer)}` });
+      else await runStep({ step, kind, plan, services, phase, reason: args.reason, index, finish, partial });
     } catch (e) {
       if (!after.tolerates(e)) throw e;
       if (!result)
@@ -143,6 +187,21 @@ export async function runRollback(args: {
     results.push(r);
   }
 
+  if (partial) {
+    const component = plan.rollback[only[0]!]!.component;
+    await after.step('the state', () => save(componentRollbackFinished(state, iso())), undefined);
+    await after.step(
+      'the journal entry rollback.component.finished',
+      () =>
+        journal(services, {
+          type: 'rollback.component.finished',
+          phase,
+          data: { component, reason: args.reason, steps: results },
+        }),
+      undefined,
+    );
+    return { state, steps: results };
+  }
   if (!results.some((r) => r.status === 'failed'))
     await after.step('the state', () => save(rolledBack(state, iso())), undefined);
   await after.step(
@@ -161,86 +220,7 @@ function fromRecord(r: RollbackStepRecord): FromRecord {
   return { status, detail, exitCode, output, startedAt: r.at, durationMs };
 }
 
-async function runStep(a: {
-  step: RollbackStep;
-  kind: RollbackStepResult['kind'];
-  plan: Plan;
-  services: Services;
-  phase: string;
-  reason: string;
-  index: number;
-  finish: (o: StepOutcome) => Promise<void>;
-}): Promise<void> {
-  const { step, services, finish } = a;
-  if (a.kind === 'flag') {
-    let landed = false;
-    try {
-      await disableFlag({
-        plan: a.plan,
-        services,
-        phase: a.phase,
-        step: a.index,
-        reason: `rollback: ${a.reason}`,
-        record: (change) => {
-          landed = true;
-          return finish({ status: 'done', detail: `flag ${a.plan.flag.key} off (was ${change.before.traffic}%)` });
-        },
-      });
-    } catch (e) {
-      // the provider refused: the step failed; anything after the flag went off is not the step's failure
-      if (landed || (e as { code?: string }).code === 'locked') throw e;
-      await finish({ status: 'failed', detail: services.redactor.text((e as Error).message) });
-    }
-    return;
-  }
-  if (a.kind === 'run') {
-    const command = step.run!;
-    const timeoutMs = step.timeout ? parseDuration(step.timeout)! : DEFAULT_RUN_TIMEOUT;
-    await withEffect(
-      services,
-      { action: 'command.run', phase: a.phase, data: { step: a.index, component: step.component, command, timeoutMs } },
-      () => services.runner.run({ command, cwd: services.baseDir, timeoutMs }),
-      (r) => ({ exitCode: r.exitCode, timedOut: r.timedOut, durationMs: r.durationMs, output: r.output }),
-      (res) =>
-        finish({
-          status: res.exitCode === 0 && !res.timedOut ? 'done' : 'failed',
-          command,
-          exitCode: res.exitCode,
-          output: res.output,
-          detail: res.timedOut ? `timed out after ${formatTimeout(timeoutMs)}` : `exit ${res.exitCode}`,
-        }),
-    );
-    return;
-  }
-  // manual: a person confirms; without one it stays pending and the report says so.
-  if (!services.prompt.interactive) {
-    await withEffect(
-      services,
-      {
-        action: 'manual.pending',
-        phase: a.phase,
-        data: { step: a.index, component: step.component, procedure: step.procedure },
-      },
-      async () => undefined,
-      () => ({}),
-      () => finish({ status: 'pending', detail: 'pending: an operator must do this and confirm' }),
-    );
-    return;
-  }
-  await withEffect(
-    services,
-    {
-      action: 'manual.confirm',
-      phase: a.phase,
-      data: { step: a.index, component: step.component, procedure: step.procedure },
-    },
-    () => services.prompt.confirm({ message: `${step.component}: ${step.procedure}. Done?`, default: false }),
-    (ok) => ({ confirmed: ok }),
-    (ok) =>
-      finish(
-        ok
-          ? { status: 'done', detail: `confirmed by ${services.actor}` }
-          : { status: 'pending', detail: 'not confirmed: still pending' },
-      ),
-  );
+/** `"Is the snapshot needed?" no (by alice)`; `(plan default)` under --yes */
+function asked(a: RollbackAnswer): string {
+  return `"${a.question}" ${a.answer} (${a.by === 'default' ? 'plan default' : `by ${a.by}`})`;
 }

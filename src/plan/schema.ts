@@ -147,6 +147,8 @@ const rollbackStep = z
     manual: z.boolean().optional(),
     estimate: estimate.optional(),
     timeout: duration.optional(),
+    /** asked before the step runs (`--yes` takes the default); "no" skips the step, and both are recorded */
+    when: z.strictObject({ ask: text, default: z.union([z.enum(['yes', 'no']), z.boolean()]) }).optional(),
   })
   .refine((s) => [s.action !== undefined, s.run !== undefined, s.manual === true].filter(Boolean).length === 1, {
     message: 'each rollback step needs exactly one of `action: flag`, `run: COMMAND` or `manual: true`',

@@ -116,7 +116,11 @@ export function buildPhaseReport(args: {
         ? 'current'
         : 'left';
   const gateEntry = lastOf(journal, phase.name, 'gate.evaluated');
-  const rollbackEntry = lastOf(journal, phase.name, 'rollback.finished');
+  // the phase's last rollback: the whole one, or one component's (`rollback --component`)
+  const rollbackEntry = [
+    lastOf(journal, phase.name, 'rollback.finished'),
+    lastOf(journal, phase.name, 'rollback.component.finished'),
+  ].reduce<JournalEntry | undefined>((a, b) => (!a || (b && b.seq > a.seq) ? b : a), undefined);
   const c = phaseCriteria(plan, phase);
   const checklist = phase.checklist.map((item, i) => {
     const id = checklistId(item, i);
@@ -183,7 +187,8 @@ export function buildPhaseReport(args: {
     checklist,
     approvals: { required: c.approvals.required, approvers: c.approvals.approvers, given: rec?.approvals ?? [] },
     flag: rec?.flagAfter !== undefined ? { before: rec.flagBefore, after: rec.flagAfter } : undefined,
-    rollback: eventOf(rollbackEntry, 'rollback.finished')?.data.steps,
+    rollback: (eventOf(rollbackEntry, 'rollback.finished') ?? eventOf(rollbackEntry, 'rollback.component.finished'))
+      ?.data.steps,
     events: journal
       .filter((e) => e.phase === phase.name)
       .map((e) => ({ at: e.at, type: e.type, summary: summarize(e) })),

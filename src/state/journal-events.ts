@@ -71,6 +71,7 @@ export interface JournaledRollbackStep {
   exitCode?: number | null | undefined;
   output?: string | undefined;
   earlier?: boolean | undefined;
+  answer?: { question: string; answer: string; by: string } | undefined;
 }
 
 /** The data every effect entry carries: which effect, and for a start what it is about to do. */
@@ -97,6 +98,7 @@ export interface EventData {
   'rollout.failed': RolloutOutcome;
   'rollout.reduced': RolloutOutcome;
   'rollout.rolled-back': RolloutOutcome;
+  'rollout.component-rolled-back': RolloutOutcome & { component?: string | undefined };
   'rollout.paused': RolloutOutcome;
   'rollout.resumed': RolloutOutcome;
   'rollout.reset': RolloutOutcome;
@@ -104,6 +106,9 @@ export interface EventData {
   'rollback.continued': { reason: string; done: number[] };
   'rollback.finished': { reason: string; steps: JournaledRollbackStep[] };
   'rollback.incomplete': RolloutOutcome;
+  'rollback.component.started': { component: string; reason: string; steps: number[] };
+  'rollback.component.finished': { component: string; reason: string; steps: JournaledRollbackStep[] };
+  'rollback.answered': { step: number; component: string; question: string; answer: 'yes' | 'no'; by: string };
   'approval.recorded': { by: string; note: string | null; visit: number; runner: unknown; identity: string | null };
   'checklist.answered': {
     id: string;

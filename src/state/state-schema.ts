@@ -42,7 +42,7 @@ const rollbackStep = z.looseObject({
   index: z.number().int().min(0),
   component: z.string(),
   kind: z.enum(['flag', 'run', 'manual']),
-  status: z.enum(['done', 'failed', 'pending']),
+  status: z.enum(['done', 'failed', 'pending', 'skipped']),
   at: isoTime,
   detail: z.string(),
   durationMs: z.number().nonnegative(),
@@ -70,6 +70,11 @@ export const stateSchema = z.looseObject({
       steps: z.array(rollbackStep),
       finishedAt: isoTime.optional(),
     })
+    .optional(),
+  componentRollbacks: z
+    .array(
+      z.looseObject({ component: z.string(), reason: z.string(), startedAt: isoTime, steps: z.array(rollbackStep) }),
+    )
     .optional(),
   lastHeldKey: text,
   simulatedClock: z.boolean().optional(),

@@ -63,12 +63,29 @@ export interface RollbackStepRecord {
   index: number;
   component: string;
   kind: 'flag' | 'run' | 'manual';
-  status: 'done' | 'failed' | 'pending';
+  status: 'done' | 'failed' | 'pending' | 'skipped';
   at: string;
   detail: string;
   durationMs: number;
   exitCode?: number | null | undefined;
   output?: string | undefined;
+  /** a `when:` step's question and its answer (`by` is the operator, or "default" under --yes) */
+  answer?: RollbackAnswer | undefined;
+}
+
+export interface RollbackAnswer {
+  question: string;
+  answer: 'yes' | 'no';
+  by: string;
+}
+
+/** `rollout rollback --component NAME` of components without the flag step: the rollout is paused, not rolled back. */
+export interface ComponentRollback {
+  component: string;
+  reason: string;
+  startedAt: string;
+  steps: RollbackStepRecord[];
+  finishedAt?: string | undefined;
 }
 
 /** A rollback that started: `rolling-back` until every step is done (or pending an operator). */
@@ -98,6 +115,8 @@ export interface RolloutState {
   completedAt?: string | undefined;
   /** the last (or current) rollback, step by step */
   rollback?: RollbackRecord | undefined;
+  /** rollbacks of one component (`rollback --component`) that left the flag alone, oldest first */
+  componentRollbacks?: ComponentRollback[] | undefined;
   /** the last held or failed reason notified (`held:checklist,approvals`), so a gate notifies when its reason changes only */
   lastHeldKey?: string | undefined;
   /** true when ROLLOUT_NOW drove the clock at some point */

@@ -5,6 +5,7 @@ import type { GlobalOptions } from '../io.js';
 import { renderTable } from '../render.js';
 import { prepare } from './common.js';
 import { nonInteractiveError } from '../prompt.js';
+import { componentSteps } from '../../engine/rollback-component.js';
 
 export async function rollbackCommand(
   planFile: string | undefined,
@@ -14,15 +15,24 @@ export async function rollbackCommand(
   const dryRun = Boolean(opts['dryRun']);
   const { io, loaded, services, recorded, recording } = await prepare(planFile, global, 'rollback', { dryRun });
   // Manual steps need an operator: with no terminal, say so before any step runs (--yes records them as pending).
-  if (!dryRun && !global.yes && !(io.stdinTTY && io.stdoutTTY) && loaded.plan.rollback.some((s) => s.manual))
-    throw nonInteractiveError('rollback');
-  const r = await rollbackNow(loaded.plan, services, String(opts['reason'] ?? 'manual rollback'));
+  const component = opts['component'] === undefined ? undefined : String(opts['component']);
+  const only = component !== undefined ? componentSteps(loaded.plan, component) : undefined;
+  const asks = loaded.plan.rollback.some((s, i) => (!only || only.includes(i)) && (s.manual || s.when));
+  if (!dryRun && !global.yes && !(io.stdinTTY && io.stdoutTTY) && asks) throw nonInteractiveError('rollback');
+  const r = await rollbackNow(loaded.plan, services, String(opts['reason'] ?? 'manual rollback'), component);
   const failed = r.steps.some((s) => s.status === 'failed');
   const pending = r.steps.filter((s) => s.status === 'pending').length;
   if (global.json) {
     io.json({
       plan: loaded.plan.name,
-      decision: failed ? 'rollback-incomplete' : 'rolled-back',
+      decision: r.partial
+        ? failed
+          ? 'component-rollback-incomplete'
+          : 'component-rolled-back'
+        : failed
+          ? 'rollback-incomplete'
+          : 'rolled-back',
+      component: component !== undefined ? loaded.plan.rollback[only![0]!]!.component : undefined,
       state: r.state.status,
       phase: r.state.phase,
       traffic: r.state.traffic,
@@ -44,7 +54,7 @@ export async function rollbackCommand(
           s.kind,
           s.status === 'failed'
             ? io.style.red(s.status)
-            : s.status === 'pending'
+            : s.status === 'pending' || s.status === 'skipped'
               ? io.style.yellow(s.status)
               : io.style.green(s.status),
           formatDuration(s.durationMs),
@@ -54,13 +64,18 @@ export async function rollbackCommand(
         io.style,
       ),
     );
-    io.out(
-      failed
-        ? io.style.red(
-            'rollback incomplete: a step failed; the rollout stays rolling-back and does not advance: fix it and run `rollout rollback` again (it continues from the first step that did not succeed)',
-          )
-        : `${dryRun ? '[dry run] ' : ''}rolled back${pending ? `; ${pending} manual step(s) pending an operator` : ''}`,
-    );
+    if (r.partial)
+      io.out(
+        `${dryRun ? '[dry run] ' : ''}component ${loaded.plan.rollback[only![0]!]!.component} ${failed ? io.style.red('rollback incomplete: a step failed') : 'rolled back'}; the flag is unchanged and the rollout is ${r.state.status}${r.state.status === 'paused' ? ': it does not advance until `rollout resume PLAN` acknowledges the partial rollback' : ''}`,
+      );
+    else
+      io.out(
+        failed
+          ? io.style.red(
+              'rollback incomplete: a step failed; the rollout stays rolling-back and does not advance: fix it and run `rollout rollback` again (it continues from the first step that did not succeed)',
+            )
+          : `${dryRun ? '[dry run] ' : ''}rolled back${pending ? `; ${pending} manual step(s) pending an operator` : ''}`,
+      );
   }
   return failed ? 1 : 0;
 }

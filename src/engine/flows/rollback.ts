@@ -9,6 +9,7 @@ import { AfterEffects } from '../after-effects.js';
 import { commit } from '../commit.js';
 import { execute } from '../execute.js';
 import type { RollbackStepResult } from '../rollback-steps.js';
+import { componentSteps, isPartial } from '../rollback-component.js';
 import type { Services } from '../services.js';
 import { loadState, withLock } from '../session.js';
 
@@ -18,9 +19,16 @@ export interface RolledBack {
   steps: RollbackStepResult[];
   reports: string[];
   warnings: string[];
+  /** a `--component` rollback that left the flag alone: the rollout is paused, not rolled back */
+  partial: boolean;
 }
 
-export async function rollbackNow(plan: Plan, services: Services, reason: string): Promise<RolledBack> {
+export async function rollbackNow(
+  plan: Plan,
+  services: Services,
+  reason: string,
+  component?: string,
+): Promise<RolledBack> {
   return withLock(services, async () => {
     const before = await loadState(plan, services);
     if (before.status === 'rolled-back')
@@ -29,7 +37,9 @@ export async function rollbackNow(plan: Plan, services: Services, reason: string
       });
     const after = new AfterEffects(services);
     const at = new Date(services.clock.now()).toISOString();
-    const done = await execute([{ type: 'rollback' }], {
+    const only = component !== undefined ? componentSteps(plan, component) : undefined;
+    const partial = only !== undefined && isPartial(plan, only);
+    const done = await execute([{ type: 'rollback', component }], {
       plan,
       services,
       state: before,
@@ -47,9 +57,10 @@ export async function rollbackNow(plan: Plan, services: Services, reason: string
       after,
       state,
       event: {
-        type: failed ? 'rollback.incomplete' : 'rollout.rolled-back',
+        type: partial ? 'rollout.component-rolled-back' : failed ? 'rollback.incomplete' : 'rollout.rolled-back',
         phase,
         data: {
+          ...(partial ? { component: plan.rollback[only[0]!]!.component, status: state.status } : {}),
           reason,
           steps: steps.map((s) => ({
             component: s.component,
@@ -62,11 +73,13 @@ export async function rollbackNow(plan: Plan, services: Services, reason: string
       notification: {
         kind: 'rolled-back',
         phase,
-        summary: `${plan.name}: ${failed ? 'rollback incomplete' : 'rolled back'} from ${phase}`,
+        summary: partial
+          ? `${plan.name}: component ${plan.rollback[only[0]!]!.component} ${failed ? 'rollback incomplete' : 'rolled back'} in ${phase}; the rollout is ${state.status}`
+          : `${plan.name}: ${failed ? 'rollback incomplete' : 'rolled back'} from ${phase}`,
         lines: steps.map((s) => `${s.component}: ${s.status} (${s.detail})`),
       },
       reportPhases: [phase],
     });
-    return { before, state, steps, reports, warnings: after.warnings };
+    return { before, state, steps, reports, warnings: after.warnings, partial };
   });
 }
