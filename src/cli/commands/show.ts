@@ -6,6 +6,8 @@ import { renderTable } from '../render.js';
 import { clockLabel, prepare } from './common.js';
 import { renderTimeline } from './status.js';
 import { timeline } from '../../gates/timeline.js';
+import { scheduleView } from '../../gates/schedule-view.js';
+import { renderSchedule } from '../schedule-render.js';
 
 export async function showCommand(
   planFile: string | undefined,
@@ -17,6 +19,7 @@ export async function showCommand(
   const state = await loadState(plan, services);
   const now = services.clock.now();
   const tl = timeline(plan, state, now);
+  const schedule = plan.schedule ? scheduleView(plan, state, tl.rows, now) : undefined;
   const phases = plan.phases.map((p) => {
     const c = phaseCriteria(plan, p);
     return {
@@ -49,6 +52,7 @@ export async function showCommand(
       rollback: plan.rollback,
       timeline: tl.rows,
       earliestCompletion: tl.earliestCompletion,
+      schedule: schedule ?? null,
       at: new Date(now).toISOString(),
       clock: clockLabel(services),
     });
@@ -132,5 +136,6 @@ export async function showCommand(
       `rollback estimate: ${formatDuration(total.min)}${total.max > total.min ? ` to ${formatDuration(total.max)}` : ''}${est.some((e) => !e) ? ' (some steps have no estimate)' : ''}`,
     );
   io.out(`\n${renderTimeline(tl, s)}`);
+  if (schedule) io.out(`\n${renderSchedule(schedule)}`);
   return 0;
 }

@@ -8,6 +8,8 @@ import { criterionJson, renderCriteria, renderTable, termWidth } from '../render
 import { compareServed } from '../flag-served.js';
 import { clockLabel, prepare } from './common.js';
 import { timeline } from '../../gates/timeline.js';
+import { scheduleView } from '../../gates/schedule-view.js';
+import { renderSchedule } from '../schedule-render.js';
 
 export async function statusCommand(
   planFile: string | undefined,
@@ -25,6 +27,7 @@ export async function statusCommand(
   // a clock earlier than the phase's entry is warned about (loadState); a time in phase is never negative
   const inPhase = state.status === 'not-started' ? 0 : Math.max(0, now - Date.parse(rec.enteredAt));
   const tl = timeline(plan, state, now);
+  const schedule = plan.schedule ? scheduleView(plan, state, tl.rows, now) : undefined;
   // What the flag provider serves now, against what the state recorded: a hand edit or a crashed
   // run shows up here.
   let flag:
@@ -68,6 +71,7 @@ export async function statusCommand(
       rollback: state.rollback ?? null,
       timeline: tl.rows,
       earliestCompletion: tl.earliestCompletion,
+      schedule: schedule ?? null,
       at: new Date(now).toISOString(),
       clock: clockLabel(services),
     });
@@ -107,6 +111,7 @@ export async function statusCommand(
         `\n\nadvance now would decide: ${s.bold(ev.decision.decision)}`,
     );
   io.out(`\n${renderTimeline(tl, io.style)}`);
+  if (schedule) io.out(`\n${renderSchedule(schedule)}`);
   return 0;
 }
 
