@@ -54,6 +54,14 @@ export function resolveSlot(slot: ScheduleSlot, start: string | undefined): Plan
   };
 }
 
+/** How late a phase is against its planned slot (see the module comment), or undefined when it is not. */
+export function lateBy(a: { planned: PlannedSlot; actualStart?: string | undefined; now: number; over: boolean }) {
+  const from = Date.parse(a.planned.from);
+  if (a.actualStart)
+    return Date.parse(a.actualStart) > Date.parse(a.planned.to) ? Date.parse(a.actualStart) - from : undefined;
+  return !a.over && a.now > from ? a.now - from : undefined;
+}
+
 export function scheduleView(plan: Plan, state: RolloutState, rows: TimelineRow[], now: number): ScheduleView {
   const s = plan.schedule;
   const over = state.status === 'completed' || state.status === 'rolled-back' || state.status === 'rolling-back';
@@ -65,13 +73,7 @@ export function scheduleView(plan: Plan, state: RolloutState, rows: TimelineRow[
     const actualStart = rec?.enteredAt;
     const earliestStart =
       actualStart ?? row?.earliestEntry ?? (row?.status === 'current' ? new Date(now).toISOString() : undefined);
-    let lateMs: number | undefined;
-    if (planned) {
-      const from = Date.parse(planned.from);
-      if (actualStart) {
-        if (Date.parse(actualStart) > Date.parse(planned.to)) lateMs = Date.parse(actualStart) - from;
-      } else if (!over && now > from) lateMs = now - from;
-    }
+    const lateMs = planned ? lateBy({ planned, actualStart, now, over }) : undefined;
     return { phase: p.name, traffic: p.traffic, planned, actualStart, actualEnd: rec?.leftAt, earliestStart, lateMs };
   });
   const activities = (s?.activities ?? []).flatMap((a) => {

@@ -3,6 +3,7 @@
  * and planned against actual against earliest in `status` and `show`, with "late by".
  */
 import { afterAll, describe, expect, it } from '@jest/globals';
+import { readFileSync } from 'node:fs';
 import { atStage, expectCode, removeSandboxes, Sandbox, T } from '../helpers/cli.js';
 
 afterAll(removeSandboxes);
@@ -114,5 +115,47 @@ describe('planned against actual against earliest', () => {
     const sb = await atStage('canary-5');
     expect((await sb.json('status', [], 0)).schedule).toBeNull();
     expect((await sb.cmd('show', ['--no-color'])).stdout).not.toMatch(/schedule \(planned/);
+  });
+});
+
+describe('reports', () => {
+  const LATE = `\nschedule:\n  start: 2026-06-15\n  phases:\n    canary-25: { days: 3 }\n    full: { days: 6 }\n`;
+
+  it('the report of the current phase shows the calendar and how late, and names the lateness among the risks', async () => {
+    const sb = await atStage('canary-25');
+    sb.editPlan((y) => y.replace('formats: [md, json]', 'formats: [md, json, html]') + LATE);
+    expectCode(await sb.cmd('report', [], { now: '2026-06-22T09:00:00Z' }), 0);
+    const md = readFileSync(sb.reportFile('canary-25', 'md'), 'utf8');
+    expect(md).toContain('planned (calendar)');
+    // canary-25 planned for day 3 (2026-06-17), entered 2026-06-20T09:00: 3d 9h late
+    expect(md).toMatch(/\| canary-25 \|[^\n]*\| 3d 9h \|/);
+    // full planned from day 6 (2026-06-20), not entered on 2026-06-22T09:00: 2d 9h late
+    expect(md).toMatch(/\| full \|[^\n]*\| 2d 9h \|/);
+    expect(md).toMatch(/late by 3d 9h against the planned calendar/);
+    const html = readFileSync(sb.path('plans', 'reports', 'recommendations-v2', 'canary-25.html'), 'utf8');
+    expect(html).toContain('planned (calendar)');
+    expect(html).toContain('<td>3d 9h</td>');
+    const json = JSON.parse(readFileSync(sb.reportFile('canary-25', 'json'), 'utf8'));
+    const row = json.executive.schedule.find((s: { phase: string }) => s.phase === 'canary-25');
+    expect(row).toMatchObject({
+      calendar: { from: '2026-06-17T00:00:00.000Z' },
+      calendarLateMs: (3 * 24 + 9) * 3_600_000,
+    });
+  });
+
+  it('in pt-BR the same columns and risk are translated', async () => {
+    const sb = await atStage('canary-25');
+    sb.editPlan((y) => y.replace('formats: [md, json]', 'formats: [md, json]\n  language: pt-BR') + LATE);
+    expectCode(await sb.cmd('report', [], { now: '2026-06-22T09:00:00Z' }), 0);
+    const md = readFileSync(sb.reportFile('canary-25', 'md'), 'utf8');
+    expect(md).toContain('previsto (cronograma)');
+    expect(md).toMatch(/atrasada 3d 9h em relação ao cronograma/);
+  });
+
+  it('without schedule the report keeps its five schedule columns', async () => {
+    const sb = await atStage('canary-25');
+    expectCode(await sb.cmd('report', [], { now: '2026-06-22T09:00:00Z' }), 0);
+    const md = readFileSync(sb.reportFile('canary-25', 'md'), 'utf8');
+    expect(md).not.toContain('planned (calendar)');
   });
 });
