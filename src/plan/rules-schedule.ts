@@ -1,5 +1,6 @@
 /**
- * `schedule:` against the rest of the plan: every scheduled phase exists, and day numbers have a day 1.
+ * `schedule:` against the rest of the plan (every scheduled phase exists, day numbers have a day 1), and
+ * `validate:` only on the last phase.
  */
 import type { RuleProblem } from './rules.js';
 import type { Plan } from './schema.js';
@@ -29,4 +30,21 @@ export function scheduleIsConsistent(plan: Plan): RuleProblem[] {
       hint: 'add `start: 2026-06-15` under schedule, or give `from:`/`to:` dates',
     });
   return out;
+}
+
+/** `validate:` is the full rollout's validation soak ("rollout completo após validação"): the last phase's. */
+export function validateOnLastPhase(plan: Plan): RuleProblem[] {
+  const phases = Array.isArray(plan.phases) ? plan.phases : [];
+  return phases.flatMap((p, i) =>
+    p?.validate !== undefined && i !== phases.length - 1
+      ? [
+          {
+            path: ['phases', i, 'validate'],
+            message: `validate: is the full rollout's validation soak; "${p.name}" is not the last phase`,
+            hint: `move it to the last phase ("${phases.at(-1)?.name}"), or use minDuration for a soak here`,
+            onKey: true,
+          },
+        ]
+      : [],
+  );
 }

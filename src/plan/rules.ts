@@ -4,7 +4,7 @@
 import type { Plan } from './schema.js';
 import { didYouMean } from './suggest.js';
 import { checklistId } from './checklist-id.js';
-import { scheduleIsConsistent } from './rules-schedule.js';
+import { scheduleIsConsistent, validateOnLastPhase } from './rules-schedule.js';
 import { comparisonsCannotPassYet, metricsAreWellFormed, windowsAreSensible } from './rules-metrics.js';
 
 export { checklistId };
@@ -225,4 +225,5 @@ export const rules: Record<string, Rule> = {
   windowsAreSensible,
   comparisonsCannotPassYet,
   scheduleIsConsistent,
+  validateOnLastPhase,
 };

@@ -125,6 +125,8 @@ export const phaseSchema = z.strictObject({
     ),
   audience: z.string().optional(),
   minDuration: duration.optional(),
+  /** the last phase only: the full rollout's validation soak; it completes once its SLOs held this long */
+  validate: duration.optional(),
   checklist: z.array(checklistItem).default([]),
   documents: z.array(DOCUMENTS).default([]),
   advance: advanceSchema.optional(),

@@ -27,6 +27,7 @@ export async function showCommand(
       traffic: p.traffic,
       audience: p.audience ?? null,
       minDuration: p.minDuration ?? null,
+      validate: p.validate ?? null,
       checklist: p.checklist.length,
       documents: p.documents,
       gate: {
@@ -76,6 +77,7 @@ export async function showCommand(
             : `SLOs over ${p.gate.sloWindow} at this traffic (${p.gate.cohort})`,
           p.gate.noOpenIncidents ? `no ${p.gate.noOpenIncidents} incident` : '',
           p.gate.approvals.required ? `${p.gate.approvals.required} approval(s)` : '',
+          p.validate ? `validation soak ${p.validate}` : '',
         ]
           .filter(Boolean)
           .join('; '),

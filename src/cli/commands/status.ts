@@ -47,6 +47,13 @@ export async function statusCommand(
     flag = { error: (e as Error).message };
   }
   const mismatch = problems.length > 0;
+  // the full rollout's validation soak: the state stays in-progress (the contract's statuses), this says why
+  const cur = plan.phases[state.phaseIndex];
+  const soak = ev?.gate.criteria.find((c) => c.name === 'validation');
+  const validation =
+    active && cur?.validate && state.status !== 'not-started' && soak
+      ? { phase: cur.name, window: cur.validate, until: soak.eligibleAt ?? null, verdict: soak.verdict }
+      : null;
   const eligibleAt = ev?.gate.eligibleAt;
   const untilEligible = eligibleAt ? Math.max(0, Date.parse(eligibleAt) - now) : 0;
   if (global.json) {
@@ -69,6 +76,7 @@ export async function statusCommand(
       flagMismatch: problems,
       interrupted: interruptedEffects(services),
       rollback: state.rollback ?? null,
+      validation,
       timeline: tl.rows,
       earliestCompletion: tl.earliestCompletion,
       schedule: schedule ?? null,
@@ -85,6 +93,12 @@ export async function statusCommand(
         ? ` · eligible ${untilEligible > 0 ? `in ${formatDuration(untilEligible)} (${eligibleAt})` : 'now'}`
         : ''),
   );
+  if (validation)
+    io.out(
+      validation.verdict === 'pass'
+        ? `validating the full rollout: the ${validation.window} soak is done; \`rollout advance\` completes it when the gate passes`
+        : `validating the full rollout: ${validation.window} soak until ${validation.until}; it completes only after that`,
+    );
   if ('error' in flag) io.log.warn(`cannot read the flag ${plan.flag.key}: ${flag.error}`);
   else
     io.out(
