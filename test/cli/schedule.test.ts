@@ -159,3 +159,15 @@ describe('reports', () => {
     expect(md).not.toContain('planned (calendar)');
   });
 });
+
+describe('misspelt schedule keys', () => {
+  it('a misspelt `days` inside schedule is refused with a did-you-mean', async () => {
+    const sb = Sandbox.create({
+      editPlan: (y) => `${y}\nschedule:\n  start: 2026-06-15\n  phases:\n    canary-5: { dayz: 3-4 }\n`,
+    });
+    const r = await sb.run(['validate', sb.plan]);
+    expectCode(r, 2);
+    expect(r.stderr).toMatch(/recommendations\.yaml:\d+:\d+/);
+    expect(r.stderr).toMatch(/did you mean "days"/);
+  });
+});
