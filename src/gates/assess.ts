@@ -96,6 +96,22 @@ export function assessGate(args: {
     });
   }
 
+  // The full rollout's validation soak: completed only once it has elapsed (and its SLOs held over it)
+  if (c.validateMs > 0) {
+    const entered = record ? Date.parse(record.enteredAt) : now;
+    const eligible = entered + c.validateMs;
+    const ok = now >= eligible;
+    criteria.push({
+      name: 'validation',
+      kind: 'minDuration',
+      verdict: ok ? 'pass' : 'hold',
+      eligibleAt: new Date(eligible).toISOString(),
+      detail: ok
+        ? `validation soak of ${phase.validate} done (${formatDuration(now - entered)} at ${phase.traffic}%)`
+        : `validating the full rollout: ${formatDuration(now - entered)} of ${phase.validate}; completes at ${new Date(eligible).toISOString()} at the earliest (in ${formatDuration(eligible - now)})`,
+    });
+  }
+
   // Metrics
   for (const m of plan.metrics) {
     if (m.kind !== 'value' && (m.compare !== undefined || m.slo !== undefined)) continue; // judged on counts below

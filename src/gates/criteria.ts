@@ -12,16 +12,22 @@ export interface PhaseCriteria {
   /** approver names; `identities` maps the names the plan binds to identities (src/gates/identity.ts) */
   approvals: { required: number; approvers: string[]; identities: Record<string, string[]> };
   minDurationMs: number;
+  /** the full phase's validation soak (`validate:`): the phase is held, and its SLOs judged, this long */
+  validateMs: number;
   /** the cohort judged: the canary, or the baseline in a phase with no traffic */
   cohort: Cohort;
 }
 
 export function phaseCriteria(plan: Plan, phase: Phase): PhaseCriteria {
   const a = { ...plan.advance, ...(phase.advance ?? {}) };
-  const sloWindow = a.sloWindow ?? DEFAULT_SLO_WINDOW;
+  const validateMs = phase.validate ? (parseDuration(phase.validate) ?? 0) : 0;
+  // the validation soak judges the SLOs over all of it, not only over the last sloWindow
+  const base = a.sloWindow ?? DEFAULT_SLO_WINDOW;
+  const sloWindow = phase.validate && validateMs > parseDuration(base)! ? phase.validate : base;
   return {
     sloWindow,
     sloWindowMs: parseDuration(sloWindow)!,
+    validateMs,
     noOpenIncidents: a.noOpenIncidents,
     approvals: approverList(a.approvals),
     minDurationMs: phase.minDuration ? parseDuration(phase.minDuration)! : 0,
@@ -69,5 +75,5 @@ export function judgedWindow(args: { plan: Plan; phase: Phase; enteredAt: number
 export function phaseHoldMs(plan: Plan, phase: Phase): number {
   const c = phaseCriteria(plan, phase);
   const window = phase.traffic > 0 && gatingMetrics(plan).length > 0 ? c.sloWindowMs : 0;
-  return Math.max(c.minDurationMs, window);
+  return Math.max(c.minDurationMs, window, c.validateMs);
 }

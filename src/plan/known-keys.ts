@@ -51,4 +51,10 @@ export const KNOWN_KEYS = [
   'severe',
   'identities',
   'allowOutsidePlanDir',
+  // schedule:
+  'start',
+  'activities',
+  'days',
+  'from',
+  'to',
 ];

@@ -4,6 +4,7 @@
 import type { Plan } from './schema.js';
 import { didYouMean } from './suggest.js';
 import { checklistId } from './checklist-id.js';
+import { scheduleIsConsistent, validateOnLastPhase } from './rules-schedule.js';
 import { comparisonsCannotPassYet, metricsAreWellFormed, windowsAreSensible } from './rules-metrics.js';
 
 export { checklistId };
@@ -223,4 +224,6 @@ export const rules: Record<string, Rule> = {
   metricsAreWellFormed,
   windowsAreSensible,
   comparisonsCannotPassYet,
+  scheduleIsConsistent,
+  validateOnLastPhase,
 };

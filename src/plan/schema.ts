@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { parseDuration, parseEstimate } from './duration.js';
+import { scheduleSchema } from './schedule-schema.js';
 
 const slug = z.string().regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, 'must be a slug: lower-case letters, digits and dashes');
 const text = z.string().min(1, 'must not be empty');
@@ -126,6 +127,8 @@ export const phaseSchema = z.strictObject({
     ),
   audience: z.string().optional(),
   minDuration: duration.optional(),
+  /** the last phase only: the full rollout's validation soak; it completes once its SLOs held this long */
+  validate: duration.optional(),
   checklist: z.array(checklistItem).default([]),
   documents: z.array(DOCUMENTS).default([]),
   advance: advanceSchema.optional(),
@@ -227,6 +230,8 @@ export const planSchema = z.strictObject({
     .default({}),
   rollback: z.array(rollbackStep).default([]),
   stakeholders: z.array(stakeholder).default([]),
+  /** the calendar the team planned: days (from `start`) or dates per phase and activity; see schedule-schema.ts */
+  schedule: scheduleSchema.optional(),
   reports: z
     .strictObject({
       dir: text.default('reports'),

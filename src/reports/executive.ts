@@ -5,6 +5,7 @@
  * plus the soak (minDuration, or the gate window for a phase with traffic) of every phase before it. Pure.
  */
 import { phaseHoldMs } from '../gates/criteria.js';
+import { lateBy, type PlannedSlot, resolveSlot } from '../gates/schedule-view.js';
 import { formatDuration } from '../plan/duration.js';
 import type { Plan } from '../plan/schema.js';
 import type { RolloutState } from '../state/types.js';
@@ -19,6 +20,10 @@ export interface ScheduleRow {
   actualEnd?: string | undefined;
   /** actual start minus planned start (ms); positive = late */
   lateMs?: number | undefined;
+  /** the plan's `schedule:` for this phase (the calendar the team planned), when it has one */
+  calendar?: PlannedSlot | undefined;
+  /** how late against that calendar (ms): entered after its planned end, or not entered past its planned start */
+  calendarLateMs?: number | undefined;
 }
 
 export interface ExecutiveSummary {
@@ -61,6 +66,19 @@ export function plannedSchedule(plan: Plan, state: RolloutState): ScheduleRow[] 
   });
 }
 
+/** The row against the plan's calendar, as of `at` (a left phase's report: when it was left). */
+function withCalendar(plan: Plan, state: RolloutState, row: ScheduleRow, at: number): ScheduleRow {
+  const slot = plan.schedule?.phases[row.phase];
+  const calendar = slot ? resolveSlot(slot, plan.schedule?.start) : undefined;
+  if (!calendar) return row;
+  const over = state.status === 'completed' || state.status === 'rolled-back' || state.status === 'rolling-back';
+  return {
+    ...row,
+    calendar,
+    calendarLateMs: lateBy({ planned: calendar, actualStart: row.actualStart, now: at, over }),
+  };
+}
+
 /** One sentence a reader can stop at: where the phase stands and why. */
 export function phaseSentence(r: PhaseReport, lang: Language): string {
   const m = messages(lang).summary;
@@ -94,16 +112,18 @@ export function buildExecutive(args: { plan: Plan; state: RolloutState; report: 
   // A phase's report tells that phase's story: once the phase is left, it is told as of leaving it, so
   // rewriting it later (rollout report) changes nothing but its generation time.
   const cutoff = r.phase.status === 'left' ? r.phase.leftAt : undefined;
-  const schedule = plannedSchedule(plan, state).map((s) =>
-    cutoff
-      ? {
-          ...s,
-          actualStart: s.actualStart && s.actualStart <= cutoff ? s.actualStart : undefined,
-          actualEnd: s.actualEnd && s.actualEnd <= cutoff ? s.actualEnd : undefined,
-          lateMs: s.actualStart && s.actualStart <= cutoff ? s.lateMs : undefined,
-        }
-      : s,
-  );
+  const schedule = plannedSchedule(plan, state)
+    .map((s) =>
+      cutoff
+        ? {
+            ...s,
+            actualStart: s.actualStart && s.actualStart <= cutoff ? s.actualStart : undefined,
+            actualEnd: s.actualEnd && s.actualEnd <= cutoff ? s.actualEnd : undefined,
+            lateMs: s.actualStart && s.actualStart <= cutoff ? s.lateMs : undefined,
+          }
+        : s,
+    )
+    .map((s) => withCalendar(plan, state, s, Date.parse(cutoff ?? r.generatedAt)));
   const decided = phaseSentence(r, lang);
   const criteria = r.gate?.criteria ?? [];
   // At risk: what fails, and what holds for want of data (a window still filling, a soak, an approval are not risks).
@@ -140,8 +160,14 @@ export function buildExecutive(args: { plan: Plan; state: RolloutState; report: 
     status,
   );
   const row = schedule.find((s) => s.phase === cur.name);
-  if (row?.lateMs !== undefined && row.lateMs > 3_600_000)
+  if (row?.calendarLateMs !== undefined && row.calendarLateMs > 0)
+    risks.push(`${cur.name}: ${m.exec.lateCalendar(formatDuration(row.calendarLateMs))}`);
+  else if (row?.lateMs !== undefined && row.lateMs > 3_600_000)
     risks.push(`${cur.name}: ${m.exec.late(formatDuration(row.lateMs))}`);
+  // the next phase not yet entered past its planned start is late too
+  const following = schedule[state.phaseIndex + 1];
+  if (following?.calendarLateMs && !following.actualStart)
+    risks.push(`${following.phase}: ${m.exec.lateCalendar(formatDuration(following.calendarLateMs))}`);
   return { where, decided, risks, next: nextStep(plan, state, r, schedule), schedule };
 }
 

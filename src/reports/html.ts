@@ -8,7 +8,7 @@ import { type ComparisonData, comparisonChart, metricChart } from './chart.js';
 import { ranAs } from './format.js';
 import { esc, htmlTable, page } from './html-page.js';
 import { formatDate, formatNumber, type Messages, messages } from './i18n.js';
-import { factRows, flagRow } from './markdown.js';
+import { factRows, flagRow, scheduleTable } from './markdown.js';
 import type { Block, PhaseReport } from './model.js';
 
 export { esc, htmlTable, page } from './html-page.js';
@@ -18,19 +18,16 @@ const verdict = (v: string, m: Messages) => `<span class="v ${esc(v)}">${esc(m.v
 function executive(r: PhaseReport, m: Messages): string {
   const e = r.executive;
   if (!e) return '';
-  const d = (iso: string | undefined) => esc(formatDate(r.language, iso));
+  const [head, body] = scheduleTable(e.schedule, m, (iso) => formatDate(r.language, iso));
   const risks = e.risks.length ? `<ul>${e.risks.map((x) => `<li>${esc(x)}</li>`).join('')}</ul>` : esc(m.noRisk);
   return `<section class="exec"><h2>${esc(m.executive)}</h2><dl>
 <dt>${esc(m.where)}</dt><dd>${esc(e.where)}</dd><dt>${esc(m.decided)}</dt><dd>${esc(e.decided)}</dd>
 <dt>${esc(m.risk)}</dt><dd>${risks}</dd><dt>${esc(m.next)}</dt><dd>${esc(e.next)}</dd></dl>
 <strong>${esc(m.schedule)}</strong>${htmlTable(
-    [m.phase, m.labels.traffic, m.planned, m.actual, m.labels.left],
-    e.schedule.map((s) => [
-      `${s.phase === r.phase.name ? '<strong>' : ''}${esc(s.phase)}${s.phase === r.phase.name ? '</strong>' : ''}`,
-      `${s.traffic}%`,
-      d(s.plannedStart),
-      d(s.actualStart),
-      d(s.actualEnd),
+    head,
+    body.map(([phase, ...rest]) => [
+      phase === r.phase.name ? `<strong>${esc(phase ?? '')}</strong>` : esc(phase ?? ''),
+      ...rest.map((c) => esc(c)),
     ]),
     m.none,
   )}</section>`;

@@ -14,6 +14,8 @@ export const en = {
   schedule: 'Schedule',
   planned: 'planned (earliest)',
   actual: 'actual',
+  calendar: 'planned (calendar)',
+  lateByCol: 'late by',
   noRisk: 'Nothing at risk: every gating criterion passes.',
   facts: 'Facts',
   labels: {
@@ -133,6 +135,7 @@ export const en = {
     riskHold: (name: string, detail: string) => `${name} holds: ${detail}`,
     riskIncidents: (n: number) => `${n} open incident(s) block the gate.`,
     late: (by: string) => `${by} behind the plan`,
+    lateCalendar: (by: string) => `late by ${by} against the planned calendar`,
     onTime: 'on schedule',
   },
   statusWord: {

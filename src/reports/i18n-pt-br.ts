@@ -16,6 +16,8 @@ export const ptBR: Messages = {
   schedule: 'Cronograma',
   planned: 'previsto (mais cedo)',
   actual: 'real',
+  calendar: 'previsto (cronograma)',
+  lateByCol: 'atraso',
   noRisk: 'Nada em risco: todos os critérios do gate passam.',
   facts: 'Dados',
   labels: {
@@ -132,6 +134,7 @@ export const ptBR: Messages = {
     riskHold: (name, detail) => `${name} aguarda: ${detail}`,
     riskIncidents: (n) => `${n} incidente(s) aberto(s) bloqueiam o gate.`,
     late: (by) => `${by} atrás do previsto`,
+    lateCalendar: (by) => `atrasada ${by} em relação ao cronograma`,
     onTime: 'no prazo',
   },
   statusWord: {

@@ -1,5 +1,7 @@
 /** Renders a phase report as Markdown for people to read. Pure. */
 import type { Criterion } from '../gates/types.js';
+import { formatDuration } from '../plan/duration.js';
+import type { ExecutiveSummary } from './executive.js';
 import { ranAs } from './format.js';
 import { formatDate, formatNumber, type Language, type Messages, messages } from './i18n.js';
 import type { Block, PhaseReport } from './model.js';
@@ -43,6 +45,30 @@ function criteriaTable(criteria: Criterion[], lang: Language): string {
   );
 }
 
+/** With a `schedule:` in the plan, the calendar and how late against it join the earliest dates. */
+export function scheduleTable(
+  rows: ExecutiveSummary['schedule'],
+  m: ReturnType<typeof messages>,
+  d: (iso: string | undefined) => string,
+): [string[], string[][]] {
+  const withCalendar = rows.some((s) => s.calendar);
+  const head = [m.phase, m.labels.traffic, m.planned, m.actual, m.labels.left];
+  if (!withCalendar)
+    return [head, rows.map((s) => [s.phase, `${s.traffic}%`, d(s.plannedStart), d(s.actualStart), d(s.actualEnd)])];
+  return [
+    [m.phase, m.labels.traffic, m.calendar, m.planned, m.actual, m.labels.left, m.lateByCol],
+    rows.map((s) => [
+      s.phase,
+      `${s.traffic}%`,
+      s.calendar ? `${d(s.calendar.from)} → ${d(s.calendar.to)}` : '-',
+      d(s.plannedStart),
+      d(s.actualStart),
+      d(s.actualEnd),
+      s.calendarLateMs ? formatDuration(s.calendarLateMs) : '-',
+    ]),
+  ];
+}
+
 /** The executive summary and the schedule: the one screen leadership reads. */
 export function executiveMarkdown(r: PhaseReport): string {
   const m = messages(r.language);
@@ -56,10 +82,7 @@ export function executiveMarkdown(r: PhaseReport): string {
     `- **${m.risk}:** ${e.risks.length ? e.risks.join('; ') : m.noRisk}`,
     `- **${m.next}:** ${e.next}\n`,
     `**${m.schedule}**\n`,
-    table(
-      [m.phase, m.labels.traffic, m.planned, m.actual, m.labels.left],
-      e.schedule.map((s) => [s.phase, `${s.traffic}%`, d(s.plannedStart), d(s.actualStart), d(s.actualEnd)]),
-    ),
+    table(...scheduleTable(e.schedule, m, d)),
   ].join('\n');
 }
 

@@ -114,6 +114,7 @@ describe('phaseCriteria', () => {
       noOpenIncidents: 'high',
       approvals: { required: 1, approvers: ['ana', 'bo'], identities: {} },
       minDurationMs: 0,
+      validateMs: 0,
       cohort: 'control',
     });
     expect(phaseCriteria(plan, plan.phases[CANARY]!)).toMatchObject({ minDurationMs: 48 * HOUR, cohort: 'canary' });

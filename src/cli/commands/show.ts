@@ -6,6 +6,8 @@ import { renderTable } from '../render.js';
 import { clockLabel, prepare } from './common.js';
 import { renderTimeline } from './status.js';
 import { timeline } from '../../gates/timeline.js';
+import { scheduleView } from '../../gates/schedule-view.js';
+import { renderSchedule } from '../schedule-render.js';
 
 export async function showCommand(
   planFile: string | undefined,
@@ -17,6 +19,7 @@ export async function showCommand(
   const state = await loadState(plan, services);
   const now = services.clock.now();
   const tl = timeline(plan, state, now);
+  const schedule = plan.schedule ? scheduleView(plan, state, tl.rows, now) : undefined;
   const phases = plan.phases.map((p) => {
     const c = phaseCriteria(plan, p);
     return {
@@ -24,6 +27,7 @@ export async function showCommand(
       traffic: p.traffic,
       audience: p.audience ?? null,
       minDuration: p.minDuration ?? null,
+      validate: p.validate ?? null,
       checklist: p.checklist.length,
       documents: p.documents,
       gate: {
@@ -49,6 +53,7 @@ export async function showCommand(
       rollback: plan.rollback,
       timeline: tl.rows,
       earliestCompletion: tl.earliestCompletion,
+      schedule: schedule ?? null,
       at: new Date(now).toISOString(),
       clock: clockLabel(services),
     });
@@ -72,6 +77,7 @@ export async function showCommand(
             : `SLOs over ${p.gate.sloWindow} at this traffic (${p.gate.cohort})`,
           p.gate.noOpenIncidents ? `no ${p.gate.noOpenIncidents} incident` : '',
           p.gate.approvals.required ? `${p.gate.approvals.required} approval(s)` : '',
+          p.validate ? `validation soak ${p.validate}` : '',
         ]
           .filter(Boolean)
           .join('; '),
@@ -132,5 +138,6 @@ export async function showCommand(
       `rollback estimate: ${formatDuration(total.min)}${total.max > total.min ? ` to ${formatDuration(total.max)}` : ''}${est.some((e) => !e) ? ' (some steps have no estimate)' : ''}`,
     );
   io.out(`\n${renderTimeline(tl, s)}`);
+  if (schedule) io.out(`\n${renderSchedule(schedule)}`);
   return 0;
 }

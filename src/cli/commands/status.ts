@@ -8,6 +8,8 @@ import { criterionJson, renderCriteria, renderTable, termWidth } from '../render
 import { compareServed } from '../flag-served.js';
 import { clockLabel, prepare } from './common.js';
 import { timeline } from '../../gates/timeline.js';
+import { scheduleView } from '../../gates/schedule-view.js';
+import { renderSchedule } from '../schedule-render.js';
 
 export async function statusCommand(
   planFile: string | undefined,
@@ -25,6 +27,7 @@ export async function statusCommand(
   // a clock earlier than the phase's entry is warned about (loadState); a time in phase is never negative
   const inPhase = state.status === 'not-started' ? 0 : Math.max(0, now - Date.parse(rec.enteredAt));
   const tl = timeline(plan, state, now);
+  const schedule = plan.schedule ? scheduleView(plan, state, tl.rows, now) : undefined;
   // What the flag provider serves now, against what the state recorded: a hand edit or a crashed
   // run shows up here.
   let flag:
@@ -44,6 +47,13 @@ export async function statusCommand(
     flag = { error: (e as Error).message };
   }
   const mismatch = problems.length > 0;
+  // the full rollout's validation soak: the state stays in-progress (the contract's statuses), this says why
+  const cur = plan.phases[state.phaseIndex];
+  const soak = ev?.gate.criteria.find((c) => c.name === 'validation');
+  const validation =
+    active && cur?.validate && state.status !== 'not-started' && soak
+      ? { phase: cur.name, window: cur.validate, until: soak.eligibleAt ?? null, verdict: soak.verdict }
+      : null;
   const eligibleAt = ev?.gate.eligibleAt;
   const untilEligible = eligibleAt ? Math.max(0, Date.parse(eligibleAt) - now) : 0;
   if (global.json) {
@@ -66,8 +76,10 @@ export async function statusCommand(
       flagMismatch: problems,
       interrupted: interruptedEffects(services),
       rollback: state.rollback ?? null,
+      validation,
       timeline: tl.rows,
       earliestCompletion: tl.earliestCompletion,
+      schedule: schedule ?? null,
       at: new Date(now).toISOString(),
       clock: clockLabel(services),
     });
@@ -81,6 +93,12 @@ export async function statusCommand(
         ? ` · eligible ${untilEligible > 0 ? `in ${formatDuration(untilEligible)} (${eligibleAt})` : 'now'}`
         : ''),
   );
+  if (validation)
+    io.out(
+      validation.verdict === 'pass'
+        ? `validating the full rollout: the ${validation.window} soak is done; \`rollout advance\` completes it when the gate passes`
+        : `validating the full rollout: ${validation.window} soak until ${validation.until}; it completes only after that`,
+    );
   if ('error' in flag) io.log.warn(`cannot read the flag ${plan.flag.key}: ${flag.error}`);
   else
     io.out(
@@ -107,6 +125,7 @@ export async function statusCommand(
         `\n\nadvance now would decide: ${s.bold(ev.decision.decision)}`,
     );
   io.out(`\n${renderTimeline(tl, io.style)}`);
+  if (schedule) io.out(`\n${renderSchedule(schedule)}`);
   return 0;
 }
 
