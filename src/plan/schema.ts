@@ -154,6 +154,10 @@ const stakeholder = z.strictObject({
   audience: text,
   channel: z.string().optional(),
   frequency: z.string().optional(),
+  /** when digests are due (`rollout digest`); read from `frequency` when absent (src/reports/digest-cadence.ts) */
+  cadence: z.enum(['each-change', 'daily', 'weekly', 'after-each-phase', 'after-the-rollout']).optional(),
+  /** what a digest says: technical detail, a product summary, the executive report, release notes */
+  level: z.enum(['technical', 'product', 'executive', 'customer']).optional(),
   owner: z.string().optional(),
   notify: z.union([z.string(), z.array(z.string())]).optional(),
   events: z

@@ -104,8 +104,21 @@ export interface RolloutState {
   simulatedClock?: boolean | undefined;
   /** the id of the last side effect this state records, so a crashed run's effect is never recorded twice */
   lastEffect?: string | undefined;
+  /** digests sent or being sent, by `audience::key::notifier` (engine/flows/digest.ts): nothing is sent twice */
+  digests?: Record<string, DigestRecord> | undefined;
   /** the last journal seq when the state was saved (set by the store): a journal that ends before it lost lines */
   journalSeq?: number | undefined;
+}
+
+/** One digest to one notifier: `sending` is saved before the provider call, `sent` after it answered. */
+export interface DigestRecord {
+  audience: string;
+  key: string;
+  notifier: string;
+  status: 'sending' | 'sent';
+  at: string;
+  /** for an each-change digest: the last journal seq it covered */
+  upToSeq?: number | undefined;
 }
 
 export interface JournalEntry {
