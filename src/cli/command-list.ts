@@ -150,6 +150,13 @@ export const COMMANDS: {
     load: async () => (await import('./commands/backtest.js')).backtestCommand,
   },
   {
+    name: 'note',
+    args: '<plan> <text>',
+    summary: 'add a note to the issue log (--kind issue, the default) or the user-feedback section (--kind feedback)',
+    options: (c) => c.option('--kind <issue|feedback>', 'what the note is', 'issue'),
+    load: async () => (await import('./commands/note.js')).noteCommand,
+  },
+  {
     name: 'digest',
     args: '<plan>',
     summary: "each stakeholder's digest due now on its cadence; --send sends it (once) through its notifiers",

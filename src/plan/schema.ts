@@ -39,6 +39,9 @@ export const DOCUMENTS = z.enum([
   'comparative-analysis',
   'final-report',
   'lessons-learned',
+  'issue-log',
+  'user-feedback',
+  'communication-plan',
 ]);
 
 export const providerSpec = z.looseObject({ type: z.string().min(1, 'name the adapter type') });

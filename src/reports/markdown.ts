@@ -20,8 +20,11 @@ const ICON: Record<string, string> = { pass: '✅', fail: '❌', hold: '⏸' };
 function block(b: Block, m: Messages): string {
   if (b.type === 'text') return `${b.text}\n`;
   if (b.type === 'todo') return `> **${m.toBeWritten}** ${b.text}\n`;
-  return table(b.head, b.rows);
+  return table(b.head, b.untrusted ? b.rows.map((r) => r.map(escapeMarkdown)) : b.rows);
 }
+
+/** People's free text in Markdown: its markup and HTML shown as typed, never rendered. */
+export const escapeMarkdown = (s: string) => s.replace(/[\\`*_{}[\]()<>#!~&]/g, (c) => `\\${c}`);
 
 function criteriaTable(criteria: Criterion[], lang: Language): string {
   const m = messages(lang);
