@@ -9,6 +9,7 @@ import type { JournalEntry, RolloutState } from '../state/types.js';
 import { renderReleaseNotes } from './closing.js';
 import type { DuePeriod, Level } from './digest-cadence.js';
 import { type Language, messages } from './i18n.js';
+import { toPtBr } from './pt-br-phrases.js';
 
 const WORDS = {
   en: {
@@ -90,7 +91,7 @@ function changeLines(lang: Language, journal: JournalEntry[], from: number, to: 
           : [];
     const to_ = typeof e.data['to'] === 'string' ? ` → ${e.data['to'] as string}` : '';
     lines.push(
-      `${hhmm(e.at)} ${e.phase ?? '-'}${to_}: ${w.events[what] ?? what}${why.length ? `: ${why.join('; ')}` : ''}`,
+      `${hhmm(e.at)} ${e.phase ?? '-'}${to_}: ${w.events[what] ?? what}${why.length ? `: ${why.map((x) => (lang === 'pt-BR' ? toPtBr(x) : x)).join('; ')}` : ''}`,
     );
   }
   return lines;

@@ -12,6 +12,7 @@ import { cadenceOf, levelOf } from './digest-cadence.js';
 import { lastGate } from './documents-parts.js';
 import { formatDate, formatNumber, type Language } from './i18n.js';
 import type { DocumentSection } from './model.js';
+import { toPtBr } from './pt-br-phrases.js';
 
 export const LIVING = ['issue-log', 'user-feedback', 'communication-plan'] as const;
 export type LivingKind = (typeof LIVING)[number];
@@ -82,6 +83,7 @@ export function buildLiving(
   const w = WORDS[lang];
   const title = w[kind];
   const date = (iso: string) => formatDate(lang, iso);
+  const say = (text: string) => (lang === 'pt-BR' ? toPtBr(text) : text);
   const notes = (ctx.state.notes ?? []).filter((n) => n.phase === ctx.phase);
   switch (kind) {
     case 'issue-log': {
@@ -96,13 +98,13 @@ export function buildLiving(
             : [];
           for (const c of criteria)
             if (c.kind === 'incidents' && c.verdict !== 'pass')
-              rows.push({ at: e.at, row: [date(e.at), w.kinds['incident']!, c.detail, '-'] });
+              rows.push({ at: e.at, row: [date(e.at), w.kinds['incident']!, say(c.detail), '-'] });
         }
         if (e.type === 'rollout.held' || e.type === 'rollout.failed') {
           const k = e.type === 'rollout.held' ? 'held' : 'failed';
           rows.push({
             at: e.at,
-            row: [date(e.at), w.kinds[k]!, reasons.join('; ') || '-', String(e.data['actor'] ?? '-')],
+            row: [date(e.at), w.kinds[k]!, reasons.map(say).join('; ') || '-', String(e.data['actor'] ?? '-')],
           });
         }
       }

@@ -1,4 +1,5 @@
 /** Renders a phase report as Markdown for people to read. Pure. */
+import { localizeReport } from './localize.js';
 import type { Criterion } from '../gates/types.js';
 import { ranAs } from './format.js';
 import { formatDate, formatNumber, type Language, type Messages, messages } from './i18n.js';
@@ -66,7 +67,8 @@ export function executiveMarkdown(r: PhaseReport): string {
   ].join('\n');
 }
 
-export function renderMarkdown(r: PhaseReport): string {
+export function renderMarkdown(report: PhaseReport): string {
+  const r = localizeReport(report);
   const lang = r.language;
   const m = messages(lang);
   const d = (iso: string | undefined) => formatDate(lang, iso);
