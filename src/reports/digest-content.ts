@@ -9,6 +9,7 @@ import type { JournalEntry, RolloutState } from '../state/types.js';
 import { renderReleaseNotes } from './closing.js';
 import type { DuePeriod, Level } from './digest-cadence.js';
 import { type Language, messages } from './i18n.js';
+import { buildPhaseReport } from './model.js';
 import { toPtBr } from './pt-br-phrases.js';
 
 const WORDS = {
@@ -140,15 +141,23 @@ export function digestText(args: {
       return { summary: `${w.product(label)}: ${nowLine}`, lines: [w.counts(n.advanced, n.held, n.failed), ...phases] };
     }
     case 'executive': {
-      const rec = period.phase ? state.phases[period.phase] : undefined;
+      // the phase report's executive summary, as of leaving the phase (executive.ts)
+      const phase = period.phase && plan.phases.some((p) => p.name === period.phase) ? period.phase : state.phase;
+      const e = buildPhaseReport({
+        plan,
+        state,
+        journal,
+        phase,
+        now: new Date(args.now).toISOString(),
+        simulated: false,
+      }).executive;
       const n = counts(journal, period.from, period.to);
-      const phaseLines = rec ? [w.phaseLine(rec.name, hhmm(rec.enteredAt), hhmm(rec.leftAt ?? period.at))] : [];
-      const changes = changeLines(lang, journal, period.from, period.to).filter(
-        (l) => !/: (advanced|avançou)$/.test(l),
-      );
       return {
-        summary: `${w.executive(period.phase ?? label)}: ${nowLine}`,
-        lines: [...phaseLines, w.counts(n.advanced, n.held, n.failed), ...changes.slice(-10)],
+        summary: `${w.executive(phase)}: ${nowLine}`,
+        lines: [
+          ...(e ? [e.where, e.decided, ...e.risks.map((r) => (lang === 'pt-BR' ? toPtBr(r) : r)), e.next] : []),
+          w.counts(n.advanced, n.held, n.failed),
+        ],
       };
     }
     case 'customer': {
