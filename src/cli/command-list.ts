@@ -157,6 +157,24 @@ export const COMMANDS: {
     load: async () => (await import('./commands/backtest.js')).backtestCommand,
   },
   {
+    name: 'note',
+    args: '<plan> <text>',
+    summary: 'add a note to the issue log (--kind issue, the default) or the user-feedback section (--kind feedback)',
+    options: (c) => c.option('--kind <issue|feedback>', 'what the note is', 'issue'),
+    load: async () => (await import('./commands/note.js')).noteCommand,
+  },
+  {
+    name: 'digest',
+    args: '<plan>',
+    summary: "each stakeholder's digest due now on its cadence; --send sends it (once) through its notifiers",
+    options: (c) =>
+      c
+        .option('--audience <name>', 'only this stakeholder audience')
+        .option('--send', 'send what is due and record it, so it is never sent twice')
+        .option('--resend', 'with --send: send again a digest a stopped run may or may not have sent'),
+    load: async () => (await import('./commands/digest.js')).digestCommand,
+  },
+  {
     name: 'state',
     args: '<action> <plan> [file]',
     summary: 'export PLAN (to stdout) or import PLAN FILE: move a rollout (state and journal) between backends',

@@ -28,7 +28,7 @@ export async function notify(plan: Plan, services: Services, event: NotifyReques
   const targets = new Set<string>();
   for (const s of plan.stakeholders) {
     if (s.notify === undefined) continue;
-    if (s.events && !s.events.includes(event.kind as NotificationKind)) continue;
+    if (s.events && !(s.events as NotificationKind[]).includes(event.kind)) continue;
     for (const n of Array.isArray(s.notify) ? s.notify : [s.notify]) targets.add(n);
   }
   const outcomes: NotifyOutcome[] = [];

@@ -40,6 +40,9 @@ export const DOCUMENTS = z.enum([
   'comparative-analysis',
   'final-report',
   'lessons-learned',
+  'issue-log',
+  'user-feedback',
+  'communication-plan',
 ]);
 
 export const providerSpec = z.looseObject({ type: z.string().min(1, 'name the adapter type') });
@@ -161,6 +164,10 @@ const stakeholder = z.strictObject({
   audience: text,
   channel: z.string().optional(),
   frequency: z.string().optional(),
+  /** when digests are due (`rollout digest`); read from `frequency` when absent (src/reports/digest-cadence.ts) */
+  cadence: z.enum(['each-change', 'daily', 'weekly', 'after-each-phase', 'after-the-rollout']).optional(),
+  /** what a digest says: technical detail, a product summary, the executive report, release notes */
+  level: z.enum(['technical', 'product', 'executive', 'customer']).optional(),
   owner: z.string().optional(),
   notify: z.union([z.string(), z.array(z.string())]).optional(),
   events: z

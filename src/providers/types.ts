@@ -137,7 +137,9 @@ export type NotificationKind =
   | 'contingency-applied'
   | 'rolled-back'
   | 'completed'
-  | 'reduced';
+  | 'reduced'
+  /** a stakeholder digest (`rollout digest --send`): summary and lines are the digest */
+  | 'digest';
 
 export interface NotificationEvent {
   kind: NotificationKind;

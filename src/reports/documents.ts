@@ -13,6 +13,7 @@ import { formatValue as fmt } from './format.js';
 import type { DocumentSection, PhaseReport } from './model.js';
 
 import { bound, lastGate, lastGateDecision } from './documents-parts.js';
+import { buildLiving, isLiving } from './living-sections.js';
 
 const TITLES: Record<DocumentKind, string> = {
   'rollout-plan': 'Rollout plan',
@@ -21,6 +22,9 @@ const TITLES: Record<DocumentKind, string> = {
   'comparative-analysis': 'Comparative analysis',
   'final-report': 'Final report',
   'lessons-learned': 'Lessons learned',
+  'issue-log': 'Issue log',
+  'user-feedback': 'User feedback',
+  'communication-plan': 'Communication plan',
 };
 
 /** Gating metrics with their verdict; reported-only metrics (no SLO) are `reported`, never `pass`. */
@@ -46,6 +50,7 @@ export function buildDocument(
   ctx: { plan: Plan; state: RolloutState; journal: JournalEntry[]; report: PhaseReport },
 ): DocumentSection {
   const { plan, report } = ctx;
+  if (isLiving(kind)) return buildLiving(kind, { ...ctx, phase: report.phase.name });
   const title = TITLES[kind];
   switch (kind) {
     case 'rollout-plan':

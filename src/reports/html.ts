@@ -3,6 +3,7 @@
  * the executive summary, a chart per gating metric, every section the Markdown has, light, dark and
  * print. Pure.
  */
+import { localizeReport } from './localize.js';
 import type { Criterion } from '../gates/types.js';
 import { type ComparisonData, comparisonChart, metricChart } from './chart.js';
 import { ranAs } from './format.js';
@@ -82,7 +83,8 @@ function block(b: Block, m: Messages): string {
   );
 }
 
-export function renderHtml(r: PhaseReport): string {
+export function renderHtml(report: PhaseReport): string {
+  const r = localizeReport(report);
   const lang = r.language;
   const m = messages(lang);
   const L = m.labels;

@@ -1,4 +1,5 @@
 /** Renders a phase report as Markdown for people to read. Pure. */
+import { localizeReport } from './localize.js';
 import type { Criterion } from '../gates/types.js';
 import { formatDuration } from '../plan/duration.js';
 import type { ExecutiveSummary } from './executive.js';
@@ -22,8 +23,11 @@ const ICON: Record<string, string> = { pass: '✅', fail: '❌', hold: '⏸' };
 function block(b: Block, m: Messages): string {
   if (b.type === 'text') return `${b.text}\n`;
   if (b.type === 'todo') return `> **${m.toBeWritten}** ${b.text}\n`;
-  return table(b.head, b.rows);
+  return table(b.head, b.untrusted ? b.rows.map((r) => r.map(escapeMarkdown)) : b.rows);
 }
+
+/** People's free text in Markdown: its markup and HTML shown as typed, never rendered. */
+export const escapeMarkdown = (s: string) => s.replace(/[\\`*_{}[\]()<>#!~&]/g, (c) => `\\${c}`);
 
 function criteriaTable(criteria: Criterion[], lang: Language): string {
   const m = messages(lang);
@@ -86,7 +90,8 @@ export function executiveMarkdown(r: PhaseReport): string {
   ].join('\n');
 }
 
-export function renderMarkdown(r: PhaseReport): string {
+export function renderMarkdown(report: PhaseReport): string {
+  const r = localizeReport(report);
   const lang = r.language;
   const m = messages(lang);
   const d = (iso: string | undefined) => formatDate(lang, iso);

@@ -7,6 +7,7 @@ import { answerOf, checklistId } from '../plan/checklist-id.js';
 import type { DocumentKind, Plan } from '../plan/schema.js';
 import type { Criterion } from '../gates/types.js';
 import { buildDocument } from './documents.js';
+import { documentKinds } from './living-sections.js';
 import { phaseCriteria } from '../gates/criteria.js';
 import { asEvent, eventOf, outcomeOf } from '../state/journal-events.js';
 import type { Approval, JournalEntry, RolloutState } from '../state/types.js';
@@ -25,7 +26,8 @@ export interface DocumentSection {
 
 export type Block =
   | { type: 'text'; text: string }
-  | { type: 'table'; head: string[]; rows: string[][] }
+  /** `untrusted`: cells hold people's free text (notes): Markdown escapes its markup too */
+  | { type: 'table'; head: string[]; rows: string[][]; untrusted?: boolean | undefined }
   | { type: 'todo'; text: string };
 
 export interface PhaseReport {
@@ -194,7 +196,9 @@ export function buildPhaseReport(args: {
       .map((e) => ({ at: e.at, type: e.type, summary: summarize(e) })),
     documents: [],
   };
-  report.documents = phase.documents.map((kind) => buildDocument(kind, { plan, state, journal, report }));
+  report.documents = documentKinds(plan, state, phase.name, index).map((kind) =>
+    buildDocument(kind, { plan, state, journal, report }),
+  );
   report.executive = buildExecutive({ plan, state, report });
   return report;
 }

@@ -130,6 +130,7 @@ export interface EventData {
     recorded: boolean;
     note: string;
   };
+  'note.added': { kind: 'issue' | 'feedback'; text: string; by: string; runner: unknown };
   'notify.sent': { notifier: string; kind: string };
   'notify.failed': { notifier: string; kind: string; error: string };
   'clock.jumped': { kind: string; from: { at: string; clock: string }; to: { at: string; clock: string } };

@@ -77,6 +77,30 @@ export const stateSchema = z.looseObject({
     )
     .optional(),
   lastHeldKey: text,
+  notes: z
+    .array(
+      z.looseObject({
+        at: isoTime,
+        by: z.string(),
+        kind: z.enum(['issue', 'feedback']),
+        phase: z.string(),
+        text: z.string(),
+      }),
+    )
+    .optional(),
+  digests: z
+    .record(
+      z.string(),
+      z.looseObject({
+        audience: z.string(),
+        key: z.string(),
+        notifier: z.string(),
+        status: z.enum(['sending', 'sent']),
+        at: isoTime,
+        upToSeq: z.number().int().min(0).optional(),
+      }),
+    )
+    .optional(),
   simulatedClock: z.boolean().optional(),
   lastEffect: text,
   journalSeq: z.number().int().min(0).optional(),

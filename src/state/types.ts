@@ -123,8 +123,34 @@ export interface RolloutState {
   simulatedClock?: boolean | undefined;
   /** the id of the last side effect this state records, so a crashed run's effect is never recorded twice */
   lastEffect?: string | undefined;
+  /** notes people added (`rollout note`): the issue log and the user-feedback section read them */
+  notes?: NoteRecord[] | undefined;
+  /** digests sent or being sent, by `audience::key::notifier` (engine/flows/digest.ts): nothing is sent twice */
+  digests?: Record<string, DigestRecord> | undefined;
   /** the last journal seq when the state was saved (set by the store): a journal that ends before it lost lines */
   journalSeq?: number | undefined;
+}
+
+/** A note a person added with `rollout note`: text cleaned of control characters, secrets masked. */
+export interface NoteRecord {
+  at: string;
+  by: string;
+  kind: 'issue' | 'feedback';
+  phase: string;
+  text: string;
+  /** who ran the command (OS account, host, CI login) */
+  runner?: unknown;
+}
+
+/** One digest to one notifier: `sending` is saved before the provider call, `sent` after it answered. */
+export interface DigestRecord {
+  audience: string;
+  key: string;
+  notifier: string;
+  status: 'sending' | 'sent';
+  at: string;
+  /** for an each-change digest: the last journal seq it covered */
+  upToSeq?: number | undefined;
 }
 
 export interface JournalEntry {

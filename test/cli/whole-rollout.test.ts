@@ -14,6 +14,8 @@ const DOCUMENTS: Record<string, { kind: string; title: string }[]> = {
   'pre-deploy': [
     { kind: 'rollout-plan', title: 'Rollout plan' },
     { kind: 'test-cases', title: 'Test cases' },
+    // the plan names stakeholders: the first phase's report carries the communication plan
+    { kind: 'communication-plan', title: 'Communication plan' },
   ],
   'canary-5': [{ kind: 'initial-metrics', title: 'Initial metrics report' }],
   'canary-25': [{ kind: 'comparative-analysis', title: 'Comparative analysis' }],

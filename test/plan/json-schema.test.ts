@@ -159,7 +159,7 @@ describe('the plan JSON Schema', () => {
     expect(prop(schema, 'strategy')['enum']).toEqual(['canary', 'blue-green']);
   });
 
-  test('phases: a non-empty list of strict objects with traffic 0-100 and the six document kinds', () => {
+  test('phases: a non-empty list of strict objects with traffic 0-100 and the document kinds (the seed six and the living ones)', () => {
     const phases = prop(schema, 'phases');
     expect(phases).toMatchObject({ type: 'array', minItems: 1 });
     const phase = prop(phases, '[]');
@@ -172,6 +172,9 @@ describe('the plan JSON Schema', () => {
       'comparative-analysis',
       'final-report',
       'lessons-learned',
+      'issue-log',
+      'user-feedback',
+      'communication-plan',
     ]);
     expect(prop(phase, 'advance')['additionalProperties']).toBe(false);
   });
