@@ -104,7 +104,11 @@ describe('the flagd flag file, evaluated by flagd-core', () => {
     const activeOnly = { profile: 'business', activity: 'active' };
     const before = servedOn(engine(sb), activeOnly);
     expect(before.size / N).toBeGreaterThanOrEqual(0.24);
-    await sb.json('reduce', ['--yes'], 0);
+    const r = await sb.cmd('reduce', ['--yes']);
+    expect(r.code).toBe(0);
+    // the report says from whom, and what each phase serves is a share of its audience
+    expect(r.stdout).toContain('reduced: canary-25 (25% of active-users) → canary-5 (5% of technical-users)');
+    expect(r.stdout).toContain('exposure taken away from: 25% of active-users');
     expect(servedOn(engine(sb), activeOnly).size).toBe(0);
     // technical users keep their canary-5 share
     expect(servedOn(engine(sb), { profile: 'technical' })).toEqual(servedOn(engine(at5), { profile: 'technical' }));
