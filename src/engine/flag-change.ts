@@ -12,6 +12,24 @@ export function audienceSpec(plan: Plan, name: string | undefined): AudienceSpec
   return 'segment' in a ? { name, segment: a.segment } : { name, attribute: a.attribute, in: a.in };
 }
 
+/**
+ * The earlier phases' audiences (before `toPhase` in the plan) that keep their earlier share, so that
+ * everyone who had the new variant keeps it while the rollout moves forward. A reduce targets an
+ * earlier phase: the phases after it are not kept, so only reduce and rollback take exposure away.
+ */
+export function keptAudiences(plan: Plan, toPhase: string): { audience?: AudienceSpec | undefined; traffic: number }[] {
+  const at = plan.phases.findIndex((p) => p.name === toPhase);
+  if (at <= 0) return [];
+  const target = plan.phases[at]!;
+  const best = new Map<string, number>();
+  for (const p of plan.phases.slice(0, at)) {
+    if (p.traffic <= 0 || p.audience === target.audience) continue;
+    const key = p.audience ?? '';
+    best.set(key, Math.max(best.get(key) ?? 0, p.traffic));
+  }
+  return [...best].map(([name, traffic]) => ({ audience: audienceSpec(plan, name || undefined), traffic }));
+}
+
 export interface FlagChange {
   before: FlagState;
   after: FlagState;
@@ -53,6 +71,7 @@ export async function setFlagTraffic(args: {
         flag: plan.flag.key,
         traffic: args.traffic,
         audience: audienceSpec(plan, args.audience),
+        keep: keptAudiences(plan, args.toPhase),
         comment: `rollout ${plan.name}: ${args.reason}`,
       });
       if (Math.abs(result.traffic - args.traffic) > 0.001) {

@@ -26,6 +26,11 @@ export interface SetTrafficArgs {
   /** 0-100; 0 keeps the flag defined but serves the new variant to nobody. */
   traffic: number;
   audience?: AudienceSpec | undefined;
+  /**
+   * Earlier phases' audiences kept at their earlier shares (same bucketing key and salt), so that
+   * exposure only grows while a rollout moves forward. Empty or absent: only `audience` is served.
+   */
+  keep?: { audience?: AudienceSpec | undefined; traffic: number }[] | undefined;
   /** free text for the provider's change history (phase name, plan). */
   comment: string;
 }

@@ -73,9 +73,45 @@ describe('the flagd flag file, evaluated by flagd-core', () => {
     expect(lost).toEqual([]);
     expect(on25.size / N).toBeGreaterThanOrEqual(0.24);
     expect(on25.size / N).toBeLessThanOrEqual(0.26);
-    // canary-25's audience is active-users: technical users who are not active are outside it now
-    expect(servedOn(core25, { profile: 'technical' }, keys.slice(0, 20_000)).size).toBe(0);
-    expect(servedOn(core25, { activity: 'dormant' }, keys.slice(0, 20_000)).size).toBe(0);
+    // canary-25's audience is active-users; nobody else joins: a dormant business user stays off
+    expect(servedOn(core25, { profile: 'business', activity: 'dormant' }, keys.slice(0, 20_000)).size).toBe(0);
+  });
+
+  it('exposure only grows over 5% technical-users → 25% active-users → 100%: 0 of 100k keys lose it in any audience mix', () => {
+    const mixes: Record<string, string>[] = [
+      { profile: 'technical' },
+      { activity: 'active' },
+      TECHNICAL_AND_ACTIVE,
+      { profile: 'technical', activity: 'dormant' },
+    ];
+    const cores = [engine(at5), engine(at25), engine(at100)];
+    for (const attrs of mixes) {
+      const served = cores.map((c) => servedOn(c, attrs));
+      for (let i = 1; i < served.length; i++) {
+        const lost = [...served[i - 1]!].filter((k) => !served[i]!.has(k));
+        expect({ attrs, step: i, lost: lost.length }).toEqual({ attrs, step: i, lost: 0 });
+      }
+    }
+    // technical users who are not active keep exactly their canary-5 share at canary-25, and nobody new joins them
+    const techOnly5 = servedOn(cores[0]!, { profile: 'technical', activity: 'dormant' });
+    const techOnly25 = servedOn(cores[1]!, { profile: 'technical', activity: 'dormant' });
+    expect(techOnly5.size / N).toBeGreaterThanOrEqual(0.046);
+    expect(techOnly25).toEqual(techOnly5);
+  });
+
+  it('reduce takes exposure away: back at canary-5, active users outside technical-users lose it', async () => {
+    const sb = await atStage('canary-25');
+    const activeOnly = { profile: 'business', activity: 'active' };
+    const before = servedOn(engine(sb), activeOnly);
+    expect(before.size / N).toBeGreaterThanOrEqual(0.24);
+    const r = await sb.cmd('reduce', ['--yes']);
+    expect(r.code).toBe(0);
+    // the report says from whom, and what each phase serves is a share of its audience
+    expect(r.stdout).toContain('reduced: canary-25 (25% of active-users) → canary-5 (5% of technical-users)');
+    expect(r.stdout).toContain('exposure taken away from: 25% of active-users');
+    expect(servedOn(engine(sb), activeOnly).size).toBe(0);
+    // technical users keep their canary-5 share
+    expect(servedOn(engine(sb), { profile: 'technical' })).toEqual(servedOn(engine(at5), { profile: 'technical' }));
   });
 
   it('at full (100%) serves everyone, with or without attributes', () => {

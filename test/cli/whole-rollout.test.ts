@@ -27,11 +27,12 @@ const DOCUMENTS: Record<string, { kind: string; title: string }[]> = {
 const GATING = ['latency_p95', 'error_rate', 'cpu_utilization', 'memory_utilization', 'db_response_time'];
 
 /** The fractional split inside a flagd targeting rule: { on: weight, off: weight } */
+/** The phase's own split: the last `fractional` in the targeting (earlier phases' kept splits come first). */
 function split(flag: FlagdFlag): Record<string, number> {
   const find = (node: unknown): unknown[] | undefined => {
     if (!node || typeof node !== 'object') return undefined;
     if (Array.isArray(node)) {
-      for (const n of node) {
+      for (const n of [...node].reverse()) {
         const f = find(n);
         if (f) return f;
       }
@@ -135,6 +136,8 @@ describe('the reference rollout, start to finish', () => {
     expect(f.metadata).toMatchObject({ traffic: 25, audience: 'active-users' });
     expect(JSON.stringify(f.targeting)).toContain('"var":"activity"');
     expect(split(f)).toEqual({ on: 25000, off: 75000 });
+    // canary-5's technical-users keep their 5 %: exposure only grows
+    expect(f.metadata).toMatchObject({ kept: '5% of technical-users' });
 
     // canary-25 → full once its 72h soak is over
     sb.clock.set(T.full);

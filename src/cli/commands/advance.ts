@@ -7,6 +7,7 @@ import type { GlobalOptions } from '../io.js';
 import { decisionJson, renderGate, termWidth } from '../render.js';
 import { runChecklist } from './checklist.js';
 import { clockLabel, prepare } from './common.js';
+import { phaseServed } from '../../reports/served.js';
 
 export async function advanceCommand(
   planFile: string | undefined,
@@ -51,11 +52,15 @@ export async function advanceCommand(
     });
   } else {
     const verb: Record<string, string> = {
-      advanced: io.style.green(`advanced: ${decision.from} → ${decision.to} (${state.traffic}% traffic)`),
+      advanced: io.style.green(
+        `advanced: ${decision.from} → ${decision.to} (${phaseServed(plan, state.phase, state.traffic)})`,
+      ),
       completed: io.style.green(`completed: ${plan.name} is at ${state.traffic}%`),
       held: io.style.yellow(`held in ${decision.from}: not eligible yet`),
       failed: io.style.red(`gate failed in ${decision.from}`),
-      reduced: io.style.red(`gate failed; reduced: ${decision.from} → ${decision.to} (${state.traffic}% traffic)`),
+      reduced: io.style.red(
+        `gate failed; reduced: ${decision.from} → ${decision.to} (${phaseServed(plan, state.phase, state.traffic)})`,
+      ),
       'rolled-back': io.style.red(`gate failed; rolled back from ${decision.from}`),
     };
     const head = `${dryRun ? '[dry run] would be ' : ''}${verb[decision.decision]}`;

@@ -2,6 +2,9 @@ import { reduce } from '../../engine/flows/reduce.js';
 import { wouldAlso } from '../dry-run.js';
 import type { GlobalOptions } from '../io.js';
 import { prepare } from './common.js';
+import { exposureRemoved, phaseServed } from '../../reports/served.js';
+
+const removedLine = (lost: string[]): string => (lost.length ? `\nexposure taken away from: ${lost.join('; ')}` : '');
 
 export async function reduceCommand(
   planFile: string | undefined,
@@ -29,7 +32,8 @@ export async function reduceCommand(
     });
   else
     io.out(
-      `${dryRun ? '[dry run] would reduce' : 'reduced'}: ${r.before.phase} (${r.before.traffic}%) → ${r.to} (${r.state.traffic}%)`,
+      `${dryRun ? '[dry run] would reduce' : 'reduced'}: ${r.before.phase} (${phaseServed(loaded.plan, r.before.phase, r.before.traffic)}) → ${r.to} (${phaseServed(loaded.plan, r.to, r.state.traffic)})` +
+        (dryRun ? '' : removedLine(exposureRemoved(loaded.plan, r.before.phase, r.to))),
     );
   return 0;
 }

@@ -10,6 +10,7 @@ import { clockLabel, prepare } from './common.js';
 import { timeline } from '../../gates/timeline.js';
 import { scheduleView } from '../../gates/schedule-view.js';
 import { renderSchedule } from '../schedule-render.js';
+import { phaseServed } from '../../reports/served.js';
 
 export async function statusCommand(
   planFile: string | undefined,
@@ -88,7 +89,7 @@ export async function statusCommand(
   const s = io.style;
   io.out(`${s.bold(plan.title ?? plan.name)} (${plan.name})`);
   io.out(
-    `state ${s.bold(state.status)} · phase ${s.bold(state.phase)} (${state.phaseIndex + 1}/${plan.phases.length}) · traffic ${s.bold(`${state.traffic}%`)} · in phase ${formatDuration(inPhase)}` +
+    `state ${s.bold(state.status)} · phase ${s.bold(state.phase)} (${state.phaseIndex + 1}/${plan.phases.length}) · traffic ${s.bold(phaseServed(plan, state.phase, state.traffic))} · in phase ${formatDuration(inPhase)}` +
       (active
         ? ` · eligible ${untilEligible > 0 ? `in ${formatDuration(untilEligible)} (${eligibleAt})` : 'now'}`
         : ''),

@@ -21,37 +21,55 @@ export interface FlagdFlag {
 /** Weights in thousandths of a percent, so 2.5% is exact. */
 const SCALE = 1000;
 
+/** The `fractional` split serving `traffic` % "on", bucketed by flag key + targetingKey (the same for every phase). */
+function splitOf(traffic: number): unknown {
+  const on = Math.round(traffic * SCALE);
+  if (on >= 100 * SCALE) return 'on';
+  if (on <= 0) return 'off';
+  return {
+    fractional: [{ cat: [{ var: '$flagd.flagKey' }, { var: 'targetingKey' }] }, ['on', on], ['off', 100 * SCALE - on]],
+  };
+}
+
+function conditionOf(audience: AudienceSpec): Record<string, unknown> {
+  if (!('attribute' in audience))
+    throw new Error(`the file flag provider cannot evaluate the remote segment "${audience.segment}"`);
+  return { in: [{ var: audience.attribute }, audience.in] };
+}
+
+/** An earlier phase kept: in its audience (if any) AND in its share's buckets → "on". */
+function keptCondition(k: { audience?: AudienceSpec | undefined; traffic: number }): unknown {
+  const inShare = { '==': [splitOf(k.traffic), 'on'] };
+  return k.audience ? { and: [conditionOf(k.audience), inShare] } : inShare;
+}
+
 export function flagdDefinition(args: {
   traffic: number;
   audience?: AudienceSpec | undefined;
+  keep?: { audience?: AudienceSpec | undefined; traffic: number }[] | undefined;
   plan: string;
   comment: string;
 }): FlagdFlag {
   const { traffic, audience } = args;
-  const on = Math.round(traffic * SCALE);
-  const split: unknown =
-    on >= 100 * SCALE
-      ? 'on'
-      : on <= 0
-        ? 'off'
-        : {
-            fractional: [
-              { cat: [{ var: '$flagd.flagKey' }, { var: 'targetingKey' }] },
-              ['on', on],
-              ['off', 100 * SCALE - on],
-            ],
-          };
+  const split = splitOf(traffic);
   const metadata: FlagdFlag['metadata'] = { managedBy: 'rollout', plan: args.plan, traffic, change: args.comment };
   if (audience) metadata['audience'] = audience.name;
   const base = { state: 'ENABLED' as const, variants: { on: true, off: false }, defaultVariant: 'off', metadata };
+  // everyone at 100 %: nobody needs an earlier phase's rule
+  const keep = !audience && split === 'on' ? [] : (args.keep ?? []).filter((k) => k.traffic > 0);
+  if (keep.length > 0) {
+    metadata['kept'] = keep.map((k) => `${k.traffic}% of ${k.audience?.name ?? 'all users'}`).join(', ');
+    const branches: unknown[] = keep.flatMap((k) => [keptCondition(k), 'on']);
+    if (audience) branches.push(conditionOf(audience), split, 'off');
+    else branches.push(split);
+    return { ...base, targeting: { if: branches } };
+  }
   if (!audience) {
     if (split === 'on') return { ...base, defaultVariant: 'on' };
     if (split === 'off') return base;
     return { ...base, targeting: split as Record<string, unknown> };
   }
-  if (!('attribute' in audience))
-    throw new Error(`the file flag provider cannot evaluate the remote segment "${audience.segment}"`);
-  return { ...base, targeting: { if: [{ in: [{ var: audience.attribute }, audience.in] }, split, 'off'] } };
+  return { ...base, targeting: { if: [conditionOf(audience), split, 'off'] } };
 }
 
 export function disabledDefinition(plan: string, comment: string): FlagdFlag {
@@ -117,17 +135,56 @@ function audienceOf(cond: unknown): AudienceRule {
   throw new Unrecognised('its condition is not an attribute in a list of values');
 }
 
+/** `{ and: [audience, { "==": [split, "on"] }] }` or `{ "==": [split, "on"] }`: an earlier phase kept. */
+function keptOf(cond: unknown, variants: Record<string, unknown>): { traffic: number; rule?: AudienceRule } {
+  const share = (eq: unknown): number => {
+    if (isRecord(eq) && Object.keys(eq).length === 1 && Array.isArray(eq['=='])) {
+      const [split, on] = eq['=='] as unknown[];
+      if (on === 'on' && variants['on'] === true) return shareOf(split, variants);
+    }
+    throw new Unrecognised('its earlier-phase condition is not an audience and a split');
+  };
+  if (isRecord(cond) && Object.keys(cond).length === 1 && Array.isArray(cond['and']) && cond['and'].length === 2) {
+    const [aud, eq] = cond['and'] as unknown[];
+    return { traffic: share(eq), rule: audienceOf(aud) };
+  }
+  return { traffic: share(cond) };
+}
+
 /** What the targeting serves: everyone (no audience) or an audience rule, at a share of 0-100. */
-export function readTargeting(flag: FlagdFlag): { traffic: number; rule?: AudienceRule | undefined } {
+export function readTargeting(flag: FlagdFlag): {
+  traffic: number;
+  rule?: AudienceRule | undefined;
+  kept?: { traffic: number; rule?: AudienceRule }[];
+} {
   const t = flag.targeting;
   if (!t || Object.keys(t).length === 0) return { traffic: shareOf(flag.defaultVariant, flag.variants) };
   if (Object.keys(t).length === 1 && Array.isArray(t['if'])) {
     const branches = t['if'] as unknown[];
-    if (branches.length !== 3) throw new Unrecognised('its `if` is not condition, then, else');
-    const [cond, then, otherwise] = branches;
-    const rule = audienceOf(cond);
-    if (shareOf(otherwise, flag.variants) !== 0) throw new Unrecognised('it serves the feature outside the audience');
-    return { traffic: shareOf(then, flag.variants), rule };
+    if (branches.length === 3) {
+      const [cond, then, otherwise] = branches;
+      const rule = audienceOf(cond);
+      if (shareOf(otherwise, flag.variants) !== 0) throw new Unrecognised('it serves the feature outside the audience');
+      return { traffic: shareOf(then, flag.variants), rule };
+    }
+    // earlier phases kept: [kept, "on"]... then [audience, split, "off"] or a bare split
+    const n = branches.length;
+    const audienceTail = n >= 3 && isRecord(branches[n - 3]) && 'in' in (branches[n - 3] as Record<string, unknown>);
+    const headEnd = n - (audienceTail ? 3 : 1);
+    const kept: { traffic: number; rule?: AudienceRule }[] = [];
+    if (n % 2 !== 1 || headEnd < 2) throw new Unrecognised('its `if` is not condition, then, else');
+    for (let i = 0; i < headEnd; i += 2) {
+      if (branches[i + 1] !== 'on') throw new Unrecognised('an earlier-phase branch does not serve "on"');
+      kept.push(keptOf(branches[i], flag.variants));
+    }
+    const tail = branches.slice(headEnd);
+    if (tail.length === 3) {
+      const [cond, then, otherwise] = tail;
+      if (shareOf(otherwise, flag.variants) !== 0)
+        throw new Unrecognised('it serves the feature outside the audiences');
+      return { traffic: shareOf(then, flag.variants), rule: audienceOf(cond), kept };
+    }
+    return { traffic: shareOf(tail[0], flag.variants), kept };
   }
   return { traffic: shareOf(t, flag.variants) };
 }
@@ -140,11 +197,16 @@ export function readFlagdState(flag: FlagdFlag | undefined): FlagState {
   try {
     if (!isRecord(flag.variants) || typeof flag.defaultVariant !== 'string')
       throw new Unrecognised('it has no variants or default variant');
-    const { traffic, rule } = readTargeting(flag);
+    const { traffic, rule, kept } = readTargeting(flag);
     // a share computed from weights: 5000 of 100000 is 5 exactly, 1 of 3 is kept to a thousandth
     const share = Math.round(traffic * SCALE) / SCALE;
     const audience = rule ? (named ?? `${rule.attribute} in [${rule.in.join(', ')}]`) : undefined;
-    return { enabled: share > 0, traffic: share, audience, detail: rule ? { audienceRule: rule } : {} };
+    return {
+      enabled: share > 0,
+      traffic: share,
+      audience,
+      detail: { ...(rule ? { audienceRule: rule } : {}), ...(kept?.length ? { kept } : {}) },
+    };
   } catch (e) {
     if (!(e instanceof Unrecognised)) throw e;
     return {

@@ -96,9 +96,9 @@ export async function createFileFlags(settings: FileFlagSettings, ctx: AdapterCo
       const state = readFlagdState(load().flags[flag]);
       return existsSync(file) ? state : { ...state, detail: { ...state.detail, fileMissing: true } };
     },
-    async setTraffic({ flag, traffic, audience, comment }) {
+    async setTraffic({ flag, traffic, audience, keep, comment }) {
       if (!(traffic >= 0 && traffic <= 100)) throw new ProviderError(ctx.name, `traffic ${traffic} is outside 0-100`);
-      return change(flag, flagdDefinition({ traffic, audience, plan: ctx.plan, comment }));
+      return change(flag, flagdDefinition({ traffic, audience, keep, plan: ctx.plan, comment }));
     },
     async disable({ flag, comment }) {
       return change(flag, disabledDefinition(ctx.plan, comment));
