@@ -157,6 +157,17 @@ async function openForChange(
   }
 
   let state = loaded;
+  // a reduce killed after its flag change was journaled done and saved, before its `rollout.reduced`
+  // entry: the journal ends on a flag change of a later phase than the state's. Done, not done twice.
+  const lastEntry = summary.last?.entry;
+  const fromIndex = plan.phases.findIndex((p) => p.name === lastEntry?.phase);
+  if (
+    lastEntry?.type === 'effect.done' &&
+    String(effectOf(lastEntry)?.action).startsWith('flag.') &&
+    state.status === 'in-progress' &&
+    fromIndex > state.phaseIndex
+  )
+    session.reducedBefore = { from: lastEntry.phase!, to: state.phase, at: lastEntry.at };
   if (summary.open.length === 0) return state;
   const flag = await readFlagFor(plan, summary.open, services);
   for (const e of summary.open) {

@@ -76,7 +76,9 @@ export function createFileStore(opts: FileStoreOptions): StateStore {
     summary = {
       file: journalPath,
       lastSeq: scan.lastSeq,
-      last: scan.last ? { at: scan.last.at, clock: scan.last.clock, type: scan.last.type } : undefined,
+      last: scan.last
+        ? { at: scan.last.at, clock: scan.last.clock, type: scan.last.type, entry: scan.last }
+        : undefined,
       open: [...open.values()],
       torn: scan.torn ? { line: scan.torn.line, text: scan.torn.text } : undefined,
       tornAt: scan.torn?.offset,
@@ -132,7 +134,7 @@ export function createFileStore(opts: FileStoreOptions): StateStore {
         closeSync(fd);
       }
       s.lastSeq = full.seq;
-      s.last = { at: full.at, clock: full.clock, type: full.type };
+      s.last = { at: full.at, clock: full.clock, type: full.type, entry: full };
       if (full.effect && full.type === 'effect.start') s.open = [...s.open, full];
       else if (full.effect && CLOSES.has(full.type)) s.open = s.open.filter((e) => e.effect !== full.effect);
       return full;

@@ -179,7 +179,7 @@ export function createPgStore(opts: PgStoreOptions): StateStore {
         return {
           file: where,
           lastSeq: l?.seq ?? 0,
-          last: l ? { at: l.at, clock: l.clock, type: l.type } : undefined,
+          last: l ? { at: l.at, clock: l.clock, type: l.type, entry: l } : undefined,
           open: open.rows.map((r) => parse(r.entry, 'a journal entry') as JournalEntry),
         };
       });

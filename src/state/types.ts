@@ -172,7 +172,7 @@ export interface JournalSummary {
   /** the last seq; 0 for an empty journal */
   lastSeq: number;
   /** the last entry's time and clock, for the clock guard */
-  last?: { at: string; clock: JournalEntry['clock']; type: string } | undefined;
+  last?: { at: string; clock: JournalEntry['clock']; type: string; entry?: JournalEntry } | undefined;
   /** effects journaled as started with no outcome: what a crashed run may have left half-done */
   open: JournalEntry[];
   /** a torn last line (a crash mid-append): tolerated until a state-changing command removes it */

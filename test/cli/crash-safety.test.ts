@@ -112,7 +112,7 @@ describe('a crash at every step of a command is recovered by the next run (file 
 });
 
 describe('a reduce killed after its flag change landed', () => {
-  it.each([['landed:flag.set-traffic'], ['append:effect.done']])(
+  it.each([['landed:flag.set-traffic'], ['append:effect.done'], ['append:rollout.reduced']])(
     'killed at %s: running reduce again completes that reduce, never a second one',
     async (point) => {
       const sb = await atStage('canary-25');
@@ -145,7 +145,7 @@ describe('a crash at every step is recovered on PostgreSQL too', () => {
     for (const b of bases) await b.drop();
   });
 
-  for (const sc of SCENARIOS.filter((s) => s.command === 'advance' || s.command === 'approve')) {
+  for (const sc of SCENARIOS) {
     it(`${sc.command}: killed at each of its steps, then run again`, async () => {
       const base = await createTestDatabase(`crash_${sc.command}`);
       bases.push(base);
@@ -208,17 +208,23 @@ describe('a crash at every step is recovered on PostgreSQL too', () => {
       const want = await pgOutcome(ref);
       const wantLanded = landedFlagChanges((await ref.journal()).slice(before));
 
+      // with another command as the next run, a reduce killed before its flag change is simply not done
+      const untouched = JSON.stringify(await pgOutcome(await copy(points.length + 1)));
+
       const failures: string[] = [];
       for (let i = 1; i <= points.length; i++) {
         const c = await copy(i);
         const crashed = await c.run([sc.command, ...sc.args], { ROLLOUT_TEST_CRASH_AT: String(i) });
         if (crashed.signal !== 'SIGKILL') failures.push(`${points[i - 1]}: not killed: ${explain(crashed)}`);
-        const again = await c.run([sc.command, ...sc.args]);
+        const again = await c.run(sc.recover ?? [sc.command, ...sc.args]);
+        // a rollback whose last step was saved before the kill is finished: running it again says so
+        const finished = again.code === 2 && /already rolled back/.test(again.stderr);
         const j = (await c.journal()).slice(before);
         const got = await pgOutcome(c);
         const problems = [
-          ![0, 3].includes(again.code ?? -1) && `the run after the crash: ${explain(again)}`,
+          ![0, 3].includes(again.code ?? -1) && !finished && `the run after the crash: ${explain(again)}`,
           JSON.stringify(got) !== JSON.stringify(want) &&
+            !(sc.recover && JSON.stringify(got) === untouched && landedFlagChanges(j) === 0) &&
             `ended at ${JSON.stringify(got)}, not ${JSON.stringify(want)}`,
           openEffects(j).length > 0 && `effects left open: ${openEffects(j).join(', ')}`,
           landedFlagChanges(j) > wantLanded && `${landedFlagChanges(j)} flag changes landed, not ${wantLanded}`,
