@@ -45,7 +45,9 @@ describe('the seed plan, whole (plans/recommendations-full.yaml)', () => {
   });
 
   it('a per-component rollback reverts only the ML model, pauses the rollout, and resume goes on', async () => {
-    const at = after(T.canary5, '2h');
+    // early in the phase: resume enters canary-5 anew, and the bundled data's canary share changes
+    // on the data's own schedule (25 % from T.canary25 on)
+    const at = after(T.canary5, '1m');
     const r = await run(['rollback', '--component', 'Modelos ML', '--yes'], at);
     expectCode(r, 0);
     const s = await status(at);
@@ -53,16 +55,16 @@ describe('the seed plan, whole (plans/recommendations-full.yaml)', () => {
     expect(s.traffic).toBe(5); // the flag was not touched
     expect(s.state).not.toBe('rolled-back');
     // paused: advance holds until the operator acknowledges
-    expectCode(await run(['advance'], after(T.canary5, '3h')), 3);
-    expectCode(await run(['resume', '--yes'], after(T.canary5, '3h')), 0);
+    expectCode(await run(['advance'], after(T.canary5, '2m')), 3);
+    expectCode(await run(['resume', '--yes'], after(T.canary5, '2m')), 0);
     const journal = readFileSync(sb.path('plans', '.rollout-full', `${NAME}.journal.jsonl`), 'utf8');
     expect(journal).toMatch(/rollout\.component-rolled-back/);
     expect(journal).toMatch(/Modelos ML/);
   });
 
   it('canary-5 → canary-25 → full → completed after the validation soak', async () => {
-    // resume entered canary-5 anew at +3h: its 48h soak runs from there
-    const leave5 = after(T.canary5, '51h');
+    // resume entered canary-5 anew at +2m: its 48h soak runs from there
+    const leave5 = after(after(T.canary5, '48h'), '2m');
     expectCode(await run(['approve', '--by', 'head-of-engineering'], leave5), 0);
     const to25 = await run(['advance', '--json'], leave5);
     if (to25.code !== 0)
@@ -81,6 +83,7 @@ describe('the seed plan, whole (plans/recommendations-full.yaml)', () => {
     expect(toFull.json()).toMatchObject({ to: 'full', traffic: 100 });
     // the full phase's validation soak (24h) holds, then the rollout completes
     expectCode(await run(['advance'], after(leave25, '12h')), 3);
+    expectCode(await run(['approve', '--by', 'tech-lead'], after(leave25, '24h')), 0);
     const done = await run(['advance', '--json'], after(leave25, '24h'));
     expectCode(done, 0);
     expect(done.json().decision).toBe('completed');
