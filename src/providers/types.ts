@@ -120,7 +120,9 @@ export type NotificationKind =
   | 'contingency-applied'
   | 'rolled-back'
   | 'completed'
-  | 'reduced';
+  | 'reduced'
+  /** `rollout watch` (without --advance): the gate of the current phase would pass now */
+  | 'eligible';
 
 export interface NotificationEvent {
   kind: NotificationKind;

@@ -32,6 +32,7 @@ const HEADLINE: Record<NotificationKind, { emoji: string; verb: string }> = {
   'contingency-applied': { emoji: ':warning:', verb: 'contingency applied' },
   reduced: { emoji: ':arrow_down:', verb: 'traffic reduced' },
   'rolled-back': { emoji: ':rewind:', verb: 'rolled back' },
+  eligible: { emoji: ':hourglass_flowing_sand:', verb: 'eligible to advance' },
 };
 
 /** Slack's mrkdwn control characters; `*` and `_` are left alone (they only style). */
