@@ -70,7 +70,10 @@ describe('watch with no TTY on a simulated clock', () => {
       '2026-06-19T11:00:00.000Z',
       '2026-06-19T12:00:00.000Z',
     ]);
-    expect(j.checks[0]).toMatchObject({ eligibleAt: T.canary25.replace('Z', '.000Z'), countdown: 'eligible in 1d (soak); also waiting for approvals' });
+    expect(j.checks[0]).toMatchObject({
+      eligibleAt: T.canary25.replace('Z', '.000Z'),
+      countdown: 'eligible in 1d (soak); also waiting for approvals',
+    });
   }, 60_000);
 
   it('--until eligible stops at the first check whose gate would pass (exit 0) and changes nothing', async () => {
@@ -83,7 +86,9 @@ describe('watch with no TTY on a simulated clock', () => {
     const l = lines(r.stdout);
     expect(l).toHaveLength(4); // 06:00, 07:00, 08:00 held; 09:00 the 48h soak is over
     expect(l[2]).toContain('eligible in 1h (soak)');
-    expect(l[3]).toMatch(/^2026-06-20T09:00:00.000Z #4 eligible in canary-5 \(5%\): advance would decide advanced → canary-25/);
+    expect(l[3]).toMatch(
+      /^2026-06-20T09:00:00.000Z #4 eligible in canary-5 \(5%\): advance would decide advanced → canary-25/,
+    );
     expect(r.stdout).toContain('watch ended: the gate would pass after 4 checks');
     expect(sb.state()).toMatchObject({ phase: 'canary-5', traffic: 5 });
     expect(sb.flagTraffic()).toBe(flag);
@@ -136,7 +141,9 @@ describe('watch with no TTY on a simulated clock', () => {
     expect({ code: done.code, why: done.code === 0 ? '' : explain(done) }).toEqual({ code: 0, why: '' });
     const r = await sb.cmd('watch', ['--until', 'done']);
     expect(r.code).toBe(0);
-    expect(lines(r.stdout)).toEqual([`${T.done.replace('Z', '.000Z')} #1 the rollout is completed: nothing left to watch`]);
+    expect(lines(r.stdout)).toEqual([
+      `${T.done.replace('Z', '.000Z')} #1 the rollout is completed: nothing left to watch`,
+    ]);
   }, 90_000);
 
   it.each([
@@ -145,13 +152,17 @@ describe('watch with no TTY on a simulated clock', () => {
     [['--until', 'tomorrow'], '--until tomorrow'],
     [['--max-checks', '0'], '--max-checks 0'],
     [['--apply-contingency'], '--apply-contingency acts only with --advance'],
-  ])('refuses %j with exit 2 and a clear message', async (args, message) => {
-    const sb = await atStage('canary-5');
-    const r = await sb.cmd('watch', args);
-    expect(r.code).toBe(2);
-    expect(r.stderr).toContain(message);
-    expect(r.stderr).not.toMatch(/\n\s+at /);
-  }, 60_000);
+  ])(
+    'refuses %j with exit 2 and a clear message',
+    async (args, message) => {
+      const sb = await atStage('canary-5');
+      const r = await sb.cmd('watch', args);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toContain(message);
+      expect(r.stderr).not.toMatch(/\n\s+at /);
+    },
+    60_000,
+  );
 });
 
 describe('watch tells the stakeholders of changes only', () => {
@@ -166,17 +177,21 @@ describe('watch tells the stakeholders of changes only', () => {
     expect(lines(r.stdout)).toHaveLength(5);
     expect(hook.requests).toHaveLength(1);
     expect(JSON.parse(hook.requests[0]!.body)).toMatchObject({ event: 'held', phase: 'canary-5' });
-    const sent = sb.journal().slice(before).filter((e) => e.type === 'notify.sent');
+    const sent = sb
+      .journal()
+      .slice(before)
+      .filter((e) => e.type === 'notify.sent');
     expect(sent).toHaveLength(1);
     expect(lines(r.stdout)[0]).toContain('notified team-hook');
     expect(lines(r.stdout).slice(1).join('\n')).not.toContain('notified');
 
-    // the same watch, on until the soak is over: one more message, that the gate would pass
+    // another watch, on until the soak is over: the held state was told already; one more message, that the gate would pass
     sb.clock.set('2026-06-20T08:30:00Z');
     const r2 = await sb.cmd('watch', ['--every', '10m', '--until', 'eligible'], {});
     expect(r2.code).toBe(0);
     const kinds = hook.requests.map((q) => JSON.parse(q.body).event);
-    expect(kinds.slice(1)).toEqual(['held', 'eligible']);
+    expect(kinds).toEqual(['held', 'eligible']);
+    expect(lines(r2.stdout)[0]).not.toContain('notified');
   }, 90_000);
 
   it('with --advance, repeated held checks notify once (the advance remembers what it told)', async () => {

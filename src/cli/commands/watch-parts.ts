@@ -3,7 +3,7 @@ import type { Decision } from '../../engine/decide.js';
 import { heldKey, summaryLine } from '../../engine/flows/outcome.js';
 import { notify } from '../../engine/notify.js';
 import type { Services } from '../../engine/services.js';
-import { withLock } from '../../engine/session.js';
+import { loadState, withLock } from '../../engine/session.js';
 import { RolloutError } from '../../errors.js';
 import type { GateResult } from '../../gates/types.js';
 import { parseDuration } from '../../plan/duration.js';
@@ -100,8 +100,9 @@ export function watchLine(s: Seen, style: Style, act: boolean): string {
 
 /**
  * For a watch that only checks: tells the stakeholders when what the check finds changes (the first
- * check included, unless an advance already told them the same). Sent under the plan's lock, so it
- * never crosses an advance; when another run holds it, the news waits for the next check.
+ * check included, unless a watch or an advance already told them the same: what was told is kept in
+ * the state's `lastHeldKey`, as advance keeps it). Sent under the plan's lock, so it never crosses an
+ * advance; when another run holds it, or acted since the check, the news waits for the next check.
  */
 export function changeNotifier(plan: Plan, services: Services, toldBefore: string | undefined) {
   let told = toldBefore;
@@ -114,15 +115,23 @@ export function changeNotifier(plan: Plan, services: Services, toldBefore: strin
       ? `${plan.name}: ${decision.from} can be left now (advance would decide: ${decision.decision}${decision.to ? ` → ${decision.to}` : ''})`
       : summaryLine(plan, decision, state);
     try {
-      const sent = await withLock(services, () =>
-        notify(plan, services, {
+      const sent = await withLock(services, async () => {
+        // read again under the lock: a run that acted since then makes this news stale
+        const fresh = await loadState(plan, services);
+        if (fresh.phase !== state.phase || fresh.status !== state.status) return undefined;
+        if (fresh.lastHeldKey === key) return [];
+        const out = await notify(plan, services, {
           kind,
           phase: decision.from,
           to: decision.to ?? undefined,
           summary,
           lines: [countdown(gate, services.clock.now()).text, ...decision.reasons],
-        }),
-      );
+        });
+        // remembered with the rollout, as an advance remembers it: the next watch or advance does not repeat it
+        if (fresh.status !== 'not-started') await services.store.save({ ...fresh, lastHeldKey: key });
+        return out;
+      });
+      if (sent === undefined) return [];
       told = key;
       return sent.filter((x) => x.ok).map((x) => x.notifier);
     } catch (e) {
