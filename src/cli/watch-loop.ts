@@ -90,6 +90,8 @@ export async function runWatch<C extends CheckResult>(
     if (b.maxChecks !== undefined && n >= b.maxChecks) return { reason: 'bound', checks: n, exitCode: exitFor(last) };
     if (b.forMs !== undefined && d.now() + b.everyMs - start > b.forMs)
       return { reason: 'bound', checks: n, exitCode: exitFor(last) };
+    // a signal that came during the check ends the watch now, not after the next wait
+    if (d.stopping()) return { reason: 'signal', checks: n, exitCode: exitFor(last) };
     await d.sleep(b.everyMs);
   }
 }
