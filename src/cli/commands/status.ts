@@ -8,6 +8,8 @@ import { criterionJson, renderCriteria, renderTable, termWidth } from '../render
 import { compareServed } from '../flag-served.js';
 import { clockLabel, prepare } from './common.js';
 import { timeline } from '../../gates/timeline.js';
+import { countdown } from '../../reports/countdown.js';
+import { renderSparklines } from '../render-sparklines.js';
 
 export async function statusCommand(
   planFile: string | undefined,
@@ -46,6 +48,7 @@ export async function statusCommand(
   const mismatch = problems.length > 0;
   const eligibleAt = ev?.gate.eligibleAt;
   const untilEligible = eligibleAt ? Math.max(0, Date.parse(eligibleAt) - now) : 0;
+  const cd = ev ? countdown(ev.gate, now) : undefined;
   if (global.json) {
     io.json({
       plan: plan.name,
@@ -57,6 +60,7 @@ export async function statusCommand(
       timeInPhaseMs: inPhase,
       eligibleAt: eligibleAt ?? null,
       untilEligibleMs: untilEligible,
+      countdown: cd?.text ?? null,
       verdict: ev?.gate.verdict ?? null,
       decision: ev?.decision.decision ?? null,
       criteria: ev?.gate.criteria.map(criterionJson) ?? [],
@@ -81,6 +85,7 @@ export async function statusCommand(
         ? ` · eligible ${untilEligible > 0 ? `in ${formatDuration(untilEligible)} (${eligibleAt})` : 'now'}`
         : ''),
   );
+  if (cd) io.out(cd.text);
   if ('error' in flag) io.log.warn(`cannot read the flag ${plan.flag.key}: ${flag.error}`);
   else
     io.out(
@@ -104,6 +109,7 @@ export async function statusCommand(
     io.out(
       '\n' +
         renderCriteria(ev.gate.criteria, s, termWidth()) +
+        `\n\n${renderSparklines(plan, ev.observations, s, termWidth())}` +
         `\n\nadvance now would decide: ${s.bold(ev.decision.decision)}`,
     );
   io.out(`\n${renderTimeline(tl, io.style)}`);
