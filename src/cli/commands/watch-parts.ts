@@ -5,7 +5,7 @@ import { notify } from '../../engine/notify.js';
 import type { Services } from '../../engine/services.js';
 import { loadState, withLock } from '../../engine/session.js';
 import { RolloutError } from '../../errors.js';
-import type { GateResult } from '../../gates/types.js';
+import type { GateResult, Observations } from '../../gates/types.js';
 import { parseDuration } from '../../plan/duration.js';
 import type { Plan } from '../../plan/schema.js';
 import type { NotificationKind } from '../../providers/types.js';
@@ -23,6 +23,8 @@ export interface Seen {
   status?: string | undefined;
   decision?: Decision | undefined;
   gate?: GateResult | undefined;
+  /** what the gate was judged on (a check's; an advance does not hand it out) */
+  observations?: Observations | undefined;
   countdown?: string | undefined;
   notified?: string[] | undefined;
   skipped?: string | undefined;

@@ -87,6 +87,7 @@ export async function watchCommand(
               traffic: o.state.traffic,
               decision: o.decision,
               gate: o.gate,
+              observations: 'observations' in o ? o.observations : undefined,
               countdown: cd.text,
               notified: o.notifications.filter((x) => x.ok).map((x) => x.notifier),
             };
