@@ -14,5 +14,13 @@ export function createClock(env: NodeJS.ProcessEnv = process.env): Clock {
   const t = readIsoTime(raw);
   if (!t.ok)
     throw new RolloutError('usage', `ROLLOUT_NOW=${t.reason}`, { hint: 'e.g. ROLLOUT_NOW=2026-06-20T09:00:00Z' });
-  return { now: () => t.ms, simulated: true, stopwatch };
+  let at = t.ms;
+  return {
+    now: () => at,
+    simulated: true,
+    stopwatch,
+    advance: (ms: number) => {
+      at += ms;
+    },
+  };
 }

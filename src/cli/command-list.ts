@@ -186,4 +186,18 @@ export const COMMANDS: {
     summary: 'start a completed, rolled-back or rolling-back rollout over (asks first; the journal is kept)',
     load: async () => (await import('./commands/reset.js')).resetCommand,
   },
+  {
+    name: 'watch',
+    args: '<plan>',
+    summary: 'check (or, with --advance, advance) on a schedule until a bound or a decision; tells of changes only',
+    options: (c) =>
+      c
+        .option('--every <duration>', 'time between checks', '10m')
+        .option('--until <eligible|done>', 'stop once the gate would pass, or once the rollout is over')
+        .option('--for <duration>', "stop after this long (on the tool's clock)", '24h')
+        .option('--max-checks <n>', 'stop after this many checks')
+        .option('--advance', 'advance when the gate passes (under the lock, as `rollout advance`)')
+        .option('--apply-contingency', 'with --advance: apply the contingency of a failed gate'),
+    load: async () => (await import('./commands/watch.js')).watchCommand,
+  },
 ];

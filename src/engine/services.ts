@@ -13,6 +13,8 @@ export interface Clock {
   simulated: boolean;
   /** a real stopwatch (ms since it was made), for timing steps even when the clock is simulated */
   stopwatch(): () => number;
+  /** a simulated clock only: moves it on (`rollout watch` between checks, instead of sleeping) */
+  advance?: ((ms: number) => void) | undefined;
 }
 
 export interface Log {

@@ -171,7 +171,9 @@ const stakeholder = z.strictObject({
   owner: z.string().optional(),
   notify: z.union([z.string(), z.array(z.string())]).optional(),
   events: z
-    .array(z.enum(['advanced', 'held', 'failed', 'contingency-applied', 'rolled-back', 'completed', 'reduced']))
+    .array(
+      z.enum(['advanced', 'held', 'failed', 'contingency-applied', 'rolled-back', 'completed', 'reduced', 'eligible']),
+    )
     .optional(),
 });
 

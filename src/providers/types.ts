@@ -144,7 +144,9 @@ export type NotificationKind =
   | 'completed'
   | 'reduced'
   /** a stakeholder digest (`rollout digest --send`): summary and lines are the digest */
-  | 'digest';
+  | 'digest'
+  /** `rollout watch` (without --advance): the gate of the current phase would pass now */
+  | 'eligible';
 
 export interface NotificationEvent {
   kind: NotificationKind;

@@ -11,6 +11,8 @@ import { timeline } from '../../gates/timeline.js';
 import { scheduleView } from '../../gates/schedule-view.js';
 import { renderSchedule } from '../schedule-render.js';
 import { phaseServed } from '../../reports/served.js';
+import { countdown } from '../../reports/countdown.js';
+import { renderSparklines } from '../render-sparklines.js';
 
 export async function statusCommand(
   planFile: string | undefined,
@@ -57,6 +59,7 @@ export async function statusCommand(
       : null;
   const eligibleAt = ev?.gate.eligibleAt;
   const untilEligible = eligibleAt ? Math.max(0, Date.parse(eligibleAt) - now) : 0;
+  const cd = ev ? countdown(ev.gate, now) : undefined;
   if (global.json) {
     io.json({
       plan: plan.name,
@@ -68,6 +71,7 @@ export async function statusCommand(
       timeInPhaseMs: inPhase,
       eligibleAt: eligibleAt ?? null,
       untilEligibleMs: untilEligible,
+      countdown: cd?.text ?? null,
       verdict: ev?.gate.verdict ?? null,
       decision: ev?.decision.decision ?? null,
       criteria: ev?.gate.criteria.map(criterionJson) ?? [],
@@ -100,6 +104,7 @@ export async function statusCommand(
         ? `validating the full rollout: the ${validation.window} soak is done; \`rollout advance\` completes it when the gate passes`
         : `validating the full rollout: ${validation.window} soak until ${validation.until}; it completes only after that`,
     );
+  if (cd) io.out(cd.text);
   if ('error' in flag) io.log.warn(`cannot read the flag ${plan.flag.key}: ${flag.error}`);
   else
     io.out(
@@ -123,6 +128,7 @@ export async function statusCommand(
     io.out(
       '\n' +
         renderCriteria(ev.gate.criteria, s, termWidth()) +
+        `\n\n${renderSparklines(plan, ev.observations, s, termWidth())}` +
         `\n\nadvance now would decide: ${s.bold(ev.decision.decision)}`,
     );
   io.out(`\n${renderTimeline(tl, io.style)}`);

@@ -4,7 +4,7 @@
  */
 import { assessGate } from '../../gates/assess.js';
 import { hasComparisons, type JudgeGate } from '../../gates/comparisons.js';
-import type { GateResult } from '../../gates/types.js';
+import type { GateResult, Observations } from '../../gates/types.js';
 import type { Plan } from '../../plan/schema.js';
 import type { RolloutState } from '../../state/types.js';
 import { decide, type Decision } from '../decide.js';
@@ -17,6 +17,8 @@ export interface Evaluation {
   state: RolloutState;
   gate: GateResult;
   decision: Decision;
+  /** what the gate was judged on (status draws each metric's window from it) */
+  observations: Observations;
 }
 
 /** Evaluates the current phase's gate now. Changes nothing. */
@@ -32,7 +34,7 @@ export async function judge(
   services: Services,
   state: RolloutState,
   applyContingency: boolean,
-): Promise<{ gate: GateResult; decision: Decision }> {
+): Promise<{ gate: GateResult; decision: Decision; observations: Observations }> {
   const now = services.clock.now();
   const record = currentRecord(state);
   const observations = await observe({
@@ -62,5 +64,5 @@ export async function judge(
     judge: judgeStats,
     stats: record.stats,
   });
-  return { gate, decision: decide({ plan, state, gate, applyContingency }) };
+  return { gate, decision: decide({ plan, state, gate, applyContingency }), observations };
 }

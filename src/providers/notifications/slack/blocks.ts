@@ -33,6 +33,7 @@ const HEADLINE: Record<NotificationKind, { emoji: string; verb: string }> = {
   reduced: { emoji: ':arrow_down:', verb: 'traffic reduced' },
   'rolled-back': { emoji: ':rewind:', verb: 'rolled back' },
   digest: { emoji: ':memo:', verb: 'digest' },
+  eligible: { emoji: ':hourglass_flowing_sand:', verb: 'eligible to advance' },
 };
 
 /** Slack's mrkdwn control characters; `*` and `_` are left alone (they only style). */
