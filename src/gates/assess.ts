@@ -82,7 +82,8 @@ export function assessGate(args: {
 
   // Soak time
   if (c.minDurationMs > 0) {
-    const entered = record ? Date.parse(record.enteredAt) : now;
+    // a light contingency's adjustment restarts the soak
+    const entered = record ? Math.max(Date.parse(record.enteredAt), Date.parse(record.served?.at ?? '')||0) : now;
     const eligible = entered + c.minDurationMs;
     const ok = now >= eligible;
     criteria.push({

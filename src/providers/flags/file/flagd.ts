@@ -26,26 +26,33 @@ export function flagdDefinition(args: {
   audience?: AudienceSpec | undefined;
   plan: string;
   comment: string;
+  /** the variant the served share gets instead of `on`, one of `values` (a light contingency) */
+  variant?: string | undefined;
+  /** variants with values beside on/off; `on` here is the new version's value */
+  values?: Record<string, unknown> | undefined;
 }): FlagdFlag {
   const { traffic, audience } = args;
   const on = Math.round(traffic * SCALE);
+  const served = args.variant ?? 'on';
   const split: unknown =
     on >= 100 * SCALE
-      ? 'on'
+      ? served
       : on <= 0
         ? 'off'
         : {
             fractional: [
               { cat: [{ var: '$flagd.flagKey' }, { var: 'targetingKey' }] },
-              ['on', on],
+              [served, on],
               ['off', 100 * SCALE - on],
             ],
           };
   const metadata: FlagdFlag['metadata'] = { managedBy: 'rollout', plan: args.plan, traffic, change: args.comment };
   if (audience) metadata['audience'] = audience.name;
-  const base = { state: 'ENABLED' as const, variants: { on: true, off: false }, defaultVariant: 'off', metadata };
+  if (args.variant) metadata['variant'] = args.variant;
+  const variants = { on: true, off: false, ...args.values };
+  const base = { state: 'ENABLED' as const, variants, defaultVariant: 'off', metadata };
   if (!audience) {
-    if (split === 'on') return { ...base, defaultVariant: 'on' };
+    if (split === served) return { ...base, defaultVariant: served };
     if (split === 'off') return base;
     return { ...base, targeting: split as Record<string, unknown> };
   }
@@ -54,10 +61,14 @@ export function flagdDefinition(args: {
   return { ...base, targeting: { if: [{ in: [{ var: audience.attribute }, audience.in] }, split, 'off'] } };
 }
 
-export function disabledDefinition(plan: string, comment: string): FlagdFlag {
+export function disabledDefinition(
+  plan: string,
+  comment: string,
+  values?: Record<string, unknown> | undefined,
+): FlagdFlag {
   return {
     state: 'ENABLED',
-    variants: { on: true, off: false },
+    variants: { on: true, off: false, ...values },
     defaultVariant: 'off',
     metadata: { managedBy: 'rollout', plan, traffic: 0, change: comment },
   };
@@ -74,12 +85,17 @@ const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'obj
 /** Why a targeting rule is not one this tool wrote; thrown inside the reader only. */
 class Unrecognised extends Error {}
 
-/** The share (0-100) of evaluations a split node serves the `true` variant. */
-function shareOf(node: unknown, variants: Record<string, unknown>): number {
+/**
+ * The share (0-100) of evaluations a split node serves the feature: any variant but `off` (and one
+ * whose value is false); each served variant is added to `seen`.
+ */
+function shareOf(node: unknown, variants: Record<string, unknown>, seen?: Set<string>): number {
   const served = (name: unknown): boolean => {
     if (typeof name !== 'string' || !(name in variants))
       throw new Unrecognised(`it names a variant the flag does not have (${JSON.stringify(name)})`);
-    return variants[name] === true;
+    const yes = name !== 'off' && variants[name] !== false && variants[name] !== null;
+    if (yes) seen?.add(name);
+    return yes;
   };
   if (typeof node === 'string') return served(node) ? 100 : 0;
   if (isRecord(node) && Object.keys(node).length === 1 && Array.isArray(node['fractional'])) {
@@ -118,18 +134,21 @@ function audienceOf(cond: unknown): AudienceRule {
 }
 
 /** What the targeting serves: everyone (no audience) or an audience rule, at a share of 0-100. */
-export function readTargeting(flag: FlagdFlag): { traffic: number; rule?: AudienceRule | undefined } {
+export function readTargeting(
+  flag: FlagdFlag,
+  seen?: Set<string>,
+): { traffic: number; rule?: AudienceRule | undefined } {
   const t = flag.targeting;
-  if (!t || Object.keys(t).length === 0) return { traffic: shareOf(flag.defaultVariant, flag.variants) };
+  if (!t || Object.keys(t).length === 0) return { traffic: shareOf(flag.defaultVariant, flag.variants, seen) };
   if (Object.keys(t).length === 1 && Array.isArray(t['if'])) {
     const branches = t['if'] as unknown[];
     if (branches.length !== 3) throw new Unrecognised('its `if` is not condition, then, else');
     const [cond, then, otherwise] = branches;
     const rule = audienceOf(cond);
     if (shareOf(otherwise, flag.variants) !== 0) throw new Unrecognised('it serves the feature outside the audience');
-    return { traffic: shareOf(then, flag.variants), rule };
+    return { traffic: shareOf(then, flag.variants, seen), rule };
   }
-  return { traffic: shareOf(t, flag.variants) };
+  return { traffic: shareOf(t, flag.variants, seen) };
 }
 
 /** Reads what a flag serves from its state, variants and targeting, as flagd evaluates them. */
@@ -140,11 +159,15 @@ export function readFlagdState(flag: FlagdFlag | undefined): FlagState {
   try {
     if (!isRecord(flag.variants) || typeof flag.defaultVariant !== 'string')
       throw new Unrecognised('it has no variants or default variant');
-    const { traffic, rule } = readTargeting(flag);
+    const seen = new Set<string>();
+    const { traffic, rule } = readTargeting(flag, seen);
     // a share computed from weights: 5000 of 100000 is 5 exactly, 1 of 3 is kept to a thousandth
     const share = Math.round(traffic * SCALE) / SCALE;
     const audience = rule ? (named ?? `${rule.attribute} in [${rule.in.join(', ')}]`) : undefined;
-    return { enabled: share > 0, traffic: share, audience, detail: rule ? { audienceRule: rule } : {} };
+    const variant = [...seen].filter((v) => v !== 'on').join('+') || undefined;
+    const state: FlagState = { enabled: share > 0, traffic: share, audience, detail: rule ? { audienceRule: rule } : {} };
+    if (variant && share > 0) state.variant = variant;
+    return state;
   } catch (e) {
     if (!(e instanceof Unrecognised)) throw e;
     return {

@@ -1,0 +1,116 @@
+/**
+ * The light contingency's adjust-flags through the built binary: the plan's flag variants with values,
+ * `serve: conservative` served to the canary share of the flagd file (evaluated by flagd-core),
+ * journaled, the phase's soak restarted, and a rollback turning it all off.
+ */
+import { afterAll, describe, expect, it } from '@jest/globals';
+import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import type { Logger } from '@openfeature/core';
+import { FlagdCore } from '@openfeature/flagd-core';
+import { atStage, expectCode, FLAG_KEY, removeSandboxes, type Sandbox } from '../helpers/cli.js';
+
+afterAll(removeSandboxes);
+
+const logger: Logger = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined };
+const ON = { model: 'v2', maxItems: 10 };
+const CONSERVATIVE = { model: 'v2', maxItems: 5 };
+const OFF = { model: 'v1', maxItems: 10 };
+
+function withVariants(sb: Sandbox, light = '{ action: adjust-flags, serve: conservative }'): void {
+  sb.editPlan((y) =>
+    y
+      .replace(
+        '  key: recommendations-v2\n',
+        '  key: recommendations-v2\n  variants:\n    on: { model: v2, maxItems: 10 }\n    conservative: { model: v2, maxItems: 5 }\n    off: { model: v1, maxItems: 10 }\n',
+      )
+      .replace('  light: { action: hold }', `  light: ${light}`),
+  );
+}
+
+/** What flagd serves N technical users from the sandbox's flag file, counted by value. */
+function served(sb: Sandbox, n = 20_000): Map<string, number> {
+  const core = new FlagdCore(undefined, logger);
+  core.setConfigurations(readFileSync(sb.flagFile, 'utf8'));
+  const out = new Map<string, number>();
+  for (let i = 0; i < n; i++) {
+    const r = core.resolveObjectEvaluation(FLAG_KEY, {}, { targetingKey: randomUUID(), profile: 'technical' }, logger);
+    const k = JSON.stringify(r.value);
+    out.set(k, (out.get(k) ?? 0) + 1);
+  }
+  return out;
+}
+
+async function lightBreach(): Promise<Sandbox> {
+  const sb = await atStage('canary-5-approved');
+  withVariants(sb);
+  sb.setMetric('2026-06-19T22:00:00Z', 'cpu_utilization', 'canary', 85);
+  return sb;
+}
+
+describe('adjust-flags serving a variant (light contingency)', () => {
+  it('serves the variant to the canary share, journaled, and the soak restarts from the adjustment', async () => {
+    const sb = await lightBreach();
+    const r = await sb.cmd('advance', ['--apply-contingency', '--json']);
+    expectCode(r, 4);
+    const d = r.json<any>();
+    expect(d.contingency).toMatchObject({ level: 'light', action: 'adjust-flags', applied: true });
+    expect(sb.state()).toMatchObject({ phase: 'canary-5', traffic: 5, served: { variant: 'conservative' } });
+
+    // flagd serves ~5% of technical users the conservative parameters, the rest the old version
+    const by = served(sb);
+    const share = (by.get(JSON.stringify(CONSERVATIVE)) ?? 0) / 20_000;
+    expect(share).toBeGreaterThan(0.04);
+    expect(share).toBeLessThan(0.06);
+    expect((by.get(JSON.stringify(OFF)) ?? 0) + (by.get(JSON.stringify(CONSERVATIVE)) ?? 0)).toBe(20_000);
+    expect(by.has(JSON.stringify(ON))).toBe(false);
+
+    // journaled before and after
+    const effects = sb.journal().filter((e: any) => e.data?.action === 'flag.serve-variant');
+    expect(effects.map((e: any) => e.type)).toEqual(['effect.start', 'effect.done']);
+    expect(effects[0]!.data.target).toMatchObject({ traffic: 5, variant: 'conservative' });
+
+    // the soak counts from the adjustment: 48h from now, and the flag does not move again
+    const before = readFileSync(sb.flagFile, 'utf8');
+    const again = await sb.cmd('advance', ['--apply-contingency', '--json']);
+    const d2 = again.json<any>();
+    const soak = d2.criteria.find((c: any) => c.name === 'minDuration');
+    expect(soak).toMatchObject({ verdict: 'hold', eligibleAt: '2026-06-22T09:00:00.000Z' });
+    expect(d2.contingency.applied).toBe(false);
+    expect(d2.contingency.advice).toContain('already');
+    expect(readFileSync(sb.flagFile, 'utf8')).toBe(before);
+
+    // status and the phase report say what is served
+    const status = await sb.json('status', [], 0);
+    expect(JSON.stringify(status)).toContain('conservative');
+
+    // a rollback turns it all off; the variants keep their values, off is served to everyone
+    expectCode(await sb.cmd('rollback', ['--yes', '--json']), 0);
+    const after = served(sb, 2000);
+    expect([...after.keys()]).toEqual([JSON.stringify(OFF)]);
+    expect(sb.state()?.served).toBeUndefined();
+  });
+
+  it('adjust-flags without serve stays advice only and says so', async () => {
+    const sb = await atStage('canary-5-approved');
+    withVariants(sb, '{ action: adjust-flags }');
+    sb.setMetric('2026-06-19T22:00:00Z', 'cpu_utilization', 'canary', 85);
+    const before = readFileSync(sb.flagFile, 'utf8');
+    const r = await sb.cmd('advance', ['--apply-contingency', '--json']);
+    expectCode(r, 4);
+    const d = r.json<any>();
+    expect(d.contingency).toMatchObject({ action: 'adjust-flags', applied: false });
+    expect(d.contingency.advice).toContain('serve: VARIANT');
+    expect(readFileSync(sb.flagFile, 'utf8')).toBe(before);
+  });
+
+  it('validate refuses a serve that names no variant, with its place in the file', async () => {
+    const sb = await atStage('start');
+    withVariants(sb, '{ action: adjust-flags, serve: conservativ }');
+    const r = await sb.cmd('validate', []);
+    expectCode(r, 2);
+    expect(r.stderr + r.stdout).toMatch(/no flag variant named "conservativ"/);
+    expect(r.stderr + r.stdout).toMatch(/did you mean "?conservative/i);
+    expect(r.stderr + r.stdout).toMatch(/recommendations\.yaml:\d+:\d+/);
+  });
+});
