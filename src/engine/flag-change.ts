@@ -117,7 +117,12 @@ export async function disableFlag(args: {
         reason: args.reason,
       },
     },
-    () => flags.disable({ flag: plan.flag.key, comment: `rollout ${plan.name}: ${args.reason}`, variants: plan.flag.variants }),
+    () =>
+      flags.disable({
+        flag: plan.flag.key,
+        comment: `rollout ${plan.name}: ${args.reason}`,
+        variants: plan.flag.variants,
+      }),
     (after) => ({ after }),
     args.record && ((after, effect) => args.record!({ before, after }, effect)),
   );

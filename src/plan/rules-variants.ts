@@ -34,13 +34,17 @@ export const servedVariantsExist: Rule = (plan) => {
       out.push({
         path,
         message: `serve names the variant the canary gets instead of "on"; "${c.serve}" is not one`,
-        hint: c.serve === 'off' ? 'to turn the feature off, use the action rollback' : 'name a variant of flag.variants',
+        hint:
+          c.serve === 'off' ? 'to turn the feature off, use the action rollback' : 'name a variant of flag.variants',
       });
     else if (!(c.serve in variants))
       out.push({
         path,
         message: `no flag variant named "${c.serve}"`,
-        hint: [didYouMean(c.serve, known), known.length ? `known: ${known.join(', ')}` : 'declare it under flag.variants']
+        hint: [
+          didYouMean(c.serve, known),
+          known.length ? `known: ${known.join(', ')}` : 'declare it under flag.variants',
+        ]
           .filter(Boolean)
           .join('; '),
       });

@@ -82,7 +82,14 @@ describe('adjust-flags serving a variant (light contingency)', () => {
 
     // status and the phase report say what is served
     const status = await sb.json('status', [], 0);
-    expect(JSON.stringify(status)).toContain('conservative');
+    expect(status).toMatchObject({
+      served: { variant: 'conservative', value: CONSERVATIVE },
+      flag: { traffic: 5, variant: 'conservative' },
+      flagMatchesState: true,
+    });
+    const md = readFileSync(sb.reportFile('canary-5', 'md'), 'utf8');
+    expect(md).toContain('Served conservative {"model":"v2","maxItems":5} to the canary (light contingency)');
+    expect(md).toContain('served conservative to the canary (light contingency)');
 
     // a rollback turns it all off; the variants keep their values, off is served to everyone
     expectCode(await sb.cmd('rollback', ['--yes', '--json']), 0);

@@ -31,7 +31,13 @@ export async function statusCommand(
   // What the flag provider serves now, against what the state recorded: a hand edit or a crashed
   // run shows up here.
   let flag:
-    | { enabled: boolean; traffic: number; audience?: string | undefined; note?: string | undefined }
+    | {
+        enabled: boolean;
+        traffic: number;
+        audience?: string | undefined;
+        variant?: string | undefined;
+        note?: string | undefined;
+      }
     | { error: string };
   let problems: string[] = [];
   try {
@@ -40,6 +46,7 @@ export async function statusCommand(
       enabled: f.enabled,
       traffic: f.traffic,
       audience: f.audience,
+      variant: f.variant,
       note: typeof f.detail?.['note'] === 'string' ? f.detail['note'] : undefined,
     };
     problems = compareServed({ plan, state, flag: f });
@@ -72,6 +79,7 @@ export async function statusCommand(
       criteria: ev?.gate.criteria.map(criterionJson) ?? [],
       reported: ev?.gate.reported.map(criterionJson) ?? [],
       flag,
+      served: state.served ?? null,
       flagMatchesState: !mismatch,
       flagMismatch: problems,
       interrupted: interruptedEffects(services),

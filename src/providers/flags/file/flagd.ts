@@ -165,7 +165,12 @@ export function readFlagdState(flag: FlagdFlag | undefined): FlagState {
     const share = Math.round(traffic * SCALE) / SCALE;
     const audience = rule ? (named ?? `${rule.attribute} in [${rule.in.join(', ')}]`) : undefined;
     const variant = [...seen].filter((v) => v !== 'on').join('+') || undefined;
-    const state: FlagState = { enabled: share > 0, traffic: share, audience, detail: rule ? { audienceRule: rule } : {} };
+    const state: FlagState = {
+      enabled: share > 0,
+      traffic: share,
+      audience,
+      detail: rule ? { audienceRule: rule } : {},
+    };
     if (variant && share > 0) state.variant = variant;
     return state;
   } catch (e) {

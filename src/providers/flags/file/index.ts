@@ -102,7 +102,8 @@ export async function createFileFlags(settings: FileFlagSettings, ctx: AdapterCo
     },
     async serveVariant({ flag, traffic, audience, comment, variant, variants }) {
       if (!(traffic >= 0 && traffic <= 100)) throw new ProviderError(ctx.name, `traffic ${traffic} is outside 0-100`);
-      if (!(variant in variants)) throw new ProviderError(ctx.name, `the plan gives no value for the variant ${variant}`);
+      if (!(variant in variants))
+        throw new ProviderError(ctx.name, `the plan gives no value for the variant ${variant}`);
       const def = flagdDefinition({ traffic, audience, plan: ctx.plan, comment, variant, values: variants });
       return change(flag, def);
     },
