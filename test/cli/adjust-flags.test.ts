@@ -120,4 +120,50 @@ describe('adjust-flags serving a variant (light contingency)', () => {
     expect(r.stderr + r.stdout).toMatch(/did you mean "?conservative/i);
     expect(r.stderr + r.stdout).toMatch(/recommendations\.yaml:\d+:\d+/);
   });
+
+  it.each([['landed:flag.serve-variant'], ['append:effect.done']])(
+    'killed at %s: the next advance records the adjustment from the flag, never serves it twice',
+    async (point) => {
+      const sb = await lightBreach();
+      const crashed = await sb.cmd('advance', ['--apply-contingency', '--json'], {
+        env: { ROLLOUT_TEST_CRASH_AT: point },
+      });
+      expect(crashed.signal).toBe('SIGKILL');
+      expect(sb.flag()?.metadata?.['variant']).toBe('conservative'); // it landed before the kill
+      // killed between the flag landing and its record: the state does not know yet
+      if (point.startsWith('landed:')) expect(sb.state()?.served).toBeUndefined();
+      sb.clock.set('2026-06-20T10:00:00Z');
+      const again = await sb.cmd('advance', ['--apply-contingency', '--json']);
+      expectCode(again, 4);
+      expect(again.stderr).toContain('a previous run stopped before it finished: serve the variant conservative');
+      // recorded at the time it landed: the soak counts from the adjustment, not from this run
+      expect(sb.state()?.served).toMatchObject({ variant: 'conservative', at: '2026-06-20T09:00:00.000Z' });
+      const soak = again.json<any>().criteria.find((c: any) => c.name === 'minDuration');
+      expect(soak.eligibleAt).toBe('2026-06-22T09:00:00.000Z');
+      const starts = sb
+        .journal()
+        .filter((e: any) => e.type === 'effect.start' && e.data?.action === 'flag.serve-variant');
+      expect(starts).toHaveLength(1);
+      expect(sb.journal().filter((e: any) => e.type === 'effect.interrupted')).toHaveLength(1);
+    },
+    120_000,
+  );
+
+  it('a later advance keeps serving the adjusted variant at the next phase', async () => {
+    // without a soak in canary-5 (its restart is the first test's), so the gate can pass right after
+    const sb = await lightBreach();
+    sb.editPlan((y) => y.replace('    minDuration: 48h\n', ''));
+    expectCode(await sb.cmd('advance', ['--apply-contingency', '--json']), 4);
+    // the breach is over
+    sb.setMetric('2026-06-19T22:00:00Z', 'cpu_utilization', 'canary', 50);
+    const r = await sb.cmd('advance', ['--json']);
+    const d = r.json<any>();
+    if (d.decision !== 'advanced') throw new Error(JSON.stringify(d.criteria.filter((c: any) => c.verdict !== 'pass')));
+    expect(sb.state()).toMatchObject({ phase: 'canary-25', traffic: 25, served: { variant: 'conservative' } });
+    expect(sb.flag()?.metadata?.['variant']).toBe('conservative');
+    const starts = sb
+      .journal()
+      .filter((e: any) => e.type === 'effect.start' && e.data?.action === 'flag.serve-variant');
+    expect(starts.at(-1)!.data.target).toMatchObject({ traffic: 25, variant: 'conservative' });
+  });
 });
