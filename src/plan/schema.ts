@@ -191,7 +191,9 @@ export const planSchema = z.strictObject({
     provider: z.string().optional(),
     key: flagKey,
     /** variants with values (JSON) beside on/off, e.g. conservative: { maxItems: 5 }; `on` gives the new version's value */
-    variants: z.record(slug, z.json()).optional(),
+    variants: z
+      .record(slug, z.union([z.record(z.string(), z.unknown()), z.string(), z.number(), z.boolean()]))
+      .optional(),
   }),
   providers: z.strictObject({
     flags: z.record(z.string(), providerSpec).default({}),
