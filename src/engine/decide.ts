@@ -78,7 +78,7 @@ export function decide(args: {
     }
     const wants = args.applyContingency || automatic;
     const serve = action === 'adjust-flags' ? configured?.serve : undefined;
-    if (action === 'adjust-flags') advice = adjustAdvice(serve, state.served?.variant);
+    if (action === 'adjust-flags') advice = adjustAdvice(serve, state.served?.variant, wants);
     const adjusts = serve !== undefined && serve !== state.served?.variant;
     const advised = wants && (action === 'reduce-traffic' || action === 'rollback' || adjusts);
     const reasons = gate.criteria.filter((c) => c.verdict === 'fail').map((c) => `${c.name}: ${c.detail}`);
@@ -136,12 +136,13 @@ export function decide(args: {
   };
 }
 
-function adjustAdvice(serve: string | undefined, served: string | undefined): string {
+function adjustAdvice(serve: string | undefined, served: string | undefined, asked: boolean): string {
   if (serve === undefined)
     return 'adjust the feature parameters by flag (a person decides which; the plan names no variant to serve: add `serve: VARIANT` under contingency.light); the traffic stays';
   if (serve === served)
     return `the canary already gets the variant "${serve}" and the gate still fails: hold, or step back (\`rollout reduce\`)`;
-  return `serve the variant "${serve}" to the canary instead of "on" (\`rollout advance --apply-contingency\`); the traffic stays and the phase's soak starts again`;
+  const how = asked ? '' : ' (`rollout advance --apply-contingency`)';
+  return `serve the variant "${serve}" to the canary instead of "on"${how}; the traffic stays and the phase's soak starts again`;
 }
 
 function adviceFor(action: ContingencyAction, plan: Plan, i: number): string {
