@@ -87,6 +87,11 @@ describe('adjust-flags serving a variant (light contingency)', () => {
       flag: { traffic: 5, variant: 'conservative' },
       flagMatchesState: true,
     });
+    const text = await sb.cmd('status', []);
+    expect(text.stdout).toContain('of technical-users the variant conservative');
+    expect(text.stdout).toContain(
+      'the canary gets the variant conservative {"model":"v2","maxItems":5} since 2026-06-20T09:00:00.000Z',
+    );
     const md = readFileSync(sb.reportFile('canary-5', 'md'), 'utf8');
     expect(md).toContain('Served conservative {"model":"v2","maxItems":5} to the canary (light contingency)');
     expect(md).toContain('served conservative to the canary (light contingency)');

@@ -110,7 +110,11 @@ export async function statusCommand(
   if ('error' in flag) io.log.warn(`cannot read the flag ${plan.flag.key}: ${flag.error}`);
   else
     io.out(
-      `flag ${plan.flag.key} serves ${Number.isNaN(flag.traffic) ? 'an unknown share' : `${flag.traffic}%`}${flag.audience ? ` of ${flag.audience}` : ''}${flag.enabled ? '' : ' (off)'}`,
+      `flag ${plan.flag.key} serves ${Number.isNaN(flag.traffic) ? 'an unknown share' : `${flag.traffic}%`}${flag.audience ? ` of ${flag.audience}` : ''}${flag.variant ? ` the variant ${flag.variant}` : ''}${flag.enabled ? '' : ' (off)'}`,
+    );
+  if (state.served)
+    io.out(
+      `the canary gets the variant ${state.served.variant} ${JSON.stringify(state.served.value ?? null)} since ${state.served.at} (light contingency); the soak counts from then`,
     );
   if (mismatch) io.log.warn(`${problems.join('; ')}: someone changed the flag by hand, or a run stopped half-way`);
   if (state.status === 'rolling-back') {
