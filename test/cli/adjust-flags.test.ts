@@ -171,4 +171,12 @@ describe('adjust-flags serving a variant (light contingency)', () => {
       .filter((e: any) => e.type === 'effect.start' && e.data?.action === 'flag.serve-variant');
     expect(starts.at(-1)!.data.target).toMatchObject({ traffic: 25, variant: 'conservative' });
   });
+
+  it('the phase report in pt-BR says what was served to the canary', async () => {
+    const sb = await lightBreach();
+    sb.editPlan((y) => y.replace('  formats: [md, json]\n', '  formats: [md, json]\n  language: pt-BR\n'));
+    expectCode(await sb.cmd('advance', ['--apply-contingency', '--json']), 4);
+    const md = readFileSync(sb.reportFile('canary-5', 'md'), 'utf8');
+    expect(md).toContain('Servida a variante conservative {"model":"v2","maxItems":5} ao canário (contingência leve)');
+  });
 });
