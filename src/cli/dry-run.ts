@@ -6,7 +6,7 @@
  */
 import path from 'node:path';
 import type { CommandRunner, ReportSink } from '../engine/services.js';
-import type { FlagProvider, FlagState, NotificationEvent, Notifier } from '../providers/types.js';
+import type { FlagProvider, FlagState, ServeVariantArgs, NotificationEvent, Notifier } from '../providers/types.js';
 import type { JournalEntry, StateStore } from '../state/types.js';
 
 export interface Recorded {
@@ -39,6 +39,17 @@ export function recordingFlags(real: FlagProvider, r: Recording): FlagProvider {
       const s: FlagState = { enabled: a.traffic > 0, traffic: a.traffic, audience: a.audience?.name };
       return s;
     },
+    ...(real.serveVariant
+      ? {
+          async serveVariant(a: ServeVariantArgs): Promise<FlagState> {
+            r.actions.push({
+              action: 'flag.serve-variant',
+              detail: { flag: a.flag, traffic: a.traffic, audience: a.audience?.name, variant: a.variant },
+            });
+            return { enabled: a.traffic > 0, traffic: a.traffic, audience: a.audience?.name, variant: a.variant };
+          },
+        }
+      : {}),
     async disable(a) {
       r.actions.push({ action: 'flag.disable', detail: { flag: a.flag } });
       return { enabled: false, traffic: 0 };

@@ -25,6 +25,15 @@ export function compareServed(args: { plan: Plan; state: RolloutState; flag: Fla
   if (Math.abs(flag.traffic - state.traffic) > 0.001)
     problems.push(`the flag serves ${flag.traffic}% but the state records ${state.traffic}%`);
   if (fresh) return problems;
+  // the variant a light contingency served (or none: the plain `on`), where the provider tells it
+  if (
+    flag.enabled &&
+    (flag.variant !== undefined || state.served !== undefined) &&
+    flag.variant !== state.served?.variant
+  )
+    problems.push(
+      `the flag serves the variant ${flag.variant ?? 'on'} but the state records ${state.served?.variant ?? 'on'}`,
+    );
   // The audience condition, where the flag states it as a rule (the file provider's flagd targeting).
   const rule = detail['audienceRule'] as { attribute: string; in: string[] } | undefined;
   const isFile = plan.providers.flags[plan.flag.provider ?? Object.keys(plan.providers.flags)[0]!]?.type === 'file';

@@ -12,6 +12,8 @@ export type Action =
   | { type: 'set-traffic'; toPhase: number; traffic: number; audience?: string | undefined }
   | { type: 'reduce'; toPhase: number; traffic: number; audience?: string | undefined }
   | { type: 'rollback'; component?: string | undefined }
+  /** the light contingency's adjust-flags: the canary gets `variant` instead of `on`, at the same traffic */
+  | { type: 'serve-variant'; variant: string }
   | { type: 'complete' };
 
 export interface ContingencyDecision {
@@ -75,7 +77,10 @@ export function decide(args: {
       advice = `there is no earlier phase to step back to; ${adviceFor('rollback', plan, i)}`;
     }
     const wants = args.applyContingency || automatic;
-    const advised = wants && (action === 'reduce-traffic' || action === 'rollback');
+    const serve = action === 'adjust-flags' ? configured?.serve : undefined;
+    if (action === 'adjust-flags') advice = adjustAdvice(serve, state.served?.variant, wants);
+    const adjusts = serve !== undefined && serve !== state.served?.variant;
+    const advised = wants && (action === 'reduce-traffic' || action === 'rollback' || adjusts);
     const reasons = gate.criteria.filter((c) => c.verdict === 'fail').map((c) => `${c.name}: ${c.detail}`);
     const contingency: ContingencyDecision = { level, action, advised, applied: false, automatic, advice };
     if (advised && action === 'rollback')
@@ -97,6 +102,15 @@ export function decide(args: {
         actions: [{ type: 'reduce', toPhase: i - 1, traffic: prev!.traffic, audience: prev!.audience }],
       };
     }
+    if (advised && adjusts)
+      return {
+        decision: 'failed',
+        from: phase.name,
+        to: null,
+        reasons,
+        contingency,
+        actions: [{ type: 'serve-variant', variant: serve }],
+      };
     return { decision: 'failed', from: phase.name, to: null, reasons, contingency, actions: [] };
   }
 
@@ -120,6 +134,15 @@ export function decide(args: {
     reasons: [`every criterion passed; traffic ${state.traffic}% → ${next.traffic}%`],
     actions: [{ type: 'set-traffic', toPhase: i + 1, traffic: next.traffic, audience: next.audience }],
   };
+}
+
+function adjustAdvice(serve: string | undefined, served: string | undefined, asked: boolean): string {
+  if (serve === undefined)
+    return 'adjust the feature parameters by flag (a person decides which; the plan names no variant to serve: add `serve: VARIANT` under contingency.light); the traffic stays';
+  if (serve === served)
+    return `the canary already gets the variant "${serve}" and the gate still fails: hold, or step back (\`rollout reduce\`)`;
+  const how = asked ? '' : ' (`rollout advance --apply-contingency`)';
+  return `serve the variant "${serve}" to the canary instead of "on"${how}; the traffic stays and the phase's soak starts again`;
 }
 
 function adviceFor(action: ContingencyAction, plan: Plan, i: number): string {

@@ -9,6 +9,7 @@ import type { RolloutState } from '../state/types.js';
 import type { AfterEffects } from './after-effects.js';
 import type { Action } from './decide.js';
 import { setFlagTraffic, type FlagChange } from './flag-change.js';
+import { serveVariant } from './serve-variant.js';
 import { runRollback, type RollbackStepResult } from './rollback-steps.js';
 import type { Services } from './services.js';
 import { complete, enterPhase } from './state-ops.js';
@@ -50,6 +51,8 @@ export async function execute(actions: Action[], args: ExecuteArgs): Promise<Exe
           toPhase: target.name,
           traffic: action.traffic,
           audience: action.audience,
+          // a variant a light contingency served stays served as the rollout moves (README: adjust-flags)
+          variant: out.state.served?.variant,
           reason:
             action.type === 'reduce'
               ? args.reasons.reduce(target.name, action.traffic)
@@ -65,6 +68,11 @@ export async function execute(actions: Action[], args: ExecuteArgs): Promise<Exe
           },
         });
         out.applied = action.type === 'reduce';
+      } else if (action.type === 'serve-variant') {
+        out.flag = await serveVariant(action.variant, { ...args, state: out.state }, async (state) => {
+          out.state = state;
+        });
+        out.applied = true;
       } else if (action.type === 'complete') {
         out.state = complete(out.state, at);
       } else {

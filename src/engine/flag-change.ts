@@ -47,33 +47,53 @@ export async function setFlagTraffic(args: {
   traffic: number;
   audience: string | undefined;
   reason: string;
+  /** the variant the served share gets instead of `on` (a light contingency's, kept as the rollout moves) */
+  variant?: string | undefined;
   record?: RecordFlagChange;
 }): Promise<FlagChange> {
   const { plan, services } = args;
   const flags = await services.providers.flags();
+  const variant = args.variant;
+  if (variant !== undefined && !flags.serveVariant)
+    throw new ProviderError(
+      services.providers.flagName,
+      `the flag provider cannot serve the variant "${variant}" (it has no variants with values); nothing was changed`,
+      { hint: 'use the file (flagd) provider for adjust-flags, or adjust the parameters by hand and hold' },
+    );
   const before = await flags.read({ flag: plan.flag.key });
   const after = await withEffect(
     services,
     {
-      action: 'flag.set-traffic',
+      action: variant !== undefined ? 'flag.serve-variant' : 'flag.set-traffic',
       phase: args.phase,
       data: {
         provider: services.providers.flagName,
         flag: plan.flag.key,
         before,
-        target: { traffic: args.traffic, audience: args.audience },
+        target: { traffic: args.traffic, audience: args.audience, ...(variant !== undefined ? { variant } : {}) },
         toPhase: args.toPhase,
         reason: args.reason,
       },
     },
     async () => {
-      const result = await flags.setTraffic({
+      const set = {
         flag: plan.flag.key,
         traffic: args.traffic,
         audience: audienceSpec(plan, args.audience),
         keep: keptAudiences(plan, args.toPhase),
         comment: `rollout ${plan.name}: ${args.reason}`,
-      });
+        variants: plan.flag.variants,
+      };
+      const result =
+        variant !== undefined
+          ? await flags.serveVariant!({ ...set, variant, variants: plan.flag.variants ?? {} })
+          : await flags.setTraffic(set);
+      if (variant !== undefined && args.traffic > 0 && result.variant !== variant)
+        throw new ProviderError(
+          services.providers.flagName,
+          `the flag reads back serving ${result.variant ?? 'on'} after serving the variant ${variant}`,
+          { hint: 'someone else may be changing the flag; check it in the provider' },
+        );
       if (Math.abs(result.traffic - args.traffic) > 0.001) {
         throw new ProviderError(
           services.providers.flagName,
@@ -116,7 +136,12 @@ export async function disableFlag(args: {
         reason: args.reason,
       },
     },
-    () => flags.disable({ flag: plan.flag.key, comment: `rollout ${plan.name}: ${args.reason}` }),
+    () =>
+      flags.disable({
+        flag: plan.flag.key,
+        comment: `rollout ${plan.name}: ${args.reason}`,
+        variants: plan.flag.variants,
+      }),
     (after) => ({ after }),
     args.record && ((after, effect) => args.record!({ before, after }, effect)),
   );

@@ -9,6 +9,7 @@ import type { FlagState } from '../providers/types.js';
 import { effectOf, type EffectData } from '../state/journal-events.js';
 import type { JournalEntry, RolloutState } from '../state/types.js';
 import { componentRollbackFinished, componentStepRecorded } from './rollback-component.js';
+import { judgeServedVariant } from './recovery-variant.js';
 import { enterPhase, rollbackStarted, rollbackStepRecorded } from './state-ops.js';
 
 export function unfinishedEffects(journal: JournalEntry[]): JournalEntry[] {
@@ -25,13 +26,15 @@ export function unfinishedEffects(journal: JournalEntry[]): JournalEntry[] {
 export function describeEffect(e: JournalEntry): string {
   const d = effectOf(e) ?? {};
   const what =
-    d.action === 'flag.set-traffic'
-      ? `set the flag to ${d.target?.traffic}%${d.target?.audience ? ` of ${d.target.audience}` : ''}`
-      : d.action === 'flag.disable'
-        ? 'turn the flag off'
-        : d.action === 'command.run' || d.action === 'checklist.run'
-          ? `run \`${d.command}\` (${d.component ?? d.id})`
-          : String(d.action);
+    d.action === 'flag.serve-variant'
+      ? `serve the variant ${d.target?.variant} to ${d.target?.traffic}%`
+      : d.action === 'flag.set-traffic'
+        ? `set the flag to ${d.target?.traffic}%${d.target?.audience ? ` of ${d.target.audience}` : ''}`
+        : d.action === 'flag.disable'
+          ? 'turn the flag off'
+          : d.action === 'command.run' || d.action === 'checklist.run'
+            ? `run \`${d.command}\` (${d.component ?? d.id})`
+            : String(d.action);
   return `${what}, started ${e.at} in phase ${e.phase ?? '-'}`;
 }
 
@@ -61,7 +64,11 @@ export function judgeEffect(args: {
       : 'nothing (off)'
     : 'an unknown share';
 
-  if (d.action === 'flag.set-traffic' && typeof d.target?.traffic === 'number') {
+  if (d.action === 'flag.serve-variant') {
+    const v = judgeServedVariant({ plan, state, effect: e, flag });
+    if (v) return v;
+  }
+  if ((d.action === 'flag.set-traffic' || d.action === 'flag.serve-variant') && typeof d.target?.traffic === 'number') {
     const target = d.target.traffic;
     if (!flag || Number.isNaN(flag.traffic))
       return { landed: 'unknown', state, note: 'the flag cannot be read to tell whether it landed' };

@@ -120,6 +120,8 @@ export function rollbackStepRecorded(s: RolloutState, step: RollbackStepRecord, 
     ...s,
     updatedAt: nowIso,
     traffic: step.kind === 'flag' && step.status === 'done' ? 0 : s.traffic,
+    // the flag is off: the plain `on` variant is what it serves once it is turned on again
+    served: step.kind === 'flag' && step.status === 'done' ? undefined : s.served,
     rollback: { ...rb, steps },
   };
 }

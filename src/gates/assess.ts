@@ -8,7 +8,7 @@ import { answerOf, checklistId } from '../plan/checklist-id.js';
 import type { ContingencyLevel, Plan } from '../plan/schema.js';
 import { SEVERITIES, type Severity } from '../providers/types.js';
 import type { PhaseRecord } from '../state/types.js';
-import { phaseCriteria } from './criteria.js';
+import { phaseCriteria, soakStartMs } from './criteria.js';
 import { countedApprovers } from './approvals.js';
 import { evaluateMetric } from './evaluate-metric.js';
 import type { Criterion, GateResult, Observations } from './types.js';
@@ -82,7 +82,9 @@ export function assessGate(args: {
 
   // Soak time
   if (c.minDurationMs > 0) {
-    const entered = record ? Date.parse(record.enteredAt) : now;
+    // a light contingency's adjustment restarts the soak
+    const entered = record ? soakStartMs(record) : now;
+    const since = record?.served ? `since the flag served ${record.served.variant}` : 'in phase';
     const eligible = entered + c.minDurationMs;
     const ok = now >= eligible;
     criteria.push({
@@ -91,8 +93,8 @@ export function assessGate(args: {
       verdict: ok ? 'pass' : 'hold',
       eligibleAt: new Date(eligible).toISOString(),
       detail: ok
-        ? `${formatDuration(now - entered)} in phase ≥ ${phase.minDuration}`
-        : `${formatDuration(now - entered)} of ${phase.minDuration} in phase; eligible at ${new Date(eligible).toISOString()} (in ${formatDuration(eligible - now)})`,
+        ? `${formatDuration(now - entered)} ${since} ≥ ${phase.minDuration}`
+        : `${formatDuration(now - entered)} of ${phase.minDuration} ${since}; eligible at ${new Date(eligible).toISOString()} (in ${formatDuration(eligible - now)})`,
     });
   }
 

@@ -77,3 +77,10 @@ export function phaseHoldMs(plan: Plan, phase: Phase): number {
   const window = phase.traffic > 0 && gatingMetrics(plan).length > 0 ? c.sloWindowMs : 0;
   return Math.max(c.minDurationMs, window, c.validateMs);
 }
+
+/** When the phase's soak started: its entry, or a light contingency's adjustment of the flag since (ms). */
+export function soakStartMs(record: { enteredAt: string; served?: { at: string } | undefined }): number {
+  const entered = Date.parse(record.enteredAt);
+  const served = record.served ? Date.parse(record.served.at) : Number.NaN;
+  return Number.isFinite(served) && served > entered ? served : entered;
+}

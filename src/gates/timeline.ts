@@ -5,7 +5,7 @@
  * lasts at least its soak time and, when metrics gate it at some traffic, a whole sloWindow since it
  * was entered (the last phase included: the rollout completes only after 100% has held its SLOs).
  */
-import { phaseCriteria, phaseHoldMs } from './criteria.js';
+import { phaseCriteria, phaseHoldMs, soakStartMs } from './criteria.js';
 import type { Plan } from '../plan/schema.js';
 import type { RolloutState } from '../state/types.js';
 
@@ -61,7 +61,7 @@ export function timeline(
       return;
     }
     if (i === current) {
-      const entered = rec && state?.status !== 'not-started' ? Date.parse(rec.enteredAt) : now;
+      const entered = rec && state?.status !== 'not-started' ? soakStartMs(rec) : now;
       const eligible = Math.max(now, entered + min);
       rows.push({
         ...row,

@@ -49,6 +49,8 @@ export const KNOWN_KEYS = [
   'light',
   'moderate',
   'severe',
+  'variants',
+  'serve',
   'identities',
   'allowOutsidePlanDir',
   // schedule:

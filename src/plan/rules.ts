@@ -5,6 +5,7 @@ import type { Plan } from './schema.js';
 import { didYouMean } from './suggest.js';
 import { checklistId } from './checklist-id.js';
 import { scheduleIsConsistent, validateOnLastPhase } from './rules-schedule.js';
+import { servedVariantsExist } from './rules-variants.js';
 import { comparisonsCannotPassYet, metricsAreWellFormed, windowsAreSensible } from './rules-metrics.js';
 
 export { checklistId };
@@ -226,4 +227,5 @@ export const rules: Record<string, Rule> = {
   comparisonsCannotPassYet,
   scheduleIsConsistent,
   validateOnLastPhase,
+  servedVariantsExist,
 };

@@ -142,6 +142,8 @@ const contingencyAction = z.strictObject({
   /** applied without --apply-contingency when true */
   automatic: z.boolean().default(false),
   note: z.string().optional(),
+  /** adjust-flags: the variant of `flag.variants` served to the canary instead of `on` */
+  serve: slug.optional(),
 });
 
 const rollbackStep = z
@@ -194,7 +196,14 @@ export const planSchema = z.strictObject({
   service: z.string().optional(),
   strategy: z.enum(['canary', 'blue-green']).default('canary'),
   variables: z.record(z.string(), z.union([z.string(), z.number()]).transform(String)).default({}),
-  flag: z.strictObject({ provider: z.string().optional(), key: flagKey }),
+  flag: z.strictObject({
+    provider: z.string().optional(),
+    key: flagKey,
+    /** variants with values (JSON) beside on/off, e.g. conservative: { maxItems: 5 }; `on` gives the new version's value */
+    variants: z
+      .record(slug, z.union([z.record(z.string(), z.unknown()), z.string(), z.number(), z.boolean()]))
+      .optional(),
+  }),
   providers: z.strictObject({
     flags: z.record(z.string(), providerSpec).default({}),
     metrics: z.record(z.string(), providerSpec).default({}),

@@ -17,6 +17,8 @@ export interface FlagState {
   traffic: number;
   /** the audience restricting the rollout, by name or segment key; undefined when everyone is eligible. */
   audience?: string | undefined;
+  /** the variant the served share gets when it is not the plain `on` (a light contingency's adjustment) */
+  variant?: string | undefined;
   /** provider-specific detail kept for the journal (ids, versions); never contains secrets. */
   detail?: Record<string, unknown>;
 }
@@ -33,6 +35,15 @@ export interface SetTrafficArgs {
   keep?: { audience?: AudienceSpec | undefined; traffic: number }[] | undefined;
   /** free text for the provider's change history (phase name, plan). */
   comment: string;
+  /** the plan's flag variants with their values (JSON), beside on/off; a provider without variants ignores them */
+  variants?: Record<string, unknown> | undefined;
+}
+
+export interface ServeVariantArgs extends SetTrafficArgs {
+  /** the variant served instead of `on` */
+  variant: string;
+  /** the plan's variants and their values (JSON) */
+  variants: Record<string, unknown>;
 }
 
 export interface FlagProvider {
@@ -45,8 +56,13 @@ export interface FlagProvider {
    * Returns the state read back after the write.
    */
   setTraffic(args: SetTrafficArgs): Promise<FlagState>;
+  /**
+   * Optional: like setTraffic, but the served share gets `variant` (one of `variants`, with its JSON
+   * value) instead of `on`. Without it, a plan's light contingency cannot serve a variant (it holds).
+   */
+  serveVariant?(args: ServeVariantArgs): Promise<FlagState>;
   /** Turns the flag off for everyone (the kill switch of a rollback). Idempotent. */
-  disable(args: { flag: string; comment: string }): Promise<FlagState>;
+  disable(args: { flag: string; comment: string; variants?: Record<string, unknown> | undefined }): Promise<FlagState>;
 }
 
 export interface Point {

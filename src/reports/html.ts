@@ -192,6 +192,7 @@ export function renderHtml(report: PhaseReport): string {
           m.none,
         )
       : `<p class="none">${esc(m.flagUnchanged)}</p>`,
+    r.served ? `<p>${esc(m.served(r.served.variant, JSON.stringify(r.served.value ?? null), d(r.served.at)))}</p>` : '',
   );
   if (r.rollback)
     p.push(

@@ -48,6 +48,8 @@ export const en = {
   noneRequired: 'None required.',
   flagSection: 'Flag',
   flagUnchanged: 'The flag was not changed on leaving this phase.',
+  served: (variant: string, value: string, at: string) =>
+    `Served ${variant} ${value} to the canary (light contingency) at ${at}; the phase's soak counts from then.`,
   before: 'before',
   after: 'after',
   everyone: 'everyone',

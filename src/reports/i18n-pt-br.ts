@@ -50,6 +50,8 @@ export const ptBR: Messages = {
   noneRequired: 'Nenhuma necessária.',
   flagSection: 'Flag',
   flagUnchanged: 'A flag não foi alterada ao sair desta fase.',
+  served: (variant: string, value: string, at: string) =>
+    `Servida a variante ${variant} ${value} ao canário (contingência leve) em ${at}; o período de observação da fase conta a partir daí.`,
   before: 'antes',
   after: 'depois',
   everyone: 'todos',

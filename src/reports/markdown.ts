@@ -167,6 +167,7 @@ export function renderMarkdown(report: PhaseReport): string {
         )
       : `_${m.flagUnchanged}_\n`,
   );
+  if (r.served) out.push(`${m.served(r.served.variant, JSON.stringify(r.served.value ?? null), d(r.served.at))}\n`);
   if (r.rollback) {
     out.push(`## ${m.rollback}\n`);
     out.push(
@@ -200,8 +201,9 @@ export function renderMarkdown(report: PhaseReport): string {
 }
 
 export function flagRow(label: string, s: unknown, everyone: string): string[] {
-  const f = (s ?? {}) as { enabled?: boolean; traffic?: number; audience?: string };
-  return [label, String(f.enabled ?? '-'), f.traffic === undefined ? '-' : `${f.traffic}%`, f.audience ?? everyone];
+  const f = (s ?? {}) as { enabled?: boolean; traffic?: number; audience?: string; variant?: string };
+  const traffic = f.traffic === undefined ? '-' : `${f.traffic}%${f.variant ? ` (${f.variant})` : ''}`;
+  return [label, String(f.enabled ?? '-'), traffic, f.audience ?? everyone];
 }
 
 /** The phase's facts (plan, flag, traffic, dates, status) as label/value rows, in the report's language; plain text. */

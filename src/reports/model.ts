@@ -91,6 +91,8 @@ export interface PhaseReport {
       }[]
     | undefined;
   events: { at: string; type: string; summary: string }[];
+  /** the variant a light contingency served to the canary in this phase (adjust-flags) */
+  served?: { variant: string; at: string; value?: unknown } | undefined;
   documents: DocumentSection[];
 }
 
@@ -189,6 +191,7 @@ export function buildPhaseReport(args: {
     checklist,
     approvals: { required: c.approvals.required, approvers: c.approvals.approvers, given: rec?.approvals ?? [] },
     flag: rec?.flagAfter !== undefined ? { before: rec.flagBefore, after: rec.flagAfter } : undefined,
+    served: rec?.served,
     rollback: (eventOf(rollbackEntry, 'rollback.finished') ?? eventOf(rollbackEntry, 'rollback.component.finished'))
       ?.data.steps,
     events: journal
@@ -211,6 +214,7 @@ function summarize(entry: JournalEntry): string {
     case 'effect.start':
       return `${e.data.action} started`;
     case 'effect.done':
+      if (e.data.action === 'flag.serve-variant') return servedSummary(e.data.after);
       return `${e.data.action} done`;
     case 'effect.failed':
       return `${e.data.action} failed: ${e.data.error}`;
@@ -221,4 +225,10 @@ function summarize(entry: JournalEntry): string {
     default:
       return entry.type;
   }
+}
+
+/** The timeline's words for a light contingency's flag adjustment. */
+function servedSummary(after: unknown): string {
+  const variant = (after as { variant?: unknown } | undefined)?.variant;
+  return `served ${typeof variant === 'string' ? variant : 'a variant'} to the canary (light contingency)`;
 }

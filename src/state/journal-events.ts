@@ -77,7 +77,7 @@ export interface JournaledRollbackStep {
 /** The data every effect entry carries: which effect, and for a start what it is about to do. */
 export interface EffectData {
   action: string;
-  target?: { traffic?: number; audience?: string } | undefined;
+  target?: { traffic?: number; audience?: string; variant?: string } | undefined;
   before?: unknown;
   after?: unknown;
   toPhase?: string | undefined;

@@ -56,6 +56,16 @@ export interface PhaseRecord {
   flagAfter?: unknown;
   /** what the phase's comparisons remember: sticky FAILs, τ², running minima of p (src/gates/comparison-types.ts) */
   stats?: PhaseStatsMemory | undefined;
+  /** a light contingency served this variant to the canary at `at`: the phase's soak counts from then */
+  served?: ServedVariant | undefined;
+}
+
+/** A variant of the flag served to the canary instead of `on` (a light contingency's `adjust-flags`). */
+export interface ServedVariant {
+  variant: string;
+  at: string;
+  /** its value as the plan gives it */
+  value?: unknown;
 }
 
 /** One rollback step's outcome, saved as soon as it is known, so a re-run continues where this one stopped. */
@@ -121,6 +131,8 @@ export interface RolloutState {
   lastHeldKey?: string | undefined;
   /** true when ROLLOUT_NOW drove the clock at some point */
   simulatedClock?: boolean | undefined;
+  /** the variant the flag serves instead of `on` since a light contingency; kept when the rollout advances */
+  served?: ServedVariant | undefined;
   /** the id of the last side effect this state records, so a crashed run's effect is never recorded twice */
   lastEffect?: string | undefined;
   /** notes people added (`rollout note`): the issue log and the user-feedback section read them */

@@ -34,7 +34,13 @@ export async function statusCommand(
   // What the flag provider serves now, against what the state recorded: a hand edit or a crashed
   // run shows up here.
   let flag:
-    | { enabled: boolean; traffic: number; audience?: string | undefined; note?: string | undefined }
+    | {
+        enabled: boolean;
+        traffic: number;
+        audience?: string | undefined;
+        variant?: string | undefined;
+        note?: string | undefined;
+      }
     | { error: string };
   let problems: string[] = [];
   try {
@@ -43,6 +49,7 @@ export async function statusCommand(
       enabled: f.enabled,
       traffic: f.traffic,
       audience: f.audience,
+      variant: f.variant,
       note: typeof f.detail?.['note'] === 'string' ? f.detail['note'] : undefined,
     };
     problems = compareServed({ plan, state, flag: f });
@@ -77,6 +84,7 @@ export async function statusCommand(
       criteria: ev?.gate.criteria.map(criterionJson) ?? [],
       reported: ev?.gate.reported.map(criterionJson) ?? [],
       flag,
+      served: state.served ?? null,
       flagMatchesState: !mismatch,
       flagMismatch: problems,
       interrupted: interruptedEffects(services),
@@ -108,7 +116,11 @@ export async function statusCommand(
   if ('error' in flag) io.log.warn(`cannot read the flag ${plan.flag.key}: ${flag.error}`);
   else
     io.out(
-      `flag ${plan.flag.key} serves ${Number.isNaN(flag.traffic) ? 'an unknown share' : `${flag.traffic}%`}${flag.audience ? ` of ${flag.audience}` : ''}${flag.enabled ? '' : ' (off)'}`,
+      `flag ${plan.flag.key} serves ${Number.isNaN(flag.traffic) ? 'an unknown share' : `${flag.traffic}%`}${flag.audience ? ` of ${flag.audience}` : ''}${flag.variant ? ` the variant ${flag.variant}` : ''}${flag.enabled ? '' : ' (off)'}`,
+    );
+  if (state.served)
+    io.out(
+      `the canary gets the variant ${state.served.variant} ${JSON.stringify(state.served.value ?? null)} since ${state.served.at} (light contingency); the soak counts from then`,
     );
   if (mismatch) io.log.warn(`${problems.join('; ')}: someone changed the flag by hand, or a run stopped half-way`);
   if (state.status === 'rolling-back') {

@@ -21,13 +21,20 @@ export interface FlagdFlag {
 /** Weights in thousandths of a percent, so 2.5% is exact. */
 const SCALE = 1000;
 
-/** The `fractional` split serving `traffic` % "on", bucketed by flag key + targetingKey (the same for every phase). */
-function splitOf(traffic: number): unknown {
+/**
+ * The `fractional` split serving `traffic` % `served` ("on", or the variant a light contingency serves),
+ * bucketed by flag key + targetingKey (the same for every phase).
+ */
+function splitOf(traffic: number, served = 'on'): unknown {
   const on = Math.round(traffic * SCALE);
-  if (on >= 100 * SCALE) return 'on';
+  if (on >= 100 * SCALE) return served;
   if (on <= 0) return 'off';
   return {
-    fractional: [{ cat: [{ var: '$flagd.flagKey' }, { var: 'targetingKey' }] }, ['on', on], ['off', 100 * SCALE - on]],
+    fractional: [
+      { cat: [{ var: '$flagd.flagKey' }, { var: 'targetingKey' }] },
+      [served, on],
+      ['off', 100 * SCALE - on],
+    ],
   };
 }
 
@@ -49,33 +56,44 @@ export function flagdDefinition(args: {
   keep?: { audience?: AudienceSpec | undefined; traffic: number }[] | undefined;
   plan: string;
   comment: string;
+  /** the variant the served share gets instead of `on`, one of `values` (a light contingency) */
+  variant?: string | undefined;
+  /** variants with values beside on/off; `on` here is the new version's value */
+  values?: Record<string, unknown> | undefined;
 }): FlagdFlag {
   const { traffic, audience } = args;
-  const split = splitOf(traffic);
+  const served = args.variant ?? 'on';
+  const split = splitOf(traffic, served);
   const metadata: FlagdFlag['metadata'] = { managedBy: 'rollout', plan: args.plan, traffic, change: args.comment };
   if (audience) metadata['audience'] = audience.name;
-  const base = { state: 'ENABLED' as const, variants: { on: true, off: false }, defaultVariant: 'off', metadata };
+  if (args.variant) metadata['variant'] = args.variant;
+  const variants = { on: true, off: false, ...args.values };
+  const base = { state: 'ENABLED' as const, variants, defaultVariant: 'off', metadata };
   // everyone at 100 %: nobody needs an earlier phase's rule
-  const keep = !audience && split === 'on' ? [] : (args.keep ?? []).filter((k) => k.traffic > 0);
+  const keep = !audience && split === served ? [] : (args.keep ?? []).filter((k) => k.traffic > 0);
   if (keep.length > 0) {
     metadata['kept'] = keep.map((k) => `${k.traffic}% of ${k.audience?.name ?? 'all users'}`).join(', ');
-    const branches: unknown[] = keep.flatMap((k) => [keptCondition(k), 'on']);
+    const branches: unknown[] = keep.flatMap((k) => [keptCondition(k), served]);
     if (audience) branches.push(conditionOf(audience), split, 'off');
     else branches.push(split);
     return { ...base, targeting: { if: branches } };
   }
   if (!audience) {
-    if (split === 'on') return { ...base, defaultVariant: 'on' };
+    if (split === served) return { ...base, defaultVariant: served };
     if (split === 'off') return base;
     return { ...base, targeting: split as Record<string, unknown> };
   }
   return { ...base, targeting: { if: [conditionOf(audience), split, 'off'] } };
 }
 
-export function disabledDefinition(plan: string, comment: string): FlagdFlag {
+export function disabledDefinition(
+  plan: string,
+  comment: string,
+  values?: Record<string, unknown> | undefined,
+): FlagdFlag {
   return {
     state: 'ENABLED',
-    variants: { on: true, off: false },
+    variants: { on: true, off: false, ...values },
     defaultVariant: 'off',
     metadata: { managedBy: 'rollout', plan, traffic: 0, change: comment },
   };
@@ -92,12 +110,17 @@ const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'obj
 /** Why a targeting rule is not one this tool wrote; thrown inside the reader only. */
 class Unrecognised extends Error {}
 
-/** The share (0-100) of evaluations a split node serves the `true` variant. */
-function shareOf(node: unknown, variants: Record<string, unknown>): number {
+/**
+ * The share (0-100) of evaluations a split node serves the feature: any variant but `off` (and one
+ * whose value is false); each served variant is added to `seen`.
+ */
+function shareOf(node: unknown, variants: Record<string, unknown>, seen?: Set<string>): number {
   const served = (name: unknown): boolean => {
     if (typeof name !== 'string' || !(name in variants))
       throw new Unrecognised(`it names a variant the flag does not have (${JSON.stringify(name)})`);
-    return variants[name] === true;
+    const yes = name !== 'off' && variants[name] !== false && variants[name] !== null;
+    if (yes) seen?.add(name);
+    return yes;
   };
   if (typeof node === 'string') return served(node) ? 100 : 0;
   if (isRecord(node) && Object.keys(node).length === 1 && Array.isArray(node['fractional'])) {
@@ -140,7 +163,7 @@ function keptOf(cond: unknown, variants: Record<string, unknown>): { traffic: nu
   const share = (eq: unknown): number => {
     if (isRecord(eq) && Object.keys(eq).length === 1 && Array.isArray(eq['=='])) {
       const [split, on] = eq['=='] as unknown[];
-      if (on === 'on' && variants['on'] === true) return shareOf(split, variants);
+      if (on === 'on') return shareOf(split, variants);
     }
     throw new Unrecognised('its earlier-phase condition is not an audience and a split');
   };
@@ -152,20 +175,23 @@ function keptOf(cond: unknown, variants: Record<string, unknown>): { traffic: nu
 }
 
 /** What the targeting serves: everyone (no audience) or an audience rule, at a share of 0-100. */
-export function readTargeting(flag: FlagdFlag): {
+export function readTargeting(
+  flag: FlagdFlag,
+  seen?: Set<string>,
+): {
   traffic: number;
   rule?: AudienceRule | undefined;
   kept?: { traffic: number; rule?: AudienceRule }[];
 } {
   const t = flag.targeting;
-  if (!t || Object.keys(t).length === 0) return { traffic: shareOf(flag.defaultVariant, flag.variants) };
+  if (!t || Object.keys(t).length === 0) return { traffic: shareOf(flag.defaultVariant, flag.variants, seen) };
   if (Object.keys(t).length === 1 && Array.isArray(t['if'])) {
     const branches = t['if'] as unknown[];
     if (branches.length === 3) {
       const [cond, then, otherwise] = branches;
       const rule = audienceOf(cond);
       if (shareOf(otherwise, flag.variants) !== 0) throw new Unrecognised('it serves the feature outside the audience');
-      return { traffic: shareOf(then, flag.variants), rule };
+      return { traffic: shareOf(then, flag.variants, seen), rule };
     }
     // earlier phases kept: [kept, "on"]... then [audience, split, "off"] or a bare split
     const n = branches.length;
@@ -174,7 +200,8 @@ export function readTargeting(flag: FlagdFlag): {
     const kept: { traffic: number; rule?: AudienceRule }[] = [];
     if (n % 2 !== 1 || headEnd < 2) throw new Unrecognised('its `if` is not condition, then, else');
     for (let i = 0; i < headEnd; i += 2) {
-      if (branches[i + 1] !== 'on') throw new Unrecognised('an earlier-phase branch does not serve "on"');
+      if (shareOf(branches[i + 1], flag.variants, seen) !== 100)
+        throw new Unrecognised('an earlier-phase branch does not serve the feature');
       kept.push(keptOf(branches[i], flag.variants));
     }
     const tail = branches.slice(headEnd);
@@ -182,11 +209,11 @@ export function readTargeting(flag: FlagdFlag): {
       const [cond, then, otherwise] = tail;
       if (shareOf(otherwise, flag.variants) !== 0)
         throw new Unrecognised('it serves the feature outside the audiences');
-      return { traffic: shareOf(then, flag.variants), rule: audienceOf(cond), kept };
+      return { traffic: shareOf(then, flag.variants, seen), rule: audienceOf(cond), kept };
     }
-    return { traffic: shareOf(tail[0], flag.variants), kept };
+    return { traffic: shareOf(tail[0], flag.variants, seen), kept };
   }
-  return { traffic: shareOf(t, flag.variants) };
+  return { traffic: shareOf(t, flag.variants, seen) };
 }
 
 /** Reads what a flag serves from its state, variants and targeting, as flagd evaluates them. */
@@ -197,16 +224,20 @@ export function readFlagdState(flag: FlagdFlag | undefined): FlagState {
   try {
     if (!isRecord(flag.variants) || typeof flag.defaultVariant !== 'string')
       throw new Unrecognised('it has no variants or default variant');
-    const { traffic, rule, kept } = readTargeting(flag);
+    const seen = new Set<string>();
+    const { traffic, rule, kept } = readTargeting(flag, seen);
     // a share computed from weights: 5000 of 100000 is 5 exactly, 1 of 3 is kept to a thousandth
     const share = Math.round(traffic * SCALE) / SCALE;
     const audience = rule ? (named ?? `${rule.attribute} in [${rule.in.join(', ')}]`) : undefined;
-    return {
+    const variant = [...seen].filter((v) => v !== 'on').join('+') || undefined;
+    const state: FlagState = {
       enabled: share > 0,
       traffic: share,
       audience,
       detail: { ...(rule ? { audienceRule: rule } : {}), ...(kept?.length ? { kept } : {}) },
     };
+    if (variant && share > 0) state.variant = variant;
+    return state;
   } catch (e) {
     if (!(e instanceof Unrecognised)) throw e;
     return {

@@ -96,12 +96,20 @@ export async function createFileFlags(settings: FileFlagSettings, ctx: AdapterCo
       const state = readFlagdState(load().flags[flag]);
       return existsSync(file) ? state : { ...state, detail: { ...state.detail, fileMissing: true } };
     },
-    async setTraffic({ flag, traffic, audience, keep, comment }) {
+    async setTraffic({ flag, traffic, audience, keep, comment, variants }) {
       if (!(traffic >= 0 && traffic <= 100)) throw new ProviderError(ctx.name, `traffic ${traffic} is outside 0-100`);
-      return change(flag, flagdDefinition({ traffic, audience, keep, plan: ctx.plan, comment }));
+      return change(flag, flagdDefinition({ traffic, audience, keep, plan: ctx.plan, comment, values: variants }));
     },
-    async disable({ flag, comment }) {
-      return change(flag, disabledDefinition(ctx.plan, comment));
+    async serveVariant({ flag, traffic, audience, keep, comment, variant, variants }) {
+      if (!(traffic >= 0 && traffic <= 100)) throw new ProviderError(ctx.name, `traffic ${traffic} is outside 0-100`);
+      if (!(variant in variants))
+        throw new ProviderError(ctx.name, `the plan gives no value for the variant ${variant}`);
+      const def = flagdDefinition({ traffic, audience, keep, plan: ctx.plan, comment, variant, values: variants });
+      return change(flag, def);
+    },
+    async disable({ flag, comment, variants }) {
+      // off for everyone; the variants' values stay, so an application reading them keeps its type
+      return change(flag, disabledDefinition(ctx.plan, comment, variants));
     },
   };
 }
