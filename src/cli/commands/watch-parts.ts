@@ -116,6 +116,11 @@ export function changeNotifier(plan: Plan, services: Services, toldBefore: strin
     const summary = eligible
       ? `${plan.name}: ${decision.from} can be left now (advance would decide: ${decision.decision}${decision.to ? ` → ${decision.to}` : ''})`
       : summaryLine(plan, decision, state);
+    // nobody listens for this kind: nothing to send, nothing to take the lock for or to remember
+    if (!plan.stakeholders.some((x) => x.notify !== undefined && (!x.events || x.events.includes(kind)))) {
+      told = key;
+      return [];
+    }
     try {
       const sent = await withLock(services, async () => {
         // read again under the lock: a run that acted since then makes this news stale
