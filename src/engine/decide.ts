@@ -4,6 +4,7 @@
 import type { GateResult } from '../gates/types.js';
 import type { ContingencyLevel, Plan } from '../plan/schema.js';
 import type { RolloutState } from '../state/types.js';
+import { greenComponents, switchesEntering } from './components.js';
 
 export type DecisionKind = 'advanced' | 'completed' | 'held' | 'failed' | 'rolled-back' | 'reduced';
 export type ContingencyAction = 'hold' | 'reduce-traffic' | 'rollback' | 'adjust-flags';
@@ -12,7 +13,11 @@ export type Action =
   | { type: 'set-traffic'; toPhase: number; traffic: number; audience?: string | undefined }
   | { type: 'reduce'; toPhase: number; traffic: number; audience?: string | undefined }
   | { type: 'rollback'; component?: string | undefined }
-  | { type: 'complete' };
+  | { type: 'complete' }
+  /** a blue-green component switched to green, before the traffic enters its `switchAt` phase */
+  | { type: 'switch-component'; component: string }
+  /** a green component switched back to blue at once (a failed gate), ahead of any contingency */
+  | { type: 'switch-back'; component: string; reason: string };
 
 export interface ContingencyDecision {
   level: ContingencyLevel;
@@ -78,6 +83,12 @@ export function decide(args: {
     const advised = wants && (action === 'reduce-traffic' || action === 'rollback');
     const reasons = gate.criteria.filter((c) => c.verdict === 'fail').map((c) => `${c.name}: ${c.detail}`);
     const contingency: ContingencyDecision = { level, action, advised, applied: false, automatic, advice };
+    // blue-green components: switched back at once on any failed gate, whatever the contingency
+    const back: Action[] = greenComponents(plan, state).map((c) => ({
+      type: 'switch-back',
+      component: c.name,
+      reason: `the gate of ${phase.name} failed`,
+    }));
     if (advised && action === 'rollback')
       return {
         decision: 'rolled-back',
@@ -85,7 +96,7 @@ export function decide(args: {
         to: null,
         reasons,
         contingency,
-        actions: [{ type: 'rollback' }],
+        actions: [...back, { type: 'rollback' }],
       };
     if (advised && action === 'reduce-traffic') {
       return {
@@ -94,10 +105,10 @@ export function decide(args: {
         to: prev!.name,
         reasons,
         contingency,
-        actions: [{ type: 'reduce', toPhase: i - 1, traffic: prev!.traffic, audience: prev!.audience }],
+        actions: [...back, { type: 'reduce', toPhase: i - 1, traffic: prev!.traffic, audience: prev!.audience }],
       };
     }
-    return { decision: 'failed', from: phase.name, to: null, reasons, contingency, actions: [] };
+    return { decision: 'failed', from: phase.name, to: null, reasons, contingency, actions: back };
   }
 
   if (gate.verdict === 'hold') {
@@ -118,7 +129,10 @@ export function decide(args: {
     from: phase.name,
     to: next.name,
     reasons: [`every criterion passed; traffic ${state.traffic}% → ${next.traffic}%`],
-    actions: [{ type: 'set-traffic', toPhase: i + 1, traffic: next.traffic, audience: next.audience }],
+    actions: [
+      ...switchesEntering(plan, state, next.name).map((c) => ({ type: 'switch-component' as const, component: c.name })),
+      { type: 'set-traffic', toPhase: i + 1, traffic: next.traffic, audience: next.audience },
+    ],
   };
 }
 

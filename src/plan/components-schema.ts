@@ -1,0 +1,34 @@
+/**
+ * `components:` parts of the system switched whole, blue-green (the seed's "Canary Release com
+ * Blue-Green para componentes críticos"): at the phase the plan names (`switchAt`), after an optional
+ * pre-switch `check`, by a command pair (`run: { switch, switchBack }`). A failed gate switches every
+ * switched component back at once; `rollout rollback` switches them back first, one step each.
+ */
+import { z } from 'zod';
+import { parseDuration, parseEstimate } from './duration.js';
+
+const text = z.string().min(1, 'must not be empty');
+const command = z.string().trim().min(1, 'must be a shell command');
+const duration = z.string().refine((s) => parseDuration(s) !== undefined, 'must be a duration such as 30s or 5m');
+const estimate = z
+  .string()
+  .refine((s) => parseEstimate(s) !== undefined, 'must be a duration such as 5m, or a range such as 15m-30m');
+
+export const componentSchema = z.strictObject({
+  name: z.string().regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, 'must be a slug: lower-case letters, digits and dashes'),
+  description: z.string().optional(),
+  strategy: z.literal('blue-green', 'a component is switched whole: strategy: blue-green'),
+  /** the phase whose entry switches the component to green (before the traffic moves) */
+  switchAt: text,
+  /** the command pair: `switch` makes green live, `switchBack` makes blue live again; both must be idempotent */
+  run: z.strictObject({ switch: command, switchBack: command, timeout: duration.optional() }),
+  /** run before the switch; a non-zero exit holds the advance and switches nothing */
+  check: command.optional(),
+  /** how long a switch-back is expected to take, for the rollback's timing */
+  estimate: estimate.optional(),
+});
+
+export const componentsSchema = z.array(componentSchema).default([]);
+export type Component = z.output<typeof componentSchema>;
+/** The keys of a component, for did-you-mean on misspelt keys. */
+export const COMPONENT_KEYS = ['switchAt', 'switch', 'switchBack', 'check', 'components'];

