@@ -25,12 +25,7 @@ export function componentOf(plan: Plan, name: string): Component {
   return c;
 }
 
-export function recordComponent(
-  state: RolloutState,
-  name: string,
-  rec: ComponentRecord,
-  at: string,
-): RolloutState {
+export function recordComponent(state: RolloutState, name: string, rec: ComponentRecord, at: string): RolloutState {
   return { ...state, updatedAt: at, components: { ...state.components, [name]: rec } };
 }
 

@@ -130,7 +130,10 @@ export function decide(args: {
     to: next.name,
     reasons: [`every criterion passed; traffic ${state.traffic}% → ${next.traffic}%`],
     actions: [
-      ...switchesEntering(plan, state, next.name).map((c) => ({ type: 'switch-component' as const, component: c.name })),
+      ...switchesEntering(plan, state, next.name).map((c) => ({
+        type: 'switch-component' as const,
+        component: c.name,
+      })),
       { type: 'set-traffic', toPhase: i + 1, traffic: next.traffic, audience: next.audience },
     ],
   };

@@ -55,14 +55,24 @@ export async function execute(actions: Action[], args: ExecuteArgs): Promise<Exe
         const component = componentOf(plan, action.component);
         const r =
           action.type === 'switch-component'
-            ? await switchComponent({ services, component, phase, toPhase: nextPhase(actions, plan), state: out.state, save })
+            ? await switchComponent({
+                services,
+                component,
+                phase,
+                toPhase: nextPhase(actions, plan),
+                state: out.state,
+                save,
+              })
             : await switchBack({ services, component, phase, state: out.state, reason: action.reason, save }).then(
                 (b) => ({ state: b.state, runs: [b.run] }),
               );
         out.state = r.state;
         out.components = [...(out.components ?? []), ...r.runs];
         for (const run of r.runs)
-          if (run.ok) after.effect(`component ${run.component}: ${run.kind === 'switch' ? 'switched to green' : 'switched back to blue'}`);
+          if (run.ok)
+            after.effect(
+              `component ${run.component}: ${run.kind === 'switch' ? 'switched to green' : 'switched back to blue'}`,
+            );
         if (action.type === 'switch-component' && !r.runs[0]!.ok) {
           out.switchFailed = r.runs[0];
           break;

@@ -5,7 +5,7 @@
  */
 import { afterAll, describe, expect, it } from '@jest/globals';
 import { existsSync, readFileSync } from 'node:fs';
-import { atStage, explain, removeSandboxes, type Sandbox } from '../helpers/cli.js';
+import { atStage, removeSandboxes, type Sandbox } from '../helpers/cli.js';
 
 afterAll(() => removeSandboxes());
 
@@ -22,7 +22,9 @@ ${extra}`;
 
 const withComponent = (sb: Sandbox, extra = '') => sb.editPlan((y) => `${y.trimEnd()}\n${COMPONENT(extra)}`);
 const log = (sb: Sandbox) =>
-  existsSync(sb.path('plans', 'switch.log')) ? readFileSync(sb.path('plans', 'switch.log'), 'utf8').split('\n').filter(Boolean) : [];
+  existsSync(sb.path('plans', 'switch.log'))
+    ? readFileSync(sb.path('plans', 'switch.log'), 'utf8').split('\n').filter(Boolean)
+    : [];
 
 describe('blue-green components', () => {
   it('switches the component to green once, when advance enters its phase', async () => {
@@ -41,7 +43,10 @@ describe('blue-green components', () => {
 
   it('a failed pre-switch check holds (exit 3) and switches nothing', async () => {
     const sb = await atStage('canary-5-approved');
-    sb.editPlan((y) => `${y.trimEnd()}\n${COMPONENT().replace('    estimate: 1m', '    estimate: 1m\n    check: test -f ready.txt')}`);
+    sb.editPlan(
+      (y) =>
+        `${y.trimEnd()}\n${COMPONENT().replace('    estimate: 1m', '    estimate: 1m\n    check: test -f ready.txt')}`,
+    );
     const r = await sb.cmd('advance');
     expect(r.code).toBe(3);
     expect(r.stdout).toContain('pre-switch check failed');
@@ -67,11 +72,49 @@ describe('blue-green components', () => {
 
   it('a switch that fails is switched back, and the traffic stays', async () => {
     const sb = await atStage('canary-5-approved');
-    sb.editPlan((y) => `${y.trimEnd()}\n${COMPONENT().replace('echo green >> switch.log', 'echo green >> switch.log; exit 7')}`);
+    sb.editPlan(
+      (y) => `${y.trimEnd()}\n${COMPONENT().replace('echo green >> switch.log', 'echo green >> switch.log; exit 7')}`,
+    );
     const r = await sb.cmd('advance');
     expect(r.code).toBe(4);
     expect(r.stdout).toContain('component search-index: switch failed (exit 7');
     expect(log(sb)).toEqual(['green', 'blue']);
     expect(sb.state()?.traffic).toBe(5);
+  });
+
+  it('rollout rollback switches a green component back first, as one step with its timing', async () => {
+    const sb = await atStage('canary-5-approved');
+    withComponent(sb);
+    expect((await sb.cmd('advance')).code).toBe(0);
+    const out = await sb.json('rollback', ['--yes', '--reason', 'test'], 0);
+    expect(log(sb)).toEqual(['green', 'blue']);
+    expect(out.steps[0]).toMatchObject({
+      component: 'search-index',
+      kind: 'switch-back',
+      status: 'done',
+      estimate: '1m',
+      overEstimate: false,
+    });
+    expect(typeof out.steps[0].durationMs).toBe('number');
+    expect(out.steps.length).toBeGreaterThan(1);
+    expect(sb.state()?.components?.['search-index']).toMatchObject({ side: 'blue' });
+    const md = readFileSync(sb.reportFile('canary-25', 'md'), 'utf8');
+    expect(md).toMatch(/\| search-index \| switch back to blue \(blue-green\) \| switch-back \| done \|/);
+  });
+
+  it('a failed switch-back leaves the rollback incomplete; running it again switches back', async () => {
+    const sb = await atStage('canary-5-approved');
+    sb.editPlan(
+      (y) =>
+        `${y.trimEnd()}\n${COMPONENT().replace('echo blue >> switch.log', 'test -f fixed.txt && echo blue >> switch.log')}`,
+    );
+    expect((await sb.cmd('advance')).code).toBe(0);
+    const first = await sb.cmd('rollback', ['--yes', '--reason', 'test']);
+    expect(first.code).not.toBe(0);
+    expect(sb.state()?.components?.['search-index']?.side).toBe('green');
+    sb.writeFile('plans/fixed.txt', 'ok');
+    const again = await sb.json('rollback', ['--yes', '--reason', 'test'], 0);
+    expect(again.steps[0]).toMatchObject({ component: 'search-index', kind: 'switch-back', status: 'done' });
+    expect(log(sb)).toEqual(['green', 'blue']);
   });
 });

@@ -89,7 +89,11 @@ export async function advance(plan: Plan, services: Services, opts: { applyConti
     });
     const ran = withRollbackOutcome(decided, done.rollback, done.applied);
     const decision = done.switchFailed
-      ? switchFailed(ran, done.switchFailed, done.components?.find((r) => r.kind === 'switch-back'))
+      ? switchFailed(
+          ran,
+          done.switchFailed,
+          done.components?.find((r) => r.kind === 'switch-back'),
+        )
       : ran;
 
     // A gate that holds (or fails without a contingency applied) notifies when its reason changes only.
