@@ -117,4 +117,88 @@ describe('blue-green components', () => {
     expect(again.steps[0]).toMatchObject({ component: 'search-index', kind: 'switch-back', status: 'done' });
     expect(log(sb)).toEqual(['green', 'blue']);
   });
+
+  it.each([['landed:component.switch'], ['append:effect.done']])(
+    'killed at %s mid-switch: the next advance reconciles it, switches (again, idempotently) and moves the traffic',
+    async (point) => {
+      const sb = await atStage('canary-5-approved');
+      withComponent(sb);
+      const crashed = await sb.cmd('advance', [], { env: { ROLLOUT_TEST_CRASH_AT: point } });
+      expect(crashed.signal).toBe('SIGKILL');
+      expect(log(sb)).toEqual(['green']);
+      expect(sb.state()?.phase).toBe('canary-5');
+      const again = await sb.cmd('advance');
+      expect(again.code).toBe(0);
+      expect(again.stderr).toContain('a previous run stopped before it finished');
+      expect(sb.state()).toMatchObject({ phase: 'canary-25', traffic: 25 });
+      expect(sb.state()?.components?.['search-index']).toMatchObject({ side: 'green', phase: 'canary-25' });
+      expect(sb.state()?.components?.['search-index']?.uncertain).toBeUndefined();
+      // a switch the state had recorded is not run again; one nothing could tell about is
+      expect(log(sb)).toEqual(point.startsWith('landed') ? ['green', 'green'] : ['green']);
+      const open = new Map<string, string>();
+      for (const e of sb.journal())
+        if (e.effect) e.type === 'effect.start' ? open.set(e.effect, e.type) : open.delete(e.effect);
+      expect([...open.keys()]).toEqual([]);
+    },
+  );
+
+  it('a crash mid-switch, then a failed gate: the possibly-green component is switched back', async () => {
+    const sb = await atStage('canary-5-approved');
+    withComponent(sb);
+    const crashed = await sb.cmd('advance', [], { env: { ROLLOUT_TEST_CRASH_AT: 'landed:component.switch' } });
+    expect(crashed.signal).toBe('SIGKILL');
+    expect(sb.state()?.phase).toBe('canary-5');
+    sb.setMetric(sb.clock.now, 'latency_p95', 'canary', 640);
+    const again = await sb.json('advance', [], 4);
+    expect(again.components).toEqual([
+      expect.objectContaining({ component: 'search-index', kind: 'switch-back', ok: true }),
+    ]);
+    expect(log(sb)).toEqual(['green', 'blue']);
+    expect(sb.state()?.components?.['search-index']?.side).toBe('blue');
+  });
+
+  it('a crash mid-switch-back leaves the component green; the rollback switches it back', async () => {
+    const sb = await atStage('canary-5-approved');
+    withComponent(sb);
+    expect((await sb.cmd('advance')).code).toBe(0);
+    sb.clock.advance('12h');
+    sb.setMetric(sb.clock.now, 'latency_p95', 'canary', 640);
+    const crashed = await sb.cmd('advance', [], { env: { ROLLOUT_TEST_CRASH_AT: 'landed:component.switch-back' } });
+    expect(crashed.signal).toBe('SIGKILL');
+    const rb = await sb.json('rollback', ['--yes', '--reason', 'test'], 0);
+    expect(rb.steps[0]).toMatchObject({ component: 'search-index', kind: 'switch-back', status: 'done' });
+    expect(log(sb)).toEqual(['green', 'blue', 'blue']);
+    expect(sb.state()?.components?.['search-index']?.side).toBe('blue');
+  });
+
+  it.each([
+    ['switchAt: canary-26', 'switches at a phase "canary-26" the plan does not have', 'did you mean "canary-25"'],
+    ['switchAt: pre-deploy', 'the first phase', 'name a later phase'],
+    ['switchAt: canary-25\n    strategy: canary', 'blue-green', ''],
+  ])('validation: %s', async (edit, message, hint) => {
+    const sb = await atStage('start');
+    sb.editPlan(
+      (y) =>
+        `${y.trimEnd()}\n${COMPONENT()
+          .replace('switchAt: canary-25', edit)
+          .replace('    strategy: blue-green\n', edit.includes('strategy') ? '' : '    strategy: blue-green\n')}`,
+    );
+    const r = await sb.cmd('validate');
+    expect(r.code).toBe(2);
+    expect(r.stdout + r.stderr).toContain(message);
+    expect(r.stdout + r.stderr).toContain(hint);
+    expect(r.stdout + r.stderr).toMatch(/recommendations\.yaml:\d+:\d+/);
+  });
+
+  it('validation: two components with one name, and a misspelt key', async () => {
+    const sb = await atStage('start');
+    sb.editPlan(
+      (y) =>
+        `${y.trimEnd()}\n${COMPONENT()}${COMPONENT().replace('components:\n', '').replace('switchBack', 'swtichBack')}`,
+    );
+    const r = await sb.cmd('validate');
+    expect(r.code).toBe(2);
+    expect(r.stdout + r.stderr).toContain('"search-index" is already the name of components[0]');
+    expect(r.stdout + r.stderr).toContain('switchBack');
+  });
 });
