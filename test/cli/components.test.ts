@@ -35,6 +35,12 @@ describe('blue-green components', () => {
     expect(log(sb)).toEqual(['green']);
     expect(out.components).toEqual([expect.objectContaining({ component: 'search-index', kind: 'switch', ok: true })]);
     expect(sb.state()?.components?.['search-index']).toMatchObject({ side: 'green', phase: 'canary-25' });
+    const md = readFileSync(sb.reportFile('canary-5', 'md'), 'utf8');
+    expect(md).toContain('## Blue-green components');
+    expect(md).toMatch(/\| search-index \| switch to green \| ok \| [\d.]+ s \| exit 0 \|/);
+    expect(JSON.parse(readFileSync(sb.reportFile('canary-5', 'json'), 'utf8')).components).toEqual([
+      expect.objectContaining({ component: 'search-index', kind: 'switch', ok: true }),
+    ]);
     // a later advance does not switch again
     sb.clock.advance('1h');
     await sb.cmd('advance');
@@ -53,8 +59,13 @@ describe('blue-green components', () => {
     expect(log(sb)).toEqual([]);
     expect(sb.state()?.traffic).toBe(5);
     sb.writeFile('plans/ready.txt', 'ok');
+    sb.editPlan((y) => y.replace('formats: [md, json]', 'formats: [md, json]\n  language: pt-BR'));
     expect((await sb.cmd('advance')).code).toBe(0);
     expect(log(sb)).toEqual(['green']);
+    const md = readFileSync(sb.reportFile('canary-5', 'md'), 'utf8');
+    expect(md).toContain('## Componentes blue-green');
+    expect(md).toMatch(/\| search-index \| verificação antes da troca \| falhou \| .* \| exit 1 \|/);
+    expect(md).toMatch(/\| search-index \| troca para green \| ok \|/);
   });
 
   it('a failed gate switches a green component back at once, ahead of the contingency', async () => {
