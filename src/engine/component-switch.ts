@@ -30,36 +30,94 @@ export interface ComponentRun {
   overEstimate?: boolean | undefined;
 }
 
-const timeoutOf = (c: Component) => (c.run.timeout ? parseDuration(c.run.timeout)! : DEFAULT_TIMEOUT);
+const timeoutOf = (c: Component) => (c.run?.timeout ? parseDuration(c.run.timeout)! : DEFAULT_TIMEOUT);
+
+type Outcome = CommandResult & { detail?: string | undefined };
+interface Act {
+  /** the command, or `flag KEY on|off` */
+  label: string;
+  data: Record<string, unknown>;
+  run: () => Promise<Outcome>;
+}
+
+/** A command of the component's, through the runner. */
+function commandAct(services: Services, c: Component, command: string): Act {
+  const timeoutMs = timeoutOf(c);
+  return {
+    label: command,
+    data: { command, timeoutMs },
+    run: async () => {
+      const res = await services.runner.run({ command, cwd: services.baseDir, timeoutMs });
+      return { ...res, detail: res.timedOut ? `timed out after ${formatTimeout(timeoutMs)}` : `exit ${res.exitCode}` };
+    },
+  };
+}
+
+/** A component's own boolean flag, switched whole through the plan's flag provider and read back. */
+function flagAct(services: Services, c: Component, on: boolean, planName: string): Act {
+  const key = c.flag!.key;
+  return {
+    label: `flag ${key} ${on ? 'on' : 'off'}`,
+    data: { provider: services.providers.flagName, flag: key, target: { traffic: on ? 100 : 0 } },
+    run: async () => {
+      const elapsed = services.clock.stopwatch();
+      try {
+        const flags = await services.providers.flags();
+        const comment = `rollout ${planName}: component ${c.name} ${on ? 'switched to green' : 'switched back to blue'}`;
+        const st = on
+          ? await flags.setTraffic({ flag: key, traffic: 100, audience: undefined, comment })
+          : await flags.disable({ flag: key, comment });
+        const ok = on ? st.enabled && st.traffic >= 99.999 : !st.enabled || st.traffic === 0;
+        const serves = st.enabled ? `${st.traffic}%` : 'off';
+        return {
+          exitCode: ok ? 0 : 1,
+          output: '',
+          durationMs: elapsed(),
+          timedOut: false,
+          detail: ok ? `flag ${key} ${serves}` : `flag ${key} reads back ${serves}`,
+        };
+      } catch (e) {
+        // the provider refused: the switch did not happen as asked (a failed switch is switched back)
+        const detail = `flag ${key}: ${services.redactor.text((e as Error).message)}`;
+        return { exitCode: 1, output: '', durationMs: elapsed(), timedOut: false, detail };
+      }
+    },
+  };
+}
 
 async function runOne(
   services: Services,
   c: Component,
   kind: ComponentRun['kind'],
-  command: string,
+  act: Act,
   phase: string,
   record: (r: ComponentRun) => Promise<void>,
 ): Promise<ComponentRun> {
-  const timeoutMs = timeoutOf(c);
   const at = new Date(services.clock.now()).toISOString();
   const elapsed = services.clock.stopwatch();
   let out: ComponentRun | undefined;
-  const toRun = (res: CommandResult): ComponentRun => ({
+  const toRun = (res: Outcome): ComponentRun => ({
     component: c.name,
     kind,
     ok: res.exitCode === 0 && !res.timedOut,
-    command,
+    command: act.label,
     exitCode: res.exitCode,
     durationMs: elapsed(),
-    detail: res.timedOut ? `timed out after ${formatTimeout(timeoutMs)}` : `exit ${res.exitCode}`,
+    detail: res.detail ?? `exit ${res.exitCode}`,
     output: services.redactor.text(res.output),
     at,
   });
   await withEffect(
     services,
-    { action: `component.${kind}`, phase, data: { component: c.name, command, timeoutMs } },
-    () => services.runner.run({ command, cwd: services.baseDir, timeoutMs }),
-    (res) => ({ component: c.name, exitCode: res.exitCode, timedOut: res.timedOut, durationMs: res.durationMs }),
+    { action: `component.${kind}`, phase, data: { component: c.name, ...act.data } },
+    act.run,
+    (res) => ({
+      component: c.name,
+      exitCode: res.exitCode,
+      timedOut: res.timedOut,
+      durationMs: res.durationMs,
+      detail: res.detail,
+    }),
     async (res) => {
       out = toRun(res);
       await record(out);
@@ -70,7 +128,7 @@ async function runOne(
 
 /** The pre-switch check: changes nothing but the journal. */
 export function checkComponent(services: Services, c: Component, phase: string): Promise<ComponentRun> {
-  return runOne(services, c, 'check', c.check!, phase, async () => undefined);
+  return runOne(services, c, 'check', commandAct(services, c, c.check!), phase, async () => undefined);
 }
 
 /** Switches `c` to green; a switch that failed is switched back at once (it may have half-happened). */
@@ -79,11 +137,15 @@ export async function switchComponent(a: {
   component: Component;
   phase: string;
   toPhase: string;
+  planName: string;
   state: RolloutState;
   save: (s: RolloutState) => Promise<void>;
 }): Promise<{ state: RolloutState; runs: ComponentRun[] }> {
   let state = a.state;
-  const run = await runOne(a.services, a.component, 'switch', a.component.run.switch, a.phase, async (r) => {
+  const act = a.component.run
+    ? commandAct(a.services, a.component, a.component.run.switch)
+    : flagAct(a.services, a.component, true, a.planName);
+  const run = await runOne(a.services, a.component, 'switch', act, a.phase, async (r) => {
     if (!r.ok) return;
     state = switchedGreen(state, a.component.name, r.at, a.toPhase, r.durationMs);
     await a.save(state);
@@ -99,11 +161,15 @@ export async function switchBack(a: {
   component: Component;
   phase: string;
   state: RolloutState;
+  planName: string;
   reason: string;
   save: (s: RolloutState) => Promise<void>;
 }): Promise<{ state: RolloutState; run: ComponentRun }> {
   let state = a.state;
-  const run = await runOne(a.services, a.component, 'switch-back', a.component.run.switchBack, a.phase, async (r) => {
+  const act = a.component.run
+    ? commandAct(a.services, a.component, a.component.run.switchBack)
+    : flagAct(a.services, a.component, false, a.planName);
+  const run = await runOne(a.services, a.component, 'switch-back', act, a.phase, async (r) => {
     if (!r.ok) return;
     state = switchedBlue(state, a.component.name, r.at, r.durationMs, a.reason);
     await a.save(state);

@@ -56,6 +56,7 @@ export async function execute(actions: Action[], args: ExecuteArgs): Promise<Exe
         const r =
           action.type === 'switch-component'
             ? await switchComponent({
+                planName: plan.name,
                 services,
                 component,
                 phase,
@@ -63,9 +64,15 @@ export async function execute(actions: Action[], args: ExecuteArgs): Promise<Exe
                 state: out.state,
                 save,
               })
-            : await switchBack({ services, component, phase, state: out.state, reason: action.reason, save }).then(
-                (b) => ({ state: b.state, runs: [b.run] }),
-              );
+            : await switchBack({
+                planName: plan.name,
+                services,
+                component,
+                phase,
+                state: out.state,
+                reason: action.reason,
+                save,
+              }).then((b) => ({ state: b.state, runs: [b.run] }));
         out.state = r.state;
         out.components = [...(out.components ?? []), ...r.runs];
         for (const run of r.runs)

@@ -27,6 +27,7 @@ export async function switchBackComponents(a: {
     const progress = a.services.log.progress(`rollback: ${component.name} — switch back to blue`);
     const r = await switchBack({
       services: a.services,
+      planName: a.plan.name,
       component,
       phase: a.phase,
       state,

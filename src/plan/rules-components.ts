@@ -20,6 +20,12 @@ export function componentsAreConsistent(plan: Plan): RuleProblem[] {
         hint: 'names must be unique',
       });
     else seen.set(c.name, i);
+    if (c.flag && c.flag.key === plan.flag?.key)
+      out.push({
+        path: ['components', i, 'flag', 'key'],
+        message: `component "${c.name}" would switch the rollout's own flag "${c.flag.key}"`,
+        hint: "give the component a flag of its own; the rollout's flag moves by phase",
+      });
     const at = phases.indexOf(c.switchAt);
     if (at < 0)
       out.push({

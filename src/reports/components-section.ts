@@ -40,7 +40,13 @@ export function componentSwitches(journal: JournalEntry[], phase: string): Compo
       component: String(e.data['component'] ?? s?.data['component'] ?? '-'),
       kind,
       ok: done !== undefined && exitCode === 0 && !timedOut,
-      detail: done ? (timedOut ? 'timed out' : `exit ${String(exitCode)}`) : String(e.data['error'] ?? e.type),
+      detail: done
+        ? typeof done['detail'] === 'string'
+          ? done['detail']
+          : timedOut
+            ? 'timed out'
+            : `exit ${String(exitCode)}`
+        : String(e.data['error'] ?? e.type),
       durationMs: typeof done?.['durationMs'] === 'number' ? done['durationMs'] : undefined,
     });
   }

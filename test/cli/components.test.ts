@@ -182,6 +182,42 @@ describe('blue-green components', () => {
     expect(sb.state()?.components?.['search-index']?.side).toBe('blue');
   });
 
+  it('a component with a flag of its own: switched on at the phase, off again on a failed gate', async () => {
+    const sb = await atStage('canary-5-approved');
+    sb.editPlan(
+      (y) => `${y.trimEnd()}\n${COMPONENT().replace(/ {4}run:\n.*\n.*\n/, '    flag: { key: search-index-green }\n')}`,
+    );
+    const out = await sb.json('advance', [], 0);
+    expect(out.components).toEqual([
+      expect.objectContaining({
+        component: 'search-index',
+        kind: 'switch',
+        ok: true,
+        command: 'flag search-index-green on',
+      }),
+    ]);
+    const component = () => sb.flagDoc()?.flags['search-index-green'];
+    expect(component()?.metadata?.['traffic']).toBe(100);
+    expect(sb.flagTraffic()).toBe(25);
+    sb.clock.advance('12h');
+    sb.setMetric(sb.clock.now, 'latency_p95', 'canary', 640);
+    const failed = await sb.json('advance', [], 4);
+    expect(failed.components).toEqual([expect.objectContaining({ kind: 'switch-back', ok: true })]);
+    expect(component()).toMatchObject({ defaultVariant: 'off', metadata: { traffic: 0 } });
+    expect(sb.state()?.components?.['search-index']?.side).toBe('blue');
+  });
+
+  it('advance --dry-run runs no component command', async () => {
+    const sb = await atStage('canary-5-approved');
+    withComponent(sb);
+    const out = await sb.json('advance', ['--dry-run'], 0);
+    expect(log(sb)).toEqual([]);
+    expect(out.actions).toEqual(
+      expect.arrayContaining([{ action: 'run', detail: { command: 'echo green >> switch.log' } }]),
+    );
+    expect(sb.state()?.components).toBeUndefined();
+  });
+
   it.each([
     ['switchAt: canary-26', 'switches at a phase "canary-26" the plan does not have', 'did you mean "canary-25"'],
     ['switchAt: pre-deploy', 'the first phase', 'name a later phase'],
@@ -199,6 +235,24 @@ describe('blue-green components', () => {
     expect(r.stdout + r.stderr).toContain(message);
     expect(r.stdout + r.stderr).toContain(hint);
     expect(r.stdout + r.stderr).toMatch(/recommendations\.yaml:\d+:\d+/);
+  });
+
+  it("validation: a component needs exactly one of run and flag, and not the rollout's own flag", async () => {
+    const sb = await atStage('start');
+    sb.editPlan(
+      (y) =>
+        `${y.trimEnd()}\n${COMPONENT().replace('    estimate: 1m', '    estimate: 1m\n    flag: { key: recommendations-v2 }')}`,
+    );
+    const r = await sb.cmd('validate');
+    expect(r.code).toBe(2);
+    expect(r.stdout + r.stderr).toContain('exactly one of `run: { switch, switchBack }` or `flag: { key }`');
+    const sb2 = await atStage('start');
+    sb2.editPlan(
+      (y) => `${y.trimEnd()}\n${COMPONENT().replace(/ {4}run:\n.*\n.*\n/, '    flag: { key: recommendations-v2 }\n')}`,
+    );
+    const r2 = await sb2.cmd('validate');
+    expect(r2.code).toBe(2);
+    expect(r2.stdout + r2.stderr).toContain("would switch the rollout's own flag");
   });
 
   it('validation: two components with one name, and a misspelt key', async () => {
