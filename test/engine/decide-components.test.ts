@@ -1,6 +1,8 @@
 /** decide with blue-green components: the switch before the traffic, the switch-back on any failed gate. */
 import { describe, expect, test } from '@jest/globals';
 import { decide } from '../../src/engine/decide.js';
+import { summaryLine } from '../../src/engine/flows/outcome.js';
+import { switchFailed } from '../../src/engine/flows/pre-switch.js';
 import type { ContingencyLevel } from '../../src/plan/schema.js';
 import type { RolloutState } from '../../src/state/types.js';
 import { buildPlan, criterion, gateResult, phaseInput, stateAt } from '../helpers/builders.js';
@@ -61,5 +63,29 @@ describe('decide: blue-green components', () => {
   test('a failed gate with nothing green switches nothing back', () => {
     const d = decide({ plan, state: stateAt(plan, 2), gate: failing('light'), applyContingency: false });
     expect(d.actions).toEqual([]);
+  });
+
+  test('a failed switch fails the advance; its summary names the component, never "undefined"', () => {
+    const state = stateAt(plan, 1);
+    const d = decide({ plan, state, gate: gateResult('pass'), applyContingency: false });
+    const run = {
+      component: 'index',
+      kind: 'switch' as const,
+      ok: false,
+      command: 'a',
+      exitCode: 7,
+      durationMs: 5,
+      detail: 'exit 7',
+      output: '',
+      at: '2026-06-20T09:00:00.000Z',
+    };
+    const failed = switchFailed(d, run, { ...run, kind: 'switch-back', ok: true, exitCode: 0, detail: 'exit 0' });
+    expect(failed).toMatchObject({ decision: 'failed', to: null });
+    expect(failed.reasons[0]).toBe(
+      'component index: the switch failed (exit 7); switched back to blue; the traffic stays',
+    );
+    const line = summaryLine(plan, failed, state);
+    expect(line).toContain('component index: the switch failed (exit 7)');
+    expect(line).not.toContain('undefined');
   });
 });
