@@ -27,7 +27,7 @@ export const componentSchema = z
     name: z.string().regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, 'must be a slug: lower-case letters, digits and dashes'),
     description: z.string().optional(),
     /** a component is switched whole (the only strategy for a component, and the default) */
-  strategy: z.literal('blue-green').default('blue-green'),
+    strategy: z.literal('blue-green').default('blue-green'),
     /** the phase whose entry switches the component to green (before the traffic moves) */
     switchAt: text,
     /** the command pair: `switch` makes green live, `switchBack` makes blue live again; both must be idempotent */

@@ -41,6 +41,11 @@ describe('blue-green components', () => {
     expect(JSON.parse(readFileSync(sb.reportFile('canary-5', 'json'), 'utf8')).components).toEqual([
       expect.objectContaining({ component: 'search-index', kind: 'switch', ok: true }),
     ]);
+    const st = await sb.json('status', [], 0);
+    expect(st.components).toEqual([
+      expect.objectContaining({ name: 'search-index', side: 'green', switchAt: 'canary-25', phase: 'canary-25' }),
+    ]);
+    expect((await sb.cmd('status')).stdout).toContain('component search-index: green since');
     // a later advance does not switch again
     sb.clock.advance('1h');
     await sb.cmd('advance');
