@@ -4,6 +4,7 @@
 import type { GateResult } from '../gates/types.js';
 import type { ContingencyLevel, Plan } from '../plan/schema.js';
 import type { RolloutState } from '../state/types.js';
+import { greenComponents, switchesEntering } from './components.js';
 
 export type DecisionKind = 'advanced' | 'completed' | 'held' | 'failed' | 'rolled-back' | 'reduced';
 export type ContingencyAction = 'hold' | 'reduce-traffic' | 'rollback' | 'adjust-flags';
@@ -14,7 +15,11 @@ export type Action =
   | { type: 'rollback'; component?: string | undefined }
   /** the light contingency's adjust-flags: the canary gets `variant` instead of `on`, at the same traffic */
   | { type: 'serve-variant'; variant: string }
-  | { type: 'complete' };
+  | { type: 'complete' }
+  /** a blue-green component switched to green, before the traffic enters its `switchAt` phase */
+  | { type: 'switch-component'; component: string }
+  /** a green component switched back to blue at once (a failed gate), ahead of any contingency */
+  | { type: 'switch-back'; component: string; reason: string };
 
 export interface ContingencyDecision {
   level: ContingencyLevel;
@@ -83,6 +88,12 @@ export function decide(args: {
     const advised = wants && (action === 'reduce-traffic' || action === 'rollback' || adjusts);
     const reasons = gate.criteria.filter((c) => c.verdict === 'fail').map((c) => `${c.name}: ${c.detail}`);
     const contingency: ContingencyDecision = { level, action, advised, applied: false, automatic, advice };
+    // blue-green components: switched back at once on any failed gate, whatever the contingency
+    const back: Action[] = greenComponents(plan, state).map((c) => ({
+      type: 'switch-back',
+      component: c.name,
+      reason: `the gate of ${phase.name} failed`,
+    }));
     if (advised && action === 'rollback')
       return {
         decision: 'rolled-back',
@@ -90,7 +101,7 @@ export function decide(args: {
         to: null,
         reasons,
         contingency,
-        actions: [{ type: 'rollback' }],
+        actions: [...back, { type: 'rollback' }],
       };
     if (advised && action === 'reduce-traffic') {
       return {
@@ -99,7 +110,7 @@ export function decide(args: {
         to: prev!.name,
         reasons,
         contingency,
-        actions: [{ type: 'reduce', toPhase: i - 1, traffic: prev!.traffic, audience: prev!.audience }],
+        actions: [...back, { type: 'reduce', toPhase: i - 1, traffic: prev!.traffic, audience: prev!.audience }],
       };
     }
     if (advised && adjusts)
@@ -109,9 +120,9 @@ export function decide(args: {
         to: null,
         reasons,
         contingency,
-        actions: [{ type: 'serve-variant', variant: serve }],
+        actions: [...back, { type: 'serve-variant', variant: serve }],
       };
-    return { decision: 'failed', from: phase.name, to: null, reasons, contingency, actions: [] };
+    return { decision: 'failed', from: phase.name, to: null, reasons, contingency, actions: back };
   }
 
   if (gate.verdict === 'hold') {
@@ -132,7 +143,13 @@ export function decide(args: {
     from: phase.name,
     to: next.name,
     reasons: [`every criterion passed; traffic ${state.traffic}% → ${next.traffic}%`],
-    actions: [{ type: 'set-traffic', toPhase: i + 1, traffic: next.traffic, audience: next.audience }],
+    actions: [
+      ...switchesEntering(plan, state, next.name).map((c) => ({
+        type: 'switch-component' as const,
+        component: c.name,
+      })),
+      { type: 'set-traffic', toPhase: i + 1, traffic: next.traffic, audience: next.audience },
+    ],
   };
 }
 

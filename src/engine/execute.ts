@@ -7,6 +7,8 @@
 import type { Plan } from '../plan/schema.js';
 import type { RolloutState } from '../state/types.js';
 import type { AfterEffects } from './after-effects.js';
+import { type ComponentRun, switchBack, switchComponent } from './component-switch.js';
+import { componentOf } from './components.js';
 import type { Action } from './decide.js';
 import { setFlagTraffic, type FlagChange } from './flag-change.js';
 import { serveVariant } from './serve-variant.js';
@@ -34,6 +36,10 @@ export interface Executed {
   rollback?: RollbackStepResult[] | undefined;
   /** whether a contingency's effect ran (a reduce, or a rollback step that did something) */
   applied: boolean;
+  /** blue-green components switched (or switched back), in order */
+  components?: ComponentRun[] | undefined;
+  /** a component's switch failed: it was switched back and nothing after it was done */
+  switchFailed?: ComponentRun | undefined;
 }
 
 export async function execute(actions: Action[], args: ExecuteArgs): Promise<Executed> {
@@ -41,8 +47,45 @@ export async function execute(actions: Action[], args: ExecuteArgs): Promise<Exe
   const phase = args.state.phase;
   const out: Executed = { state: args.state, applied: false };
   try {
+    const save = async (s: RolloutState) => {
+      out.state = s;
+      await services.store.save(s);
+    };
     for (const action of actions) {
-      if (action.type === 'set-traffic' || action.type === 'reduce') {
+      if (action.type === 'switch-component' || action.type === 'switch-back') {
+        const component = componentOf(plan, action.component);
+        const r =
+          action.type === 'switch-component'
+            ? await switchComponent({
+                planName: plan.name,
+                services,
+                component,
+                phase,
+                toPhase: nextPhase(actions, plan),
+                state: out.state,
+                save,
+              })
+            : await switchBack({
+                planName: plan.name,
+                services,
+                component,
+                phase,
+                state: out.state,
+                reason: action.reason,
+                save,
+              }).then((b) => ({ state: b.state, runs: [b.run] }));
+        out.state = r.state;
+        out.components = [...(out.components ?? []), ...r.runs];
+        for (const run of r.runs)
+          if (run.ok)
+            after.effect(
+              `component ${run.component}: ${run.kind === 'switch' ? 'switched to green' : 'switched back to blue'}`,
+            );
+        if (action.type === 'switch-component' && !r.runs[0]!.ok) {
+          out.switchFailed = r.runs[0];
+          break;
+        }
+      } else if (action.type === 'set-traffic' || action.type === 'reduce') {
         const target = plan.phases[action.toPhase]!;
         out.flag = await setFlagTraffic({
           plan,
@@ -99,4 +142,10 @@ export async function execute(actions: Action[], args: ExecuteArgs): Promise<Exe
     );
   }
   return out;
+}
+
+/** The phase a decision's set-traffic enters (where a component's switch is recorded). */
+function nextPhase(actions: Action[], plan: Plan): string {
+  const to = actions.find((a) => a.type === 'set-traffic');
+  return to && to.type === 'set-traffic' ? plan.phases[to.toPhase]!.name : '';
 }

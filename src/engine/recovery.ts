@@ -8,6 +8,7 @@ import type { Plan } from '../plan/schema.js';
 import type { FlagState } from '../providers/types.js';
 import { effectOf, type EffectData } from '../state/journal-events.js';
 import type { JournalEntry, RolloutState } from '../state/types.js';
+import { judgeComponentEffect } from './recovery-components.js';
 import { componentRollbackFinished, componentStepRecorded } from './rollback-component.js';
 import { judgeServedVariant } from './recovery-variant.js';
 import { enterPhase, rollbackStarted, rollbackStepRecorded } from './state-ops.js';
@@ -32,7 +33,7 @@ export function describeEffect(e: JournalEntry): string {
         ? `set the flag to ${d.target?.traffic}%${d.target?.audience ? ` of ${d.target.audience}` : ''}`
         : d.action === 'flag.disable'
           ? 'turn the flag off'
-          : d.action === 'command.run' || d.action === 'checklist.run'
+          : d.action === 'command.run' || d.action === 'checklist.run' || String(d.action).startsWith('component.')
             ? `run \`${d.command}\` (${d.component ?? d.id})`
             : String(d.action);
   return `${what}, started ${e.at} in phase ${e.phase ?? '-'}`;
@@ -183,6 +184,8 @@ export function judgeEffect(args: {
       note: 'nothing can tell whether the command finished; the step is recorded as failed and `rollout rollback` runs it again',
     };
   }
+  if (typeof d.action === 'string' && d.action.startsWith('component.'))
+    return judgeComponentEffect(state, d, args.nowIso);
   if (d.action === 'checklist.run')
     return { landed: 'unknown', state, note: 'its answer was not recorded; `rollout checklist` runs it again' };
   if (d.action === 'manual.confirm' || d.action === 'manual.pending')

@@ -13,6 +13,7 @@ import type { Plan } from '../plan/schema.js';
 import type { RollbackAnswer, RollbackStepRecord, RolloutState } from '../state/types.js';
 import type { AfterEffects } from './after-effects.js';
 import { journal } from './journal.js';
+import { switchBackComponents } from './rollback-components.js';
 import { runStep, type StepOutcome } from './rollback-run-step.js';
 import {
   askWhen,
@@ -29,7 +30,8 @@ export interface RollbackStepResult {
   index: number;
   component: string;
   procedure: string;
-  kind: 'flag' | 'run' | 'manual';
+  /** `switch-back`: a blue-green component switched back (index -1: it is not a step of `rollback:`) */
+  kind: 'flag' | 'run' | 'manual' | 'switch-back';
   status: 'done' | 'failed' | 'pending' | 'skipped';
   startedAt: string;
   durationMs: number;
@@ -90,7 +92,13 @@ export async function runRollback(args: {
   }
   const phase = state.rollback?.phase ?? state.phase;
 
+  // blue-green components first: each green one switched back, one step each
   const results: RollbackStepResult[] = [];
+  if (!partial && only === undefined) {
+    const bg = await switchBackComponents({ plan, services, state, phase, reason: args.reason, after, save });
+    state = bg.state;
+    results.push(...bg.steps);
+  }
   for (const [index, step] of plan.rollback.entries()) {
     if (only && !only.includes(index)) continue;
     const kind: RollbackStepResult['kind'] =

@@ -1,4 +1,5 @@
 /** Every key the plan format knows (from the schemas, and the keys of their nested objects). */
+import { COMPONENT_KEYS } from './components-schema.js';
 import { advanceSchema, metricSchema, phaseSchema, planSchema } from './schema.js';
 
 /** Every key the plan format knows, for did-you-mean on misspelt keys. */
@@ -59,4 +60,5 @@ export const KNOWN_KEYS = [
   'days',
   'from',
   'to',
+  ...COMPONENT_KEYS,
 ];

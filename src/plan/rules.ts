@@ -4,6 +4,7 @@
 import type { Plan } from './schema.js';
 import { didYouMean } from './suggest.js';
 import { checklistId } from './checklist-id.js';
+import { componentsAreConsistent } from './rules-components.js';
 import { scheduleIsConsistent, validateOnLastPhase } from './rules-schedule.js';
 import { servedVariantsExist } from './rules-variants.js';
 import { comparisonsCannotPassYet, metricsAreWellFormed, windowsAreSensible } from './rules-metrics.js';
@@ -228,4 +229,5 @@ export const rules: Record<string, Rule> = {
   scheduleIsConsistent,
   validateOnLastPhase,
   servedVariantsExist,
+  componentsAreConsistent,
 };

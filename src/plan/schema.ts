@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { parseDuration, parseEstimate } from './duration.js';
+import { componentsSchema } from './components-schema.js';
 import { scheduleSchema } from './schedule-schema.js';
 
 const slug = z.string().regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, 'must be a slug: lower-case letters, digits and dashes');
@@ -247,6 +248,8 @@ export const planSchema = z.strictObject({
     })
     .default({}),
   rollback: z.array(rollbackStep).default([]),
+  /** blue-green components switched whole at a phase; see components-schema.ts */
+  components: componentsSchema,
   stakeholders: z.array(stakeholder).default([]),
   /** the calendar the team planned: days (from `start`) or dates per phase and activity; see schedule-schema.ts */
   schedule: scheduleSchema.optional(),

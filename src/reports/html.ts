@@ -7,6 +7,7 @@ import { localizeReport } from './localize.js';
 import type { Criterion } from '../gates/types.js';
 import { type ComparisonData, comparisonChart, metricChart } from './chart.js';
 import { ranAs } from './format.js';
+import { componentsTable } from './components-section.js';
 import { esc, htmlTable, page } from './html-page.js';
 import { formatDate, formatNumber, type Messages, messages } from './i18n.js';
 import { factRows, flagRow, scheduleTable } from './markdown.js';
@@ -213,6 +214,17 @@ export function renderHtml(report: PhaseReport): string {
         m.none,
       ),
     );
+  if (r.components?.length) {
+    const c = componentsTable(r.components, lang);
+    p.push(
+      `<h2>${esc(c.title)}</h2>`,
+      htmlTable(
+        c.head,
+        c.rows.map((row) => row.map(esc)),
+        m.none,
+      ),
+    );
+  }
   for (const doc of r.documents) {
     p.push(`<h2>${esc(doc.title)}</h2>`);
     if (doc.source === 'people') p.push(`<p class="none">${esc(m.peopleSection)}</p>`);

@@ -87,6 +87,13 @@ export const en = {
     report: 'report',
     summary: 'summary',
   },
+  components: {
+    title: 'Blue-green components',
+    what: 'what',
+    ok: 'ok',
+    failed: 'failed',
+    kinds: { check: 'pre-switch check', switch: 'switch to green', 'switch-back': 'switch back to blue' },
+  },
   verdicts: { pass: 'pass', fail: 'fail', hold: 'hold' } as Record<string, string>,
   worst: 'worst',
   over: 'over',

@@ -89,6 +89,13 @@ export const ptBR: Messages = {
     report: 'relatório',
     summary: 'resumo',
   },
+  components: {
+    title: 'Componentes blue-green',
+    what: 'o quê',
+    ok: 'ok',
+    failed: 'falhou',
+    kinds: { check: 'verificação antes da troca', switch: 'troca para green', 'switch-back': 'volta para blue' },
+  },
   verdicts: { pass: 'passou', fail: 'falhou', hold: 'aguarda' },
   worst: 'pior',
   over: 'acima',

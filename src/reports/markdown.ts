@@ -3,6 +3,7 @@ import { localizeReport } from './localize.js';
 import type { Criterion } from '../gates/types.js';
 import { formatDuration } from '../plan/duration.js';
 import type { ExecutiveSummary } from './executive.js';
+import { componentsTable } from './components-section.js';
 import { ranAs } from './format.js';
 import { formatDate, formatNumber, type Language, type Messages, messages } from './i18n.js';
 import type { Block, PhaseReport } from './model.js';
@@ -184,6 +185,10 @@ export function renderMarkdown(report: PhaseReport): string {
         ]),
       ),
     );
+  }
+  if (r.components?.length) {
+    const c = componentsTable(r.components, lang);
+    out.push(`## ${c.title}\n`, table(c.head, c.rows));
   }
   for (const doc of r.documents) {
     out.push(`## ${doc.title}\n`);

@@ -12,6 +12,7 @@ import { phaseCriteria } from '../gates/criteria.js';
 import { asEvent, eventOf, outcomeOf } from '../state/journal-events.js';
 import type { Approval, JournalEntry, RolloutState } from '../state/types.js';
 import type { MetricSeries } from './chart.js';
+import { type ComponentSwitchRow, componentSwitches } from './components-section.js';
 import { buildExecutive, type ExecutiveSummary } from './executive.js';
 import type { Language } from './i18n.js';
 
@@ -59,6 +60,8 @@ export interface PhaseReport {
     timeInPhase?: string | undefined;
   };
   rolloutStatus: string;
+  /** blue-green components: checks, switches and switch-backs in this phase, with their timing */
+  components?: ComponentSwitchRow[] | undefined;
   gate?: { evaluatedAt: string; verdict: string; criteria: Criterion[]; reported: Criterion[] } | undefined;
   decision?:
     | { decision: string; from: string; to: string | null; reasons: string[]; contingency?: unknown }
@@ -175,6 +178,7 @@ export function buildPhaseReport(args: {
       timeInPhase: rec ? formatDuration(Date.parse(end) - Date.parse(rec.enteredAt)) : undefined,
     },
     rolloutStatus: state.status,
+    components: plan.components?.length ? componentSwitches(journal, phase.name) : undefined,
     gate:
       gd && gateEntry
         ? { evaluatedAt: gateEntry.at, verdict: gd.verdict, criteria: gd.criteria, reported: gd.reported ?? [] }

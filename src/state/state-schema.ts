@@ -76,6 +76,12 @@ export const stateSchema = z.looseObject({
       z.looseObject({ component: z.string(), reason: z.string(), startedAt: isoTime, steps: z.array(rollbackStep) }),
     )
     .optional(),
+  components: z
+    .record(
+      z.string(),
+      z.looseObject({ side: z.enum(['green', 'blue']), durationMs: z.number().nonnegative().optional() }),
+    )
+    .optional(),
   lastHeldKey: text,
   notes: z
     .array(

@@ -98,6 +98,22 @@ export interface ComponentRollback {
   finishedAt?: string | undefined;
 }
 
+/** A blue-green component's side (plan `components:`): green once switched, blue again once switched back. */
+export interface ComponentRecord {
+  side: 'green' | 'blue';
+  /** the last switch to green: when, in which phase, and how long the command took */
+  switchedAt?: string | undefined;
+  phase?: string | undefined;
+  durationMs?: number | undefined;
+  /** the last switch back to blue, and how long it took */
+  switchedBackAt?: string | undefined;
+  backDurationMs?: number | undefined;
+  /** why it was switched back: a failed gate, a rollback */
+  backReason?: string | undefined;
+  /** true when a run died mid-switch: it may be green (the next switch or switch-back runs again) */
+  uncertain?: boolean | undefined;
+}
+
 /** A rollback that started: `rolling-back` until every step is done (or pending an operator). */
 export interface RollbackRecord {
   startedAt: string;
@@ -127,6 +143,8 @@ export interface RolloutState {
   rollback?: RollbackRecord | undefined;
   /** rollbacks of one component (`rollback --component`) that left the flag alone, oldest first */
   componentRollbacks?: ComponentRollback[] | undefined;
+  /** blue-green components by name (plan `components:`) */
+  components?: Record<string, ComponentRecord> | undefined;
   /** the last held or failed reason notified (`held:checklist,approvals`), so a gate notifies when its reason changes only */
   lastHeldKey?: string | undefined;
   /** true when ROLLOUT_NOW drove the clock at some point */

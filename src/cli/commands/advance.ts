@@ -8,6 +8,7 @@ import { decisionJson, renderGate, termWidth } from '../render.js';
 import { runChecklist } from './checklist.js';
 import { clockLabel, prepare } from './common.js';
 import { phaseServed } from '../../reports/served.js';
+import { componentLine } from '../component-lines.js';
 
 export async function advanceCommand(
   planFile: string | undefined,
@@ -43,6 +44,7 @@ export async function advanceCommand(
       ...decisionJson({ plan: plan.name, decision, gate, state, at: o.at, clock: clockLabel(services) }),
       flag: o.flag ?? null,
       rollback: o.rollback ?? null,
+      components: o.components,
       notifications: o.notifications,
       reports: o.reports,
       warnings: o.warnings,
@@ -71,6 +73,7 @@ export async function advanceCommand(
       io.out(
         `\nflag ${plan.flag.key}: ${o.flag.before.traffic}% → ${o.flag.after.traffic}%${o.flag.after.audience ? ` of ${o.flag.after.audience}` : ''}`,
       );
+    for (const c of o.components) io.out(componentLine(c));
     if (o.rollback) for (const s of o.rollback) io.out(`rollback: ${s.component}: ${s.status} (${s.detail})`);
     if (dryRun) io.out(recordingLines(recording));
     for (const f of o.reports) io.log.info(`report: ${f}`);

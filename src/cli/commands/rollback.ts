@@ -49,7 +49,7 @@ export async function rollbackCommand(
       renderTable(
         ['#', 'component', 'how', 'status', 'took', 'estimate', 'detail'],
         r.steps.map((s) => [
-          String(s.index + 1),
+          s.index < 0 ? '-' : String(s.index + 1),
           s.component,
           s.kind,
           s.status === 'failed'

@@ -6,6 +6,7 @@ import { currentRecord } from '../../engine/state-ops.js';
 import type { GlobalOptions } from '../io.js';
 import { criterionJson, renderCriteria, renderTable, termWidth } from '../render.js';
 import { compareServed } from '../flag-served.js';
+import { componentStatus, componentStatusLine } from '../component-lines.js';
 import { clockLabel, prepare } from './common.js';
 import { timeline } from '../../gates/timeline.js';
 import { scheduleView } from '../../gates/schedule-view.js';
@@ -90,6 +91,7 @@ export async function statusCommand(
       interrupted: interruptedEffects(services),
       rollback: state.rollback ?? null,
       validation,
+      components: componentStatus(plan, state),
       timeline: tl.rows,
       earliestCompletion: tl.earliestCompletion,
       schedule: schedule ?? null,
@@ -113,6 +115,7 @@ export async function statusCommand(
         : `validating the full rollout: ${validation.window} soak until ${validation.until}; it completes only after that`,
     );
   if (cd) io.out(cd.text);
+  for (const c of componentStatus(plan, state)) io.out(componentStatusLine(c));
   if ('error' in flag) io.log.warn(`cannot read the flag ${plan.flag.key}: ${flag.error}`);
   else
     io.out(

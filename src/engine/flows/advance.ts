@@ -16,7 +16,9 @@ import type { NotifyOutcome } from '../notify.js';
 import type { RollbackStepResult } from '../rollback-steps.js';
 import type { Services } from '../services.js';
 import { withLock } from '../session.js';
+import type { ComponentRun } from '../component-switch.js';
 import { evaluate } from './evaluate.js';
+import { preSwitchChecks, switchFailed } from './pre-switch.js';
 import { heldKey, summaryLine, withRollbackOutcome } from './outcome.js';
 
 export interface Outcome {
@@ -29,6 +31,8 @@ export interface Outcome {
   rollback?: RollbackStepResult[] | undefined;
   notifications: NotifyOutcome[];
   reports: string[];
+  /** blue-green components: pre-switch checks, switches and switch-backs this run did */
+  components: ComponentRun[];
   /** what was not written after the effects landed */
   warnings: string[];
 }
@@ -36,7 +40,10 @@ export interface Outcome {
 export async function advance(plan: Plan, services: Services, opts: { applyContingency: boolean }): Promise<Outcome> {
   return withLock(services, async () => {
     // read → decide
-    const { state: before, gate, decision: decided } = await evaluate(plan, services, opts.applyContingency);
+    const evaluated = await evaluate(plan, services, opts.applyContingency);
+    const { state: before, gate } = evaluated;
+    // blue-green components: a failed pre-switch check holds, and nothing is switched
+    const { decision: decided, checks } = await preSwitchChecks(plan, services, before.phase, evaluated.decision);
     const at = new Date(services.clock.now()).toISOString();
     const after = new AfterEffects(services);
     await journal(services, {
@@ -80,7 +87,14 @@ export async function advance(plan: Plan, services: Services, opts: { applyConti
         });
       },
     });
-    const decision = withRollbackOutcome(decided, done.rollback, done.applied);
+    const ran = withRollbackOutcome(decided, done.rollback, done.applied);
+    const decision = done.switchFailed
+      ? switchFailed(
+          ran,
+          done.switchFailed,
+          done.components?.find((r) => r.kind === 'switch-back'),
+        )
+      : ran;
 
     // A gate that holds (or fails without a contingency applied) notifies when its reason changes only.
     const held = heldKey(decision, gate);
@@ -132,6 +146,7 @@ export async function advance(plan: Plan, services: Services, opts: { applyConti
       rollback: done.rollback,
       notifications,
       reports,
+      components: [...checks, ...(done.components ?? [])],
       warnings: after.warnings,
     };
   });

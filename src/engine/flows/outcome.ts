@@ -52,7 +52,10 @@ export function summaryLine(plan: Plan, d: Decision, state: RolloutState): strin
     case 'held':
       return `${plan.name}: held in ${d.from}`;
     case 'failed':
-      return `${plan.name}: gate failed in ${d.from} (${d.contingency?.level}); contingency: ${d.contingency?.action}`;
+      // a blue-green component's failed switch fails the advance without a gate contingency
+      return d.contingency
+        ? `${plan.name}: gate failed in ${d.from} (${d.contingency.level}); contingency: ${d.contingency.action}`
+        : `${plan.name}: failed in ${d.from}: ${d.reasons[0] ?? 'see the journal'}`;
     case 'reduced':
       return `${plan.name}: reduced from ${d.from} to ${d.to} (${state.traffic}% traffic)`;
     case 'rolled-back':
