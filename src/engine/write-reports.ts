@@ -12,13 +12,14 @@ import type { PhaseReport } from '../reports/model.js';
 import { stripControlsValue } from '../sanitize.js';
 import type { JournalEntry, RolloutState } from '../state/types.js';
 import { writeReportExtras } from './report-extras.js';
+import { phaseLatency } from './report-latency.js';
 import { phaseSeries } from './report-series.js';
 import type { Services } from './services.js';
 
 /** Every format the plan may ask for, rendered from the one report model. */
 const RENDERERS: Record<Plan['reports']['formats'][number], { ext: string; render: (m: PhaseReport) => string }> = {
   md: { ext: 'md', render: renderMarkdown },
-  json: { ext: 'json', render: ({ series: _charts, ...m }) => `${JSON.stringify(m, null, 2)}\n` },
+  json: { ext: 'json', render: ({ series: _charts, latency: _values, ...m }) => `${JSON.stringify(m, null, 2)}\n` },
   html: { ext: 'html', render: renderHtml },
   junit: { ext: 'junit.xml', render: renderJunit },
 };
@@ -49,6 +50,7 @@ export async function writeReports(args: {
           series: plan.reports.formats.includes('html')
             ? await phaseSeries({ plan, state, services, phase, now: services.clock.now() })
             : undefined,
+          latency: await phaseLatency({ plan, state, services, phase, now: services.clock.now() }),
         }),
       ),
     );

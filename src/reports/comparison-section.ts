@@ -3,7 +3,8 @@
  * phase, from the comparison criteria the gate recorded (counts since the phase was entered): the
  * estimate (absolute and relative), the always-valid interval and p-value, samples per cohort, the
  * sample-ratio check, and beside them the fixed-horizon z-test and, for latency, a Mann-Whitney
- * test on the phase's per-interval values, each labelled as not valid under repeated looks.
+ * test on the phase's per-interval values of each latency metric (engine/report-latency.ts), each
+ * labelled as not valid under repeated looks (Mann-Whitney is informational and never gates).
  * Pure: a section the report renderers call with what they already hold.
  */
 import type { Criterion } from '../gates/types.js';
@@ -66,14 +67,31 @@ export function comparisonBlocks(criteria: readonly Criterion[], latency: readon
       if (c.comparison?.needed && c.comparison.status !== 'pass')
         out.push({ type: 'text', text: `${c.name}: ${c.comparison.needed.text}` });
   }
-  for (const l of latency) {
-    const r = mannWhitney(l.canary, l.control);
+  if (latency.length > 0)
     out.push({
-      type: 'text',
-      text: r
-        ? `${l.name}: Mann-Whitney U = ${n(r.u)}, z = ${n(r.z)}, p = ${n(r.pValue)} over ${l.canary.length} / ${l.control.length} intervals (${REPEATED})`
-        : `${l.name}: no Mann-Whitney result (no values, or a value that is not a number, in one cohort)`,
+      type: 'table',
+      head: [
+        'latency metric',
+        'intervals canary / control',
+        'median canary / control',
+        'Mann-Whitney U',
+        'z',
+        `p (${REPEATED}; informational, never gates)`,
+      ],
+      rows: latency.map((l) => {
+        const r = mannWhitney(l.canary, l.control);
+        const counts = `${l.canary.length} / ${l.control.length}`;
+        const medians = `${n(median(l.canary))} / ${n(median(l.control))}`;
+        if (!r) return [l.name, counts, medians, 'no result: a cohort has no values in the phase', '—', '—'];
+        return [l.name, counts, medians, n(r.u), n(r.z), n(r.pValue)];
+      }),
     });
-  }
   return out;
+}
+
+function median(xs: readonly number[]): number | null {
+  if (xs.length === 0) return null;
+  const s = [...xs].sort((a, b) => a - b);
+  const m = Math.floor(s.length / 2);
+  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
 }

@@ -180,7 +180,7 @@ export function buildDocument(
         title,
         source: 'partial',
         blocks: [
-          ...comparisonBlocks(report.gate?.criteria ?? []),
+          ...comparisonBlocks(report.gate?.criteria ?? [], report.latency),
           {
             type: 'text',
             text: `Between phases (the audience changed as well as the feature): mean of each metric in "${prevPhase?.name ?? '-'}" against "${report.phase.name}" (${report.phase.traffic}% traffic), from the last gate evaluation of each phase.`,

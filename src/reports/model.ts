@@ -13,6 +13,7 @@ import { asEvent, eventOf, outcomeOf } from '../state/journal-events.js';
 import type { Approval, JournalEntry, RolloutState } from '../state/types.js';
 import type { MetricSeries } from './chart.js';
 import { type ComponentSwitchRow, componentSwitches } from './components-section.js';
+import type { LatencySeries } from './comparison-section.js';
 import { buildExecutive, type ExecutiveSummary } from './executive.js';
 import type { Language } from './i18n.js';
 
@@ -38,6 +39,8 @@ export interface PhaseReport {
   executive?: ExecutiveSummary | undefined;
   /** each gating metric's canary and control series over the phase, for the HTML charts */
   series?: Record<string, MetricSeries> | undefined;
+  /** each latency metric's per-interval values in the phase, for the Mann-Whitney test of the comparative analysis */
+  latency?: LatencySeries[] | undefined;
   simulatedClock: boolean;
   plan: {
     name: string;
@@ -110,6 +113,7 @@ export function buildPhaseReport(args: {
   now: string;
   simulated: boolean;
   series?: Record<string, MetricSeries> | undefined;
+  latency?: LatencySeries[] | undefined;
 }): PhaseReport {
   const { plan, state, journal, now } = args;
   const index = plan.phases.findIndex((p) => p.name === args.phase);
@@ -156,6 +160,7 @@ export function buildPhaseReport(args: {
     generatedAt: now,
     language: plan.reports.language ?? 'en',
     series: args.series,
+    latency: args.latency,
     simulatedClock: args.simulated || journal.some((e) => e.clock === 'ROLLOUT_NOW'),
     plan: {
       name: plan.name,

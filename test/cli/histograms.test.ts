@@ -5,6 +5,7 @@
  * regression fails, healthy data passes, and buckets that are missing, partial, non-monotonic,
  * without +Inf or not numbers never pass.
  */
+import { readFileSync } from 'node:fs';
 import { afterAll, describe, expect, it } from '@jest/globals';
 import { after, atStage, removeSandboxes, T, type Sandbox } from '../helpers/cli.js';
 
@@ -207,5 +208,21 @@ describe('histogram metrics', () => {
     const doc = JSON.parse(r.stdout);
     expect(doc.firstFailureAt).not.toBeNull();
     expect(doc.checks.some((c: { decision: string }) => c.decision === 'fail')).toBe(true);
+  });
+});
+
+describe('the phase report', () => {
+  it("the comparative analysis shows a Mann-Whitney test of each latency metric's phase values, labelled", async () => {
+    const sb = await atStage('canary-25');
+    sb.clock.set(after(T.canary25, '6h'));
+    await sb.json<Doc>('advance', [], 3);
+    const md = readFileSync(sb.reportFile('canary-25', 'md'), 'utf8').replace(/\s+/g, ' ');
+    expect(md).toMatch(
+      /Mann-Whitney U \| z \| p \(fixed-horizon: not valid under repeated looks; informational, never gates\)/,
+    );
+    // 15-minute values from 09:00 (exclusive) to 15:00: 24 intervals per cohort
+    expect(md).toMatch(/\| latency_p95 \| 24 \/ 24 \| [\d.]+ \/ [\d.]+ \| [\d.]+ \| -?[\d.]+ \| [\d.e-]+ \|/);
+    expect(md).toMatch(/\| db_response_time \| 24 \/ 24 \|/);
+    expect(md).not.toMatch(/\| error_rate \| 24/);
   });
 });
