@@ -1,5 +1,8 @@
 /** The rollout's recorded state and its event journal. Plain data: the core reads it, stores keep it. */
 import type { PhaseStatsMemory } from '../gates/comparison-types.js';
+import type { DigestRecord, NoteRecord } from './record-types.js';
+
+export type { DigestRecord, NoteRecord } from './record-types.js';
 export type RolloutStatus = 'not-started' | 'in-progress' | 'paused' | 'rolling-back' | 'rolled-back' | 'completed';
 
 export interface ChecklistAnswer {
@@ -159,28 +162,6 @@ export interface RolloutState {
   digests?: Record<string, DigestRecord> | undefined;
   /** the last journal seq when the state was saved (set by the store): a journal that ends before it lost lines */
   journalSeq?: number | undefined;
-}
-
-/** A note a person added with `rollout note`: text cleaned of control characters, secrets masked. */
-export interface NoteRecord {
-  at: string;
-  by: string;
-  kind: 'issue' | 'feedback';
-  phase: string;
-  text: string;
-  /** who ran the command (OS account, host, CI login) */
-  runner?: unknown;
-}
-
-/** One digest to one notifier: `sending` is saved before the provider call, `sent` after it answered. */
-export interface DigestRecord {
-  audience: string;
-  key: string;
-  notifier: string;
-  status: 'sending' | 'sent';
-  at: string;
-  /** for an each-change digest: the last journal seq it covered */
-  upToSeq?: number | undefined;
 }
 
 export interface JournalEntry {
