@@ -148,15 +148,7 @@ export function judgeEffect(args: {
     component &&
     !component.finishedAt
   ) {
-    const record = {
-      index: d.step,
-      component: plan.rollback[d.step]!.component,
-      kind: 'run' as const,
-      status: 'failed' as const,
-      at: args.nowIso,
-      durationMs: 0,
-      detail: 'interrupted: the run stopped during this step',
-    };
+    const record = interruptedStep(plan, d.step, args.nowIso);
     return {
       landed: 'unknown',
       state: componentRollbackFinished(componentStepRecorded(state, record, args.nowIso), args.nowIso),
@@ -169,15 +161,7 @@ export function judgeEffect(args: {
     state.status === 'rolling-back' &&
     d.step < plan.rollback.length
   ) {
-    const record = {
-      index: d.step,
-      component: plan.rollback[d.step]!.component,
-      kind: 'run' as const,
-      status: 'failed' as const,
-      at: args.nowIso,
-      durationMs: 0,
-      detail: 'interrupted: the run stopped during this step',
-    };
+    const record = interruptedStep(plan, d.step, args.nowIso);
     return {
       landed: 'unknown',
       state: rollbackStepRecorded(state, record, args.nowIso),
@@ -217,4 +201,17 @@ function targetPhase(plan: Plan, state: RolloutState, d: Partial<EffectData>): n
   const ahead = fits.find(({ i }) => i > state.phaseIndex);
   const behind = fits.filter(({ i }) => i < state.phaseIndex).at(-1);
   return (ahead ?? behind ?? fits[0])?.i;
+}
+
+/** A rollback command step a crashed run left open: recorded as failed, so the next rollback runs it again. */
+function interruptedStep(plan: Plan, step: number, nowIso: string) {
+  return {
+    index: step,
+    component: plan.rollback[step]!.component,
+    kind: 'run' as const,
+    status: 'failed' as const,
+    at: nowIso,
+    durationMs: 0,
+    detail: 'interrupted: the run stopped during this step',
+  };
 }

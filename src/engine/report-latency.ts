@@ -7,12 +7,11 @@
  * that cannot answer leaves the metric out (the section says what it has), never stops a report.
  */
 import { phaseCriteria } from '../gates/criteria.js';
-import { parseDuration } from '../plan/duration.js';
 import type { Plan } from '../plan/schema.js';
 import type { LatencySeries } from '../reports/comparison-section.js';
 import type { RolloutState } from '../state/types.js';
 import type { Services } from './services.js';
-import { renderTemplate, templateValues } from './template.js';
+import { cohortSeries } from './report-series.js';
 
 const TIME_UNIT = /^(ns|µs|us|ms|s|sec|seconds?|milliseconds?)$/i;
 const LATENCY_NAME = /latency|duration|response[_ -]?time/i;
@@ -41,12 +40,8 @@ export async function phaseLatency(args: {
     plan.metrics.filter(isLatencyMetric).map(async (m): Promise<LatencySeries | undefined> => {
       try {
         const provider = await services.providers.metrics(m.provider ?? providers[0]!);
-        const template = m.query ?? m.name;
-        const intervalMs = m.interval ? parseDuration(m.interval) : undefined;
         const ask = async (cohort: 'canary' | 'control') => {
-          const values = templateValues(plan, { cohort, window: c.sloWindow });
-          const query = renderTemplate(template, values);
-          const s = await provider.query({ metric: m.name, query, template, values, cohort, from, to, intervalMs });
+          const s = await cohortSeries({ plan, provider, metric: m, cohort, window: c.sloWindow, from, to });
           // a whole-service stand-in is not a cohort: no comparison on it
           if (s.note) return [];
           return s.points.filter((p) => p.t > from && p.t <= to && Number.isFinite(p.v)).map((p) => p.v);

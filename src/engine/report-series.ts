@@ -6,8 +6,8 @@
  */
 import { gatingMetrics, judgedWindow } from '../gates/criteria.js';
 import { parseDuration } from '../plan/duration.js';
-import type { Plan } from '../plan/schema.js';
-import type { Point } from '../providers/types.js';
+import type { MetricSpec, Plan } from '../plan/schema.js';
+import type { MetricsProvider, Point, Series } from '../providers/types.js';
 import { redact } from '../redact.js';
 import type { MetricSeries } from '../reports/chart.js';
 import { stripControls } from '../sanitize.js';
@@ -17,6 +17,24 @@ import { renderTemplate, templateValues } from './template.js';
 import { phaseCriteria } from '../gates/criteria.js';
 
 const MAX_POINTS = 360;
+
+/** One cohort's series of a value metric over [from, to], asked as the gate asks it (for the reports). */
+export function cohortSeries(args: {
+  plan: Plan;
+  provider: MetricsProvider;
+  metric: MetricSpec;
+  cohort: 'canary' | 'control';
+  window: string;
+  from: number;
+  to: number;
+}): Promise<Series> {
+  const { plan, metric: m, cohort, from, to } = args;
+  const template = m.query ?? m.name;
+  const intervalMs = m.interval ? parseDuration(m.interval) : undefined;
+  const values = templateValues(plan, { cohort, window: args.window });
+  const query = renderTemplate(template, values);
+  return args.provider.query({ metric: m.name, query, template, values, cohort, from, to, intervalMs });
+}
 
 export async function phaseSeries(args: {
   plan: Plan;
@@ -43,12 +61,8 @@ export async function phaseSeries(args: {
       }
       try {
         const provider = await services.providers.metrics(m.provider ?? providers[0]!);
-        const template = m.query ?? m.name;
-        const intervalMs = m.interval ? parseDuration(m.interval) : undefined;
         const ask = async (cohort: 'canary' | 'control') => {
-          const values = templateValues(plan, { cohort, window: c.sloWindow });
-          const query = renderTemplate(template, values);
-          const s = await provider.query({ metric: m.name, query, template, values, cohort, from, to, intervalMs });
+          const s = await cohortSeries({ plan, provider, metric: m, cohort, window: c.sloWindow, from, to });
           return thin(s.points.filter((p) => Number.isFinite(p.v) && p.t >= from && p.t <= to));
         };
         const [canary, control] = await Promise.allSettled([ask('canary'), ask('control')]);
