@@ -6,6 +6,17 @@ import { parseDuration } from './duration.js';
 import type { Rule, RuleProblem } from './rules.js';
 import type { Plan } from './schema.js';
 
+/** The metrics adapters that answer histogram buckets (`MetricsProvider.buckets`). */
+const BUCKET_PROVIDERS = ['prometheus', 'file'];
+
+/** The metric's provider (named, else the first) when its adapter type is known and has no bucket answer. */
+function providerWithoutBuckets(plan: Plan, named: string | undefined): { name: string; type: string } | undefined {
+  const providers = plan.providers?.metrics ?? {};
+  const name = named ?? Object.keys(providers)[0];
+  const type = name === undefined ? undefined : providers[name]?.type;
+  return typeof type === 'string' && !BUCKET_PROVIDERS.includes(type) ? { name: name as string, type } : undefined;
+}
+
 export const metricsAreWellFormed: Rule = (plan) => {
   const out: RuleProblem[] = [];
   (plan.metrics ?? []).forEach((m, i) => {
@@ -29,6 +40,13 @@ export const metricsAreWellFormed: Rule = (plan) => {
         path: ['metrics', i],
         message: `histogram metric "${m.name}" needs a threshold: the latency whose slower share is judged`,
         hint: 'add `threshold: 0.5` (in the histogram\'s unit, a bucket boundary `le`) and `slo: { below: 0.05 }` for "p95 < 0.5"',
+      });
+    const bucketless = m.kind === 'histogram' ? providerWithoutBuckets(plan, m.provider) : undefined;
+    if (bucketless)
+      out.push({
+        path: ['metrics', i, m.provider ? 'provider' : 'kind'],
+        message: `histogram metric "${m.name}" needs bucket counts, which the ${bucketless.type} metrics provider "${bucketless.name}" cannot answer`,
+        hint: `read the buckets from a ${BUCKET_PROVIDERS.join(' or ')} metrics provider, or judge latency as a ratio (slow requests / requests)`,
       });
     if (m.kind !== 'histogram' && m.threshold !== undefined)
       out.push({

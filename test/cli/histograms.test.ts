@@ -7,7 +7,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { afterAll, describe, expect, it } from '@jest/globals';
-import { after, atStage, removeSandboxes, T, type Sandbox } from '../helpers/cli.js';
+import { after, atStage, explain, removeSandboxes, T, type Sandbox } from '../helpers/cli.js';
 
 afterAll(removeSandboxes);
 
@@ -72,6 +72,32 @@ describe('histogram metrics', () => {
     expect(r.code).toBe(0);
     expect(r.stdout + r.stderr).not.toMatch(/cannot judge/);
   });
+
+  it.each([
+    ['command', '{ type: command }'],
+    ['datadog', '{ type: datadog, apiKey: "${DD_API_KEY}", appKey: "${DD_APP_KEY}" }'],
+    ['http', '{ type: http, url: "http://127.0.0.1:9/q", jsonPath: "$.v" }'],
+  ])(
+    'a histogram read from a %s metrics provider (no bucket answer) is a plan error with file:line:column (exit 2)',
+    async (type, spec) => {
+      const sb = await sandbox();
+      sb.editPlan((y) =>
+        y
+          .replace(
+            /^( {4}local: \{ type: file, path: data\/recommendations-metrics.csv \}\n)/m,
+            `$1    other: ${spec}\n`,
+          )
+          .replace('    threshold: 0.5\n', '    threshold: 0.5\n    provider: other\n'),
+      );
+      const r = await sb.cmd('validate');
+      expect(r.code).toBe(2);
+      expect(r.stderr).toMatch(
+        new RegExp(`needs bucket counts, which the ${type} metrics provider "other" cannot answer`),
+      );
+      expect(r.stderr).toMatch(/recommendations\.yaml:\d+:\d+/);
+      expect(r.stderr).not.toMatch(/\n\s+at /);
+    },
+  );
 
   it("a clear-cut latency regression fails (exit 4): the canary's share slower than 0.5 is above 5 % and above the control's", async () => {
     const sb = await sandbox();
@@ -224,5 +250,24 @@ describe('the phase report', () => {
     expect(md).toMatch(/\| latency_p95 \| 24 \/ 24 \| [\d.]+ \/ [\d.]+ \| [\d.]+ \| -?[\d.]+ \| [\d.e-]+ \|/);
     expect(md).toMatch(/\| db_response_time \| 24 \/ 24 \|/);
     expect(md).not.toMatch(/\| error_rate \| 24/);
+  });
+});
+
+describe('the example plan plans/latency-histogram.yaml', () => {
+  it('validates, enters canary-5 and passes its histogram checks a day later (--json)', async () => {
+    const sb = await atStage('start');
+    const plan = 'plans/latency-histogram.yaml';
+    const v = await sb.run(['validate', plan]);
+    if (v.code !== 0) throw new Error(explain(v));
+    const a = await sb.run(['advance', plan], { now: '2026-06-18T00:00:00Z' });
+    if (a.code !== 0) throw new Error(explain(a));
+    expect(a.stdout).toMatch(/pre-deploy → canary-5/);
+    const c = await sb.run(['check', plan, '--json'], { now: '2026-06-19T00:00:00Z' });
+    if (c.code !== 0) throw new Error(explain(c));
+    const d = c.json<Doc>();
+    expect(d.decision).toBe('advanced');
+    expect(criterion(d, 'request_latency')).toMatchObject({ verdict: 'pass' });
+    expect(criterion(d, 'request_latency').samples.canary).toBeGreaterThan(10000);
+    expect(criterion(d, 'request_latency (slo)').estimate).toBeLessThan(0.05);
   });
 });
