@@ -9,7 +9,7 @@ import { afterAll, describe, expect, it } from '@jest/globals';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { after, explain, removeSandboxes, Sandbox, T, type CliResult } from '../helpers/cli.js';
 import { unleash } from '../helpers/servers.js';
-import { admin, playground, storedEnv } from '../helpers/unleash-eval.js';
+import { admin, fullPlanOnUnleash, playground, storedEnv } from '../helpers/unleash-eval.js';
 
 const PLAN = 'plans/recommendations-full.yaml';
 const NAME = 'recomendacoes-completo';
@@ -40,17 +40,7 @@ const onUsers = (m: Map<string, string>) => [...m].filter(([, v]) => v !== 'off'
 describe('the seed plan, whole, on Unleash', () => {
   const sb = Sandbox.create({ now: '2026-06-17T09:00:00Z' });
   const file = sb.path(PLAN);
-  writeFileSync(
-    file,
-    readFileSync(file, 'utf8')
-      // the sample-ratio check is left out as in full-plan.test.ts (the walk enters phases minutes later)
-      .replace(/\n {2}exposure: users\n/, '\n')
-      .replace('  provider: local\n  key: recomendacoes-completo\n', `  provider: unleash\n  key: ${flag}\n`)
-      .replace(
-        '  flags:\n',
-        '  flags:\n    unleash: { type: unleash, url: "${UNLEASH_URL}", token: "${UNLEASH_TOKEN}", environment: production }\n',
-      ),
-  );
+  writeFileSync(file, fullPlanOnUnleash(readFileSync(file, 'utf8'), flag));
   const env = { UNLEASH_URL: unleash().url, UNLEASH_TOKEN: unleash().token };
   const run = (args: string[], now?: string) =>
     sb.run([args[0]!, PLAN, ...args.slice(1)], { env, timeoutMs: 60_000, ...(now ? { now } : {}) });
@@ -112,7 +102,7 @@ describe('the seed plan, whole, on Unleash', () => {
     expect(to25.json()).toMatchObject({ to: 'canary-25', traffic: 25 });
     const titles = (await storedEnv(flag)).strategies.map((x) => [x.title, x.parameters.rollout, x.variants[0]?.name]);
     expect(titles.sort()).toEqual([
-      [`rollout:${NAME}`, '25', 'conservador'],
+      [`rollout:${NAME}:active-users`, '25', 'conservador'],
       [`rollout:${NAME}:keep:technical-users`, '5', 'conservador'],
     ]);
     const tech = await served(TECH_IDLE);

@@ -94,3 +94,14 @@ export const servedLocally = (
 /** The users of `before` missing from `after`. */
 export const lost = (before: Iterable<string>, after: Set<string>): string[] =>
   [...before].filter((u) => !after.has(u));
+
+/** The seed's whole plan (plans/recommendations-full.yaml) with its flag on Unleash (`${UNLEASH_URL}`, `${UNLEASH_TOKEN}`). */
+export const fullPlanOnUnleash = (yaml: string, flag: string): string =>
+  yaml
+    // the sample-ratio check is left out as in full-plan.test.ts (the walks enter phases minutes later)
+    .replace(/\n {2}exposure: users\n/, '\n')
+    .replace('  provider: local\n  key: recomendacoes-completo\n', `  provider: unleash\n  key: ${flag}\n`)
+    .replace(
+      '  flags:\n',
+      '  flags:\n    unleash: { type: unleash, url: "${UNLEASH_URL}", token: "${UNLEASH_TOKEN}", environment: production }\n',
+    );

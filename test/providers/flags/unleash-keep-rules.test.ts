@@ -7,9 +7,11 @@ import {
   wantedKeeps,
 } from '../../../src/providers/flags/unleash/keep-strategies.js';
 import {
+  audienceInTitle,
   desiredRestriction,
   findOurStrategy,
   patchOps,
+  strategyTitle,
   strategyVariants,
   type UnleashStrategy,
 } from '../../../src/providers/flags/unleash/strategy.js';
@@ -37,6 +39,19 @@ describe('keep strategies', () => {
     expect(findOurStrategy({ env: { ...env, strategies: [kept, ui] }, flag: 'f', plan: 'plan' })?.id).toBe('ui');
     expect(keepStrategiesOf([kept, ui], 'plan').map((s) => s.id)).toEqual(['k']);
     expect(keepStrategiesOf([kept], 'plan-2')).toEqual([]);
+  });
+
+  it('the main strategy titled with its audience is ours and names it; a keep strategy never is', () => {
+    const main = flexible({ id: 'm', title: 'rollout:plan:active-users', parameters: { rollout: '25', groupId: 'x' } });
+    const kept = flexible({ id: 'k', title: keepTitle('plan', tech) });
+    const env = { name: 'production', enabled: true, strategies: [kept, main] };
+    expect(findOurStrategy({ env, flag: 'f', plan: 'plan' })?.id).toBe('m');
+    expect(audienceInTitle(main, 'plan')).toBe('active-users');
+    expect(audienceInTitle(kept, 'plan')).toBeUndefined();
+    expect(audienceInTitle(main, 'plan-2')).toBeUndefined();
+    expect(findOurStrategy({ env, flag: 'f', plan: 'pla' })).toBeUndefined();
+    expect(strategyTitle('plan', active)).toBe('rollout:plan:active-users');
+    expect(strategyTitle('plan', undefined)).toBe('rollout:plan');
   });
 
   it('none at 100 % of everyone, none at 0 %, the highest share of an audience listed twice', () => {

@@ -115,7 +115,7 @@ describe('exposure only grows on Unleash (keep strategies)', () => {
     expect(losses(steps).filter((l) => l.playground > 0 || l.local > 0)).toEqual([]);
 
     // canary-25: the main strategy serves 25 % of active users; one keep strategy keeps 5 % of technical users
-    const main = at25.env.strategies.find((s) => s.title === `rollout:${PLAN}`);
+    const main = at25.env.strategies.find((s) => s.title === `rollout:${PLAN}:active-users`);
     const kept = at25.env.strategies.find((s) => s.title === KEEP_TITLE);
     expect(at25.env.strategies).toHaveLength(2);
     expect(main.parameters).toEqual({ rollout: '25', stickiness: 'default', groupId: flag });
@@ -125,9 +125,10 @@ describe('exposure only grows on Unleash (keep strategies)', () => {
       constraints: [expect.objectContaining({ contextName: 'profile', operator: 'IN', values: ['technical'] })],
     });
     // the state is the main strategy's, and the journal detail names the keep strategy
-    expect(at25.state).toMatchObject({ enabled: true, traffic: 25, audience: 'activity IN [active]' });
+    expect(at25.state).toMatchObject({ enabled: true, traffic: 25, audience: 'active-users' });
     expect(at25.state.detail).toMatchObject({
       strategyId: main.id,
+      restriction: 'activity IN [active]',
       kept: [{ id: kept.id, title: KEEP_TITLE, rollout: 5, audience: 'profile IN [technical]' }],
     });
     expect(at25.state.detail?.['unmanagedStrategies']).toBeUndefined();
@@ -178,8 +179,8 @@ describe('keep strategies are managed idempotently and never taken for the main 
     expect(servedLocally(stored, LOCAL_USERS, activeBusiness).size).toBeGreaterThan(20_000);
     const back = await flags.setTraffic({ flag, traffic: 5, audience: technical, keep: [], comment: 'reduce' });
     const after = await storedEnv(flag);
-    expect(after.strategies.map((s) => s.title)).toEqual([`rollout:${PLAN}`]);
-    expect(back).toMatchObject({ traffic: 5, audience: 'profile IN [technical]' });
+    expect(after.strategies.map((s) => s.title)).toEqual([`rollout:${PLAN}:technical-users`]);
+    expect(back).toMatchObject({ traffic: 5, audience: 'technical-users' });
     expect(back.detail?.['kept']).toBeUndefined();
     expect(servedLocally(after, LOCAL_USERS, activeBusiness).size).toBe(0);
     // technical users keep what they had: the keep strategy's 5 % is the main strategy's 5 % again
@@ -208,7 +209,10 @@ describe('keep strategies are managed idempotently and never taken for the main 
     const again = await at25(flag);
     expect(again.detail?.['strategyId']).not.toBe(keepId);
     expect(again.detail).toMatchObject({ kept: [{ id: keepId }] });
-    expect((await storedEnv(flag)).strategies.map((s) => s.title).sort()).toEqual([`rollout:${PLAN}`, KEEP_TITLE]);
+    expect((await storedEnv(flag)).strategies.map((s) => s.title).sort()).toEqual([
+      `rollout:${PLAN}:active-users`,
+      KEEP_TITLE,
+    ]);
   });
 
   it('keep strategies bucket like an adopted strategy: its stickiness and groupId', async () => {

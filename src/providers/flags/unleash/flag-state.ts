@@ -3,7 +3,7 @@
  * audience, its variant), the keep strategies beside it, and any strategy rollout does not manage.
  */
 import type { FlagState } from '../../types.js';
-import type { UnleashEnvironment, UnleashStrategy } from './strategy.js';
+import { audienceInTitle, type UnleashEnvironment, type UnleashStrategy } from './strategy.js';
 
 export function describeAudience(args: {
   strategy: UnleashStrategy;
@@ -38,6 +38,8 @@ export function flagState(args: {
   segmentNames: Map<number, string>;
   /** our keep strategies (keep-strategies.ts) */
   keeps?: UnleashStrategy[] | undefined;
+  /** the plan, whose name our strategy's title carries with the audience's */
+  plan?: string | undefined;
 }): FlagState {
   const { env, strategy } = args;
   // without our main strategy, keep strategies are only strategies that serve: counted as unmanaged
@@ -49,6 +51,9 @@ export function flagState(args: {
     environmentEnabled: env.enabled,
     strategyId: strategy?.id,
     rollout,
+    ...(strategy && describeAudience({ strategy, segmentNames: args.segmentNames })
+      ? { restriction: describeAudience({ strategy, segmentNames: args.segmentNames }) }
+      : {}),
     ...(keeps.length > 0
       ? {
           kept: keeps.map((s) => ({
@@ -70,7 +75,10 @@ export function flagState(args: {
     const state: FlagState = {
       enabled: live || keptLive,
       traffic: live ? (rollout ?? 0) : 0,
-      audience: describeAudience({ strategy, segmentNames: args.segmentNames }),
+      // the plan's name for it where our title carries one, else what the strategy restricts to
+      audience:
+        (args.plan !== undefined ? audienceInTitle(strategy, args.plan) : undefined) ??
+        describeAudience({ strategy, segmentNames: args.segmentNames }),
       detail,
     };
     const variant = servedVariant(strategy);

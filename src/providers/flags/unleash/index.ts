@@ -56,7 +56,7 @@ export async function createUnleashFlags(settings: UnleashSettings, ctx: Adapter
     const strategy = findOurStrategy({ env, flag, plan: ctx.plan });
     const keeps = keepStrategiesOf(env.strategies, ctx.plan);
     const named = await segmentNames([...(strategy ? [strategy] : []), ...keeps]);
-    return flagState({ env, strategy, keeps, segmentNames: named });
+    return flagState({ env, strategy, keeps, segmentNames: named, plan: ctx.plan });
   }
 
   /** The full body of a strategy, for a POST (Unleash's PUT erases what it is not sent, so never a PUT). */
@@ -108,6 +108,7 @@ export async function createUnleashFlags(settings: UnleashSettings, ctx: Adapter
     const groupId = before?.parameters?.groupId ?? flag;
     const variants = strategyVariants({ variant: args.variant, values: args.variants, stickiness });
     const wanted = wantedKeeps({ plan: ctx.plan, traffic, audience, keep });
+    const title = strategyTitle(ctx.plan, audience);
     const existingKeeps = keepStrategiesOf(env.strategies, ctx.plan);
     const keeps = keepChanges({ existing: existingKeeps, wanted, stickiness, groupId, variants });
     const others = env.strategies.filter((s) => s !== before && !existingKeeps.includes(s) && !s.disabled);
@@ -132,9 +133,8 @@ export async function createUnleashFlags(settings: UnleashSettings, ctx: Adapter
       }
       for (const p of keeps.patch) await patchUndoably(p.strategy, p.ops);
       if (before) {
-        await patchUndoably(before, patchOps({ strategy: before, traffic, restriction, variants }));
+        await patchUndoably(before, patchOps({ strategy: before, traffic, restriction, variants, title }));
       } else {
-        const title = strategyTitle(ctx.plan);
         const data = body({ title, traffic, restriction, stickiness, groupId, variants });
         const id = await api.createStrategy(flag, data, (e) => findOurStrategy({ env: e, flag, plan: ctx.plan }));
         undo.push(() => api.remove(flag, id));
@@ -169,7 +169,7 @@ export async function createUnleashFlags(settings: UnleashSettings, ctx: Adapter
     if (
       !afterEnv ||
       !ours ||
-      !matches({ strategy: ours, traffic, restriction, variants }) ||
+      !matches({ strategy: ours, traffic, restriction, variants, title }) ||
       !keptOk ||
       (traffic > 0 && !afterEnv.enabled)
     ) {

@@ -2,12 +2,14 @@
  * Pure rules for the one Unleash strategy rollout manages per flag and environment: how it is found,
  * what it should look like, the smallest JSON Patch that gets it there, and the FlagState it means.
  *
- * Our strategy is the `flexibleRollout` titled `rollout:<plan>`, or else the `flexibleRollout` whose
- * `groupId` is the flag key (what Unleash's UI creates by default), so an existing gradual rollout is
- * adopted instead of duplicated. A keep strategy (`rollout:<plan>:keep:<audience>`, keep-strategies.ts)
- * also has the flag key as groupId and is never taken for it. Its constraints and segments are the
- * audience and are owned by rollout; its stickiness and groupId are never changed once it exists (either
- * would reshuffle users). Its `variants` are the variant a light contingency serves, or none.
+ * Our strategy is the `flexibleRollout` titled `rollout:<plan>` (`rollout:<plan>:<audience>` with an
+ * audience: the name the plan gives it, which is what reads back as the FlagState's audience, as the flagd
+ * metadata and the LaunchDarkly rule description carry it), or else the `flexibleRollout` whose `groupId`
+ * is the flag key (what Unleash's UI creates by default), so an existing gradual rollout is adopted
+ * instead of duplicated. A keep strategy (`rollout:<plan>:keep:<audience>`, keep-strategies.ts) also has
+ * the flag key as groupId and is never taken for it. Its constraints and segments are the audience and
+ * are owned by rollout; its stickiness and groupId are never changed once it exists (either would
+ * reshuffle users). Its `variants` are the variant a light contingency serves, or none.
  */
 import type { AudienceSpec } from '../../types.js';
 
@@ -54,11 +56,20 @@ export interface Restriction {
 
 export type PatchOp = { op: 'replace'; path: string; value: unknown };
 
-export const strategyTitle = (plan: string): string => `rollout:${plan}`;
+/** The main strategy's title: `rollout:<plan>`, with `:<audience>` when the phase has one (names are slugs). */
+export const strategyTitle = (plan: string, audience?: AudienceSpec | undefined): string =>
+  audience ? `rollout:${plan}:${audience.name}` : `rollout:${plan}`;
 
 /** Whether a strategy is one of the keep strategies rollout manages (of any plan): never the main one. */
 export const isKeepStrategy = (s: UnleashStrategy): boolean =>
   typeof s.title === 'string' && s.title.startsWith('rollout:') && s.title.includes(':keep:');
+
+/** The audience name a main strategy's title carries (`rollout:<plan>:<audience>`); undefined otherwise. */
+export function audienceInTitle(s: UnleashStrategy, plan: string): string | undefined {
+  const prefix = `${strategyTitle(plan)}:`;
+  if (typeof s.title !== 'string' || !s.title.startsWith(prefix) || isKeepStrategy(s)) return undefined;
+  return s.title.slice(prefix.length) || undefined;
+}
 
 export function findOurStrategy(args: {
   env: UnleashEnvironment;
@@ -67,7 +78,7 @@ export function findOurStrategy(args: {
 }): UnleashStrategy | undefined {
   const flexible = args.env.strategies.filter((s) => s.name === 'flexibleRollout');
   return (
-    flexible.find((s) => s.title === strategyTitle(args.plan)) ??
+    flexible.find((s) => s.title === strategyTitle(args.plan) || audienceInTitle(s, args.plan) !== undefined) ??
     flexible.find((s) => s.parameters?.groupId === args.flag && !isKeepStrategy(s))
   );
 }
@@ -123,6 +134,8 @@ export interface Wanted {
   variants?: StrategyVariant[] | undefined;
   stickiness?: string | undefined;
   groupId?: string | undefined;
+  /** the title, where it is ours to set (the main strategy's names its audience) */
+  title?: string | undefined;
 }
 
 const variantKey = (v: StrategyVariant): string =>
@@ -152,6 +165,8 @@ export function patchOps(args: Wanted): PatchOp[] {
   if (args.variants && !sameVariants(strategy.variants, args.variants))
     ops.push({ op: 'replace', path: '/variants', value: args.variants });
   if (strategy.disabled) ops.push({ op: 'replace', path: '/disabled', value: false });
+  if (args.title !== undefined && strategy.title !== args.title)
+    ops.push({ op: 'replace', path: '/title', value: args.title });
   return ops;
 }
 
@@ -166,6 +181,7 @@ export function revertOps(args: { before: UnleashStrategy; ops: PatchOp[] }): Pa
     '/segments': before.segments ?? [],
     '/variants': before.variants ?? [],
     '/disabled': before.disabled ?? false,
+    '/title': before.title ?? '',
   };
   return args.ops.map((o) => ({ op: 'replace', path: o.path, value: old[o.path] }));
 }
