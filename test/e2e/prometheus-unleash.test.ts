@@ -32,8 +32,8 @@ async function admin(method: string, url: string, body?: unknown): Promise<{ sta
   return { status: res.status, data: text ? JSON.parse(text) : undefined };
 }
 
-/** How many of 2000 users with this context get the flag, by Unleash's own evaluation. */
-async function exposed(context: Record<string, string>): Promise<number> {
+/** The users of 2000 with this context who get the flag, by Unleash's own evaluation. */
+async function exposedUsers(context: Record<string, string>): Promise<string[]> {
   const { status, data } = await admin('POST', '/api/admin/playground/advanced', {
     projects: ['default'],
     environments: ['production'],
@@ -41,10 +41,14 @@ async function exposed(context: Record<string, string>): Promise<number> {
   });
   expect(status).toBe(200);
   const feature = data.features.find((f: { name: string }) => f.name === flag);
-  const results: { isEnabled: boolean }[] = feature.environments.production;
+  const results: { isEnabled: boolean; context: { userId: string } }[] = feature.environments.production;
   expect(results).toHaveLength(USERS.length);
-  return results.filter((r) => r.isEnabled).length;
+  return results.filter((r) => r.isEnabled).map((r) => r.context.userId);
 }
+const exposed = async (context: Record<string, string>): Promise<number> => (await exposedUsers(context)).length;
+/** technical users who are not active: canary-25's audience leaves them out, its keep strategy keeps them */
+const TECH_IDLE = { profile: 'technical', activity: 'idle' };
+let techIdleAt5: string[] = [];
 
 const run = (args: string[], now: string): Promise<CliResult> =>
   rollout([...args.slice(0, 1), PLAN, ...args.slice(1)], { cwd: dir, now, env, timeoutMs: 60_000 });
@@ -106,6 +110,8 @@ describe('reference rollout on Prometheus + Unleash + Alertmanager', () => {
     expect(inside).toBeGreaterThan(2000 * 0.025);
     expect(inside).toBeLessThan(2000 * 0.08);
     expect(await exposed({ profile: 'other' })).toBe(0);
+    techIdleAt5 = await exposedUsers(TECH_IDLE);
+    expect(techIdleAt5.length).toBeGreaterThan(2000 * 0.025);
   });
 
   it('the canary latency regression in the window fails the gate (exit 4) even during the soak, and the flag stays', async () => {
@@ -136,6 +142,20 @@ describe('reference rollout on Prometheus + Unleash + Alertmanager', () => {
     expect(active).toBeGreaterThan(2000 * 0.2);
     expect(active).toBeLessThan(2000 * 0.3);
     expect(await exposed({ activity: 'idle' })).toBe(0);
+    // exposure only grows: every technical user who had it at canary-5 keeps it, and nobody new joins them
+    expect(await exposedUsers(TECH_IDLE)).toEqual(techIdleAt5);
+    // the journal says which keep strategy exists
+    const journal = readFileSync(
+      path.join(dir, 'plans', '.rollout-prom', 'recommendations-prom-unleash.journal.jsonl'),
+      'utf8',
+    )
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    const done = journal.filter((e) => e.type === 'effect.done' && e.data?.action === 'flag.set-traffic').at(-1);
+    expect(done.data.after.detail.kept).toEqual([
+      expect.objectContaining({ title: 'rollout:recommendations-prom-unleash:keep:technical-users', rollout: 5 }),
+    ]);
   });
 
   it('canary-25 → full: everyone gets the feature, in and out of the earlier audiences', async () => {

@@ -94,7 +94,13 @@ describe('Unleash adapter (real server)', () => {
   it('ramps 5 % → 25 % → 100 % of the audience and nobody outside it, sticky, then rolls back', async () => {
     const flag = newFlag();
     const at5 = await flags.setTraffic({ flag, traffic: 5, audience: regionEu, comment: 'canary 5%' });
-    expect(at5).toMatchObject({ enabled: true, traffic: 5, audience: 'region IN [eu, eu-west]' });
+    // the audience reads back by the plan's name (in the strategy's title), its condition in the detail
+    expect(at5).toMatchObject({
+      enabled: true,
+      traffic: 5,
+      audience: 'eu-users',
+      detail: { restriction: 'region IN [eu, eu-west]' },
+    });
     const strategyId = at5.detail?.strategyId;
     expect(typeof strategyId).toBe('string');
 
@@ -104,7 +110,7 @@ describe('Unleash adapter (real server)', () => {
     expect(view.strategies).toHaveLength(1);
     expect(view.strategies[0]).toMatchObject({
       name: 'flexibleRollout',
-      title: 'rollout:recs-test',
+      title: 'rollout:recs-test:eu-users',
       parameters: { rollout: '5', stickiness: 'default', groupId: flag },
     });
 
@@ -161,7 +167,7 @@ describe('Unleash adapter (real server)', () => {
         audience: { name: 'beta', segment: segName },
         comment: 'segment 25%',
       });
-      expect(state).toMatchObject({ enabled: true, traffic: 25, audience: segName });
+      expect(state).toMatchObject({ enabled: true, traffic: 25, audience: 'beta', detail: { restriction: segName } });
       const eu = await exposed(flag, 'eu');
       expect(eu.size).toBeGreaterThanOrEqual(420);
       expect(eu.size).toBeLessThanOrEqual(580);
@@ -169,8 +175,8 @@ describe('Unleash adapter (real server)', () => {
       // switching from the segment to an attribute audience patches the same strategy
       const swapped = await flags.setTraffic({ flag, traffic: 25, audience: regionEu, comment: 'to attribute' });
       expect(swapped).toMatchObject({
-        audience: 'region IN [eu, eu-west]',
-        detail: { strategyId: state.detail?.strategyId },
+        audience: 'eu-users',
+        detail: { strategyId: state.detail?.strategyId, restriction: 'region IN [eu, eu-west]' },
       });
     } finally {
       await flags.disable({ flag, comment: 'cleanup' });

@@ -2,12 +2,16 @@
  * Pure rules for the one Unleash strategy rollout manages per flag and environment: how it is found,
  * what it should look like, the smallest JSON Patch that gets it there, and the FlagState it means.
  *
- * Our strategy is the `flexibleRollout` titled `rollout:<plan>`, or else the `flexibleRollout` whose
- * `groupId` is the flag key (what Unleash's UI creates by default), so an existing gradual rollout is
- * adopted instead of duplicated. Its constraints and segments are the audience and are owned by rollout;
- * its stickiness and groupId are never changed once it exists (either would reshuffle users).
+ * Our strategy is the `flexibleRollout` titled `rollout:<plan>` (`rollout:<plan>:<audience>` with an
+ * audience: the name the plan gives it, which is what reads back as the FlagState's audience, as the flagd
+ * metadata and the LaunchDarkly rule description carry it), or else the `flexibleRollout` whose `groupId`
+ * is the flag key (what Unleash's UI creates by default), so an existing gradual rollout is adopted
+ * instead of duplicated. A keep strategy (`rollout:<plan>:keep:<audience>`, keep-strategies.ts) also has
+ * the flag key as groupId and is never taken for it. Its constraints and segments are the audience and
+ * are owned by rollout; its stickiness and groupId are never changed once it exists (either would
+ * reshuffle users). Its `variants` are the variant a light contingency serves, or none.
  */
-import type { AudienceSpec, FlagState } from '../../types.js';
+import type { AudienceSpec } from '../../types.js';
 
 export interface UnleashConstraint {
   contextName: string;
@@ -26,6 +30,16 @@ export interface UnleashStrategy {
   parameters?: Record<string, string>;
   constraints?: UnleashConstraint[];
   segments?: number[];
+  variants?: StrategyVariant[];
+}
+
+/** A strategy variant as Unleash 7 stores it (weight out of 1000). */
+export interface StrategyVariant {
+  name: string;
+  weight: number;
+  weightType?: string;
+  stickiness?: string;
+  payload?: { type: string; value: string };
 }
 
 export interface UnleashEnvironment {
@@ -42,7 +56,20 @@ export interface Restriction {
 
 export type PatchOp = { op: 'replace'; path: string; value: unknown };
 
-export const strategyTitle = (plan: string): string => `rollout:${plan}`;
+/** The main strategy's title: `rollout:<plan>`, with `:<audience>` when the phase has one (names are slugs). */
+export const strategyTitle = (plan: string, audience?: AudienceSpec | undefined): string =>
+  audience ? `rollout:${plan}:${audience.name}` : `rollout:${plan}`;
+
+/** Whether a strategy is one of the keep strategies rollout manages (of any plan): never the main one. */
+export const isKeepStrategy = (s: UnleashStrategy): boolean =>
+  typeof s.title === 'string' && s.title.startsWith('rollout:') && s.title.includes(':keep:');
+
+/** The audience name a main strategy's title carries (`rollout:<plan>:<audience>`); undefined otherwise. */
+export function audienceInTitle(s: UnleashStrategy, plan: string): string | undefined {
+  const prefix = `${strategyTitle(plan)}:`;
+  if (typeof s.title !== 'string' || !s.title.startsWith(prefix) || isKeepStrategy(s)) return undefined;
+  return s.title.slice(prefix.length) || undefined;
+}
 
 export function findOurStrategy(args: {
   env: UnleashEnvironment;
@@ -51,8 +78,8 @@ export function findOurStrategy(args: {
 }): UnleashStrategy | undefined {
   const flexible = args.env.strategies.filter((s) => s.name === 'flexibleRollout');
   return (
-    flexible.find((s) => s.title === strategyTitle(args.plan)) ??
-    flexible.find((s) => s.parameters?.groupId === args.flag)
+    flexible.find((s) => s.title === strategyTitle(args.plan) || audienceInTitle(s, args.plan) !== undefined) ??
+    flexible.find((s) => s.parameters?.groupId === args.flag && !isKeepStrategy(s))
   );
 }
 
@@ -98,16 +125,48 @@ function sameRestriction(s: UnleashStrategy, r: Restriction): { constraints: boo
   };
 }
 
-/** The JSON Patch that brings our strategy to `traffic` and `restriction`; empty when it already is. */
-export function patchOps(args: { strategy: UnleashStrategy; traffic: number; restriction: Restriction }): PatchOp[] {
+/** What a strategy should serve; stickiness and groupId only where they are ours to set (keep strategies). */
+export interface Wanted {
+  strategy: UnleashStrategy;
+  traffic: number;
+  restriction: Restriction;
+  /** the strategy variants; undefined leaves them as they are (adopted strategies before this version) */
+  variants?: StrategyVariant[] | undefined;
+  stickiness?: string | undefined;
+  groupId?: string | undefined;
+  /** the title, where it is ours to set (the main strategy's names its audience) */
+  title?: string | undefined;
+}
+
+const variantKey = (v: StrategyVariant): string =>
+  JSON.stringify([v.name, v.weight, v.weightType ?? 'variable', v.stickiness ?? 'default', v.payload ?? null]);
+
+/** Whether two variant lists serve the same (order and defaults aside). */
+export function sameVariants(have: StrategyVariant[] | undefined, want: StrategyVariant[]): boolean {
+  const a = (have ?? []).map(variantKey).sort();
+  const b = want.map(variantKey).sort();
+  return JSON.stringify(a) === JSON.stringify(b);
+}
+
+/** The JSON Patch that brings a strategy to what is wanted; empty when it already is. */
+export function patchOps(args: Wanted): PatchOp[] {
   const { strategy, traffic, restriction } = args;
   const ops: PatchOp[] = [];
-  if (strategy.parameters?.rollout !== String(traffic))
-    ops.push({ op: 'replace', path: '/parameters/rollout', value: String(traffic) });
+  const param = (name: string, value: string | undefined) => {
+    if (value !== undefined && strategy.parameters?.[name] !== value)
+      ops.push({ op: 'replace', path: `/parameters/${name}`, value });
+  };
+  param('rollout', String(traffic));
+  param('stickiness', args.stickiness);
+  param('groupId', args.groupId);
   const same = sameRestriction(strategy, restriction);
   if (!same.constraints) ops.push({ op: 'replace', path: '/constraints', value: restriction.constraints });
   if (!same.segments) ops.push({ op: 'replace', path: '/segments', value: restriction.segments });
+  if (args.variants && !sameVariants(strategy.variants, args.variants))
+    ops.push({ op: 'replace', path: '/variants', value: args.variants });
   if (strategy.disabled) ops.push({ op: 'replace', path: '/disabled', value: false });
+  if (args.title !== undefined && strategy.title !== args.title)
+    ops.push({ op: 'replace', path: '/title', value: args.title });
   return ops;
 }
 
@@ -116,69 +175,39 @@ export function revertOps(args: { before: UnleashStrategy; ops: PatchOp[] }): Pa
   const { before } = args;
   const old: Record<string, unknown> = {
     '/parameters/rollout': before.parameters?.rollout,
+    '/parameters/stickiness': before.parameters?.stickiness,
+    '/parameters/groupId': before.parameters?.groupId,
     '/constraints': before.constraints ?? [],
     '/segments': before.segments ?? [],
+    '/variants': before.variants ?? [],
     '/disabled': before.disabled ?? false,
+    '/title': before.title ?? '',
   };
   return args.ops.map((o) => ({ op: 'replace', path: o.path, value: old[o.path] }));
 }
 
 /** Whether a strategy read back serves exactly what was asked. */
-export function matches(args: { strategy: UnleashStrategy; traffic: number; restriction: Restriction }): boolean {
+export function matches(args: Wanted): boolean {
   return patchOps(args).length === 0;
 }
 
-export function describeAudience(args: {
-  strategy: UnleashStrategy;
-  segmentNames: Map<number, string>;
-}): string | undefined {
-  const parts = [
-    ...(args.strategy.segments ?? []).map((id) => args.segmentNames.get(id) ?? `segment #${id}`),
-    ...(args.strategy.constraints ?? []).map(
-      (c) =>
-        `${c.inverted ? 'not ' : ''}${c.contextName} ${c.operator} [${(c.values ?? (c.value === undefined ? [] : [c.value])).join(', ')}]`,
-    ),
-  ];
-  return parts.length > 0 ? parts.join(' and ') : undefined;
-}
+export { describeAudience, flagState } from './flag-state.js';
 
-/**
- * What the flag serves. With our strategy: its rollout, when the environment is on. Without it, an enabled
- * environment serves through strategies rollout does not manage; we report the most they can expose
- * (100 for anything but a flexibleRollout), so an unknown exposure is never read as none.
- */
-export function flagState(args: {
-  env: UnleashEnvironment;
-  strategy: UnleashStrategy | undefined;
-  segmentNames: Map<number, string>;
-}): FlagState {
-  const { env, strategy } = args;
-  const foreign = env.strategies.filter((s) => s !== strategy && !s.disabled);
-  const rollout = strategy ? Number(strategy.parameters?.rollout ?? 0) : undefined;
-  const detail: Record<string, unknown> = {
-    environment: env.name,
-    environmentEnabled: env.enabled,
-    strategyId: strategy?.id,
-    rollout,
-    ...(foreign.length > 0
-      ? { unmanagedStrategies: foreign.map((s) => ({ id: s.id, name: s.name, title: s.title ?? undefined })) }
-      : {}),
-  };
-  if (strategy) {
-    const live = env.enabled && !strategy.disabled && (rollout ?? 0) > 0;
-    return {
-      enabled: live,
-      traffic: live ? (rollout ?? 0) : 0,
-      audience: describeAudience({ strategy, segmentNames: args.segmentNames }),
-      detail,
-    };
-  }
-  if (!env.enabled) return { enabled: false, traffic: 0, detail };
-  // Unleash serves an enabled environment without strategies to everyone
-  if (env.strategies.length === 0) return { enabled: true, traffic: 100, detail };
-  const most = foreign.reduce(
-    (m, s) => Math.max(m, s.name === 'flexibleRollout' ? Number(s.parameters?.rollout ?? 100) : 100),
-    0,
-  );
-  return { enabled: most > 0, traffic: most, detail };
+/** The strategy variants serving `variant` (with its plan value as a JSON payload) to all of the share; none for plain `on`. */
+export function strategyVariants(args: {
+  variant: string | undefined;
+  values: Record<string, unknown> | undefined;
+  stickiness: string;
+}): StrategyVariant[] {
+  if (args.variant === undefined) return [];
+  const value = args.values?.[args.variant];
+  return [
+    {
+      name: args.variant,
+      weight: 1000,
+      weightType: 'variable',
+      stickiness: args.stickiness,
+      ...(value === undefined ? {} : { payload: { type: 'json', value: JSON.stringify(value) } }),
+    },
+  ];
 }
