@@ -8,9 +8,10 @@
 //   long journal    status / check / advance on a rollout with 4,320 checks journaled (72 h, every
 //                   minute) ≤ 1.2× the same on a fresh journal ("as fast as a new one", noise allowed)
 //   2M-row file     `check` judging a 2,000,000-row metrics CSV: < 3 s and < 300 MB
-//   Prometheus      a 20 metrics × 2 cohorts gate over 72 h ≤ 1.3× its slowest query: not measured
-//                   here yet (see the line it prints)
-// RUNS=N for the repeated cases (default 7); SKIP=startup to leave out the start-up rounds.
+//   Prometheus      a 20 metrics × 2 cohorts gate over 72 h ≤ 1.3× its slowest query, against the
+//                   real server (bench/prometheus-gate.mjs; `source /tmp/servers.env` first)
+// RUNS=N for the repeated cases (default 7); SKIP=startup to leave out the start-up rounds; ONLY=file,prometheus
+// to run only those parts (startup, advance, journal, file, prometheus).
 import { spawnSync } from 'node:child_process';
 import { appendFileSync, cpSync, createWriteStream, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -22,6 +23,8 @@ const bin = path.join(root, 'bin/rollout.js');
 const plan = 'plans/recommendations.yaml';
 const runs = Number(process.env.RUNS ?? 7);
 const skip = new Set((process.env.SKIP ?? '').split(','));
+const only = new Set((process.env.ONLY ?? '').split(',').filter(Boolean));
+const want = (part) => !skip.has(part) && (only.size === 0 || only.has(part));
 const work = mkdtempSync(path.join(tmpdir(), 'rollout-bench12-'));
 const results = [];
 
@@ -68,7 +71,7 @@ const T0 = Date.parse('2026-06-18T09:00:00Z'); // canary-5 is entered
 const iso = (t) => new Date(t).toISOString();
 
 // ---- start-up (bench/startup.mjs prints its own table; its verdict lines are kept)
-if (!skip.has('startup')) {
+if (want('startup')) {
   const r = spawnSync(process.execPath, [path.join(root, 'bench/startup.mjs')], {
     env: { ...process.env, BENCH_ONLY: 'bundle', RUNS: process.env.STARTUP_RUNS ?? '30' },
     encoding: 'utf8',
@@ -91,55 +94,58 @@ rollout(base, iso(T0), ['approve', plan, '--by', 'tech-lead']);
 const entering = sandbox('enter', path.join(base, 'plans'));
 const rssEnter = rollout(entering, iso(T0), ['advance', plan]).rssMb;
 const rssHeld = rollout(entering, iso(T0 + 3600_000), ['advance', plan]).rssMb;
-report(
-  'advance peak RSS',
-  `${rssEnter.toFixed(1)} MB entering canary-5, ${rssHeld.toFixed(1)} MB on a held gate`,
-  '≤ 100 MB',
-  Math.max(rssEnter, rssHeld) <= 100,
-);
+if (want('advance'))
+  report(
+    'advance peak RSS',
+    `${rssEnter.toFixed(1)} MB entering canary-5, ${rssHeld.toFixed(1)} MB on a held gate`,
+    '≤ 100 MB',
+    Math.max(rssEnter, rssHeld) <= 100,
+  );
 
 // ---- a journal of 72 h checked every minute vs a fresh one
-const fresh = sandbox('fresh', path.join(entering, 'plans'));
-const long = sandbox('long', path.join(entering, 'plans'));
-{
-  const file = path.join(long, 'plans/.rollout/recommendations-v2.journal.jsonl');
-  const lines = readFileSync(file, 'utf8').trim().split('\n');
-  const held = lines.slice(-2).map((l) => JSON.parse(l)); // gate.evaluated + rollout.held of the held advance
-  let seq = JSON.parse(lines.at(-1)).seq;
-  const out = [];
-  for (let k = 61; k <= 72 * 60; k++)
-    for (const e of held) out.push(JSON.stringify({ ...e, seq: ++seq, at: iso(T0 + k * 60_000) }));
-  appendFileSync(file, `${out.join('\n')}\n`);
-  console.log(`      long journal: ${lines.length + out.length} entries (${out.length / 2} held checks)`);
-}
-const now = iso(T0 + 72 * 3600_000 + 60_000);
-for (const args of [
-  ['status', plan],
-  ['check', plan],
-  ['advance', plan],
-]) {
-  const times = { fresh: [], long: [] };
-  for (let i = 0; i < runs; i++)
-    for (const [kind, dir] of [
-      ['fresh', fresh],
-      ['long', long],
-    ]) {
-      // advance changes the state: each run on a copy
-      const d = args[0] === 'advance' ? sandbox(`${kind}-${i}`, path.join(dir, 'plans')) : dir;
-      times[kind].push(rollout(d, now, args).ms);
-      if (d !== dir) rmSync(d, { recursive: true, force: true });
-    }
-  const ratio = median(times.long.map((t, i) => t / times.fresh[i]));
-  report(
-    `${args[0]} on a 72 h journal`,
-    `${median(times.long).toFixed(0)} ms vs ${median(times.fresh).toFixed(0)} ms fresh (${ratio.toFixed(2)}×)`,
-    '≤ 1.2× fresh',
-    ratio <= 1.2,
-  );
+if (want('journal')) {
+  const fresh = sandbox('fresh', path.join(entering, 'plans'));
+  const long = sandbox('long', path.join(entering, 'plans'));
+  {
+    const file = path.join(long, 'plans/.rollout/recommendations-v2.journal.jsonl');
+    const lines = readFileSync(file, 'utf8').trim().split('\n');
+    const held = lines.slice(-2).map((l) => JSON.parse(l)); // gate.evaluated + rollout.held of the held advance
+    let seq = JSON.parse(lines.at(-1)).seq;
+    const out = [];
+    for (let k = 61; k <= 72 * 60; k++)
+      for (const e of held) out.push(JSON.stringify({ ...e, seq: ++seq, at: iso(T0 + k * 60_000) }));
+    appendFileSync(file, `${out.join('\n')}\n`);
+    console.log(`      long journal: ${lines.length + out.length} entries (${out.length / 2} held checks)`);
+  }
+  const now = iso(T0 + 72 * 3600_000 + 60_000);
+  for (const args of [
+    ['status', plan],
+    ['check', plan],
+    ['advance', plan],
+  ]) {
+    const times = { fresh: [], long: [] };
+    for (let i = 0; i < runs; i++)
+      for (const [kind, dir] of [
+        ['fresh', fresh],
+        ['long', long],
+      ]) {
+        // advance changes the state: each run on a copy
+        const d = args[0] === 'advance' ? sandbox(`${kind}-${i}`, path.join(dir, 'plans')) : dir;
+        times[kind].push(rollout(d, now, args).ms);
+        if (d !== dir) rmSync(d, { recursive: true, force: true });
+      }
+    const ratio = median(times.long.map((t, i) => t / times.fresh[i]));
+    report(
+      `${args[0]} on a 72 h journal`,
+      `${median(times.long).toFixed(0)} ms vs ${median(times.fresh).toFixed(0)} ms fresh (${ratio.toFixed(2)}×)`,
+      '≤ 1.2× fresh',
+      ratio <= 1.2,
+    );
+  }
 }
 
 // ---- a 2-million-row metrics file, judged by `check`
-{
+if (want('file')) {
   const dir = sandbox('big', path.join(entering, 'plans'));
   const csv = path.join(dir, 'plans/data/recommendations-metrics.csv');
   const source = readFileSync(path.join(root, 'plans/data/recommendations-metrics.csv'), 'utf8').trim().split('\n');
@@ -164,13 +170,21 @@ for (const args of [
   await new Promise((r) => w.end(r));
   const ms = [];
   const rss = [];
+  const verdicts = new Set();
   for (let i = 0; i < Math.min(runs, 3); i++) {
     const r = rollout(dir, iso(T0 + 48 * 3600_000), ['check', plan, '--json']);
     ms.push(r.ms);
     rss.push(r.rssMb);
+    verdicts.add(JSON.stringify({ decision: JSON.parse(r.stdout).decision, criteria: JSON.parse(r.stdout).criteria }));
   }
   const s = median(ms) / 1000;
   const mb = Math.max(...rss);
+  const gate = JSON.parse([...verdicts][0]);
+  console.log(
+    `      2M-row file: ${(n / s / 1e6).toFixed(2)}M rows/s; decision ${gate.decision}, ` +
+      gate.criteria.map((c) => `${c.name} ${c.verdict}`).join(', ') +
+      ` (${verdicts.size === 1 ? 'same answer every run' : 'answers differ between runs!'})`,
+  );
   report(
     `check on a ${(n / 1e6).toFixed(1)}M-row metrics file`,
     `${s.toFixed(2)} s, ${mb.toFixed(0)} MB`,
@@ -179,10 +193,16 @@ for (const args of [
   );
 }
 
-// ---- Prometheus: 20 metrics × 2 cohorts over 72 h vs its slowest single query
-console.log(
-  '----  Prometheus 20×2 gate vs its slowest query: not measured by this bench yet (needs a 20-metric plan against ROLLOUT_TEST_PROMETHEUS_URL)',
-);
+// ---- Prometheus: 20 metrics × 2 cohorts over 72 h vs its slowest single query (bench/prometheus-gate.mjs)
+if (want('prometheus')) {
+  const r = spawnSync(process.execPath, [path.join(root, 'bench/prometheus-gate.mjs')], {
+    env: { ...process.env, RUNS: String(Math.min(runs, 5)) },
+    encoding: 'utf8',
+  });
+  process.stdout.write(r.stdout + r.stderr);
+  const m = /^(PASS|MISS) {2}Prometheus 20×2 gate vs its slowest query: (\d+\.\d+)×/m.exec(r.stdout);
+  if (m) results.push({ name: 'Prometheus 20×2 gate', figure: `${m[2]}×`, goal: '≤ 1.3×', ok: m[1] === 'PASS' });
+}
 
 const load = readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
 console.log(`\n${results.filter((r) => r.ok).length} of ${results.length} goals met; load average ${load}`);

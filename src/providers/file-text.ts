@@ -6,12 +6,15 @@
  */
 import { readFileSync, type Stats, statSync } from 'node:fs';
 
+/** A NUL byte: no text file holds one. */
+export const BINARY = 'is binary, not text';
+
 export class FileTextError extends Error {
   override name = 'FileTextError';
 }
 
-/** The text of a regular file of at most `maxBytes`; a FileTextError says why not. */
-export function readTextFile(file: string, maxBytes: number): string {
+/** The stats of a regular file of at most `maxBytes`, before reading it; a FileTextError says why it cannot be read. */
+export function statTextFile(file: string, maxBytes: number): Stats {
   let st: Stats;
   try {
     st = statSync(file);
@@ -22,13 +25,19 @@ export function readTextFile(file: string, maxBytes: number): string {
   if (st.isDirectory()) throw new FileTextError('is a folder, not a file (EISDIR)');
   if (!st.isFile()) throw new FileTextError('is not a regular file (a device, pipe or socket)');
   if (st.size > maxBytes) throw new FileTextError(`is ${st.size} bytes, more than the ${maxBytes} bytes allowed`);
+  return st;
+}
+
+/** The text of a regular file of at most `maxBytes`; a FileTextError says why not. */
+export function readTextFile(file: string, maxBytes: number): string {
+  statTextFile(file, maxBytes);
   let buf: Buffer;
   try {
     buf = readFileSync(file);
   } catch (e) {
     throw new FileTextError(`cannot be read (${(e as NodeJS.ErrnoException).code ?? 'error'})`);
   }
-  if (buf.includes(0)) throw new FileTextError('is binary, not text');
+  if (buf.includes(0)) throw new FileTextError(BINARY);
   return buf.toString('utf8');
 }
 

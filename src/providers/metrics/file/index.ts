@@ -1,55 +1,58 @@
 /**
- * Metrics from a CSV or JSON file (contract §7). Read once per run; a missing or malformed file is a
- * provider error. The sampling interval the gate expects is the provider's `interval`, else the
- * typical spacing measured over the whole file (the finer of the series' own and the file's), never
- * the rhythm of the few rows that happen to fall in the window.
+ * Metrics from a CSV or JSON file (contract §7). The file is read in one pass and its rows kept for
+ * the command (every query of a check, the counts and the reports are answered from that pass), and
+ * read again only when it changed (its size, modification time or inode), as between two checks of
+ * `watch`. A missing or malformed file is a provider error. The sampling interval the gate expects
+ * is the provider's `interval`, else the typical spacing measured over the whole file (the finer of
+ * the series' own and the file's), never the rhythm of the few rows that happen to fall in the window.
  */
 import path from 'node:path';
 import { ProviderError } from '../../../errors.js';
 import { parseDurationMs } from '../../http-settings.js';
-import { readTextFile } from '../../file-text.js';
+import { FileTextError, statTextFile } from '../../file-text.js';
 import type { AdapterContext, MetricsProvider, Point, Series } from '../../types.js';
 import type { FileMetricsSettings } from './settings.js';
 import { fileBuckets } from './buckets.js';
-import { parseCsv, parseJson, RowError, type MetricTable } from './rows.js';
+import { type OpenChunks, openChunks, readMetricsFile } from './read.js';
+import { RowError, type MetricTable } from './rows.js';
 
 /** A year of one-minute samples of a dozen series is well below this. */
 const MAX_METRICS_BYTES = 512 * 1024 * 1024;
 
-export async function createFileMetrics(settings: FileMetricsSettings, ctx: AdapterContext): Promise<MetricsProvider> {
+export async function createFileMetrics(
+  settings: FileMetricsSettings,
+  ctx: AdapterContext,
+  open: OpenChunks = openChunks,
+): Promise<MetricsProvider> {
   const file = path.resolve(ctx.baseDir, settings.path);
   const declaredMs = settings.interval === undefined ? undefined : parseDurationMs(settings.interval);
-  // One run judges one window: keep the rows of the window asked for, and read again only when a
-  // query reaches outside it.
-  let table: MetricTable | undefined;
-  let kept: { from: number; to: number } | undefined;
+  const unreadable = (e: unknown): never => {
+    if (e instanceof FileTextError)
+      throw new ProviderError(ctx.name, `cannot read the metrics file ${file}: it ${e.message}`);
+    if (e instanceof RowError) throw new ProviderError(ctx.name, `malformed metrics file: ${e.message}`);
+    throw e;
+  };
+  // Queries asked together share one read: the first one starts it, the others wait for it.
+  let loaded: { key: string; table: Promise<MetricTable> } | undefined;
 
-  const load = (from: number, to: number): MetricTable => {
-    if (table && kept && kept.from <= from && kept.to >= to) return table;
-    const window = kept ? { from: Math.min(kept.from, from), to: Math.max(kept.to, to) } : { from, to };
-    let text: string;
+  const load = (): Promise<MetricTable> => {
+    let key: string;
+    let size: number;
     try {
-      text = readTextFile(file, MAX_METRICS_BYTES);
+      const st = statTextFile(file, MAX_METRICS_BYTES);
+      key = `${st.size}:${st.mtimeMs}:${st.ino}`;
+      size = st.size;
     } catch (e) {
-      throw new ProviderError(ctx.name, `cannot read the metrics file ${file}: it ${(e as Error).message}`);
+      return unreadable(e);
     }
-    try {
-      table =
-        file.endsWith('.json') || text.trimStart().startsWith('[')
-          ? parseJson(text, file, window)
-          : parseCsv(text, file, window);
-      kept = window;
-      return table;
-    } catch (e) {
-      if (e instanceof RowError) throw new ProviderError(ctx.name, `malformed metrics file: ${e.message}`);
-      throw e;
-    }
+    if (loaded?.key !== key) loaded = { key, table: readMetricsFile({ file, size, open }).catch(unreadable) };
+    return loaded.table;
   };
 
   return {
-    buckets: async (q) => fileBuckets(load(q.from, q.to), q),
+    buckets: async (q) => fileBuckets(await load(), q),
     async query({ query, cohort, from, to }): Promise<Series> {
-      const t = load(from, to);
+      const t = await load();
       const byCohort = t.series.get(query);
       // A series kept only for the whole service (empty cohort) stands for either cohort, and says so.
       let key = cohort === 'all' ? '' : cohort;

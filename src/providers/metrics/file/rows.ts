@@ -1,25 +1,25 @@
 /**
- * The metrics file: CSV `timestamp,metric,cohort,value` or JSON of the same rows, grouped by metric
- * and cohort as it is read. The CSV reader is hand-written: four unquoted columns of names and
- * numbers need no CSV library, a strict reader reports a malformed row by its line instead of
- * guessing, and scanning with indexOf keeps `rollout status` fast on a large history.
+ * The rows of a metrics file (CSV `timestamp,metric,cohort,value` or JSON of the same rows), grouped
+ * by metric and cohort as they are read: the value readers both formats share, and the table they
+ * fill. The file is read in one pass (read.ts), each row parsed once and kept as two numbers.
  *
- * Besides the rows of the window a run judges, the reader measures how often each series is sampled
- * over the WHOLE file: the gate counts a window's points against that interval, so a series thinned
- * to a few points in the window is never judged by its own sparse rhythm.
+ * Besides the rows, the table measures how often each series is sampled over the WHOLE file: the
+ * gate counts a window's points against that interval, so a series thinned to a few points in the
+ * window is never judged by its own sparse rhythm.
  */
 import { LOOKS_ISO, readIsoTime } from '../../../iso-time.js';
 import { jsonErrorAt } from '../../file-text.js';
+import { median, SpacingTracker } from './spacing.js';
 
 export interface Columns {
-  /** epoch ms */
-  t: number[];
+  /** epoch ms, in file order */
+  t: Float64Array;
   /** NaN when the value is empty or not a finite number */
-  v: number[];
+  v: Float64Array;
 }
 
 export interface MetricTable {
-  /** metric -> cohort ('' for the whole service) -> the rows inside the window kept */
+  /** metric -> cohort ('' for the whole service) -> every row of that series */
   series: Map<string, Map<string, Columns>>;
   /** metric -> the cohorts that have rows anywhere in the file */
   cohorts: Map<string, Set<string>>;
@@ -57,135 +57,79 @@ export function readNumber(raw: unknown): number {
   return Number.isFinite(n) ? n : NaN;
 }
 
-/** Collects the rows kept, and every row's time for the spacing of its series. */
-class TableBuilder {
-  readonly series = new Map<string, Map<string, Columns>>();
-  private readonly times = new Map<string, Map<string, number[]>>();
+/** One series' rows in file order, in arrays that grow by doubling, and its sampling rhythm. */
+class SeriesBuilder {
+  t = new Float64Array(64);
+  v = new Float64Array(64);
+  n = 0;
+  readonly rhythm = new SpacingTracker();
 
-  seen(metric: string, cohort: string, t: number): void {
-    let byCohort = this.times.get(metric);
-    if (!byCohort) {
-      byCohort = new Map();
-      this.times.set(metric, byCohort);
+  add(t: number, v: number): void {
+    if (this.n === this.t.length) {
+      const t2 = new Float64Array(this.n * 2);
+      const v2 = new Float64Array(this.n * 2);
+      t2.set(this.t);
+      v2.set(this.v);
+      this.t = t2;
+      this.v = v2;
     }
-    let ts = byCohort.get(cohort);
-    if (!ts) {
-      ts = [];
-      byCohort.set(cohort, ts);
-    }
-    ts.push(t);
+    this.t[this.n] = t;
+    this.v[this.n++] = v;
+    this.rhythm.add(t);
   }
+}
 
-  keep(metric: string, cohort: string, t: number, v: number): void {
-    let byCohort = this.series.get(metric);
+/**
+ * Collects every row of the file, once, as two numbers per row: a command asks several windows (the
+ * gate's, the counts since the phase began, each phase's report), all answered from this one pass.
+ */
+export class TableBuilder {
+  private readonly byMetric = new Map<string, Map<string, SeriesBuilder>>();
+
+  /** The series of (metric, cohort), made on first sight; callers may keep it to skip the lookup. */
+  series(metric: string, cohort: string): SeriesBuilder {
+    let byCohort = this.byMetric.get(metric);
     if (!byCohort) {
       byCohort = new Map();
-      this.series.set(metric, byCohort);
+      this.byMetric.set(flat(metric), byCohort);
     }
-    let cols = byCohort.get(cohort);
-    if (!cols) {
-      cols = { t: [] as number[], v: [] as number[] };
-      byCohort.set(cohort, cols);
+    let s = byCohort.get(cohort);
+    if (!s) {
+      s = new SeriesBuilder();
+      byCohort.set(flat(cohort), s);
     }
-    cols.t.push(t);
-    cols.v.push(v);
+    return s;
   }
 
   build(): MetricTable {
+    const series = new Map<string, Map<string, Columns>>();
     const spacing = new Map<string, Map<string, number>>();
     const cohorts = new Map<string, Set<string>>();
     const all: number[] = [];
-    for (const [metric, byCohort] of this.times) {
+    for (const [metric, byCohort] of this.byMetric) {
       cohorts.set(metric, new Set(byCohort.keys()));
+      const cols = new Map<string, Columns>();
       const out = new Map<string, number>();
-      for (const [cohort, ts] of byCohort) {
-        const s = seriesSpacing(ts);
+      for (const [cohort, b] of byCohort) {
+        cols.set(cohort, { t: b.t.subarray(0, b.n), v: b.v.subarray(0, b.n) });
+        const s = b.rhythm.spacing();
         if (s !== undefined) {
           out.set(cohort, s);
           all.push(s);
         }
       }
+      series.set(metric, cols);
       spacing.set(metric, out);
     }
-    return { series: this.series, cohorts, spacing, typicalMs: median(all) };
+    return { series, cohorts, spacing, typicalMs: median(all) };
   }
 }
 
-/** Median of a list of numbers, without spreading it into arguments (a file may hold millions of rows). */
-function median(xs: ArrayLike<number>): number | undefined {
-  if (xs.length === 0) return undefined;
-  const s = Float64Array.from(xs).sort();
-  const m = Math.floor(s.length / 2);
-  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
-}
+/** A copy of a name cut from a large chunk of text, so that keeping the name never keeps the chunk. */
+const flat = (s: string): string => (s.length > 0 ? Buffer.from(s, 'utf8').toString('utf8') : s);
 
-/** The median time between consecutive distinct samples of one series, or undefined with fewer than two. */
-function seriesSpacing(ts: number[]): number | undefined {
-  const sorted = Float64Array.from(ts).sort();
-  const gaps: number[] = [];
-  for (let i = 1; i < sorted.length; i++) {
-    const d = sorted[i]! - sorted[i - 1]!;
-    if (d > 0) gaps.push(d);
-  }
-  return median(gaps);
-}
-
-const unquote = (s: string) => {
-  const x = s.trim();
-  return x.length >= 2 && x.startsWith('"') && x.endsWith('"') ? x.slice(1, -1) : x;
-};
-
-/** Rows outside `window` (epoch ms, inclusive) are checked but not kept: a gate reads one window. */
-export function parseCsv(text: string, file: string, window?: { from: number; to: number }): MetricTable {
-  const firstEnd = text.indexOf('\n');
-  const header = (firstEnd < 0 ? text : text.slice(0, firstEnd)).trim().toLowerCase().replace(/\s/g, '');
-  if (header !== 'timestamp,metric,cohort,value') {
-    // the path may point at any file: say what is wrong, never what it holds
-    throw new RowError(`${file}:1:1 is not a metrics CSV: the header must be "timestamp,metric,cohort,value"`);
-  }
-  const table = new TableBuilder();
-  // Rows of one sampling instant share a timestamp: parse each distinct one once.
-  const times = new Map<string, number>();
-  let line = 1;
-  let pos = firstEnd < 0 ? text.length : firstEnd + 1;
-  while (pos < text.length) {
-    line++;
-    let end = text.indexOf('\n', pos);
-    if (end < 0) end = text.length;
-    let stop = end;
-    if (stop > pos && text.charCodeAt(stop - 1) === 13) stop--;
-    if (stop > pos && text.charCodeAt(pos) !== 35 /* # */) {
-      const c1 = text.indexOf(',', pos);
-      const c2 = c1 < 0 || c1 >= stop ? -1 : text.indexOf(',', c1 + 1);
-      const c3 = c2 < 0 || c2 >= stop ? -1 : text.indexOf(',', c2 + 1);
-      const extra = c3 < 0 || c3 >= stop ? -1 : text.indexOf(',', c3 + 1);
-      if (c3 < 0 || c3 >= stop || (extra >= 0 && extra < stop)) {
-        if (text.slice(pos, stop).trim() !== '') {
-          const cols = text.slice(pos, stop).split(',').length;
-          throw new RowError(`${file}:${line}:1 expected 4 columns, found ${cols}`);
-        }
-      } else {
-        const ts = text.slice(pos, c1);
-        let t = times.get(ts);
-        if (t === undefined) {
-          const r = readTimestamp(unquote(ts));
-          if (!r.ok) throw new RowError(`${file}:${line}:1 ${r.reason}`);
-          t = r.ms;
-          times.set(ts, t);
-        }
-        const metric = unquote(text.slice(c1 + 1, c2));
-        const cohort = unquote(text.slice(c2 + 1, c3));
-        table.seen(metric, cohort, t);
-        if (!window || (t >= window.from && t <= window.to))
-          table.keep(metric, cohort, t, readNumber(unquote(text.slice(c3 + 1, stop))));
-      }
-    }
-    pos = end + 1;
-  }
-  return table.build();
-}
-
-export function parseJson(text: string, file: string, window?: { from: number; to: number }): MetricTable {
+/** JSON rows are parsed whole: JSON.parse needs the whole text, and a JSON metrics file is a small one. */
+export function parseJson(text: string, file: string): MetricTable {
   let doc: unknown;
   try {
     doc = JSON.parse(text);
@@ -203,9 +147,7 @@ export function parseJson(text: string, file: string, window?: { from: number; t
     const ts = readTimestamp(row['timestamp']);
     if (!ts.ok) throw new RowError(`${file}: row ${i}: ${ts.reason}`);
     const cohort = typeof row['cohort'] === 'string' ? row['cohort'] : '';
-    table.seen(row['metric'], cohort, ts.ms);
-    if (window && (ts.ms < window.from || ts.ms > window.to)) return;
-    table.keep(row['metric'], cohort, ts.ms, readNumber(row['value']));
+    table.series(row['metric'], cohort).add(ts.ms, readNumber(row['value']));
   });
   return table.build();
 }

@@ -1,0 +1,159 @@
+/**
+ * The file metrics adapter reads its file in one streaming pass: every query of a command is answered
+ * from that pass (the file is opened once, counted through the injected reader), a changed file is
+ * read again, where the chunks happen to be cut changes nothing, and the sampling interval is
+ * measured without every timestamp, yet as a full sort measured it (duplicates, rows out of order).
+ */
+import { afterAll, describe, expect, it } from '@jest/globals';
+import { appendFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { createFileMetrics } from '../../../src/providers/metrics/file/index.js';
+import { openChunks, type OpenChunks } from '../../../src/providers/metrics/file/read.js';
+import type { AdapterContext, MetricQuery } from '../../../src/providers/types.js';
+
+const dir = mkdtempSync(path.join(os.tmpdir(), 'rollout-file-metrics-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const ctx: AdapterContext = {
+  name: 'local',
+  baseDir: dir,
+  plan: 'p',
+  warn: () => undefined,
+  now: () => 0,
+  envOf: () => undefined,
+};
+const T0 = Date.parse('2026-06-18T00:00:00Z');
+const iso = (m: number) => new Date(T0 + m * 60_000).toISOString();
+
+/** A reader that counts how often the file is opened, and cuts it into pieces of `size` bytes. */
+function counting(size?: number): { open: OpenChunks; opened: () => number } {
+  let n = 0;
+  return {
+    opened: () => n,
+    open: (file, bytes) => {
+      n++;
+      if (size === undefined) return openChunks(file, bytes);
+      const all = readFileSync(file).subarray(0, bytes);
+      return (async function* () {
+        for (let i = 0; i < all.length; i += size) yield all.subarray(i, i + size);
+      })();
+    },
+  };
+}
+
+function write(name: string, text: string): string {
+  writeFileSync(path.join(dir, name), text);
+  return name;
+}
+
+/** Rows every minute for `minutes` minutes, of each metric, canary and control. */
+function csv(metrics: string[], minutes: number): string {
+  const lines = ['timestamp,metric,cohort,value'];
+  for (let m = 0; m <= minutes; m++)
+    for (const name of metrics) for (const c of ['canary', 'control']) lines.push(`${iso(m)},${name},${c},${m % 7}`);
+  return `${lines.join('\n')}\n`;
+}
+
+const q = (query: string, cohort: MetricQuery['cohort'], fromMin: number, toMin: number): MetricQuery => ({
+  metric: query,
+  query,
+  cohort,
+  from: T0 + fromMin * 60_000,
+  to: T0 + toMin * 60_000,
+});
+
+describe('file metrics: one read per command', () => {
+  it('the queries of a check (gate window, counts since entry, buckets, a report range) open the file once', async () => {
+    const file = write('check.csv', csv(['latency', 'errors', 'h{le="0.5"}', 'h{le="+Inf"}'], 3 * 60));
+    const r = counting();
+    const p = await createFileMetrics({ type: 'file', path: file }, ctx, r.open);
+    const gate = await Promise.all(
+      ['latency', 'errors'].flatMap((m) => (['canary', 'control'] as const).map((c) => p.query(q(m, c, 120, 180)))),
+    );
+    expect(gate.map((s) => s.points.length)).toEqual([61, 61, 61, 61]);
+    expect((await p.query(q('errors', 'canary', 61, 180))).points).toHaveLength(120);
+    // the sum of m mod 7 over minutes 0..60
+    expect(await p.buckets!({ query: 'h', cohort: 'canary', from: T0, to: T0 + 3_600_000 })).toEqual([
+      { le: '0.5', count: 178 },
+      { le: '+Inf', count: 178 },
+    ]);
+    expect((await p.query(q('latency', 'control', 0, 60))).points).toHaveLength(61);
+    expect(r.opened()).toBe(1);
+  });
+
+  it('a file that changed is read again (as between two checks of `watch`), one that did not is not', async () => {
+    const file = write('watch.csv', csv(['latency'], 10));
+    const r = counting();
+    const p = await createFileMetrics({ type: 'file', path: file }, ctx, r.open);
+    expect((await p.query(q('latency', 'canary', 0, 20))).points).toHaveLength(11);
+    appendFileSync(path.join(dir, file), `${iso(11)},latency,canary,5\n`);
+    expect((await p.query(q('latency', 'canary', 0, 20))).points).toHaveLength(12);
+    expect((await p.query(q('latency', 'canary', 0, 20))).points).toHaveLength(12);
+    expect(r.opened()).toBe(2);
+  });
+});
+
+describe('file metrics: where the chunks are cut changes nothing', () => {
+  const text = [
+    'timestamp , Metric,cohort,VALUE\r',
+    `${iso(0)},latency,contrôle,1\r`,
+    '# a comment',
+    '',
+    `${iso(1)},latency,contrôle,NaN`,
+    `"${iso(2)}","latency","contrôle", 3 `,
+    `${(T0 + 180_000) / 1000},latency,contrôle,4`,
+    `${iso(4)},latency,canary,5`,
+  ].join('\n');
+  const answer = async (name: string, body: string, size?: number) => {
+    const p = await createFileMetrics({ type: 'file', path: write(name, body) }, ctx, counting(size).open);
+    return p.query(q('latency', 'contrôle' as MetricQuery['cohort'], 0, 10)).then(
+      (s) => s,
+      (e: Error) => e.message,
+    );
+  };
+
+  it.each([1, 2, 3, 7, 64])('pieces of %i bytes: the same series as one read', async (size) => {
+    const whole = await answer('whole.csv', text);
+    expect(whole).toMatchObject({ points: [{ v: 1 }, { v: 3 }, { v: 4 }], invalid: 1, stepMs: 60_000 });
+    expect(await answer(`cut-${size}.csv`, text, size)).toEqual(whole);
+  });
+
+  it.each([1, 5])('a torn last line is malformed at its line, in pieces of %i bytes', async (size) => {
+    const torn = `${text}\n${iso(5)},latency`;
+    expect(await answer(`torn-${size}.csv`, torn, size)).toMatch(/torn-\d\.csv:9:1 expected 4 columns, found 2/);
+  });
+
+  it('a NUL byte after a malformed row: the file is binary, as when read at once', async () => {
+    const bad = `${text}\n${iso(5)},latency\n${iso(6)},latency,canary,1\u0000\n`;
+    expect(await answer('nul.csv', bad, 16)).toMatch(/cannot read the metrics file .*nul\.csv: it is binary, not text/);
+  });
+
+  it('JSON rows in pieces of 3 bytes', async () => {
+    const rows = [0, 1, 2].map((m) => ({ timestamp: iso(m), metric: 'latency', cohort: 'contrôle', value: m }));
+    const s = await answer('rows.json', JSON.stringify(rows), 3);
+    expect(s).toMatchObject({ points: [{ v: 0 }, { v: 1 }, { v: 2 }], invalid: 0, stepMs: 60_000 });
+  });
+});
+
+describe('file metrics: the sampling interval, measured as the rows stream by', () => {
+  const stepOf = async (name: string, minutes: number[]) => {
+    const lines = ['timestamp,metric,cohort,value', ...minutes.map((m) => `${iso(m)},latency,canary,1`)];
+    const p = await createFileMetrics({ type: 'file', path: write(name, lines.join('\n')) }, ctx, counting().open);
+    return (await p.query(q('latency', 'canary', 0, 1e6))).stepMs;
+  };
+
+  it.each<[string, number[], number]>([
+    ['regular, with one long gap', [0, 1, 2, 3, 4, 120, 121, 122], 60_000],
+    ['gaps 1, 1, 2, 4 (median of four)', [0, 1, 2, 4, 8], 90_000],
+    ['a change of rhythm: 5m then 1m', [0, 5, 10, 15, 16, 17], 300_000],
+  ])('%s', async (label, minutes, step) => {
+    expect(await stepOf(`in-order-${label.length}.csv`, minutes)).toBe(step);
+    // the same times out of order and duplicated: the figure a full sort gives
+    const shuffled = [...minutes.slice(2), minutes[1]!, minutes[0]!, minutes[2]!, minutes.at(-1)!];
+    expect(await stepOf(`shuffled-${label.length}.csv`, shuffled)).toBe(step);
+  });
+
+  it('a single time, even repeated, has no spacing of its own: the file decides', async () => {
+    expect(await stepOf('one.csv', [5, 5, 5])).toBeUndefined();
+  });
+});
