@@ -5,6 +5,7 @@
  * bodies and `X-Ratelimit-Reset` in epoch ms. Faults from a FaultQueue come first.
  */
 import type { LdFlag } from '../../../src/providers/flags/launchdarkly/api.js';
+import { evaluate, type LdContext, type Segments } from './launchdarkly-eval.js';
 import { FaultQueue, sendJson, startServer, type FakeServer, type RecordedRequest } from './http.js';
 
 type Env = LdFlag['environments'][string];
@@ -22,6 +23,10 @@ export interface LaunchDarklyFake extends FakeServer {
   conflictOnce(): void;
   /** the next `times` requests answer 429 with the reset `resetInMs` ahead */
   rateLimit(opts: { resetInMs: number; retryAfterS?: number; times?: number }): void;
+  /** what the stored flag serves a context, evaluated as LaunchDarkly's SDKs do (launchdarkly-eval.ts) */
+  evaluate(key: string, context: LdContext, environment?: string): { variation: number | undefined; value: unknown };
+  /** segment key → the context keys it includes, for `segmentMatch` clauses */
+  segments: Segments;
   /** semantic patches applied (not rejected ones) */
   applied: Array<{ comment?: string; instructions: Json[] }>;
 }
@@ -49,6 +54,7 @@ export function booleanFlag(args: {
         fallthrough: args.fallthrough ?? { variation: 1 },
         rules: args.rules ?? [],
         version: 1,
+        salt: `${args.key}-salt`,
         lastModified: 1796000000000,
         targets: [],
         contextTargets: [],
@@ -70,6 +76,7 @@ export async function startLaunchDarklyFake(opts: {
   const flags = new Map<string, LdFlag>((opts.flags ?? []).map((f) => [f.key, structuredClone(f)]));
   const faults = new FaultQueue();
   const applied: LaunchDarklyFake['applied'] = [];
+  const segments: Segments = {};
   let ids = 0;
   const state = { requireApproval: false };
 
@@ -233,6 +240,8 @@ export async function startLaunchDarklyFake(opts: {
     set requireApproval(v: boolean) {
       state.requireApproval = v;
     },
+    segments,
+    evaluate: (key, context, environment = 'production') => evaluate(flags.get(key)!, environment, context, segments),
     flag: (key) => structuredClone(flags.get(key)!),
     env: (key, environment = 'production') => structuredClone(flags.get(key)!.environments[environment]!),
     setFlag: (flag) => void flags.set(flag.key, structuredClone(flag)),

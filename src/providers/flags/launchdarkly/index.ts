@@ -14,7 +14,8 @@ import {
   type LdFlag,
   type LdInstruction,
 } from './api.js';
-import { findOwnedRule, flagState, pickVariations, planInstructions, weightFor, type Variations } from './mapping.js';
+import { findOwnedRule, flagState, pickVariations, weightFor, type Variations } from './mapping.js';
+import { planInstructions, UnexpressibleKeep } from './rules.js';
 import type { LaunchDarklySettings } from './settings.js';
 
 const PROVIDER = 'LaunchDarkly';
@@ -102,19 +103,35 @@ export async function createLaunchDarklyFlags(
   const stateOf = (l: Loaded, audience?: AudienceSpec): FlagState =>
     flagState({ ...l, plan: ctx.plan, ...(audience ? { audience } : {}), contextKind });
 
-  function validate(args: SetTrafficArgs): number {
-    const weight = weightFor(args.traffic);
-    if (weight === undefined) {
-      throw new ProviderError(
-        PROVIDER,
-        `traffic must be a percentage from 0 to 100 in steps of 0.001 (got ${args.traffic})`,
-      );
+  function validate(args: SetTrafficArgs): void {
+    for (const s of [args, ...(args.keep ?? [])]) {
+      if (weightFor(s.traffic) === undefined) {
+        const kept = s === args ? '' : ` (kept for ${s.audience?.name ?? 'all users'})`;
+        throw new ProviderError(
+          PROVIDER,
+          `traffic must be a percentage from 0 to 100 in steps of 0.001 (got ${s.traffic}${kept}); nothing was sent`,
+        );
+      }
+      const a = s.audience;
+      if (a && ('segment' in a ? a.segment.trim() === '' : a.attribute.trim() === '' || a.in.length === 0)) {
+        throw new ProviderError(
+          PROVIDER,
+          `audience "${a.name}" is empty; give it a segment or an attribute with values`,
+        );
+      }
     }
-    const a = args.audience;
-    if (a && ('segment' in a ? a.segment.trim() === '' : a.attribute.trim() === '' || a.in.length === 0)) {
-      throw new ProviderError(PROVIDER, `audience "${a.name}" is empty; give it a segment or an attribute with values`);
+  }
+
+  function instructionsFor(l: Loaded, args: SetTrafficArgs): LdInstruction[] {
+    try {
+      const { traffic, audience, keep } = args;
+      return planInstructions({ ...l, traffic, audience, keep, plan: ctx.plan, contextKind, bucketBy });
+    } catch (e) {
+      if (!(e instanceof UnexpressibleKeep)) throw e;
+      throw new ProviderError(PROVIDER, `cannot serve ${e.message}; nothing was sent`, {
+        hint: 'give the later phase a share of its audience at least as large as the earlier all-users share',
+      });
     }
-    return weight;
   }
 
   return {
@@ -123,27 +140,21 @@ export async function createLaunchDarklyFlags(
     },
 
     async setTraffic(args) {
-      const weight = validate(args);
+      validate(args);
       const before = await load(args.flag);
-      const instructions = planInstructions({
-        ...before,
-        plan: ctx.plan,
-        traffic: args.traffic,
-        weight,
-        audience: args.audience,
-        contextKind,
-        bucketBy,
-      });
+      const instructions = instructionsFor(before, args);
       if (instructions.length === 0) return stateOf(before, args.audience);
       await patch(args.flag, args.comment, instructions);
       const after = await load(args.flag);
       const state = stateOf(after, args.audience);
       const ruleFound = !args.audience || findOwnedRule(after.env, ctx.plan, args.audience, contextKind) !== undefined;
-      if (!after.env.on || Math.abs(state.traffic - args.traffic) > 1e-9 || !ruleFound) {
+      // planning again against what reads back finds nothing left to do when every rule landed as asked
+      const landed = instructionsFor(after, args).length === 0;
+      if (!after.env.on || Math.abs(state.traffic - args.traffic) > 1e-9 || !ruleFound || !landed) {
         const where = args.audience ? ` of audience "${args.audience.name}"` : '';
         throw new ProviderError(
           PROVIDER,
-          `LaunchDarkly accepted the change to flag "${args.flag}" but it reads back ${after.env.on ? `${state.traffic} %` : 'off'}${ruleFound ? '' : ' without the audience rule'} instead of ${args.traffic} %${where}`,
+          `LaunchDarkly accepted the change to flag "${args.flag}" but it reads back ${after.env.on ? `${state.traffic} %` : 'off'}${ruleFound ? '' : ' without the audience rule'} instead of ${args.traffic} %${where}${landed || !args.keep?.length ? '' : `, keeping ${args.keep.map((k) => `${k.traffic} % of ${k.audience?.name ?? 'all users'}`).join(', ')}`}`,
           {
             hint: 'someone may have changed the flag at the same time, or an approval workflow holds the change; check its history in LaunchDarkly',
           },
