@@ -21,7 +21,8 @@ export type LdContext = { kind?: string; key: string } & Record<string, string |
 /** Segment key → the context keys it includes (segments as the fake knows them). */
 export type Segments = Record<string, ReadonlySet<string>>;
 
-const LONG_SCALE = 0xfffffffffffffff;
+// 0xFFFFFFFFFFFFFFF as a double, as the JavaScript SDK divides by it
+const LONG_SCALE = Number.parseInt('f'.repeat(15), 16);
 
 /** The bucket value in [0, 1) LaunchDarkly gives a context in one rollout. */
 export function bucket(args: { flagKey: string; salt: string; value: string; seed?: number | undefined }): number {
