@@ -6,6 +6,7 @@
  */
 import type { LdFlag } from '../../../src/providers/flags/launchdarkly/api.js';
 import { evaluate, type LdContext, type Segments } from './launchdarkly-eval.js';
+import { applyInstruction, Invalid } from './launchdarkly-patch.js';
 import { FaultQueue, sendJson, startServer, type FakeServer, type RecordedRequest } from './http.js';
 
 type Env = LdFlag['environments'][string];
@@ -64,8 +65,6 @@ export function booleanFlag(args: {
     },
   };
 }
-
-class Invalid extends Error {}
 
 export async function startLaunchDarklyFake(opts: {
   token: string;
@@ -130,7 +129,7 @@ export async function startLaunchDarklyFake(opts: {
     const next = structuredClone(flag);
     const env = next.environments[envKey];
     if (!env) throw new Invalid(`unknown environment ${envKey}`);
-    for (const raw of instructions as Json[]) applyInstruction(next, env, raw);
+    for (const raw of instructions as Json[]) applyInstruction(next, env, raw, () => ++ids);
     env.version = (env.version ?? 0) + 1;
     next._version = (next._version ?? 0) + 1;
     applied.push({
@@ -138,96 +137,6 @@ export async function startLaunchDarklyFake(opts: {
       instructions: instructions as Json[],
     });
     return next;
-  }
-
-  function serve(flag: LdFlag, i: Json): { variation?: number; rollout?: NonNullable<Env['fallthrough']>['rollout'] } {
-    if (typeof i.variationId === 'string') {
-      const idx = flag.variations.findIndex((v) => v._id === i.variationId);
-      if (idx < 0) throw new Invalid(`unknown variationId ${i.variationId}`);
-      return { variation: idx };
-    }
-    const weights = i.rolloutWeights;
-    if (typeof weights !== 'object' || weights === null)
-      throw new Invalid(`${String(i.kind)} needs variationId or rolloutWeights`);
-    let sum = 0;
-    const variations = Object.entries(weights as Record<string, unknown>).map(([id, w]) => {
-      const idx = flag.variations.findIndex((v) => v._id === id);
-      if (idx < 0) throw new Invalid(`rolloutWeights: unknown variation id ${id} (use _id, not an index)`);
-      if (typeof w !== 'number' || !Number.isInteger(w) || w < 0 || w > 100000)
-        throw new Invalid(`rolloutWeights: ${id} must be an integer 0-100000`);
-      sum += w;
-      return { variation: idx, weight: w };
-    });
-    if (sum !== 100000) throw new Invalid(`rolloutWeights must sum to 100000 (got ${sum})`);
-    variations.sort((a, b) => a.variation - b.variation);
-    return {
-      rollout: {
-        variations,
-        contextKind: typeof i.rolloutContextKind === 'string' ? i.rolloutContextKind : 'user',
-        ...(typeof i.rolloutBucketBy === 'string' ? { bucketBy: i.rolloutBucketBy } : {}),
-      },
-    };
-  }
-
-  function ruleIndex(env: Env, i: Json): number {
-    const idx = env.rules.findIndex((r) => r._id === i.ruleId);
-    if (idx < 0) throw new Invalid(`unknown ruleId ${String(i.ruleId)}`);
-    return idx;
-  }
-
-  function applyInstruction(flag: LdFlag, env: Env, i: Json): void {
-    switch (i.kind) {
-      case 'turnFlagOn':
-        env.on = true;
-        return;
-      case 'turnFlagOff':
-        env.on = false;
-        return;
-      case 'updateFallthroughVariationOrRollout':
-        env.fallthrough = serve(flag, i);
-        return;
-      case 'addRule': {
-        const clauses = i.clauses;
-        if (!Array.isArray(clauses) || clauses.length === 0) throw new Invalid('addRule needs clauses');
-        const rule: Env['rules'][number] = {
-          _id: `rule-${++ids}`,
-          clauses: (clauses as Json[]).map((c) => {
-            if (typeof c.attribute !== 'string' || typeof c.op !== 'string' || !Array.isArray(c.values))
-              throw new Invalid('clause needs attribute, op, values');
-            return {
-              _id: `clause-${++ids}`,
-              attribute: c.attribute,
-              op: c.op,
-              values: c.values,
-              contextKind: typeof c.contextKind === 'string' ? c.contextKind : 'user',
-              negate: c.negate === true,
-            };
-          }),
-          trackEvents: false,
-          ...(typeof i.description === 'string' ? { description: i.description } : {}),
-          ...serve(flag, i),
-        };
-        const before =
-          typeof i.beforeRuleId === 'string' ? ruleIndex(env, { ruleId: i.beforeRuleId }) : env.rules.length;
-        env.rules.splice(before, 0, rule);
-        return;
-      }
-      case 'updateRuleVariationOrRollout': {
-        const idx = ruleIndex(env, i);
-        const { variation: _v, rollout: _r, ...rest } = env.rules[idx]!;
-        env.rules[idx] = { ...rest, ...serve(flag, i) };
-        return;
-      }
-      case 'updateRuleDescription':
-        if (typeof i.description !== 'string') throw new Invalid('updateRuleDescription needs description');
-        env.rules[ruleIndex(env, i)]!.description = i.description;
-        return;
-      case 'removeRule':
-        env.rules = env.rules.filter((r) => r._id !== i.ruleId);
-        return;
-      default:
-        throw new Invalid(`unknown instruction kind ${String(i.kind)}`);
-    }
   }
 
   return {

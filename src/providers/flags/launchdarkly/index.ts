@@ -16,6 +16,7 @@ import {
 } from './api.js';
 import { findOwnedRule, flagState, pickVariations, weightFor, type Variations } from './mapping.js';
 import { planInstructions, UnexpressibleKeep } from './rules.js';
+import { missingVariations, servedVariations, VariantConflict } from './variations.js';
 import type { LaunchDarklySettings } from './settings.js';
 
 const PROVIDER = 'LaunchDarkly';
@@ -134,33 +135,76 @@ export async function createLaunchDarklyFlags(
     }
   }
 
+  /** Moves the flag to the phase; `served` names the variation the share gets (a variant) instead of `on`. */
+  async function apply(args: SetTrafficArgs, served?: Variations): Promise<FlagState> {
+    validate(args);
+    const serving = (l: Loaded): Loaded => (served ? { ...l, variations: served } : l);
+    const before = await load(args.flag);
+    const instructions = instructionsFor(serving(before), args);
+    if (instructions.length === 0) return stateOf(before, args.audience);
+    await patch(args.flag, args.comment, instructions);
+    const after = await load(args.flag);
+    const state = stateOf(after, args.audience);
+    const ruleFound = !args.audience || findOwnedRule(after.env, ctx.plan, args.audience, contextKind) !== undefined;
+    // planning again against what reads back finds nothing left to do when every rule landed as asked
+    const landed = instructionsFor(serving(after), args).length === 0;
+    if (!after.env.on || Math.abs(state.traffic - args.traffic) > 1e-9 || !ruleFound || !landed) {
+      const where = args.audience ? ` of audience "${args.audience.name}"` : '';
+      const kept = args.keep?.length
+        ? `, keeping ${args.keep.map((k) => `${k.traffic} % of ${k.audience?.name ?? 'all users'}`).join(', ')}`
+        : '';
+      throw new ProviderError(
+        PROVIDER,
+        `LaunchDarkly accepted the change to flag "${args.flag}" but it reads back ${after.env.on ? `${state.traffic} %` : 'off'}${ruleFound ? '' : ' without the audience rule'} instead of ${args.traffic} %${where}${landed ? '' : kept}`,
+        {
+          hint: 'someone may have changed the flag at the same time, or an approval workflow holds the change; check its history in LaunchDarkly',
+        },
+      );
+    }
+    return state;
+  }
+
   return {
     async read({ flag }) {
       return stateOf(await load(flag));
     },
 
-    async setTraffic(args) {
+    setTraffic: (args) => apply(args),
+
+    async serveVariant(args) {
       validate(args);
-      const before = await load(args.flag);
-      const instructions = instructionsFor(before, args);
-      if (instructions.length === 0) return stateOf(before, args.audience);
-      await patch(args.flag, args.comment, instructions);
-      const after = await load(args.flag);
-      const state = stateOf(after, args.audience);
-      const ruleFound = !args.audience || findOwnedRule(after.env, ctx.plan, args.audience, contextKind) !== undefined;
-      // planning again against what reads back finds nothing left to do when every rule landed as asked
-      const landed = instructionsFor(after, args).length === 0;
-      if (!after.env.on || Math.abs(state.traffic - args.traffic) > 1e-9 || !ruleFound || !landed) {
-        const where = args.audience ? ` of audience "${args.audience.name}"` : '';
+      if (!(args.variant in args.variants))
         throw new ProviderError(
           PROVIDER,
-          `LaunchDarkly accepted the change to flag "${args.flag}" but it reads back ${after.env.on ? `${state.traffic} %` : 'off'}${ruleFound ? '' : ' without the audience rule'} instead of ${args.traffic} %${where}${landed || !args.keep?.length ? '' : `, keeping ${args.keep.map((k) => `${k.traffic} % of ${k.audience?.name ?? 'all users'}`).join(', ')}`}`,
+          `the plan gives no value for the variant "${args.variant}"; nothing was sent`,
+        );
+      if (args.variant === 'on') return apply(args);
+      let loaded = await load(args.flag);
+      let add: LdInstruction[];
+      try {
+        add = missingVariations(loaded.flag, args.variants, args.variant);
+      } catch (e) {
+        if (!(e instanceof VariantConflict)) throw e;
+        throw new ProviderError(
+          PROVIDER,
+          `cannot serve the variant "${args.variant}": ${e.message}; nothing was sent`,
           {
-            hint: 'someone may have changed the flag at the same time, or an approval workflow holds the change; check its history in LaunchDarkly',
+            hint: 'use a multivariate (JSON) flag whose variation names and values match flag.variants in the plan',
           },
         );
       }
-      return state;
+      if (add.length > 0) {
+        // a flag-level change that serves nobody yet: the next patch points rollout's rules at it
+        await patch(args.flag, `${args.comment} (variations of the plan)`, add);
+        loaded = await load(args.flag);
+      }
+      const served = servedVariations(loaded.flag, loaded.variations, args.variant);
+      if (!served)
+        throw new ProviderError(
+          PROVIDER,
+          `LaunchDarkly flag "${args.flag}" has no variation named "${args.variant}" to serve (or it is the off variation)`,
+        );
+      return apply(args, served);
     },
 
     async disable({ flag, comment }) {

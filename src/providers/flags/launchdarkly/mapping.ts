@@ -8,6 +8,7 @@
  */
 import type { AudienceSpec, FlagState } from '../../types.js';
 import type { LdClause, LdClauseInput, LdEnvironment, LdFlag, LdRule, LdVariationOrRollout } from './api.js';
+import { servedBy, variantName } from './variations.js';
 
 /** Indexes of the variation rollout serves (`on`) and the one everybody else gets (`off`). */
 export interface Variations {
@@ -20,8 +21,8 @@ export function pickVariations(flag: LdFlag, env: LdEnvironment): Variations | u
   const vs = flag.variations;
   if (vs.length < 2) return undefined;
   const valid = (i: number | null | undefined): i is number => typeof i === 'number' && i >= 0 && i < vs.length;
-  const falseIdx = vs.findIndex((v) => v.value === false);
-  const trueIdx = vs.findIndex((v) => v.value === true);
+  const falseIdx = vs.findIndex((v) => v.value === false || v.name === 'off');
+  const trueIdx = vs.findIndex((v) => v.value === true || v.name === 'on');
   let off = valid(env.offVariation) ? env.offVariation : falseIdx >= 0 ? falseIdx : -1;
   const on = trueIdx >= 0 && trueIdx !== off ? trueIdx : vs.findIndex((_, i) => i !== off);
   if (off < 0) off = vs.findIndex((_, i) => i !== on);
@@ -108,15 +109,23 @@ export function flagState(args: {
 }): FlagState {
   const { flag, env, variations, plan } = args;
   const rule = findOwnedRule(env, plan, args.audience, args.contextKind);
-  const configured = rule ? trafficOf(rule, variations.on) : trafficOf(env.fallthrough, variations.on);
+  // the share served anything but the off variation: `on`, or the variant a light contingency serves
+  const main = servedBy(rule ?? env.fallthrough, variations.off);
+  const configured = main.traffic;
   const traffic = env.on ? configured : 0;
   const kept = env.rules
     .filter((r) => isKeepRule(r, plan))
-    .map((r) => ({ ruleId: r._id, audience: audienceOf(r, plan), traffic: trafficOf(r, variations.on) }));
+    .map((r) => {
+      const k = servedBy(r, variations.off);
+      const variant = variantName(flag, variations, k.variation);
+      return { ruleId: r._id, audience: audienceOf(r, plan), traffic: k.traffic, ...(variant ? { variant } : {}) };
+    });
+  const variant = traffic > 0 ? variantName(flag, variations, main.variation) : undefined;
   return {
     enabled: env.on && (traffic > 0 || kept.some((k) => k.traffic > 0)),
     traffic,
     audience: rule ? audienceOf(rule, plan) : undefined,
+    ...(variant ? { variant } : {}),
     detail: {
       ...(kept.length > 0 ? { kept } : {}),
       on: env.on,
