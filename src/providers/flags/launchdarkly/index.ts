@@ -204,6 +204,13 @@ export async function createLaunchDarklyFlags(
           PROVIDER,
           `LaunchDarkly flag "${args.flag}" has no variation named "${args.variant}" to serve (or it is the off variation)`,
         );
+      const now = stateOf(loaded, args.audience);
+      if (served.on > served.off && now.traffic > 0 && now.variant !== args.variant && args.traffic < 100) {
+        // LaunchDarkly fills a rollout's bucket range in variation order (0 to 100 000, variation by variation)
+        ctx.warn(
+          `${ctx.name}: variation "${args.variant}" of flag "${args.flag}" comes after the off variation, and LaunchDarkly assigns a rollout's buckets in variation order: the ${args.traffic} % served "${args.variant}" are the top of the bucket range, not the users who had "on"; put it before the off variation to adjust the same users`,
+        );
+      }
       return apply(args, served);
     },
 
