@@ -56,6 +56,7 @@ afterAll(async () => {
 });
 beforeEach(() => {
   fake.setFlag(booleanFlag({ key: FLAG, rules: [structuredClone(foreign)] }));
+  for (const k of Object.keys(fake.segments)) delete fake.segments[k];
 });
 
 /** per mix, the keys the stored flag serves `true` */
@@ -64,7 +65,7 @@ function served(flag: LdFlag = fake.flag(FLAG)): Set<string>[] {
     const on = new Set<string>();
     for (const key of KEYS) {
       evaluated++;
-      if (evaluate(flag, 'production', { key, ...mix }).value === true) on.add(key);
+      if (evaluate(flag, 'production', { key, ...mix }, fake.segments).value === true) on.add(key);
     }
     return on;
   });
@@ -185,6 +186,28 @@ describe('exposure only grows: technical-users 5 % → active-users 25 % keeping
       { variation: 1, weight: 90000 },
     ]);
     expect(lost(at10, served())).toBe(0);
+  });
+
+  it('with segment audiences (segmentMatch), loses 0 keys from 5 % to 25 % to 100 %', async () => {
+    fake.segments.technical = new Set(KEYS.filter((_, i) => i % 3 === 0));
+    fake.segments.active = new Set(KEYS.filter((_, i) => i % 2 === 0));
+    const tech = { name: 'technical-users', segment: 'technical' };
+    const act = { name: 'active-users', segment: 'active' };
+    const all = () => served().slice(0, 1); // segments decide, attributes do not: one mix is enough
+    await step(5, tech);
+    const at5 = all();
+    expect(Math.abs(at5[0]!.size / fake.segments.technical.size - 0.05)).toBeLessThan(0.01);
+    await step(25, act, [{ audience: tech, traffic: 5 }]);
+    const at25 = all();
+    expect(lost(at5, at25)).toBe(0);
+    await step(100, undefined, [
+      { audience: tech, traffic: 5 },
+      { audience: act, traffic: 25 },
+    ]);
+    expect(lost(at25, all())).toBe(0);
+    await step(5, tech);
+    await step(25, act, []);
+    expect(lost(at5, all())).toBeGreaterThan(0);
   });
 
   it('refuses a main share below a kept all-users share, sending nothing', async () => {
