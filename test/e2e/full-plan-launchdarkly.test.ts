@@ -8,34 +8,23 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import type { LdFlag } from '../../src/providers/flags/launchdarkly/api.js';
 import { after, explain, removeSandboxes, Sandbox, T, type CliResult } from '../helpers/cli.js';
-import { booleanFlag, startLaunchDarklyFake, type LaunchDarklyFake } from '../helpers/fakes/launchdarkly.js';
+import { startLaunchDarklyFake, type LaunchDarklyFake } from '../helpers/fakes/launchdarkly.js';
+import { FULL_OFF, FULL_ON, fullPlanFlag, fullPlanOnLaunchDarkly } from '../helpers/launchdarkly-plan.js';
 
 const PLAN = 'plans/recommendations-full.yaml';
 const NAME = 'recomendacoes-completo';
 const FLAG = 'recs-full-ld';
 const TOKEN = 'api-full-plan-ld-0123456789abcdef';
 const KEYS = Array.from({ length: 20_000 }, (_, i) => `user-${i}`);
-const ON = { modelo: 'v2', maxItens: 10 };
+const ON = FULL_ON;
 const CONSERVADOR = { modelo: 'v2', maxItens: 5 };
-const OFF = { modelo: 'v1', maxItens: 10 };
+const OFF = FULL_OFF;
 const TECH_IDLE = { profile: 'technical', activity: 'idle' };
-
-function jsonFlag(): LdFlag {
-  return {
-    ...booleanFlag({ key: FLAG }),
-    kind: 'multivariate',
-    variations: [
-      { _id: 'v-on', name: 'on', value: ON },
-      { _id: 'v-off', name: 'off', value: OFF },
-    ],
-  };
-}
 
 let fake: LaunchDarklyFake;
 beforeAll(async () => {
-  fake = await startLaunchDarklyFake({ token: TOKEN, flags: [jsonFlag()] });
+  fake = await startLaunchDarklyFake({ token: TOKEN, flags: [fullPlanFlag(FLAG)] });
 });
 afterAll(async () => {
   removeSandboxes();
@@ -53,20 +42,10 @@ function served(attrs: Record<string, string>): Map<string, string> {
 const having = (m: Map<string, string>, v: unknown) =>
   [...m].filter(([, x]) => x === JSON.stringify(v)).map(([k]) => k);
 
-const planOnLaunchDarkly = (yaml: string): string =>
-  yaml
-    // the sample-ratio check is left out as in full-plan.test.ts (the walks enter phases minutes later)
-    .replace(/\n {2}exposure: users\n/, '\n')
-    .replace('  provider: local\n  key: recomendacoes-completo\n', `  provider: launchdarkly\n  key: ${FLAG}\n`)
-    .replace(
-      '  flags:\n',
-      '  flags:\n    launchdarkly: { type: launchdarkly, url: "${LD_URL}", token: "${LD_API_TOKEN}", project: default, environment: production }\n',
-    );
-
 describe('the seed plan, whole, on LaunchDarkly (fake)', () => {
   const sb = Sandbox.create({ now: '2026-06-17T09:00:00Z' });
   const file = sb.path(PLAN);
-  writeFileSync(file, planOnLaunchDarkly(readFileSync(file, 'utf8')));
+  writeFileSync(file, fullPlanOnLaunchDarkly(readFileSync(file, 'utf8'), FLAG));
   const env = () => ({ LD_URL: fake.url, LD_API_TOKEN: TOKEN });
   const run = (args: string[], now?: string) =>
     sb.run([args[0]!, PLAN, ...args.slice(1)], { env: env(), timeoutMs: 60_000, ...(now ? { now } : {}) });
