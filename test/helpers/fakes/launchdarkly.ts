@@ -77,24 +77,32 @@ export async function startLaunchDarklyFake(opts: {
   const applied: LaunchDarklyFake['applied'] = [];
   const segments: Segments = {};
   let ids = 0;
+  // LaunchDarkly's error bodies carry the request's id beside code and message
+  let requests = 0;
+  const requestId = () => `req-${(++requests).toString(16).padStart(8, '0')}`;
   const state = { requireApproval: false };
 
   const server = await startServer(async (req, res) => {
     if (await faults.apply(req, res)) return;
     if (req.headers.authorization !== opts.token) {
-      return sendJson(res, 401, { code: 'unauthorized', message: 'Invalid account token' });
+      return sendJson(res, 401, { id: requestId(), code: 'unauthorized', message: 'Invalid account token' });
     }
     const m = /^\/api\/v2\/flags\/([^/]+)\/([^/]+)$/.exec(req.path);
     const flag = m && decodeURIComponent(m[1]!) === project ? flags.get(decodeURIComponent(m[2]!)) : undefined;
-    if (!flag) return sendJson(res, 404, { code: 'not_found', message: 'Unknown resource' });
+    if (!flag) return sendJson(res, 404, { id: requestId(), code: 'not_found', message: 'Unknown resource' });
     if (req.method === 'GET') return sendJson(res, 200, view(flag, req.query.get('env')));
     if (req.method !== 'PATCH')
-      return sendJson(res, 405, { code: 'method_not_allowed', message: 'Method not allowed' });
+      return sendJson(res, 405, { id: requestId(), code: 'method_not_allowed', message: 'Method not allowed' });
     if (!/domain-model=launchdarkly\.semanticpatch/.test(req.headers['content-type'] ?? '')) {
-      return sendJson(res, 400, { code: 'invalid_request', message: 'A JSON patch must be an array of operations' });
+      return sendJson(res, 400, {
+        id: requestId(),
+        code: 'invalid_request',
+        message: 'A JSON patch must be an array of operations',
+      });
     }
     if (state.requireApproval)
       return sendJson(res, 405, {
+        id: requestId(),
         code: 'method_not_allowed',
         message: 'Approval is required to make changes to this flag',
       });
@@ -104,7 +112,7 @@ export async function startLaunchDarklyFake(opts: {
       sendJson(res, 200, next);
     } catch (e) {
       if (!(e instanceof Invalid)) throw e;
-      sendJson(res, 400, { code: 'invalid_request', message: e.message });
+      sendJson(res, 400, { id: requestId(), code: 'invalid_request', message: e.message });
     }
   });
 

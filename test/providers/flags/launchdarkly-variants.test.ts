@@ -192,7 +192,11 @@ describe('the fake rejects malformed variation patches as LaunchDarkly does', ()
   ])('400 invalid_request for an addVariation %s, and the flag unchanged', async (_, instructions) => {
     const res = await send(instructions);
     expect(res.status).toBe(400);
-    expect(await res.json()).toMatchObject({ code: 'invalid_request', message: expect.any(String) });
+    expect(await res.json()).toMatchObject({
+      code: 'invalid_request',
+      message: expect.any(String),
+      id: expect.any(String),
+    });
     expect(fake.flag(FLAG).variations).toHaveLength(3);
   });
 
