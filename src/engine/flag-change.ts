@@ -58,7 +58,9 @@ export async function setFlagTraffic(args: {
     throw new ProviderError(
       services.providers.flagName,
       `the flag provider cannot serve the variant "${variant}" (it has no variants with values); nothing was changed`,
-      { hint: 'use the file (flagd) provider for adjust-flags, or adjust the parameters by hand and hold' },
+      {
+        hint: 'use a flag provider with variants (file/flagd, Unleash or LaunchDarkly) for adjust-flags, or adjust the parameters by hand and hold',
+      },
     );
   const before = await flags.read({ flag: plan.flag.key });
   const after = await withEffect(

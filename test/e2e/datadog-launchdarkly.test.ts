@@ -556,11 +556,20 @@ describe('reference rollout on Datadog + LaunchDarkly + PagerDuty + Slack (loopb
     const e = ldEnv();
     expect(e.on).toBe(true);
     expect(e.fallthrough).toEqual({ variation: 1 });
-    expect(e.rules).toHaveLength(1);
+    // canary-5's technical users are kept at 5 % by a rule after active-users' (larger share first)
+    expect(e.rules.map((r) => r.description)).toEqual([
+      `rollout:${PLAN_NAME}:active-users`,
+      `rollout:${PLAN_NAME}:keep:technical-users`,
+    ]);
     expect(e.rules[0]!.clauses[0]).toMatchObject({ op: 'segmentMatch', values: ['active-users'] });
     expect(e.rules[0]!.rollout!.variations).toEqual([
       { variation: 0, weight: 25000 },
       { variation: 1, weight: 75000 },
+    ]);
+    expect(e.rules[1]!.clauses[0]).toMatchObject({ op: 'segmentMatch', values: ['technical-users'] });
+    expect(e.rules[1]!.rollout!.variations).toEqual([
+      { variation: 0, weight: 5000 },
+      { variation: 1, weight: 95000 },
     ]);
     const patch = ld.applied.at(-1)!.instructions;
     const weights = patch.find((i) => 'rolloutWeights' in i)!.rolloutWeights;

@@ -5,6 +5,8 @@
  * bodies and `X-Ratelimit-Reset` in epoch ms. Faults from a FaultQueue come first.
  */
 import type { LdFlag } from '../../../src/providers/flags/launchdarkly/api.js';
+import { evaluate, type LdContext, type Segments } from './launchdarkly-eval.js';
+import { applyInstruction, Invalid } from './launchdarkly-patch.js';
 import { FaultQueue, sendJson, startServer, type FakeServer, type RecordedRequest } from './http.js';
 
 type Env = LdFlag['environments'][string];
@@ -22,6 +24,10 @@ export interface LaunchDarklyFake extends FakeServer {
   conflictOnce(): void;
   /** the next `times` requests answer 429 with the reset `resetInMs` ahead */
   rateLimit(opts: { resetInMs: number; retryAfterS?: number; times?: number }): void;
+  /** what the stored flag serves a context, evaluated as LaunchDarkly's SDKs do (launchdarkly-eval.ts) */
+  evaluate(key: string, context: LdContext, environment?: string): { variation: number | undefined; value: unknown };
+  /** segment key → the context keys it includes, for `segmentMatch` clauses */
+  segments: Segments;
   /** semantic patches applied (not rejected ones) */
   applied: Array<{ comment?: string; instructions: Json[] }>;
 }
@@ -49,6 +55,7 @@ export function booleanFlag(args: {
         fallthrough: args.fallthrough ?? { variation: 1 },
         rules: args.rules ?? [],
         version: 1,
+        salt: `${args.key}-salt`,
         lastModified: 1796000000000,
         targets: [],
         contextTargets: [],
@@ -59,8 +66,6 @@ export function booleanFlag(args: {
   };
 }
 
-class Invalid extends Error {}
-
 export async function startLaunchDarklyFake(opts: {
   token: string;
   project?: string;
@@ -70,25 +75,34 @@ export async function startLaunchDarklyFake(opts: {
   const flags = new Map<string, LdFlag>((opts.flags ?? []).map((f) => [f.key, structuredClone(f)]));
   const faults = new FaultQueue();
   const applied: LaunchDarklyFake['applied'] = [];
+  const segments: Segments = {};
   let ids = 0;
+  // LaunchDarkly's error bodies carry the request's id beside code and message
+  let requests = 0;
+  const requestId = () => `req-${(++requests).toString(16).padStart(8, '0')}`;
   const state = { requireApproval: false };
 
   const server = await startServer(async (req, res) => {
     if (await faults.apply(req, res)) return;
     if (req.headers.authorization !== opts.token) {
-      return sendJson(res, 401, { code: 'unauthorized', message: 'Invalid account token' });
+      return sendJson(res, 401, { id: requestId(), code: 'unauthorized', message: 'Invalid account token' });
     }
     const m = /^\/api\/v2\/flags\/([^/]+)\/([^/]+)$/.exec(req.path);
     const flag = m && decodeURIComponent(m[1]!) === project ? flags.get(decodeURIComponent(m[2]!)) : undefined;
-    if (!flag) return sendJson(res, 404, { code: 'not_found', message: 'Unknown resource' });
+    if (!flag) return sendJson(res, 404, { id: requestId(), code: 'not_found', message: 'Unknown resource' });
     if (req.method === 'GET') return sendJson(res, 200, view(flag, req.query.get('env')));
     if (req.method !== 'PATCH')
-      return sendJson(res, 405, { code: 'method_not_allowed', message: 'Method not allowed' });
+      return sendJson(res, 405, { id: requestId(), code: 'method_not_allowed', message: 'Method not allowed' });
     if (!/domain-model=launchdarkly\.semanticpatch/.test(req.headers['content-type'] ?? '')) {
-      return sendJson(res, 400, { code: 'invalid_request', message: 'A JSON patch must be an array of operations' });
+      return sendJson(res, 400, {
+        id: requestId(),
+        code: 'invalid_request',
+        message: 'A JSON patch must be an array of operations',
+      });
     }
     if (state.requireApproval)
       return sendJson(res, 405, {
+        id: requestId(),
         code: 'method_not_allowed',
         message: 'Approval is required to make changes to this flag',
       });
@@ -98,7 +112,7 @@ export async function startLaunchDarklyFake(opts: {
       sendJson(res, 200, next);
     } catch (e) {
       if (!(e instanceof Invalid)) throw e;
-      sendJson(res, 400, { code: 'invalid_request', message: e.message });
+      sendJson(res, 400, { id: requestId(), code: 'invalid_request', message: e.message });
     }
   });
 
@@ -123,7 +137,7 @@ export async function startLaunchDarklyFake(opts: {
     const next = structuredClone(flag);
     const env = next.environments[envKey];
     if (!env) throw new Invalid(`unknown environment ${envKey}`);
-    for (const raw of instructions as Json[]) applyInstruction(next, env, raw);
+    for (const raw of instructions as Json[]) applyInstruction(next, env, raw, () => ++ids);
     env.version = (env.version ?? 0) + 1;
     next._version = (next._version ?? 0) + 1;
     applied.push({
@@ -131,96 +145,6 @@ export async function startLaunchDarklyFake(opts: {
       instructions: instructions as Json[],
     });
     return next;
-  }
-
-  function serve(flag: LdFlag, i: Json): { variation?: number; rollout?: NonNullable<Env['fallthrough']>['rollout'] } {
-    if (typeof i.variationId === 'string') {
-      const idx = flag.variations.findIndex((v) => v._id === i.variationId);
-      if (idx < 0) throw new Invalid(`unknown variationId ${i.variationId}`);
-      return { variation: idx };
-    }
-    const weights = i.rolloutWeights;
-    if (typeof weights !== 'object' || weights === null)
-      throw new Invalid(`${String(i.kind)} needs variationId or rolloutWeights`);
-    let sum = 0;
-    const variations = Object.entries(weights as Record<string, unknown>).map(([id, w]) => {
-      const idx = flag.variations.findIndex((v) => v._id === id);
-      if (idx < 0) throw new Invalid(`rolloutWeights: unknown variation id ${id} (use _id, not an index)`);
-      if (typeof w !== 'number' || !Number.isInteger(w) || w < 0 || w > 100000)
-        throw new Invalid(`rolloutWeights: ${id} must be an integer 0-100000`);
-      sum += w;
-      return { variation: idx, weight: w };
-    });
-    if (sum !== 100000) throw new Invalid(`rolloutWeights must sum to 100000 (got ${sum})`);
-    variations.sort((a, b) => a.variation - b.variation);
-    return {
-      rollout: {
-        variations,
-        contextKind: typeof i.rolloutContextKind === 'string' ? i.rolloutContextKind : 'user',
-        ...(typeof i.rolloutBucketBy === 'string' ? { bucketBy: i.rolloutBucketBy } : {}),
-      },
-    };
-  }
-
-  function ruleIndex(env: Env, i: Json): number {
-    const idx = env.rules.findIndex((r) => r._id === i.ruleId);
-    if (idx < 0) throw new Invalid(`unknown ruleId ${String(i.ruleId)}`);
-    return idx;
-  }
-
-  function applyInstruction(flag: LdFlag, env: Env, i: Json): void {
-    switch (i.kind) {
-      case 'turnFlagOn':
-        env.on = true;
-        return;
-      case 'turnFlagOff':
-        env.on = false;
-        return;
-      case 'updateFallthroughVariationOrRollout':
-        env.fallthrough = serve(flag, i);
-        return;
-      case 'addRule': {
-        const clauses = i.clauses;
-        if (!Array.isArray(clauses) || clauses.length === 0) throw new Invalid('addRule needs clauses');
-        const rule: Env['rules'][number] = {
-          _id: `rule-${++ids}`,
-          clauses: (clauses as Json[]).map((c) => {
-            if (typeof c.attribute !== 'string' || typeof c.op !== 'string' || !Array.isArray(c.values))
-              throw new Invalid('clause needs attribute, op, values');
-            return {
-              _id: `clause-${++ids}`,
-              attribute: c.attribute,
-              op: c.op,
-              values: c.values,
-              contextKind: typeof c.contextKind === 'string' ? c.contextKind : 'user',
-              negate: c.negate === true,
-            };
-          }),
-          trackEvents: false,
-          ...(typeof i.description === 'string' ? { description: i.description } : {}),
-          ...serve(flag, i),
-        };
-        const before =
-          typeof i.beforeRuleId === 'string' ? ruleIndex(env, { ruleId: i.beforeRuleId }) : env.rules.length;
-        env.rules.splice(before, 0, rule);
-        return;
-      }
-      case 'updateRuleVariationOrRollout': {
-        const idx = ruleIndex(env, i);
-        const { variation: _v, rollout: _r, ...rest } = env.rules[idx]!;
-        env.rules[idx] = { ...rest, ...serve(flag, i) };
-        return;
-      }
-      case 'updateRuleDescription':
-        if (typeof i.description !== 'string') throw new Invalid('updateRuleDescription needs description');
-        env.rules[ruleIndex(env, i)]!.description = i.description;
-        return;
-      case 'removeRule':
-        env.rules = env.rules.filter((r) => r._id !== i.ruleId);
-        return;
-      default:
-        throw new Invalid(`unknown instruction kind ${String(i.kind)}`);
-    }
   }
 
   return {
@@ -233,6 +157,8 @@ export async function startLaunchDarklyFake(opts: {
     set requireApproval(v: boolean) {
       state.requireApproval = v;
     },
+    segments,
+    evaluate: (key, context, environment = 'production') => evaluate(flags.get(key)!, environment, context, segments),
     flag: (key) => structuredClone(flags.get(key)!),
     env: (key, environment = 'production') => structuredClone(flags.get(key)!.environments[environment]!),
     setFlag: (flag) => void flags.set(flag.key, structuredClone(flag)),

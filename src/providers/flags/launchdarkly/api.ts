@@ -43,7 +43,7 @@ const environment = z.looseObject({
 export const ldFlagSchema = z.looseObject({
   key: z.string(),
   _version: z.number().optional(),
-  variations: z.array(z.looseObject({ _id: z.string(), value: z.unknown() })),
+  variations: z.array(z.looseObject({ _id: z.string(), value: z.unknown(), name: z.string().nullish() })),
   environments: z.record(z.string(), environment),
 });
 
@@ -74,7 +74,8 @@ export type LdInstruction =
   | ({ kind: 'addRule'; clauses: LdClauseInput[]; description?: string; beforeRuleId?: string } & LdServe)
   | ({ kind: 'updateRuleVariationOrRollout'; ruleId: string } & LdServe)
   | { kind: 'updateRuleDescription'; ruleId: string; description: string }
-  | { kind: 'removeRule'; ruleId: string };
+  | { kind: 'removeRule'; ruleId: string }
+  | { kind: 'addVariation'; name: string; value: unknown };
 
 export interface LdSemanticPatch {
   environmentKey: string;

@@ -14,7 +14,9 @@ import {
   type LdFlag,
   type LdInstruction,
 } from './api.js';
-import { findOwnedRule, flagState, pickVariations, planInstructions, weightFor, type Variations } from './mapping.js';
+import { findOwnedRule, flagState, pickVariations, weightFor, type Variations } from './mapping.js';
+import { planInstructions, UnexpressibleKeep } from './rules.js';
+import { missingVariations, servedVariations, VariantConflict } from './variations.js';
 import type { LaunchDarklySettings } from './settings.js';
 
 const PROVIDER = 'LaunchDarkly';
@@ -102,19 +104,64 @@ export async function createLaunchDarklyFlags(
   const stateOf = (l: Loaded, audience?: AudienceSpec): FlagState =>
     flagState({ ...l, plan: ctx.plan, ...(audience ? { audience } : {}), contextKind });
 
-  function validate(args: SetTrafficArgs): number {
-    const weight = weightFor(args.traffic);
-    if (weight === undefined) {
+  function validate(args: SetTrafficArgs): void {
+    for (const s of [args, ...(args.keep ?? [])]) {
+      if (weightFor(s.traffic) === undefined) {
+        const kept = s === args ? '' : ` (kept for ${s.audience?.name ?? 'all users'})`;
+        throw new ProviderError(
+          PROVIDER,
+          `traffic must be a percentage from 0 to 100 in steps of 0.001 (got ${s.traffic}${kept}); nothing was sent`,
+        );
+      }
+      const a = s.audience;
+      if (a && ('segment' in a ? a.segment.trim() === '' : a.attribute.trim() === '' || a.in.length === 0)) {
+        throw new ProviderError(
+          PROVIDER,
+          `audience "${a.name}" is empty; give it a segment or an attribute with values`,
+        );
+      }
+    }
+  }
+
+  function instructionsFor(l: Loaded, args: SetTrafficArgs): LdInstruction[] {
+    try {
+      const { traffic, audience, keep } = args;
+      return planInstructions({ ...l, traffic, audience, keep, plan: ctx.plan, contextKind, bucketBy });
+    } catch (e) {
+      if (!(e instanceof UnexpressibleKeep)) throw e;
+      throw new ProviderError(PROVIDER, `cannot serve ${e.message}; nothing was sent`, {
+        hint: 'give the later phase a share of its audience at least as large as the earlier all-users share',
+      });
+    }
+  }
+
+  /** Moves the flag to the phase; `served` names the variation the share gets (a variant) instead of `on`. */
+  async function apply(args: SetTrafficArgs, served?: Variations): Promise<FlagState> {
+    validate(args);
+    const serving = (l: Loaded): Loaded => (served ? { ...l, variations: served } : l);
+    const before = await load(args.flag);
+    const instructions = instructionsFor(serving(before), args);
+    if (instructions.length === 0) return stateOf(before, args.audience);
+    await patch(args.flag, args.comment, instructions);
+    const after = await load(args.flag);
+    const state = stateOf(after, args.audience);
+    const ruleFound = !args.audience || findOwnedRule(after.env, ctx.plan, args.audience, contextKind) !== undefined;
+    // planning again against what reads back finds nothing left to do when every rule landed as asked
+    const landed = instructionsFor(serving(after), args).length === 0;
+    if (!after.env.on || Math.abs(state.traffic - args.traffic) > 1e-9 || !ruleFound || !landed) {
+      const where = args.audience ? ` of audience "${args.audience.name}"` : '';
+      const kept = args.keep?.length
+        ? `, keeping ${args.keep.map((k) => `${k.traffic} % of ${k.audience?.name ?? 'all users'}`).join(', ')}`
+        : '';
       throw new ProviderError(
         PROVIDER,
-        `traffic must be a percentage from 0 to 100 in steps of 0.001 (got ${args.traffic})`,
+        `LaunchDarkly accepted the change to flag "${args.flag}" but it reads back ${after.env.on ? `${state.traffic} %` : 'off'}${ruleFound ? '' : ' without the audience rule'} instead of ${args.traffic} %${where}${landed ? '' : kept}`,
+        {
+          hint: 'someone may have changed the flag at the same time, or an approval workflow holds the change; check its history in LaunchDarkly',
+        },
       );
     }
-    const a = args.audience;
-    if (a && ('segment' in a ? a.segment.trim() === '' : a.attribute.trim() === '' || a.in.length === 0)) {
-      throw new ProviderError(PROVIDER, `audience "${a.name}" is empty; give it a segment or an attribute with values`);
-    }
-    return weight;
+    return state;
   }
 
   return {
@@ -122,34 +169,49 @@ export async function createLaunchDarklyFlags(
       return stateOf(await load(flag));
     },
 
-    async setTraffic(args) {
-      const weight = validate(args);
-      const before = await load(args.flag);
-      const instructions = planInstructions({
-        ...before,
-        plan: ctx.plan,
-        traffic: args.traffic,
-        weight,
-        audience: args.audience,
-        contextKind,
-        bucketBy,
-      });
-      if (instructions.length === 0) return stateOf(before, args.audience);
-      await patch(args.flag, args.comment, instructions);
-      const after = await load(args.flag);
-      const state = stateOf(after, args.audience);
-      const ruleFound = !args.audience || findOwnedRule(after.env, ctx.plan, args.audience, contextKind) !== undefined;
-      if (!after.env.on || Math.abs(state.traffic - args.traffic) > 1e-9 || !ruleFound) {
-        const where = args.audience ? ` of audience "${args.audience.name}"` : '';
+    setTraffic: (args) => apply(args),
+
+    async serveVariant(args) {
+      validate(args);
+      if (!(args.variant in args.variants))
         throw new ProviderError(
           PROVIDER,
-          `LaunchDarkly accepted the change to flag "${args.flag}" but it reads back ${after.env.on ? `${state.traffic} %` : 'off'}${ruleFound ? '' : ' without the audience rule'} instead of ${args.traffic} %${where}`,
+          `the plan gives no value for the variant "${args.variant}"; nothing was sent`,
+        );
+      if (args.variant === 'on') return apply(args);
+      let loaded = await load(args.flag);
+      let add: LdInstruction[];
+      try {
+        add = missingVariations(loaded.flag, args.variants, args.variant);
+      } catch (e) {
+        if (!(e instanceof VariantConflict)) throw e;
+        throw new ProviderError(
+          PROVIDER,
+          `cannot serve the variant "${args.variant}": ${e.message}; nothing was sent`,
           {
-            hint: 'someone may have changed the flag at the same time, or an approval workflow holds the change; check its history in LaunchDarkly',
+            hint: 'use a multivariate (JSON) flag whose variation names and values match flag.variants in the plan',
           },
         );
       }
-      return state;
+      if (add.length > 0) {
+        // a flag-level change that serves nobody yet: the next patch points rollout's rules at it
+        await patch(args.flag, `${args.comment} (variations of the plan)`, add);
+        loaded = await load(args.flag);
+      }
+      const served = servedVariations(loaded.flag, loaded.variations, args.variant);
+      if (!served)
+        throw new ProviderError(
+          PROVIDER,
+          `LaunchDarkly flag "${args.flag}" has no variation named "${args.variant}" to serve (or it is the off variation)`,
+        );
+      const now = stateOf(loaded, args.audience);
+      if (served.on > served.off && now.traffic > 0 && now.variant !== args.variant && args.traffic < 100) {
+        // LaunchDarkly fills a rollout's bucket range in variation order (0 to 100 000, variation by variation)
+        ctx.warn(
+          `${ctx.name}: variation "${args.variant}" of flag "${args.flag}" comes after the off variation, and LaunchDarkly assigns a rollout's buckets in variation order: the ${args.traffic} % served "${args.variant}" are the top of the bucket range, not the users who had "on"; put it before the off variation to adjust the same users`,
+        );
+      }
+      return apply(args, served);
     },
 
     async disable({ flag, comment }) {

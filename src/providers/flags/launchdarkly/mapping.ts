@@ -1,23 +1,14 @@
 /**
- * Pure translation between LaunchDarkly flags and rollout's FlagState, and the semantic-patch
- * instructions that move a flag to a target. No I/O, so every case is a table test.
+ * Pure translation from LaunchDarkly flags to rollout's FlagState (rules.ts writes them). No I/O.
  *
- * The rule rollout owns is found by its description, `rollout:<plan>` or `rollout:<plan>:<audience>`;
+ * The main rule rollout owns is found by its description, `rollout:<plan>` or `rollout:<plan>:<audience>`
+ * (never a kept audience's `rollout:<plan>:keep:<audience>`);
  * when LaunchDarkly dropped or someone edited the description, a rule whose only clause matches the
  * requested audience is adopted (and its description restored).
  */
 import type { AudienceSpec, FlagState } from '../../types.js';
-import {
-  WEIGHT_TOTAL,
-  type LdClause,
-  type LdClauseInput,
-  type LdEnvironment,
-  type LdFlag,
-  type LdInstruction,
-  type LdRule,
-  type LdServe,
-  type LdVariationOrRollout,
-} from './api.js';
+import type { LdClause, LdClauseInput, LdEnvironment, LdFlag, LdRule, LdVariationOrRollout } from './api.js';
+import { servedBy, variantName } from './variations.js';
 
 /** Indexes of the variation rollout serves (`on`) and the one everybody else gets (`off`). */
 export interface Variations {
@@ -30,8 +21,8 @@ export function pickVariations(flag: LdFlag, env: LdEnvironment): Variations | u
   const vs = flag.variations;
   if (vs.length < 2) return undefined;
   const valid = (i: number | null | undefined): i is number => typeof i === 'number' && i >= 0 && i < vs.length;
-  const falseIdx = vs.findIndex((v) => v.value === false);
-  const trueIdx = vs.findIndex((v) => v.value === true);
+  const falseIdx = vs.findIndex((v) => v.value === false || v.name === 'off');
+  const trueIdx = vs.findIndex((v) => v.value === true || v.name === 'on');
   let off = valid(env.offVariation) ? env.offVariation : falseIdx >= 0 ? falseIdx : -1;
   const on = trueIdx >= 0 && trueIdx !== off ? trueIdx : vs.findIndex((_, i) => i !== off);
   if (off < 0) off = vs.findIndex((_, i) => i !== on);
@@ -41,8 +32,16 @@ export function pickVariations(flag: LdFlag, env: LdEnvironment): Variations | u
 export const ownedPrefix = (plan: string): string => `rollout:${plan}`;
 export const ruleDescription = (plan: string, audience: AudienceSpec): string =>
   `${ownedPrefix(plan)}:${audience.name}`;
+const keepPrefix = (plan: string): string => `${ownedPrefix(plan)}:keep:`;
+/** A kept audience's rule: `rollout:<plan>:keep:<audience>` (`*` for all users). */
+export const keepDescription = (plan: string, audience: AudienceSpec | undefined): string =>
+  `${keepPrefix(plan)}${audience?.name ?? '*'}`;
 
-function isOwned(rule: LdRule, plan: string): boolean {
+export const isKeepRule = (rule: LdRule, plan: string): boolean =>
+  (rule.description ?? '').startsWith(keepPrefix(plan));
+
+/** Any rule rollout manages for this plan: the main one or a kept audience's. */
+export function isOwned(rule: LdRule, plan: string): boolean {
   const d = rule.description ?? '';
   return d === ownedPrefix(plan) || d.startsWith(`${ownedPrefix(plan)}:`);
 }
@@ -53,7 +52,7 @@ export function audienceClauses(audience: AudienceSpec, contextKind: string): Ld
     : [{ contextKind, attribute: audience.attribute, op: 'in', values: [...audience.in], negate: false }];
 }
 
-function sameClause(a: LdClause, b: LdClauseInput): boolean {
+export function sameClause(a: LdClause, b: LdClauseInput): boolean {
   const values = (xs: unknown[]): string => JSON.stringify(xs.map(String).sort());
   return (
     a.attribute === b.attribute &&
@@ -71,10 +70,12 @@ export function findOwnedRule(
   audience?: AudienceSpec,
   contextKind = 'user',
 ): LdRule | undefined {
-  const byDescription = env.rules.find((r) => isOwned(r, plan));
+  const byDescription = env.rules.find((r) => isOwned(r, plan) && !isKeepRule(r, plan));
   if (byDescription || !audience) return byDescription;
   const [wanted] = audienceClauses(audience, contextKind);
-  return env.rules.find((r) => r.clauses.length === 1 && wanted !== undefined && sameClause(r.clauses[0]!, wanted));
+  return env.rules.find(
+    (r) => !isOwned(r, plan) && r.clauses.length === 1 && wanted !== undefined && sameClause(r.clauses[0]!, wanted),
+  );
 }
 
 /** Percentage of contexts a rule or fallthrough serves the `on` variation. */
@@ -89,6 +90,7 @@ export function trafficOf(vor: LdVariationOrRollout | null | undefined, on: numb
 /** The audience a rule serves, by the name in its description or else by its clause. */
 function audienceOf(rule: LdRule, plan: string): string {
   const d = rule.description ?? '';
+  if (isKeepRule(rule, plan)) return d.slice(keepPrefix(plan).length);
   if (d.startsWith(`${ownedPrefix(plan)}:`)) return d.slice(ownedPrefix(plan).length + 1);
   const c = rule.clauses[0];
   if (!c) return 'everyone';
@@ -107,13 +109,25 @@ export function flagState(args: {
 }): FlagState {
   const { flag, env, variations, plan } = args;
   const rule = findOwnedRule(env, plan, args.audience, args.contextKind);
-  const configured = rule ? trafficOf(rule, variations.on) : trafficOf(env.fallthrough, variations.on);
+  // the share served anything but the off variation: `on`, or the variant a light contingency serves
+  const main = servedBy(rule ?? env.fallthrough, variations.off);
+  const configured = main.traffic;
   const traffic = env.on ? configured : 0;
+  const kept = env.rules
+    .filter((r) => isKeepRule(r, plan))
+    .map((r) => {
+      const k = servedBy(r, variations.off);
+      const variant = variantName(flag, variations, k.variation);
+      return { ruleId: r._id, audience: audienceOf(r, plan), traffic: k.traffic, ...(variant ? { variant } : {}) };
+    });
+  const variant = traffic > 0 ? variantName(flag, variations, main.variation) : undefined;
   return {
-    enabled: env.on && traffic > 0,
+    enabled: env.on && (traffic > 0 || kept.some((k) => k.traffic > 0)),
     traffic,
     audience: rule ? audienceOf(rule, plan) : undefined,
+    ...(variant ? { variant } : {}),
     detail: {
+      ...(kept.length > 0 ? { kept } : {}),
       on: env.on,
       version: env.version,
       flagVersion: flag._version,
@@ -129,84 +143,4 @@ export function weightFor(traffic: number): number | undefined {
   if (!Number.isFinite(traffic) || traffic < 0 || traffic > 100) return undefined;
   const weight = Math.round(traffic * 1000);
   return Math.abs(weight - traffic * 1000) < 1e-6 ? weight : undefined;
-}
-
-function rolloutServe(args: {
-  flag: LdFlag;
-  variations: Variations;
-  weight: number;
-  contextKind: string;
-  bucketBy?: string | undefined;
-}): LdServe {
-  const { flag, variations, weight } = args;
-  return {
-    rolloutWeights: {
-      [flag.variations[variations.on]!._id]: weight,
-      [flag.variations[variations.off]!._id]: WEIGHT_TOTAL - weight,
-    },
-    rolloutContextKind: args.contextKind,
-    ...(args.bucketBy ? { rolloutBucketBy: args.bucketBy } : {}),
-  };
-}
-
-/** True when a rule or fallthrough is already a rollout giving `on` exactly `weight`, bucketed the way we would. */
-function servesRollout(
-  vor: LdVariationOrRollout | null | undefined,
-  v: Variations,
-  weight: number,
-  bucketBy?: string,
-): boolean {
-  if (!vor?.rollout || typeof vor.variation === 'number') return false;
-  if (bucketBy && (vor.rollout.bucketBy ?? 'key') !== bucketBy) return false;
-  return (
-    Math.round(trafficOf(vor, v.on) * 1000) === weight &&
-    Math.round(trafficOf(vor, v.off) * 1000) === WEIGHT_TOTAL - weight
-  );
-}
-
-/**
- * The instructions that make the flag serve `traffic` % of `audience`, or none when it already does.
- * With an audience, the fallthrough serves the off variation so nobody outside it gets the new variant.
- */
-export function planInstructions(args: {
-  flag: LdFlag;
-  env: LdEnvironment;
-  variations: Variations;
-  plan: string;
-  traffic: number;
-  weight: number;
-  audience?: AudienceSpec | undefined;
-  contextKind: string;
-  bucketBy?: string | undefined;
-}): LdInstruction[] {
-  const { flag, env, variations, plan, weight, audience, contextKind, bucketBy } = args;
-  const serve = rolloutServe({ flag, variations, weight, contextKind, bucketBy });
-  const owned = findOwnedRule(env, plan, audience, contextKind);
-  const changes: LdInstruction[] = [];
-
-  if (!audience) {
-    if (owned) changes.push({ kind: 'removeRule', ruleId: owned._id });
-    if (!servesRollout(env.fallthrough, variations, weight, bucketBy))
-      changes.push({ kind: 'updateFallthroughVariationOrRollout', ...serve });
-  } else {
-    const clauses = audienceClauses(audience, contextKind);
-    const description = ruleDescription(plan, audience);
-    const sameAudience =
-      owned !== undefined && owned.clauses.length === 1 && sameClause(owned.clauses[0]!, clauses[0]!);
-    if (owned && sameAudience) {
-      if (!servesRollout(owned, variations, weight, bucketBy))
-        changes.push({ kind: 'updateRuleVariationOrRollout', ruleId: owned._id, ...serve });
-      if (owned.description !== description)
-        changes.push({ kind: 'updateRuleDescription', ruleId: owned._id, description });
-    } else {
-      if (owned) changes.push({ kind: 'removeRule', ruleId: owned._id });
-      changes.push({ kind: 'addRule', clauses, description, ...serve });
-    }
-    const offId = flag.variations[variations.off]!._id;
-    if (env.fallthrough?.variation !== variations.off || env.fallthrough.rollout) {
-      changes.push({ kind: 'updateFallthroughVariationOrRollout', variationId: offId });
-    }
-  }
-  if (changes.length === 0 && env.on) return [];
-  return [{ kind: 'turnFlagOn' }, ...changes];
 }
