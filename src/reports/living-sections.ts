@@ -34,6 +34,8 @@ const WORDS = {
     commCols: ['audience', 'channel', 'owner', 'cadence', 'content', 'notifier'],
     noCadence: 'none (frequency names no cadence)',
     commText: '`rollout digest PLAN --send` sends each audience what is due on its cadence.',
+    cadences: {} as Record<string, string>,
+    levels: {} as Record<string, string>,
   },
   'pt-BR': {
     'issue-log': 'Registro de problemas',
@@ -50,6 +52,17 @@ const WORDS = {
     commCols: ['público', 'canal', 'responsável', 'cadência', 'conteúdo', 'notificador'],
     noCadence: 'nenhuma (a frequência não indica uma cadência)',
     commText: '`rollout digest PLANO --send` envia a cada público o que é devido na sua cadência.',
+    cadences: {
+      'each-change': 'a cada mudança',
+      daily: 'diária',
+      weekly: 'semanal',
+      'after-each-phase': 'após cada fase',
+      'after-the-rollout': 'após o rollout',
+    } as Record<string, string>,
+    levels: { technical: 'técnico', product: 'produto', executive: 'executivo', customer: 'cliente' } as Record<
+      string,
+      string
+    >,
   },
 } as const;
 
@@ -175,8 +188,8 @@ export function buildLiving(
                 s.audience,
                 s.channel ?? '-',
                 s.owner ?? '-',
-                cadence ?? w.noCadence,
-                cadence ? levelOf(s, cadence) : '-',
+                cadence ? (w.cadences[cadence] ?? cadence) : w.noCadence,
+                cadence ? (w.levels[levelOf(s, cadence)] ?? levelOf(s, cadence)) : '-',
                 notify,
               ];
             }),

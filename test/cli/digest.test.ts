@@ -159,6 +159,36 @@ describe('rollout digest', () => {
     },
   );
 
+  it('the customers get the release notes once the rollout completed, never before, and once', async () => {
+    const sb = await atStage('full');
+    sb.editPlan(withHook);
+    receiver.requests.length = 0;
+    const customers = (r: Awaited<ReturnType<typeof digest>>) =>
+      r.json().digests.find((d: { audience: string }) => d.audience === 'Customers');
+    // at 100 % but not completed: nothing is due for the customers yet
+    sb.clock.set(after(T.full, '1h'));
+    const before = await digest(sb, ['--send']);
+    expect(before.code).toBe(0);
+    expect(customers(before)?.status ?? 'not-due').not.toMatch(/^(due|sent)$/);
+    expect(sent().some((b) => /release/i.test(b.summary))).toBe(false);
+    // completed: the release notes are due, sent once
+    sb.clock.set(T.done);
+    const ok = await sb.cmd('approve', ['--by', 'tech-lead'], { env: env() });
+    if (ok.code !== 0) throw new Error(explain(ok));
+    const done = await sb.cmd('advance', ['--json'], { env: env() });
+    if (done.code !== 0) throw new Error(explain(done));
+    expect(done.json().decision).toBe('completed');
+    const dry = await digest(sb);
+    expect(customers(dry)).toMatchObject({ status: 'due' });
+    expect((await digest(sb, ['--send'])).code).toBe(0);
+    const notes = sent().filter((b) => /release notes/i.test(b.summary));
+    expect(notes).toHaveLength(1);
+    expect(notes[0]!.lines.join('\n')).toMatch(/100%/);
+    const again = await digest(sb, ['--send']);
+    expect(customers(again)).toMatchObject({ status: 'already-sent' });
+    expect(sent().filter((b) => /release notes/i.test(b.summary))).toHaveLength(1);
+  });
+
   it('a failed send is not recorded and is sent on the next run', async () => {
     const sb = await setUp();
     receiver.requests.length = 0;

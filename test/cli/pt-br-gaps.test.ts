@@ -49,7 +49,7 @@ describe('pt-BR reports', () => {
     expect(pre).toContain('- todos os critérios passaram; tráfego 0% → 5%');
     expect(pre).toContain('## Plano de rollout');
     expect(pre).toContain('## Plano de comunicação');
-    expect(pre).toContain('| Equipe Técnica | Slack/Email | Tech Lead | daily | technical | - |');
+    expect(pre).toContain('| Equipe Técnica | Slack/Email | Tech Lead | diária | técnico | - |');
     expect(c5).toContain('**retido** → canary-25');
     expect(c5).toContain(
       '0/1 aprovações; qualquer um de tech-lead, head-of-engineering, product-manager pode executar',
