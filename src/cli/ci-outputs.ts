@@ -53,6 +53,7 @@ export async function emitCiOutputs(args: {
     plan: plan.name,
     phase: decision.from,
     traffic: plan.phases.find((p) => p.name === decision.from)?.traffic ?? args.state.traffic,
+    audience: plan.phases.find((p) => p.name === decision.from)?.audience,
     decision: decision.decision,
     to: decision.to,
     reasons: decision.reasons,

@@ -4,6 +4,7 @@
 import type { GateResult } from '../gates/types.js';
 import type { ContingencyLevel, Plan } from '../plan/schema.js';
 import type { RolloutState } from '../state/types.js';
+import { phaseServed, servedText } from '../reports/served.js';
 import { greenComponents, switchesEntering } from './components.js';
 
 export type DecisionKind = 'advanced' | 'completed' | 'held' | 'failed' | 'rolled-back' | 'reduced';
@@ -142,7 +143,9 @@ export function decide(args: {
     decision: 'advanced',
     from: phase.name,
     to: next.name,
-    reasons: [`every criterion passed; traffic ${state.traffic}% → ${next.traffic}%`],
+    reasons: [
+      `every criterion passed; ${phaseServed(plan, phase.name, state.traffic)} → ${servedText(next.traffic, next.audience)}`,
+    ],
     actions: [
       ...switchesEntering(plan, state, next.name).map((c) => ({
         type: 'switch-component' as const,
@@ -171,7 +174,7 @@ function adviceFor(action: ContingencyAction, plan: Plan, i: number): string {
       return 'adjust the feature parameters by flag (a person decides which); the traffic stays';
     case 'reduce-traffic':
       return prev
-        ? `step back to "${prev.name}" (${prev.traffic}%): \`rollout reduce\` or \`rollout advance --apply-contingency\``
+        ? `step back to "${prev.name}" (${servedText(prev.traffic, prev.audience)}): \`rollout reduce\` or \`rollout advance --apply-contingency\``
         : 'roll back';
     case 'rollback':
       return `run the rollback plan (${plan.rollback.length} steps): \`rollout rollback\` or \`rollout advance --apply-contingency\``;

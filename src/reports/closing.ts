@@ -101,7 +101,11 @@ export function renderReleaseNotes({ plan, state, now }: Args): string {
       : `${w.notAvailable(m.statusWord[state.status] ?? state.status)}\n`,
     `## ${w.quality}\n`,
     `${w.qualityText(plan.phases.length)}\n`,
-    plan.phases.map((p) => `- ${p.name}: ${p.traffic}%${p.minDuration ? ` (${p.minDuration})` : ''}`).join('\n'),
+    plan.phases
+      .map(
+        (p) => `- ${p.name}: ${m.ofAudience(`${p.traffic}%`, p.audience)}${p.minDuration ? ` (${p.minDuration})` : ''}`,
+      )
+      .join('\n'),
     `\n## ${w.support}\n`,
     `> **${m.toBeWritten}** ${w.supportTodo}\n`,
   ].join('\n');

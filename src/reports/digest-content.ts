@@ -18,7 +18,7 @@ const WORDS = {
     product: (p: string) => `Product summary (${p})`,
     executive: (phase: string) => `Executive report: phase ${phase} done`,
     customer: 'Release notes',
-    now: (status: string, phase: string, traffic: number) => `now ${status}, phase ${phase} at ${traffic}%`,
+    now: (status: string, phase: string, served: string) => `now ${status}, phase ${phase} at ${served}`,
     noChange: 'no change in this period',
     counts: (a: number, h: number, f: number) => `${a} advance(s), ${h} hold(s), ${f} failure(s)`,
     phaseLine: (name: string, from: string, to: string) => `phase ${name}: entered ${from}, left ${to}`,
@@ -40,7 +40,7 @@ const WORDS = {
     product: (p: string) => `Resumo de produto (${p})`,
     executive: (phase: string) => `Relatório executivo: fase ${phase} concluída`,
     customer: 'Notas de release',
-    now: (status: string, phase: string, traffic: number) => `agora ${status}, fase ${phase} com ${traffic}%`,
+    now: (status: string, phase: string, served: string) => `agora ${status}, fase ${phase} com ${served}`,
     noChange: 'nenhuma mudança neste período',
     counts: (a: number, h: number, f: number) => `${a} avanço(s), ${h} retenção(ões), ${f} falha(s)`,
     phaseLine: (name: string, from: string, to: string) => `fase ${name}: iniciada ${from}, encerrada ${to}`,
@@ -123,7 +123,11 @@ export function digestText(args: {
   const lang: Language = plan.reports.language ?? 'en';
   const w = WORDS[lang];
   const status = messages(lang).statusWord[state.status] ?? state.status;
-  const nowLine = w.now(status, state.phase, state.traffic);
+  const nowLine = w.now(
+    status,
+    state.phase,
+    messages(lang).ofAudience(`${state.traffic}%`, plan.phases[state.phaseIndex]?.audience),
+  );
   const label = period.key.replace(/^[a-z]+:/, '');
   switch (level) {
     case 'technical': {

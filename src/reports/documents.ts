@@ -14,6 +14,7 @@ import type { DocumentSection, PhaseReport } from './model.js';
 
 import { bound, lastGate, lastGateDecision } from './documents-parts.js';
 import { buildLiving, isLiving } from './living-sections.js';
+import { servedText } from './served.js';
 
 const TITLES: Record<DocumentKind, string> = {
   'rollout-plan': 'Rollout plan',
@@ -142,7 +143,7 @@ export function buildDocument(
           ? [
               {
                 type: 'text',
-                text: `Metrics at ${report.phase.traffic}% traffic, evaluated ${report.gate.evaluatedAt}.`,
+                text: `Metrics at ${servedText(report.phase.traffic, report.phase.audience)}, evaluated ${report.gate.evaluatedAt}.`,
               },
               {
                 type: 'table',
@@ -183,7 +184,7 @@ export function buildDocument(
           ...comparisonBlocks(report.gate?.criteria ?? [], report.latency),
           {
             type: 'text',
-            text: `Between phases (the audience changed as well as the feature): mean of each metric in "${prevPhase?.name ?? '-'}" against "${report.phase.name}" (${report.phase.traffic}% traffic), from the last gate evaluation of each phase.`,
+            text: `Between phases (the audience changed as well as the feature): mean of each metric in "${prevPhase?.name ?? '-'}" against "${report.phase.name}" (${servedText(report.phase.traffic, report.phase.audience)}), from the last gate evaluation of each phase.`,
           },
           { type: 'table', head: ['metric', prevPhase?.name ?? 'previous', report.phase.name, 'change'], rows },
           {

@@ -15,6 +15,8 @@ import type { PhaseReport } from './model.js';
 export interface ScheduleRow {
   phase: string;
   traffic: number;
+  /** the phase's audience: its traffic is a share of it */
+  audience?: string | undefined;
   plannedStart?: string | undefined;
   actualStart?: string | undefined;
   actualEnd?: string | undefined;
@@ -46,6 +48,7 @@ export function plannedSchedule(plan: Plan, state: RolloutState): ScheduleRow[] 
       return {
         phase: p.name,
         traffic: p.traffic,
+        audience: p.audience,
         plannedStart: rec?.enteredAt,
         actualStart: rec?.enteredAt,
         actualEnd: rec?.leftAt,
@@ -58,6 +61,7 @@ export function plannedSchedule(plan: Plan, state: RolloutState): ScheduleRow[] 
     return {
       phase: p.name,
       traffic: p.traffic,
+      audience: p.audience,
       plannedStart,
       actualStart: rec?.enteredAt,
       actualEnd: rec?.leftAt,

@@ -24,12 +24,12 @@ export function renderIndex(args: {
     const name = `${i + 1}. ${p.name}`;
     return [
       r ? `<a href="${esc(encodeURIComponent(p.name))}.html">${esc(name)}</a>` : esc(name),
-      `${p.traffic}%`,
+      esc(m.ofAudience(`${p.traffic}%`, p.audience)),
       esc(m.phaseStatus[r?.phase.status ?? 'not-reached'] ?? '-'),
       r?.gate
         ? `<span class="v ${esc(r.gate.verdict)}">${esc(m.verdicts[r.gate.verdict] ?? r.gate.verdict)}</span>`
         : '-',
-      esc(r ? phaseSentence(r, lang) : m.summary.notReached(p.name, `${p.traffic}%`)),
+      esc(r ? phaseSentence(r, lang) : m.summary.notReached(p.name, m.ofAudience(`${p.traffic}%`, p.audience))),
     ];
   });
   const e = latest?.executive;

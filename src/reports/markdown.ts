@@ -59,12 +59,21 @@ export function scheduleTable(
   const withCalendar = rows.some((s) => s.calendar);
   const head = [m.phase, m.labels.traffic, m.planned, m.actual, m.labels.left];
   if (!withCalendar)
-    return [head, rows.map((s) => [s.phase, `${s.traffic}%`, d(s.plannedStart), d(s.actualStart), d(s.actualEnd)])];
+    return [
+      head,
+      rows.map((s) => [
+        s.phase,
+        m.ofAudience(`${s.traffic}%`, s.audience),
+        d(s.plannedStart),
+        d(s.actualStart),
+        d(s.actualEnd),
+      ]),
+    ];
   return [
     [m.phase, m.labels.traffic, m.calendar, m.planned, m.actual, m.labels.left, m.lateByCol],
     rows.map((s) => [
       s.phase,
-      `${s.traffic}%`,
+      m.ofAudience(`${s.traffic}%`, s.audience),
       s.calendar ? `${d(s.calendar.from)} → ${d(s.calendar.to)}` : '-',
       d(s.plannedStart),
       d(s.actualStart),

@@ -43,7 +43,7 @@ function architecture(plan: Plan): Section {
       const who = appr?.approvers.map((a) => (typeof a === 'string' ? a : a.name)).join(', ');
       return [
         p.name,
-        `${p.traffic} %`,
+        p.audience ? `${p.traffic}% of ${p.audience}` : `${p.traffic}%`,
         audienceText(plan, p.audience),
         p.minDuration ?? '-',
         adv.sloWindow ?? window,

@@ -66,9 +66,12 @@ const PHRASES: [RegExp, string][] = [
   [/the metric cannot pass/g, 'a métrica não pode passar'],
   [/so the metric cannot pass/g, 'então a métrica não pode passar'],
   [/untrusted counts: /g, 'contagens não confiáveis: '],
-  [/every criterion passed; traffic (\S+) → (\S+)/g, 'todos os critérios passaram; tráfego $1 → $2'],
+  [/every criterion passed; /g, 'todos os critérios passaram; '],
+  // what a phase serves: "5% of technical-users" (the share is of the audience)
+  [/(\d+(?:\.\d+)?%) of (?!the\b|all users\b)([a-z0-9][\w.-]*)/g, '$1 de $2'],
+  [/(\d+(?:\.\d+)?%) of all users\b/g, '$1 de todos os usuários'],
   [/there is no earlier phase to step back to; /g, 'não há fase anterior para a qual voltar; '],
-  [/step back to "(.+?)" \((\S+)\): /g, 'voltar para "$1" ($2): '],
+  [/step back to "(.+?)" \((.+?)\): /g, 'voltar para "$1" ($2): '],
   [/run the rollback plan \((\d+) steps\): /g, 'executar o plano de rollback ($1 passos): '],
   [/` or `/g, '` ou `'],
   [/(\S+) of (\S+) at this traffic/g, '$1 de $2 neste tráfego'],
@@ -86,7 +89,7 @@ const PHRASES: [RegExp, string][] = [
     /^(.+): a (\S+) rollout of (.+), driven by the flag "(.+)"\. Owner: (.+)\.$/g,
     '$1: um rollout $2 de $3, conduzido pela flag "$4". Responsável: $5.',
   ],
-  [/^Metrics at (\d+)% traffic, evaluated (\S+)\.$/g, 'Métricas com $1% de tráfego, avaliadas em $2.'],
+  [/^Metrics at (.+), evaluated (\S+)\.$/g, 'Métricas com $1, avaliadas em $2.'],
   [
     /^Between phases \(the audience changed as well as the feature\): mean of each metric in "(.+?)" against "(.+?)"/g,
     'Entre fases (o público mudou, além da funcionalidade): média de cada métrica em "$1" contra "$2"',

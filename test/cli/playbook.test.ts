@@ -28,7 +28,7 @@ describe('rollout playbook', () => {
     ])
       expect(md).toContain(h);
     // phases with their audiences and soak; metrics with SLO, severe bound and contingency; rollback total
-    expect(md).toContain('| canary-5 | 5 % | technical-users (profile in technical) | 48h | 24h |');
+    expect(md).toContain('| canary-5 | 5% of technical-users | technical-users (profile in technical) | 48h | 24h |');
     expect(md).toMatch(/\| latency_p95 \| performance \| < 500 ms \| ≥ 800 ms \| moderate: reduce-traffic/);
     expect(md).toContain('Estimated total: 27m to 42m');
     expect(md).toContain(

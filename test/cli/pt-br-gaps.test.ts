@@ -46,7 +46,7 @@ describe('pt-BR reports', () => {
     expect(pre).toContain('| checklist | ✅ passou | - | - | - | - | 7/7 itens respondidos |');
     expect(pre).toMatch(/pior \d+ ms dentro de < 500 ms em 24h; 97 de 97 pontos esperados \(a cada 15m\)/);
     expect(pre).toContain('**avançou** → canary-5');
-    expect(pre).toContain('- todos os critérios passaram; tráfego 0% → 5%');
+    expect(pre).toContain('- todos os critérios passaram; 0% → 5% de technical-users');
     expect(pre).toContain('## Plano de rollout');
     expect(pre).toContain('## Plano de comunicação');
     expect(pre).toContain('| Equipe Técnica | Slack/Email | Tech Lead | diária | técnico | - |');

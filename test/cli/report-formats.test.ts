@@ -152,7 +152,9 @@ describe('JUnit, step summary and annotations from check and advance', () => {
     const r = await sb.cmd('check', [], { env });
     expect(r.code).toBe(4);
     const md = readFileSync(summary, 'utf8');
-    expect(md.startsWith('# earlier step\n### rollout recommendations-v2: canary-5 (5%) → **failed**')).toBe(true);
+    expect(
+      md.startsWith('# earlier step\n### rollout recommendations-v2: canary-5 (5% of technical-users) → **failed**'),
+    ).toBe(true);
     expect(md).toMatch(/\| latency_p95 \| ❌ fail \| 640 ms \| < 500 ms \|/);
     const lines = r.stdout.split('\n');
     expect(lines).toContainEqual(

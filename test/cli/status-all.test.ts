@@ -33,7 +33,9 @@ describe('status --all', () => {
     expect(table.code).toBe(1);
     const lines = table.stdout.split('\n');
     expect(lines[0]).toMatch(/plan\s+phase\s+traffic\s+state\s+waiting for\s+next eligible/);
-    expect(lines.find((l) => l.startsWith('recommendations-v2'))).toMatch(/canary-5\s+5%\s+in-progress/);
+    expect(lines.find((l) => l.startsWith('recommendations-v2'))).toMatch(
+      /canary-5\s+5% of technical-users\s+in-progress/,
+    );
     expect(lines.find((l) => l.startsWith('copy-2'))).toMatch(/pre-deploy\s+0%\s+not-started/);
     expect(table.stderr).not.toMatch(/^\s+at /m);
   });

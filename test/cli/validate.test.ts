@@ -44,7 +44,9 @@ describe('validate', () => {
     const r = await sb.cmd('validate');
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('plan "recommendations-v2" is valid');
-    expect(r.stdout).toContain('pre-deploy 0% → canary-5 5% → canary-25 25% → full 100%');
+    expect(r.stdout).toContain(
+      'pre-deploy 0% → canary-5 5% of technical-users → canary-25 25% of active-users → full 100%',
+    );
     const j = await sb.json('validate', [], 0);
     expect(j).toEqual({
       plan: 'recommendations-v2',

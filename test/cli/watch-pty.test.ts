@@ -17,7 +17,7 @@ describe('watch in a terminal', () => {
     // never two blocks on screen (a block scrolled rather than redrawn would leave its head behind); the
     // head itself may have scrolled off when tmux sized the pane after the first draw
     expect((screen.match(/rollout watch recommendations-v2/g) ?? []).length).toBeLessThanOrEqual(1);
-    expect(screen).toContain('2026-06-19T09:20:00.000Z #3 held in canary-5 (5%)');
+    expect(screen).toContain('2026-06-19T09:20:00.000Z #3 held in canary-5 (5% of technical-users)');
     expect(screen).not.toContain(' #1 ');
     expect(screen).not.toContain(' #2 ');
     expect(screen).toMatch(/latency_p95 +[▁▂▃▄▅▆▇█·]{8,} +SLO < 500 ms at/);

@@ -50,7 +50,7 @@ describe('watch with no TTY on a simulated clock', () => {
       '2026-06-19T09:20:00.000Z',
       '2026-06-19T09:30:00.000Z',
     ]);
-    expect(l[0]).toContain('held in canary-5 (5%) · eligible in 1d (soak)');
+    expect(l[0]).toContain('held in canary-5 (5% of technical-users) · eligible in 1d (soak)');
     expect(l[3]).toContain('eligible in 23h 30m (soak)');
     expect(r.stdout).toContain('watch ended: its bound was reached after 4 checks');
     // a watch that only checks changes nothing (no notifier is configured here)
@@ -87,7 +87,7 @@ describe('watch with no TTY on a simulated clock', () => {
     expect(l).toHaveLength(4); // 06:00, 07:00, 08:00 held; 09:00 the 48h soak is over
     expect(l[2]).toContain('eligible in 1h (soak)');
     expect(l[3]).toMatch(
-      /^2026-06-20T09:00:00.000Z #4 eligible in canary-5 \(5%\): advance would decide advanced → canary-25/,
+      /^2026-06-20T09:00:00.000Z #4 eligible in canary-5 \(5% of technical-users\): advance would decide advanced → canary-25/,
     );
     expect(r.stdout).toContain('watch ended: the gate would pass after 4 checks');
     expect(sb.state()).toMatchObject({ phase: 'canary-5', traffic: 5 });
@@ -102,7 +102,7 @@ describe('watch with no TTY on a simulated clock', () => {
     expect(r.code).toBe(0);
     const l = lines(r.stdout);
     expect(l).toHaveLength(4);
-    expect(l[3]).toContain('advanced: canary-5 → canary-25 (25%)');
+    expect(l[3]).toContain('advanced: canary-5 → canary-25 (25% of active-users)');
     expect(r.stdout).toContain('watch ended: advanced after 4 checks');
     expect(sb.state()).toMatchObject({ phase: 'canary-25', traffic: 25 });
     expect(sb.journal().filter((e) => e.type === 'rollout.advanced' && e.phase === 'canary-5')).toHaveLength(1);

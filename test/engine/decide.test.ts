@@ -43,7 +43,7 @@ describe('decide: pass', () => {
       decision: 'advanced',
       from: 'canary-5',
       to: 'canary-25',
-      reasons: ['every criterion passed; traffic 5% → 25%'],
+      reasons: ['every criterion passed; 5% of beta → 25% of active'],
       actions: [{ type: 'set-traffic', toPhase: 2, traffic: 25, audience: 'active' }],
     });
   });
@@ -120,7 +120,7 @@ describe('decide: fail', () => {
         advised: false,
         applied: false,
         automatic: false,
-        advice: 'step back to "canary-5" (5%): `rollout reduce` or `rollout advance --apply-contingency`',
+        advice: 'step back to "canary-5" (5% of beta): `rollout reduce` or `rollout advance --apply-contingency`',
       },
       actions: [],
     });

@@ -57,7 +57,7 @@ export async function advanceCommand(
       advanced: io.style.green(
         `advanced: ${decision.from} → ${decision.to} (${phaseServed(plan, state.phase, state.traffic)})`,
       ),
-      completed: io.style.green(`completed: ${plan.name} is at ${state.traffic}%`),
+      completed: io.style.green(`completed: ${plan.name} is at ${phaseServed(plan, state.phase, state.traffic)}`),
       held: io.style.yellow(`held in ${decision.from}: not eligible yet`),
       failed: io.style.red(`gate failed in ${decision.from}`),
       reduced: io.style.red(

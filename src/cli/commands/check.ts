@@ -4,6 +4,7 @@ import { emitCiOutputs, junitTarget } from '../ci-outputs.js';
 import type { GlobalOptions } from '../io.js';
 import { decisionJson, renderGate, termWidth } from '../render.js';
 import { clockLabel, prepare } from './common.js';
+import { phaseServed } from '../../reports/served.js';
 
 export async function checkCommand(
   planFile: string | undefined,
@@ -17,7 +18,7 @@ export async function checkCommand(
   if (global.json) {
     io.json(decisionJson({ plan: loaded.plan.name, decision, gate, state, at, clock: clockLabel(services) }));
   } else {
-    const head = `${loaded.plan.name}: phase ${state.phase} (${state.traffic}%) — advance would decide: ${decision.decision}${decision.to && decision.decision === 'advanced' ? ` → ${decision.to}` : ''}`;
+    const head = `${loaded.plan.name}: phase ${state.phase} (${phaseServed(loaded.plan, state.phase, state.traffic)}) — advance would decide: ${decision.decision}${decision.to && decision.decision === 'advanced' ? ` → ${decision.to}` : ''}`;
     io.out(
       renderGate({ gate, decision, style: io.style, termWidth: termWidth(), headline: head, planFile: loaded.file }),
     );

@@ -25,6 +25,8 @@ interface Row {
   plan: string | null;
   phase: string | null;
   traffic: number | null;
+  /** the phase's audience: its traffic is a share of it */
+  audience?: string | undefined;
   state: string | null;
   waitingFor: string[];
   eligibleAt: string | null;
@@ -59,7 +61,7 @@ export async function statusAllCommand(dir: string | undefined, global: GlobalOp
             : [
                 r.plan!,
                 r.phase!,
-                `${r.traffic}%`,
+                r.audience ? `${r.traffic}% of ${r.audience}` : `${r.traffic}%`,
                 r.state!,
                 r.waitingFor.join(', ') || '-',
                 r.eligibleAt ?? (r.state === 'in-progress' || r.state === 'not-started' ? 'now' : '-'),
@@ -79,7 +81,12 @@ async function statusRow(file: string, io: Io): Promise<Row> {
     row.plan = loaded.plan.name;
     const { services } = buildServices({ loaded, io, command: 'status' });
     const state = await loadState(loaded.plan, services);
-    Object.assign(row, { phase: state.phase, traffic: state.traffic, state: state.status });
+    Object.assign(row, {
+      phase: state.phase,
+      traffic: state.traffic,
+      audience: loaded.plan.phases[state.phaseIndex]?.audience,
+      state: state.status,
+    });
     if (['completed', 'rolled-back', 'rolling-back'].includes(state.status)) return row;
     const ev = await evaluate(loaded.plan, services);
     row.waitingFor = ev.gate.criteria.filter((c) => c.verdict !== 'pass').map((c) => c.name);

@@ -20,6 +20,8 @@ export interface Seen {
   at: string;
   phase?: string | undefined;
   traffic?: number | undefined;
+  /** the traffic as the phase serves it: "5% of technical-users" */
+  served?: string | undefined;
   status?: string | undefined;
   decision?: Decision | undefined;
   gate?: GateResult | undefined;
@@ -86,10 +88,10 @@ export function watchLine(s: Seen, style: Style, act: boolean): string {
   const d = s.decision;
   const what =
     d.decision === 'held' || d.decision === 'failed'
-      ? `${WORD[d.decision]} in ${d.from} (${s.traffic}%)`
+      ? `${WORD[d.decision]} in ${d.from} (${s.served ?? `${s.traffic}%`})`
       : act
-        ? `${WORD[d.decision]}: ${d.from}${d.to ? ` → ${d.to}` : ''} (${s.traffic}%)`
-        : `eligible in ${d.from} (${s.traffic}%): advance would decide ${d.decision}${d.to ? ` → ${d.to}` : ''}`;
+        ? `${WORD[d.decision]}: ${d.from}${d.to ? ` → ${d.to}` : ''} (${s.served ?? `${s.traffic}%`})`
+        : `eligible in ${d.from} (${s.served ?? `${s.traffic}%`}): advance would decide ${d.decision}${d.to ? ` → ${d.to}` : ''}`;
   const paint =
     d.decision === 'held'
       ? style.yellow

@@ -17,6 +17,7 @@ import { runWatch, type CheckResult } from '../watch-loop.js';
 import { clockLabel, prepare } from './common.js';
 import { type Seen, changeNotifier, readBounds, watchLine } from './watch-parts.js';
 import { LiveView } from './watch-view.js';
+import { phaseServed } from '../../reports/served.js';
 
 export async function watchCommand(
   planFile: string | undefined,
@@ -85,6 +86,7 @@ export async function watchCommand(
               at: o.at,
               phase: o.decision.from,
               traffic: o.state.traffic,
+              served: phaseServed(plan, o.state.phase, o.state.traffic),
               decision: o.decision,
               gate: o.gate,
               observations: 'observations' in o ? o.observations : undefined,

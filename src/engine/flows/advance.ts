@@ -20,6 +20,7 @@ import type { ComponentRun } from '../component-switch.js';
 import { evaluate } from './evaluate.js';
 import { preSwitchChecks, switchFailed } from './pre-switch.js';
 import { heldKey, summaryLine, withRollbackOutcome } from './outcome.js';
+import { phaseServed } from '../../reports/served.js';
 
 export interface Outcome {
   decision: Decision;
@@ -75,7 +76,7 @@ export async function advance(plan: Plan, services: Services, opts: { applyConti
       at,
       after,
       reasons: {
-        reduce: (to, traffic) => `contingency: back to ${to} (${traffic}%)`,
+        reduce: (to, traffic) => `contingency: back to ${to} (${phaseServed(plan, to, traffic)})`,
         rollback: decided.reasons[0] ?? 'gate failed',
       },
       // the decision was not carried out: say so, so the journal never reads as if it had been

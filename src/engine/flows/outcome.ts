@@ -4,6 +4,7 @@ import type { Plan } from '../../plan/schema.js';
 import type { RolloutState } from '../../state/types.js';
 import type { Decision } from '../decide.js';
 import type { RollbackStepResult } from '../rollback-steps.js';
+import { phaseServed } from '../../reports/served.js';
 
 /**
  * The decision as carried out: a contingency is `applied` only once its effect ran (never in check; a
@@ -46,9 +47,9 @@ export function heldKey(decision: Decision, gate: GateResult): string | undefine
 export function summaryLine(plan: Plan, d: Decision, state: RolloutState): string {
   switch (d.decision) {
     case 'advanced':
-      return `${plan.name}: advanced from ${d.from} to ${d.to} (${state.traffic}% traffic)`;
+      return `${plan.name}: advanced from ${d.from} to ${d.to} (${phaseServed(plan, state.phase, state.traffic)})`;
     case 'completed':
-      return `${plan.name}: completed (${state.traffic}% traffic)`;
+      return `${plan.name}: completed (${phaseServed(plan, state.phase, state.traffic)})`;
     case 'held':
       return `${plan.name}: held in ${d.from}`;
     case 'failed':
@@ -57,7 +58,7 @@ export function summaryLine(plan: Plan, d: Decision, state: RolloutState): strin
         ? `${plan.name}: gate failed in ${d.from} (${d.contingency.level}); contingency: ${d.contingency.action}`
         : `${plan.name}: failed in ${d.from}: ${d.reasons[0] ?? 'see the journal'}`;
     case 'reduced':
-      return `${plan.name}: reduced from ${d.from} to ${d.to} (${state.traffic}% traffic)`;
+      return `${plan.name}: reduced from ${d.from} to ${d.to} (${phaseServed(plan, state.phase, state.traffic)})`;
     case 'rolled-back':
       return `${plan.name}: rolled back from ${d.from}`;
   }

@@ -9,6 +9,7 @@ import type { FlagChange } from '../flag-change.js';
 import type { Services } from '../services.js';
 import { loadState, reducedBefore, withLock } from '../session.js';
 import { assertActive } from '../state-ops.js';
+import { phaseServed } from '../../reports/served.js';
 
 export interface Reduced {
   before: RolloutState;
@@ -109,7 +110,7 @@ async function commitReduced(
       kind: 'reduced',
       phase: r.from,
       to: r.to,
-      summary: `${plan.name}: reduced from ${r.from} to ${r.to} (${r.traffic}%)`,
+      summary: `${plan.name}: reduced from ${r.from} to ${r.to} (${phaseServed(plan, r.to, r.traffic)})`,
       lines: r.lines,
     },
     reportPhases: [r.from],
