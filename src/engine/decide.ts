@@ -4,7 +4,7 @@
 import type { GateResult } from '../gates/types.js';
 import type { ContingencyLevel, Plan } from '../plan/schema.js';
 import type { RolloutState } from '../state/types.js';
-import { phaseServed, servedText } from '../reports/served.js';
+import { phaseServed } from '../reports/served.js';
 import { greenComponents, switchesEntering } from './components.js';
 
 export type DecisionKind = 'advanced' | 'completed' | 'held' | 'failed' | 'rolled-back' | 'reduced';
@@ -144,7 +144,7 @@ export function decide(args: {
     from: phase.name,
     to: next.name,
     reasons: [
-      `every criterion passed; ${phaseServed(plan, phase.name, state.traffic)} → ${servedText(next.traffic, next.audience)}`,
+      `every criterion passed; ${phaseServed(plan, phase.name, state.traffic)} → ${phaseServed(plan, next.name, next.traffic)}`,
     ],
     actions: [
       ...switchesEntering(plan, state, next.name).map((c) => ({
@@ -174,7 +174,7 @@ function adviceFor(action: ContingencyAction, plan: Plan, i: number): string {
       return 'adjust the feature parameters by flag (a person decides which); the traffic stays';
     case 'reduce-traffic':
       return prev
-        ? `step back to "${prev.name}" (${servedText(prev.traffic, prev.audience)}): \`rollout reduce\` or \`rollout advance --apply-contingency\``
+        ? `step back to "${prev.name}" (${phaseServed(plan, prev.name, prev.traffic)}): \`rollout reduce\` or \`rollout advance --apply-contingency\``
         : 'roll back';
     case 'rollback':
       return `run the rollback plan (${plan.rollback.length} steps): \`rollout rollback\` or \`rollout advance --apply-contingency\``;

@@ -15,7 +15,7 @@ import { serveVariant } from './serve-variant.js';
 import { runRollback, type RollbackStepResult } from './rollback-steps.js';
 import type { Services } from './services.js';
 import { complete, enterPhase } from './state-ops.js';
-import { servedText } from '../reports/served.js';
+import { phaseServed } from '../reports/served.js';
 
 export interface ExecuteArgs {
   plan: Plan;
@@ -100,7 +100,7 @@ export async function execute(actions: Action[], args: ExecuteArgs): Promise<Exe
           reason:
             action.type === 'reduce'
               ? args.reasons.reduce(target.name, action.traffic)
-              : `enter ${target.name} (${servedText(action.traffic, target.audience)})`,
+              : `enter ${target.name} (${phaseServed(plan, target.name, action.traffic)})`,
           // saved right after the flag moved, before the journal calls it done
           record: async (change, effect) => {
             after.effect(`the flag moved from ${change.before.traffic}% to ${change.after.traffic}%`);

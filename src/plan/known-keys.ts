@@ -28,6 +28,7 @@ export const KNOWN_KEYS = [
   'attribute',
   'in',
   'segment',
+  'share',
   'below',
   'above',
   'baseline',

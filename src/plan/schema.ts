@@ -86,6 +86,8 @@ export const phaseSchema = z.strictObject({
       'traffic has a precision of 0.01 (e.g. 0.25 or 12.5)',
     ),
   audience: z.string().optional(),
+  /** `all`: `traffic` is a share of ALL users, chosen among the audience (needs the audience's `share`) */
+  of: z.enum(['audience', 'all']).optional(),
   minDuration: duration.optional(),
   /** the last phase only: the full rollout's validation soak; it completes once its SLOs held this long */
   validate: duration.optional(),
@@ -136,12 +138,15 @@ const stakeholder = z.strictObject({
     .optional(),
 });
 
+/** the audience's size as a percentage of all users, for phases that say `of: all` */
+const audienceShare = z.number().gt(0, 'share is a percentage of all users above 0').max(100, 'share is at most 100');
 const audience = z.union([
   z.strictObject({
     attribute: text,
     in: z.array(z.union([z.string(), z.number(), z.boolean()]).transform(String)).min(1),
+    share: audienceShare.optional(),
   }),
-  z.strictObject({ segment: text }),
+  z.strictObject({ segment: text, share: audienceShare.optional() }),
 ]);
 
 export const planSchema = z.strictObject({

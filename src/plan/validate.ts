@@ -14,6 +14,7 @@ import { PROVIDER_ROLES, type ProviderRole, type SettingsRegistry } from './prov
 import { KNOWN_KEYS } from './known-keys.js';
 import { planSchema, type Plan } from './schema.js';
 import { didYouMean } from './suggest.js';
+import { resolveOfAll } from './of-all.js';
 
 export interface ValidatedPlan {
   plan: Plan;
@@ -72,7 +73,12 @@ export function validatePlan(
   }
   if (errors.length > 0 || !result.success) return { errors: sortIssues(errors), warnings: sortIssues(warnings) };
   return {
-    value: { plan, providerSettings, sources: expansion.sources, secrets: secretValues(expansion.uses) },
+    value: {
+      plan: resolveOfAll(plan),
+      providerSettings,
+      sources: expansion.sources,
+      secrets: secretValues(expansion.uses),
+    },
     errors: [],
     warnings: sortIssues(warnings),
   };

@@ -10,6 +10,7 @@ import type { JournalEntry, RolloutState } from '../state/types.js';
 import { plannedSchedule } from './executive.js';
 import { formatDate, formatNumber, type Language, messages } from './i18n.js';
 import { table } from './markdown.js';
+import { phaseServed } from './served.js';
 
 const WORDS = {
   en: {
@@ -103,7 +104,7 @@ export function renderReleaseNotes({ plan, state, now }: Args): string {
     `${w.qualityText(plan.phases.length)}\n`,
     plan.phases
       .map(
-        (p) => `- ${p.name}: ${m.ofAudience(`${p.traffic}%`, p.audience)}${p.minDuration ? ` (${p.minDuration})` : ''}`,
+        (p) => `- ${p.name}: ${phaseServed(plan, p.name, p.traffic, m)}${p.minDuration ? ` (${p.minDuration})` : ''}`,
       )
       .join('\n'),
     `\n## ${w.support}\n`,

@@ -11,6 +11,7 @@ import type { Plan } from '../plan/schema.js';
 import type { RolloutState } from '../state/types.js';
 import { formatDate, type Language, messages } from './i18n.js';
 import type { PhaseReport } from './model.js';
+import { phaseServed } from './served.js';
 
 export interface ScheduleRow {
   phase: string;
@@ -86,7 +87,8 @@ function withCalendar(plan: Plan, state: RolloutState, row: ScheduleRow, at: num
 /** One sentence a reader can stop at: where the phase stands and why. */
 export function phaseSentence(r: PhaseReport, lang: Language): string {
   const m = messages(lang).summary;
-  const where = messages(lang).ofAudience(`${r.phase.traffic}%`, r.phase.audience);
+  const own = messages(lang).ofAudience(`${r.phase.traffic}%`, r.phase.audience);
+  const where = r.phase.allUsers === undefined ? own : messages(lang).ofAll(`${r.phase.allUsers}%`, own);
   const d = r.decision;
   const failed = r.gate?.criteria.filter((c) => c.verdict === 'fail').map((c) => c.name) ?? [];
   const held = r.gate?.criteria.filter((c) => c.verdict === 'hold').map((c) => c.name) ?? [];
@@ -150,7 +152,7 @@ export function buildExecutive(args: { plan: Plan; state: RolloutState; report: 
         ? state.status === 'completed' && r.phase.index === plan.phases.length - 1
           ? m.exec.nextDone
           : m.exec.nextRun
-        : m.exec.nextEntered(to.name, m.ofAudience(`${to.traffic}%`, to.audience), formatDate(lang, cutoff));
+        : m.exec.nextEntered(to.name, phaseServed(plan, to.name, to.traffic, m), formatDate(lang, cutoff));
     return { where, decided, risks, next, schedule };
   }
   const cur = plan.phases[state.phaseIndex] ?? plan.phases[0]!;
@@ -160,7 +162,7 @@ export function buildExecutive(args: { plan: Plan; state: RolloutState; report: 
     cur.name,
     state.phaseIndex + 1,
     plan.phases.length,
-    m.ofAudience(`${state.traffic}%`, cur.audience),
+    phaseServed(plan, cur.name, state.traffic, m),
     status,
   );
   const row = schedule.find((s) => s.phase === cur.name);

@@ -6,6 +6,7 @@ export const en = {
   simulatedLabel: 'Simulated clock:',
   simulated: 'times in this report come from ROLLOUT_NOW (a test, replay or drill), not the wall clock.',
   ofAudience: (t: string, a?: string) => (a ? `${t} of ${a}` : t),
+  ofAll: (t: string, own: string) => `${t} of all users (${own})`,
   executive: 'Executive summary',
   where: 'Where the rollout is',
   decided: 'What was decided',

@@ -8,6 +8,7 @@ export const ptBR: Messages = {
   simulatedLabel: 'Relógio simulado:',
   simulated: 'os horários deste relatório vêm de ROLLOUT_NOW (teste, replay ou simulação), não do relógio real.',
   ofAudience: (t, a) => (a ? `${t} de ${a}` : t),
+  ofAll: (t, own) => `${t} de todos os usuários (${own})`,
   executive: 'Resumo executivo',
   where: 'Onde o rollout está',
   decided: 'O que foi decidido',

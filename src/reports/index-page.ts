@@ -5,6 +5,7 @@ import { phaseSentence } from './executive.js';
 import { esc, htmlTable, page } from './html.js';
 import { formatDate, messages } from './i18n.js';
 import type { PhaseReport } from './model.js';
+import { phaseServed } from './served.js';
 
 export function renderIndex(args: {
   plan: Plan;
@@ -24,12 +25,12 @@ export function renderIndex(args: {
     const name = `${i + 1}. ${p.name}`;
     return [
       r ? `<a href="${esc(encodeURIComponent(p.name))}.html">${esc(name)}</a>` : esc(name),
-      esc(m.ofAudience(`${p.traffic}%`, p.audience)),
+      esc(phaseServed(plan, p.name, p.traffic, m)),
       esc(m.phaseStatus[r?.phase.status ?? 'not-reached'] ?? '-'),
       r?.gate
         ? `<span class="v ${esc(r.gate.verdict)}">${esc(m.verdicts[r.gate.verdict] ?? r.gate.verdict)}</span>`
         : '-',
-      esc(r ? phaseSentence(r, lang) : m.summary.notReached(p.name, m.ofAudience(`${p.traffic}%`, p.audience))),
+      esc(r ? phaseSentence(r, lang) : m.summary.notReached(p.name, phaseServed(plan, p.name, p.traffic, m))),
     ];
   });
   const e = latest?.executive;

@@ -230,7 +230,12 @@ export function factRows(r: PhaseReport): string[][] {
     [L.service, r.plan.service ?? '-'],
     [L.owner, r.plan.owner ?? '-'],
     [L.flag, r.plan.flag],
-    [L.traffic, m.ofAudience(`${r.phase.traffic}%`, r.phase.audience)],
+    [
+      L.traffic,
+      r.phase.allUsers === undefined
+        ? m.ofAudience(`${r.phase.traffic}%`, r.phase.audience)
+        : m.ofAll(`${r.phase.allUsers}%`, m.ofAudience(`${r.phase.traffic}%`, r.phase.audience)),
+    ],
     [L.phaseStatus, m.phaseStatus[r.phase.status] ?? r.phase.status],
     [L.entered, d(r.phase.enteredAt)],
     [L.left, d(r.phase.leftAt)],

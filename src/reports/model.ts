@@ -16,6 +16,7 @@ import { type ComponentSwitchRow, componentSwitches } from './components-section
 import type { LatencySeries } from './comparison-section.js';
 import { buildExecutive, type ExecutiveSummary } from './executive.js';
 import type { Language } from './i18n.js';
+import { ofAllUsers } from '../plan/of-all.js';
 
 export interface DocumentSection {
   kind: DocumentKind;
@@ -56,6 +57,8 @@ export interface PhaseReport {
     of: number;
     traffic: number;
     audience?: string | undefined;
+    /** `of: all`: the share of all users the phase's traffic stands for */
+    allUsers?: number | undefined;
     minDuration?: string | undefined;
     status: 'current' | 'left' | 'not-reached';
     enteredAt?: string | undefined;
@@ -176,6 +179,7 @@ export function buildPhaseReport(args: {
       of: plan.phases.length,
       traffic: phase.traffic,
       audience: phase.audience,
+      allUsers: ofAllUsers(plan, phase, phase.traffic),
       minDuration: phase.minDuration,
       status,
       enteredAt: rec?.enteredAt,

@@ -2,14 +2,26 @@
  * What a phase serves, said the same way everywhere: "5% of technical-users" when the phase has an
  * audience (the share is of that audience), a bare "100%" only when everyone is eligible.
  */
+import { ofAllUsers } from '../plan/of-all.js';
 import type { Plan } from '../plan/schema.js';
 
 export const servedText = (traffic: number, audience: string | undefined): string =>
   audience ? `${traffic}% of ${audience}` : `${traffic}%`;
 
-/** The share a named phase serves, with its audience. */
-export function phaseServed(plan: Plan, phase: string, traffic: number): string {
-  return servedText(traffic, plan.phases.find((p) => p.name === phase)?.audience);
+const EN = {
+  ofAudience: (t: string, a?: string) => (a ? `${t} of ${a}` : t),
+  ofAll: (t: string, own: string) => `${t} of all users (${own})`,
+};
+
+/**
+ * The share a named phase serves, with its audience; a phase with `of: all` shows both numbers:
+ * "5% of all users (12.5% of technical-users)". `say` gives the words of a report's language.
+ */
+export function phaseServed(plan: Plan, phase: string, traffic: number, say: typeof EN = EN): string {
+  const p = plan.phases.find((x) => x.name === phase);
+  const own = say.ofAudience(`${traffic}%`, p?.audience);
+  const all = ofAllUsers(plan, p, traffic);
+  return all === undefined ? own : say.ofAll(`${all}%`, own);
 }
 
 /**

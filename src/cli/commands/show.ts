@@ -8,6 +8,7 @@ import { renderTimeline } from './status.js';
 import { timeline } from '../../gates/timeline.js';
 import { scheduleView } from '../../gates/schedule-view.js';
 import { renderSchedule } from '../schedule-render.js';
+import { phaseServed } from '../../reports/served.js';
 
 export async function showCommand(
   planFile: string | undefined,
@@ -68,7 +69,7 @@ export async function showCommand(
       ['phase', 'traffic', 'soak', 'checklist', 'gate to leave'],
       phases.map((p) => [
         p.name,
-        `${p.traffic}%${p.audience ? ` of ${p.audience}` : ''}`,
+        phaseServed(plan, p.name, p.traffic),
         p.minDuration ?? '-',
         p.checklist ? `${p.checklist} items` : '-',
         [

@@ -17,6 +17,7 @@ import { loadPlan } from '../load-plan.js';
 import { renderTable } from '../render.js';
 import { buildServices } from '../build-services.js';
 import { createIo } from '../io.js';
+import { phaseServed } from '../../reports/served.js';
 
 const POOL = 8;
 
@@ -27,6 +28,8 @@ interface Row {
   traffic: number | null;
   /** the phase's audience: its traffic is a share of it */
   audience?: string | undefined;
+  /** what the phase serves, said with its audience (and of all users for `of: all`) */
+  served?: string | undefined;
   state: string | null;
   waitingFor: string[];
   eligibleAt: string | null;
@@ -61,7 +64,7 @@ export async function statusAllCommand(dir: string | undefined, global: GlobalOp
             : [
                 r.plan!,
                 r.phase!,
-                r.audience ? `${r.traffic}% of ${r.audience}` : `${r.traffic}%`,
+                r.served ?? `${r.traffic}%`,
                 r.state!,
                 r.waitingFor.join(', ') || '-',
                 r.eligibleAt ?? (r.state === 'in-progress' || r.state === 'not-started' ? 'now' : '-'),
@@ -85,6 +88,7 @@ async function statusRow(file: string, io: Io): Promise<Row> {
       phase: state.phase,
       traffic: state.traffic,
       audience: loaded.plan.phases[state.phaseIndex]?.audience,
+      served: phaseServed(loaded.plan, state.phase, state.traffic),
       state: state.status,
     });
     if (['completed', 'rolled-back', 'rolling-back'].includes(state.status)) return row;

@@ -2,7 +2,7 @@ import { EXIT_CODES } from '../../errors.js';
 import { formatIssue } from '../../plan/issues.js';
 import { createIo, type GlobalOptions } from '../io.js';
 import { readPlanText, registerSecrets, validateText } from '../load-plan.js';
-import { servedText } from '../../reports/served.js';
+import { phaseServed } from '../../reports/served.js';
 
 export async function validateCommand(
   planFile: string | undefined,
@@ -32,7 +32,7 @@ export async function validateCommand(
   }
   const p = r.value.plan;
   io.out(
-    `${io.style.green('✓')} ${file}: plan "${p.name}" is valid — ${p.phases.length} phases (${p.phases.map((x) => `${x.name} ${servedText(x.traffic, x.audience)}`).join(' → ')}), ${p.metrics.length} metrics, ${p.rollback.length} rollback steps`,
+    `${io.style.green('✓')} ${file}: plan "${p.name}" is valid — ${p.phases.length} phases (${p.phases.map((x) => `${x.name} ${phaseServed(p, x.name, x.traffic)}`).join(' → ')}), ${p.metrics.length} metrics, ${p.rollback.length} rollback steps`,
   );
   return 0;
 }
