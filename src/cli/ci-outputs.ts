@@ -16,6 +16,7 @@ import { annotations, type GateSummaryInput, stepSummary } from '../reports/ci.j
 import { junitXml } from '../reports/junit.js';
 import type { RolloutState } from '../state/types.js';
 import type { Io } from './io.js';
+import { phaseServed } from '../reports/served.js';
 
 /** Resolves and checks `--junit FILE` before anything runs: its folder must exist, and it is not a folder. */
 export function junitTarget(value: unknown): string | undefined {
@@ -49,11 +50,12 @@ export async function emitCiOutputs(args: {
 }): Promise<void> {
   const { io, plan, gate, decision } = args;
   const env = args.env ?? process.env;
+  const traffic = plan.phases.find((p) => p.name === decision.from)?.traffic ?? args.state.traffic;
   const input: GateSummaryInput = {
     plan: plan.name,
     phase: decision.from,
-    traffic: plan.phases.find((p) => p.name === decision.from)?.traffic ?? args.state.traffic,
-    audience: plan.phases.find((p) => p.name === decision.from)?.audience,
+    traffic,
+    served: phaseServed(plan, decision.from, traffic),
     decision: decision.decision,
     to: decision.to,
     reasons: decision.reasons,

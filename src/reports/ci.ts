@@ -7,14 +7,13 @@ import type { Criterion } from '../gates/types.js';
 import { stripControls } from '../sanitize.js';
 import { formatNumber, type Language, messages } from './i18n.js';
 import { table } from './markdown.js';
-import { servedText } from './served.js';
 
 export interface GateSummaryInput {
   plan: string;
   phase: string;
   traffic: number;
-  /** the phase's audience: the share is of it */
-  audience?: string | undefined;
+  /** what the phase serves, said with its audience ("5% of technical-users"); the bare share when absent */
+  served?: string | undefined;
   decision: string;
   to?: string | null | undefined;
   reasons: string[];
@@ -27,7 +26,7 @@ const ICON: Record<string, string> = { pass: '✅', fail: '❌', hold: '⏸' };
 
 export function stepSummary(g: GateSummaryInput): string {
   const m = messages(g.lang);
-  const head = `### rollout ${g.plan}: ${g.phase} (${servedText(g.traffic, g.audience)}) → **${g.decision}**${g.to && (g.decision === 'advanced' || g.decision === 'reduced') ? ` → ${g.to}` : ''}${g.dryRun ? ' (dry run)' : ''}\n`;
+  const head = `### rollout ${g.plan}: ${g.phase} (${g.served ?? `${g.traffic}%`}) → **${g.decision}**${g.to && (g.decision === 'advanced' || g.decision === 'reduced') ? ` → ${g.to}` : ''}${g.dryRun ? ' (dry run)' : ''}\n`;
   const rows = g.criteria.map((c) => [
     c.name,
     `${ICON[c.verdict] ?? ''} ${m.verdicts[c.verdict] ?? c.verdict}`,

@@ -11,6 +11,7 @@ import type { DuePeriod, Level } from './digest-cadence.js';
 import { type Language, messages } from './i18n.js';
 import { buildPhaseReport } from './model.js';
 import { toPtBr } from './pt-br-phrases.js';
+import { phaseServed } from './served.js';
 
 const WORDS = {
   en: {
@@ -123,11 +124,7 @@ export function digestText(args: {
   const lang: Language = plan.reports.language ?? 'en';
   const w = WORDS[lang];
   const status = messages(lang).statusWord[state.status] ?? state.status;
-  const nowLine = w.now(
-    status,
-    state.phase,
-    messages(lang).ofAudience(`${state.traffic}%`, plan.phases[state.phaseIndex]?.audience),
-  );
+  const nowLine = w.now(status, state.phase, phaseServed(plan, state.phase, state.traffic, messages(lang)));
   const label = period.key.replace(/^[a-z]+:/, '');
   switch (level) {
     case 'technical': {

@@ -11,7 +11,7 @@ import type { Plan } from '../plan/schema.js';
 import type { RolloutState } from '../state/types.js';
 import { formatDate, type Language, messages } from './i18n.js';
 import type { PhaseReport } from './model.js';
-import { phaseServed } from './served.js';
+import { phaseServed, servedWords } from './served.js';
 
 export interface ScheduleRow {
   phase: string;
@@ -87,8 +87,7 @@ function withCalendar(plan: Plan, state: RolloutState, row: ScheduleRow, at: num
 /** One sentence a reader can stop at: where the phase stands and why. */
 export function phaseSentence(r: PhaseReport, lang: Language): string {
   const m = messages(lang).summary;
-  const own = messages(lang).ofAudience(`${r.phase.traffic}%`, r.phase.audience);
-  const where = r.phase.allUsers === undefined ? own : messages(lang).ofAll(`${r.phase.allUsers}%`, own);
+  const where = servedWords(messages(lang), r.phase.traffic, r.phase.audience, r.phase.allUsers);
   const d = r.decision;
   const failed = r.gate?.criteria.filter((c) => c.verdict === 'fail').map((c) => c.name) ?? [];
   const held = r.gate?.criteria.filter((c) => c.verdict === 'hold').map((c) => c.name) ?? [];

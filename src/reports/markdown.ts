@@ -7,6 +7,7 @@ import { componentsTable } from './components-section.js';
 import { ranAs } from './format.js';
 import { formatDate, formatNumber, type Language, type Messages, messages } from './i18n.js';
 import type { Block, PhaseReport } from './model.js';
+import { servedWords } from './served.js';
 
 const esc = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 
@@ -230,12 +231,7 @@ export function factRows(r: PhaseReport): string[][] {
     [L.service, r.plan.service ?? '-'],
     [L.owner, r.plan.owner ?? '-'],
     [L.flag, r.plan.flag],
-    [
-      L.traffic,
-      r.phase.allUsers === undefined
-        ? m.ofAudience(`${r.phase.traffic}%`, r.phase.audience)
-        : m.ofAll(`${r.phase.allUsers}%`, m.ofAudience(`${r.phase.traffic}%`, r.phase.audience)),
-    ],
+    [L.traffic, servedWords(m, r.phase.traffic, r.phase.audience, r.phase.allUsers)],
     [L.phaseStatus, m.phaseStatus[r.phase.status] ?? r.phase.status],
     [L.entered, d(r.phase.enteredAt)],
     [L.left, d(r.phase.leftAt)],

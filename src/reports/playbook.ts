@@ -8,6 +8,7 @@ import { formatDuration, parseDuration, parseEstimate } from '../plan/duration.j
 import type { Plan } from '../plan/schema.js';
 import type { Block, Doc, Section } from './doc-model.js';
 import { ACTIONS, beyond, bound } from './playbook-text.js';
+import { phaseServed } from './served.js';
 
 type Metric = Plan['metrics'][number];
 type Level = 'light' | 'moderate' | 'severe';
@@ -43,7 +44,7 @@ function architecture(plan: Plan): Section {
       const who = appr?.approvers.map((a) => (typeof a === 'string' ? a : a.name)).join(', ');
       return [
         p.name,
-        p.audience ? `${p.traffic}% of ${p.audience}` : `${p.traffic}%`,
+        phaseServed(plan, p.name, p.traffic),
         audienceText(plan, p.audience),
         p.minDuration ?? '-',
         adv.sloWindow ?? window,

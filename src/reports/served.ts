@@ -4,24 +4,25 @@
  */
 import { ofAllUsers } from '../plan/of-all.js';
 import type { Plan } from '../plan/schema.js';
+import { en, type Messages } from './i18n-en.js';
 
-export const servedText = (traffic: number, audience: string | undefined): string =>
-  audience ? `${traffic}% of ${audience}` : `${traffic}%`;
+type Words = Pick<Messages, 'ofAudience' | 'ofAll'>;
 
-const EN = {
-  ofAudience: (t: string, a?: string) => (a ? `${t} of ${a}` : t),
-  ofAll: (t: string, own: string) => `${t} of all users (${own})`,
-};
+/** "5% of technical-users"; with the share of all users it stands for (`of: all`), both numbers. */
+export function servedWords(say: Words, traffic: number, audience?: string, allUsers?: number): string {
+  const own = say.ofAudience(`${traffic}%`, audience);
+  return allUsers === undefined ? own : say.ofAll(`${allUsers}%`, own);
+}
+
+export const servedText = (traffic: number, audience: string | undefined): string => servedWords(en, traffic, audience);
 
 /**
  * The share a named phase serves, with its audience; a phase with `of: all` shows both numbers:
  * "5% of all users (12.5% of technical-users)". `say` gives the words of a report's language.
  */
-export function phaseServed(plan: Plan, phase: string, traffic: number, say: typeof EN = EN): string {
+export function phaseServed(plan: Plan, phase: string, traffic: number, say: Words = en): string {
   const p = plan.phases.find((x) => x.name === phase);
-  const own = say.ofAudience(`${traffic}%`, p?.audience);
-  const all = ofAllUsers(plan, p, traffic);
-  return all === undefined ? own : say.ofAll(`${all}%`, own);
+  return servedWords(say, traffic, p?.audience, ofAllUsers(plan, p, traffic));
 }
 
 /**

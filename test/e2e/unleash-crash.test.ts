@@ -29,12 +29,10 @@ describe('a run killed after an Unleash change landed', () => {
   const env = { UNLEASH_URL: unleash().url, UNLEASH_TOKEN: unleash().token };
   const run = (args: string[], now: string, extra: Record<string, string> = {}) =>
     sb.run([args[0]!, PLAN, ...args.slice(1)], { env: { ...env, ...extra }, timeoutMs: 60_000, now });
-  const journal = () =>
-    readFileSync(sb.path('plans', '.rollout-full', `${NAME}.journal.jsonl`), 'utf8')
-      .trim()
-      .split('\n')
-      .map((l) => JSON.parse(l));
-  const starts = () => journal().filter((e) => e.type === 'effect.start' && e.data?.action === 'flag.set-traffic');
+  const starts = () =>
+    sb
+      .journal(sb.path('plans', '.rollout-full', `${NAME}.journal.jsonl`))
+      .filter((e) => e.type === 'effect.start' && e.data['action'] === 'flag.set-traffic');
 
   it('entering canary-5: the next run records it as landed at the time it landed', async () => {
     expectCode(await run(['checklist', '--yes'], '2026-06-17T09:00:00Z'), 0);

@@ -278,9 +278,10 @@ export class Sandbox {
   state(): RolloutState | undefined {
     return existsSync(this.stateFile) ? (JSON.parse(readFileSync(this.stateFile, 'utf8')) as RolloutState) : undefined;
   }
-  journal(): JournalEntry[] {
-    if (!existsSync(this.journalFile)) return [];
-    return readFileSync(this.journalFile, 'utf8')
+  /** the journal's entries: the bundled plan's, or those of the journal file given */
+  journal(file: string = this.journalFile): JournalEntry[] {
+    if (!existsSync(file)) return [];
+    return readFileSync(file, 'utf8')
       .split('\n')
       .filter((l) => l.trim())
       .map((l) => JSON.parse(l) as JournalEntry);
