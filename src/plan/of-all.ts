@@ -23,14 +23,16 @@ export function ofAllUsers(plan: Plan, phase: Phase | undefined, traffic: number
   return share === undefined ? undefined : round2((traffic * share) / 100);
 }
 
+/** The share of its audience a phase's flag serves: its traffic, or for `of: all` traffic / the audience's share. */
+function audienceTraffic(plan: Plan, phase: Phase): number {
+  const share = allUsersShare(plan, phase);
+  return share === undefined ? phase.traffic : Math.min(100, round2((phase.traffic / share) * 100));
+}
+
 /** The plan with each `of: all` phase's traffic turned into the share of its audience the flag serves. */
 export function resolveOfAll(plan: Plan): Plan {
   if (!plan.phases.some((p) => p.of === 'all')) return plan;
-  const phases = plan.phases.map((p) => {
-    const share = allUsersShare(plan, p);
-    return share === undefined ? p : { ...p, traffic: Math.min(100, round2((p.traffic / share) * 100)) };
-  });
-  return { ...plan, phases };
+  return { ...plan, phases: plan.phases.map((p) => ({ ...p, traffic: audienceTraffic(plan, p) })) };
 }
 
 export const ofAllIsResolvable: Rule = (plan) =>
@@ -64,3 +66,33 @@ export const ofAllIsResolvable: Rule = (plan) =>
       ];
     return [];
   });
+
+/**
+ * With `of: all`, the plan's numbers are shares of all users but the flag serves shares of the audience:
+ * "5 of all" from a 40% audience is 12.5% of it, so a later "10% of technical-users" would take exposure
+ * away although 10 > 5. The share each audience is served never decreases from one phase to a later one.
+ */
+export const audienceSharesNeverDecrease: Rule = (plan) => {
+  if (!plan.phases.some((p) => p.of === 'all')) return [];
+  const served = new Map<string, { phase: Phase; traffic: number }>();
+  return plan.phases.flatMap((p, i): RuleProblem[] => {
+    const share = allUsersShare(plan, p);
+    const traffic = audienceTraffic(plan, p);
+    const key = p.audience ?? '';
+    const before = served.get(key);
+    if (!before || traffic >= before.traffic) {
+      served.set(key, { phase: p, traffic });
+      return [];
+    }
+    const who = p.audience ?? 'all users';
+    const ofAll = (ph: Phase) => (allUsersShare(plan, ph) === undefined ? '' : ` (${ph.traffic}% of all users)`);
+    const least = share === undefined ? '' : `, that is ${round2((before.traffic * share) / 100)}% of all users`;
+    return [
+      {
+        path: ['phases', i, 'traffic'],
+        message: `phase "${p.name}" serves ${traffic}% of ${who}${ofAll(p)}, less than the ${before.traffic}% of ${who} that phase "${before.phase.name}" serves${ofAll(before.phase)}`,
+        hint: `serve at least ${before.traffic}% of ${who} in "${p.name}"${least}; taking exposure away is a contingency (\`rollout reduce\`)`,
+      },
+    ];
+  });
+};

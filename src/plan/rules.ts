@@ -7,7 +7,7 @@ import { checklistId } from './checklist-id.js';
 import { componentsAreConsistent } from './rules-components.js';
 import { scheduleIsConsistent, validateOnLastPhase } from './rules-schedule.js';
 import { servedVariantsExist } from './rules-variants.js';
-import { ofAllIsResolvable } from './of-all.js';
+import { audienceSharesNeverDecrease, ofAllIsResolvable } from './of-all.js';
 import { comparisonsCannotPassYet, metricsAreWellFormed, windowsAreSensible } from './rules-metrics.js';
 
 export { checklistId };
@@ -231,5 +231,6 @@ export const rules: Record<string, Rule> = {
   validateOnLastPhase,
   servedVariantsExist,
   ofAllIsResolvable,
+  audienceSharesNeverDecrease,
   componentsAreConsistent,
 };

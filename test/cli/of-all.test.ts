@@ -63,6 +63,16 @@ describe('of: all', () => {
       /audience technical-users has no share[\s\S]*share: N/,
     ],
     [
+      'when a later phase serves its audience less than an earlier `of: all` phase did',
+      // 5% of all users from a 40% audience is 12.5% of technical-users; a later 10% of them takes some away
+      (y: string) =>
+        OF_ALL(y).replace(
+          /(\n {2}- name: canary-25\n)/,
+          '\n  - name: canary-tech\n    traffic: 10\n    audience: technical-users\n$1',
+        ),
+      /phase "canary-tech" serves 10% of technical-users, less than the 12\.5% of technical-users that phase "canary-5" serves \(5% of all users\)/,
+    ],
+    [
       'with more traffic than the audience holds',
       (y: string) => OF_ALL(y).replace('share: 40', 'share: 3'),
       /cannot serve 5% of all users from technical-users, which is 3% of all users/,
