@@ -11,10 +11,14 @@ type Phase = Plan['phases'][number];
 
 const round2 = (x: number): number => Math.round(x * 100) / 100;
 
+/** A share the schema accepts (a number in (0, 100]); the rules also run on a plan whose schema failed. */
+const usableShare = (share: unknown): number | undefined =>
+  typeof share === 'number' && share > 0 && share <= 100 ? share : undefined;
+
 /** The audience's share of all users when the phase says `of: all` and the plan knows it. */
 export function allUsersShare(plan: Plan, phase: Phase | undefined): number | undefined {
   if (phase?.of !== 'all' || !phase.audience) return undefined;
-  return plan.audiences[phase.audience]?.share;
+  return usableShare(plan.audiences?.[phase.audience]?.share);
 }
 
 /** The share of all users a phase's (audience-relative) traffic stands for, when it says `of: all`. */
@@ -48,6 +52,7 @@ export const ofAllIsResolvable: Rule = (plan) =>
       ];
     const a = plan.audiences?.[p.audience];
     if (!a) return []; // the unknown audience is reported by its own rule
+    if (a.share !== undefined && usableShare(a.share) === undefined) return []; // the schema reported it
     if (a.share === undefined)
       return [
         {

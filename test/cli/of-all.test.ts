@@ -86,4 +86,16 @@ describe('of: all', () => {
     expect(r.stderr).toMatch(/recommendations\.yaml:\d+:\d+/);
     expect(r.stderr).not.toMatch(/\n\s+at /);
   });
+
+  it.each(['""', '.nan', '.inf', '0', '-5', '101', '"40"'])(
+    'a share of %s is one problem at the share, with nothing made up from it (exit 2)',
+    async (value) => {
+      const sb = await atStage('start');
+      sb.editPlan((y) => OF_ALL(y).replace('share: 40', `share: ${value}`));
+      const r = await sb.cmd('validate');
+      expect(r.code).toBe(2);
+      expect(r.stderr).toMatch(/recommendations\.yaml:\d+:\d+ audiences\.technical-users\.share: /);
+      expect(r.stderr).toContain('1 problem;');
+    },
+  );
 });
