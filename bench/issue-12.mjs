@@ -11,7 +11,7 @@
 //   Prometheus      a 20 metrics × 2 cohorts gate over 72 h ≤ 1.3× its slowest query, against the
 //                   real server (bench/prometheus-gate.mjs; `source /tmp/servers.env` first)
 // RUNS=N for the repeated cases (default 7); SKIP=startup to leave out the start-up rounds; ONLY=file,prometheus
-// to run only those parts (startup, advance, journal, file, prometheus).
+// to run only those parts (startup, advance, journal, file, prometheus); BENCH_KEEP=1 keeps the sandboxes.
 import { spawnSync } from 'node:child_process';
 import { appendFileSync, cpSync, createWriteStream, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -206,4 +206,5 @@ if (want('prometheus')) {
 
 const load = readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
 console.log(`\n${results.filter((r) => r.ok).length} of ${results.length} goals met; load average ${load}`);
-rmSync(work, { recursive: true, force: true });
+if (process.env.BENCH_KEEP) console.log(`sandboxes kept in ${work}`);
+else rmSync(work, { recursive: true, force: true });
