@@ -9,7 +9,8 @@ import { renderLessonsLearned, renderReleaseNotes } from '../reports/closing.js'
 import { renderIndex } from '../reports/index-page.js';
 import { buildPhaseReport } from '../reports/model.js';
 import { stripControlsValue } from '../sanitize.js';
-import type { JournalEntry, RolloutState } from '../state/types.js';
+import type { JournalDigest } from '../state/journal-digest.js';
+import type { RolloutState } from '../state/types.js';
 import type { Services } from './services.js';
 
 export async function writeReportExtras(args: {
@@ -18,12 +19,12 @@ export async function writeReportExtras(args: {
   services: Services;
   now: string;
   simulated: boolean;
+  digest: JournalDigest;
 }): Promise<string[]> {
   const { plan, state, services, now } = args;
   const ended = state.status === 'completed' || state.status === 'rolled-back';
   const html = plan.reports.formats.includes('html');
   if (!html && !ended) return [];
-  const journal: JournalEntry[] = await services.store.journal(() => true);
   const written: string[] = [];
   const extras: { href: string; title: string }[] = [];
   // a dry run's sink only records (undefined): nothing was written
@@ -32,7 +33,8 @@ export async function writeReportExtras(args: {
     if (file !== undefined) written.push(file);
   };
   if (ended) {
-    const ctx = { plan, state, journal, now };
+    // written once, when the rollout ends: these read every entry
+    const ctx = { plan, state, journal: await services.store.journal(), now };
     await put(`${plan.name}/release-notes.md`, redact(renderReleaseNotes(ctx)));
     await put(`${plan.name}/lessons-learned.md`, redact(renderLessonsLearned(ctx)));
     extras.push(
@@ -45,7 +47,9 @@ export async function writeReportExtras(args: {
       .filter((p) => state.phases[p.name])
       .map((p) =>
         stripControlsValue(
-          redactValue(buildPhaseReport({ plan, state, journal, phase: p.name, now, simulated: args.simulated })),
+          redactValue(
+            buildPhaseReport({ plan, state, journal: args.digest, phase: p.name, now, simulated: args.simulated }),
+          ),
         ),
       );
     await put(`${plan.name}/index.html`, redact(renderIndex({ plan, state, reports, extras })));

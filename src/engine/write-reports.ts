@@ -10,7 +10,7 @@ import { renderJunit } from '../reports/junit.js';
 import { renderMarkdown } from '../reports/markdown.js';
 import type { PhaseReport } from '../reports/model.js';
 import { stripControlsValue } from '../sanitize.js';
-import type { JournalEntry, RolloutState } from '../state/types.js';
+import type { RolloutState } from '../state/types.js';
 import { writeReportExtras } from './report-extras.js';
 import { phaseLatency } from './report-latency.js';
 import { phaseSeries } from './report-series.js';
@@ -24,9 +24,6 @@ const RENDERERS: Record<Plan['reports']['formats'][number], { ext: string; rende
   junit: { ext: 'junit.xml', render: renderJunit },
 };
 
-/** Entries the documents count over the whole rollout; only their type matters, so a slim copy is kept. */
-const COUNTED = /^(rollout\.(held|failed|reduced|rolled-back)|effect\.failed|rollback\.)/;
-
 export async function writeReports(args: {
   plan: Plan;
   state: RolloutState;
@@ -34,7 +31,8 @@ export async function writeReports(args: {
   phases: string[];
 }): Promise<string[]> {
   const { plan, state, services } = args;
-  const journal = await reportJournal(services, args.phases);
+  // the journal's digest (the file store folds only what was appended since its checkpoint)
+  const digest = await services.store.digest();
   const now = new Date(services.clock.now()).toISOString();
   const written: string[] = [];
   for (const phase of args.phases) {
@@ -43,10 +41,10 @@ export async function writeReports(args: {
         buildPhaseReport({
           plan,
           state,
-          journal: journal.entries,
+          journal: digest,
           phase,
           now,
-          simulated: services.clock.simulated || journal.simulated,
+          simulated: services.clock.simulated || digest.simulated,
           series: plan.reports.formats.includes('html')
             ? await phaseSeries({ plan, state, services, phase, now: services.clock.now() })
             : undefined,
@@ -63,31 +61,7 @@ export async function writeReports(args: {
       if (file !== undefined) written.push(file);
     }
   }
-  const simulated = services.clock.simulated || journal.simulated;
-  written.push(...(await writeReportExtras({ plan, state, services, now, simulated })));
+  const simulated = services.clock.simulated || digest.simulated;
+  written.push(...(await writeReportExtras({ plan, state, services, now, simulated, digest })));
   return written;
-}
-
-/**
- * What the reports of some phases need from the journal, read as a stream: every entry of those
- * phases, the last gate of every other phase, and slim copies of the entries the documents count.
- * A long rollout's journal is never held whole.
- */
-async function reportJournal(
-  services: Services,
-  phases: string[],
-): Promise<{ entries: JournalEntry[]; simulated: boolean }> {
-  const wanted = new Set(phases);
-  const lastGates = new Map<string, JournalEntry>();
-  const counted: JournalEntry[] = [];
-  let simulated = false;
-  const kept = await services.store.journal((e) => {
-    if (e.clock === 'ROLLOUT_NOW') simulated = true;
-    if (e.phase !== undefined && wanted.has(e.phase)) return true;
-    if (e.type === 'gate.evaluated' && e.phase !== undefined) lastGates.set(e.phase, e);
-    else if (COUNTED.test(e.type))
-      counted.push({ seq: e.seq, at: e.at, clock: e.clock, type: e.type, phase: e.phase, data: {} });
-    return false;
-  });
-  return { entries: [...kept, ...lastGates.values(), ...counted].sort((a, b) => a.seq - b.seq), simulated };
 }

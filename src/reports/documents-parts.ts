@@ -1,16 +1,15 @@
 /** Helpers of the phase documents: the last gate of a phase in the journal, bounds as text. */
 import type { Criterion } from '../gates/types.js';
 import { eventOf } from '../state/journal-events.js';
-import type { JournalEntry } from '../state/types.js';
-import { lastOf } from './model.js';
+import { type JournalDigest, lastOfPhase } from '../state/journal-digest.js';
 
-export function lastGate(journal: JournalEntry[], phase: string): Criterion[] | undefined {
-  const d = eventOf(lastOf(journal, phase, 'gate.evaluated'), 'gate.evaluated')?.data;
+export function lastGate(journal: JournalDigest, phase: string): Criterion[] | undefined {
+  const d = eventOf(lastOfPhase(journal, phase, 'gate.evaluated'), 'gate.evaluated')?.data;
   return d ? [...(d.criteria ?? []), ...(d.reported ?? [])] : undefined;
 }
 
-export function lastGateDecision(journal: JournalEntry[], phase: string): string | undefined {
-  return eventOf(lastOf(journal, phase, 'gate.evaluated'), 'gate.evaluated')?.data.decision;
+export function lastGateDecision(journal: JournalDigest, phase: string): string | undefined {
+  return eventOf(lastOfPhase(journal, phase, 'gate.evaluated'), 'gate.evaluated')?.data.decision;
 }
 
 export function bound(b: { below?: number | undefined; above?: number | undefined }, unit?: string): string {

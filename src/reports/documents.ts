@@ -7,7 +7,8 @@ import { formatDuration } from '../plan/duration.js';
 import type { DocumentKind, Plan } from '../plan/schema.js';
 import type { Criterion } from '../gates/types.js';
 import { phaseCriteria } from '../gates/criteria.js';
-import type { JournalEntry, RolloutState } from '../state/types.js';
+import { countOf, type JournalDigest } from '../state/journal-digest.js';
+import type { RolloutState } from '../state/types.js';
 import { comparisonBlocks } from './comparison-section.js';
 import { formatValue as fmt } from './format.js';
 import type { DocumentSection, PhaseReport } from './model.js';
@@ -48,7 +49,7 @@ function metricRows(gating: Criterion[], reported: Criterion[]): string[][] {
 
 export function buildDocument(
   kind: DocumentKind,
-  ctx: { plan: Plan; state: RolloutState; journal: JournalEntry[]; report: PhaseReport },
+  ctx: { plan: Plan; state: RolloutState; journal: JournalDigest; report: PhaseReport },
 ): DocumentSection {
   const { plan, report } = ctx;
   if (isLiving(kind)) return buildLiving(kind, { ...ctx, phase: report.phase.name });
@@ -206,10 +207,11 @@ export function buildDocument(
           lastGateDecision(ctx.journal, p.name) ?? '-',
         ];
       });
-      const holds = ctx.journal.filter((e) => e.type === 'rollout.held').length;
-      const fails = ctx.journal.filter(
-        (e) => e.type === 'rollout.failed' || e.type === 'rollout.reduced' || e.type === 'rollout.rolled-back',
-      ).length;
+      const holds = countOf(ctx.journal, (t) => t === 'rollout.held');
+      const fails = countOf(
+        ctx.journal,
+        (t) => t === 'rollout.failed' || t === 'rollout.reduced' || t === 'rollout.rolled-back',
+      );
       return {
         kind,
         title,
@@ -231,7 +233,7 @@ export function buildDocument(
         blocks: [
           {
             type: 'text',
-            text: `Facts to start from: ${ctx.journal.filter((e) => e.type === 'rollout.held').length} held gate(s), ${ctx.journal.filter((e) => e.type === 'effect.failed').length} failed action(s), ${ctx.journal.filter((e) => e.type.startsWith('rollback')).length} rollback event(s).`,
+            text: `Facts to start from: ${countOf(ctx.journal, (t) => t === 'rollout.held')} held gate(s), ${countOf(ctx.journal, (t) => t === 'effect.failed')} failed action(s), ${countOf(ctx.journal, (t) => t.startsWith('rollback'))} rollback event(s).`,
           },
           {
             type: 'todo',

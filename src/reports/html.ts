@@ -234,7 +234,9 @@ export function renderHtml(report: PhaseReport): string {
     `<h2>${esc(m.events)}</h2>`,
     htmlTable(
       [m.cols.at, m.cols.event],
-      r.events.map((e) => [d(e.at), e.summary].map(esc)),
+      r.events.map((e) =>
+        [e.count && e.lastAt ? m.repeated(d(e.at), d(e.lastAt), e.count) : d(e.at), e.summary].map(esc),
+      ),
       m.none,
     ),
   );

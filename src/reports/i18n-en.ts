@@ -56,6 +56,8 @@ export const en = {
   everyone: 'everyone',
   rollback: 'Rollback',
   events: 'Events',
+  /** a check repeated with the same outcome: first and last time, how many times */
+  repeated: (first: string, last: string, n: number) => `${first} → ${last} (${n} times)`,
   none: 'none',
   toBeWritten: 'To be written by people:',
   peopleSection: 'This section is for people to write; rollout fills in the facts it has.',

@@ -58,6 +58,7 @@ export const ptBR: Messages = {
   everyone: 'todos',
   rollback: 'Rollback',
   events: 'Eventos',
+  repeated: (first: string, last: string, n: number) => `${first} → ${last} (${n} vezes)`,
   none: 'nenhum',
   toBeWritten: 'A ser escrito pelas pessoas:',
   peopleSection: 'Esta seção é escrita pelas pessoas; o rollout preenche os dados que tem.',

@@ -7,10 +7,11 @@
  * Note texts are people's free text: their table is `untrusted` (Markdown escapes it; HTML always does).
  */
 import type { DocumentKind, Plan } from '../plan/schema.js';
-import type { JournalEntry, RolloutState } from '../state/types.js';
+import { type JournalDigest, phaseOf } from '../state/journal-digest.js';
+import type { RolloutState } from '../state/types.js';
 import { cadenceOf, levelOf } from './digest-cadence.js';
 import { lastGate } from './documents-parts.js';
-import { formatDate, formatNumber, type Language } from './i18n.js';
+import { formatDate, formatNumber, type Language, messages } from './i18n.js';
 import type { DocumentSection } from './model.js';
 import { toPtBr } from './pt-br-phrases.js';
 
@@ -90,7 +91,7 @@ export function documentKinds(plan: Plan, state: RolloutState, phase: string, in
 
 export function buildLiving(
   kind: LivingKind,
-  ctx: { plan: Plan; state: RolloutState; journal: JournalEntry[]; phase: string },
+  ctx: { plan: Plan; state: RolloutState; journal: JournalDigest; phase: string },
 ): DocumentSection {
   const lang: Language = ctx.plan.reports.language ?? 'en';
   const w = WORDS[lang];
@@ -100,27 +101,15 @@ export function buildLiving(
   const notes = (ctx.state.notes ?? []).filter((n) => n.phase === ctx.phase);
   switch (kind) {
     case 'issue-log': {
-      const rows: { at: string; row: string[] }[] = [];
-      let reasons: string[] = [];
-      for (const e of ctx.journal) {
-        if (e.phase !== ctx.phase) continue;
-        if (e.type === 'gate.evaluated') {
-          reasons = Array.isArray(e.data['reasons']) ? (e.data['reasons'] as string[]) : [];
-          const criteria = Array.isArray(e.data['criteria'])
-            ? (e.data['criteria'] as { kind: string; verdict: string; detail: string }[])
-            : [];
-          for (const c of criteria)
-            if (c.kind === 'incidents' && c.verdict !== 'pass')
-              rows.push({ at: e.at, row: [date(e.at), w.kinds['incident']!, say(c.detail), '-'] });
-        }
-        if (e.type === 'rollout.held' || e.type === 'rollout.failed') {
-          const k = e.type === 'rollout.held' ? 'held' : 'failed';
-          rows.push({
-            at: e.at,
-            row: [date(e.at), w.kinds[k]!, reasons.map(say).join('; ') || '-', String(e.data['actor'] ?? '-')],
-          });
-        }
-      }
+      const rows: { at: string; row: string[] }[] = (phaseOf(ctx.journal, ctx.phase)?.issues ?? []).map((r) => ({
+        at: r.at,
+        row: [
+          r.count > 1 ? messages(lang).repeated(date(r.at), date(r.lastAt), r.count) : date(r.at),
+          w.kinds[r.kind]!,
+          r.text.map(say).join('; ') || '-',
+          r.actor,
+        ],
+      }));
       for (const n of notes.filter((x) => x.kind === 'issue'))
         rows.push({ at: n.at, row: [date(n.at), w.kinds['note']!, n.text, n.by] });
       rows.sort((a, b) => Date.parse(a.at) - Date.parse(b.at));

@@ -209,7 +209,7 @@ export function renderMarkdown(report: PhaseReport): string {
   out.push(
     table(
       [m.cols.at, m.cols.event],
-      r.events.map((e) => [d(e.at), e.summary]),
+      r.events.map((e) => [e.count && e.lastAt ? m.repeated(d(e.at), d(e.lastAt), e.count) : d(e.at), e.summary]),
     ),
   );
   return out.join('\n');

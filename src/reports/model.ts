@@ -10,6 +10,7 @@ import { buildDocument } from './documents.js';
 import { documentKinds } from './living-sections.js';
 import { phaseCriteria } from '../gates/criteria.js';
 import { asEvent, eventOf, outcomeOf } from '../state/journal-events.js';
+import { digestOf, type JournalDigest, lastOfPhase, phaseOf } from '../state/journal-digest.js';
 import type { Approval, JournalEntry, RolloutState } from '../state/types.js';
 import type { MetricSeries } from './chart.js';
 import { type ComponentSwitchRow, componentSwitches } from './components-section.js';
@@ -99,26 +100,30 @@ export interface PhaseReport {
         output?: string;
       }[]
     | undefined;
-  events: { at: string; type: string; summary: string }[];
+  /** the phase's timeline; a check repeated with the same verdict is one event with `count` and `lastAt` */
+  events: { at: string; type: string; summary: string; count?: number; lastAt?: string }[];
   /** the variant a light contingency served to the canary in this phase (adjust-flags) */
   served?: { variant: string; at: string; value?: unknown } | undefined;
   documents: DocumentSection[];
 }
 
-export function lastOf(entries: JournalEntry[], phase: string, type: string): JournalEntry | undefined {
-  return [...entries].reverse().find((e) => e.phase === phase && e.type === type);
-}
+/** The journal as the report reads it: its digest, or the entries themselves (folded into one here). */
+export type ReportJournal = JournalEntry[] | JournalDigest;
+export const digestFor = (journal: ReportJournal): JournalDigest =>
+  Array.isArray(journal) ? digestOf(journal) : journal;
 export function buildPhaseReport(args: {
   plan: Plan;
   state: RolloutState;
-  journal: JournalEntry[];
+  journal: ReportJournal;
   phase: string;
   now: string;
   simulated: boolean;
   series?: Record<string, MetricSeries> | undefined;
   latency?: LatencySeries[] | undefined;
 }): PhaseReport {
-  const { plan, state, journal, now } = args;
+  const { plan, state, now } = args;
+  const journal = digestFor(args.journal);
+  const inPhase = phaseOf(journal, args.phase);
   const index = plan.phases.findIndex((p) => p.name === args.phase);
   const phase = plan.phases[index]!;
   const rec = state.phases[phase.name];
@@ -129,11 +134,11 @@ export function buildPhaseReport(args: {
       : state.phase === phase.name && state.status !== 'completed' && state.status !== 'rolled-back'
         ? 'current'
         : 'left';
-  const gateEntry = lastOf(journal, phase.name, 'gate.evaluated');
+  const gateEntry = lastOfPhase(journal, phase.name, 'gate.evaluated');
   // the phase's last rollback: the whole one, or one component's (`rollback --component`)
   const rollbackEntry = [
-    lastOf(journal, phase.name, 'rollback.finished'),
-    lastOf(journal, phase.name, 'rollback.component.finished'),
+    lastOfPhase(journal, phase.name, 'rollback.finished'),
+    lastOfPhase(journal, phase.name, 'rollback.component.finished'),
   ].reduce<JournalEntry | undefined>((a, b) => (!a || (b && b.seq > a.seq) ? b : a), undefined);
   const c = phaseCriteria(plan, phase);
   const checklist = phase.checklist.map((item, i) => {
@@ -152,11 +157,8 @@ export function buildPhaseReport(args: {
     };
   });
   // what the decision came to (a contingency is `applied` only once it ran): the outcome entry after the gate
-  const outcome = gateEntry
-    ? [...journal]
-        .reverse()
-        .find((e) => e.phase === phase.name && e.seq > gateEntry.seq && e.type.startsWith('rollout.'))
-    : undefined;
+  const outcome =
+    gateEntry && inPhase?.lastRollout && inPhase.lastRollout.seq > gateEntry.seq ? inPhase.lastRollout : undefined;
   const gd = eventOf(gateEntry, 'gate.evaluated')?.data;
   const end = rec?.leftAt ?? now;
   const report: PhaseReport = {
@@ -164,7 +166,7 @@ export function buildPhaseReport(args: {
     language: plan.reports.language ?? 'en',
     series: args.series,
     latency: args.latency,
-    simulatedClock: args.simulated || journal.some((e) => e.clock === 'ROLLOUT_NOW'),
+    simulatedClock: args.simulated || journal.simulated,
     plan: {
       name: plan.name,
       title: plan.title ?? plan.name,
@@ -187,7 +189,7 @@ export function buildPhaseReport(args: {
       timeInPhase: rec ? formatDuration(Date.parse(end) - Date.parse(rec.enteredAt)) : undefined,
     },
     rolloutStatus: state.status,
-    components: plan.components?.length ? componentSwitches(journal, phase.name) : undefined,
+    components: plan.components?.length ? componentSwitches(inPhase?.components ?? [], phase.name) : undefined,
     gate:
       gd && gateEntry
         ? { evaluatedAt: gateEntry.at, verdict: gd.verdict, criteria: gd.criteria, reported: gd.reported ?? [] }
@@ -207,9 +209,12 @@ export function buildPhaseReport(args: {
     served: rec?.served,
     rollback: (eventOf(rollbackEntry, 'rollback.finished') ?? eventOf(rollbackEntry, 'rollback.component.finished'))
       ?.data.steps,
-    events: journal
-      .filter((e) => e.phase === phase.name)
-      .map((e) => ({ at: e.at, type: e.type, summary: summarize(e) })),
+    events: (inPhase?.timeline ?? []).map((r) => ({
+      at: r.entry.at,
+      type: r.entry.type,
+      summary: summarize(r.entry),
+      ...(r.count > 1 ? { count: r.count, lastAt: r.lastAt } : {}),
+    })),
     documents: [],
   };
   report.documents = documentKinds(plan, state, phase.name, index).map((kind) =>

@@ -22,7 +22,17 @@ import { RolloutError } from '../errors.js';
 import { redactValue } from '../redact.js';
 import { stripControlsValue } from '../sanitize.js';
 import { acquireLock, describeHolder, readHolder, staleReason, type HeldLock } from './file-lock.js';
-import { corruptJournal, cutJournal, endsMidLine, readJournal, scanJournal } from './journal-file.js';
+import { checkpointOf, readCheckpoint } from './journal-checkpoint.js';
+import { emptyDigest, foldEntry, type JournalDigest } from './journal-digest.js';
+import {
+  corruptJournal,
+  cutJournal,
+  endsMidLine,
+  type JournalScan,
+  type JournalStart,
+  readJournal,
+  scanJournal,
+} from './journal-file.js';
 import { prepareWrite } from './safe-path.js';
 import type { JournalEntry, JournalSummary, Lock, RolloutState, StateStore } from './types.js';
 
@@ -38,32 +48,47 @@ export interface FileStoreOptions {
   warn?: (message: string) => void;
 }
 
-const CLOSES = new Set(['effect.done', 'effect.failed', 'effect.interrupted']);
+/** What the store knows of its journal: the digest of every whole line, where they end, and a torn tail. */
+interface Known {
+  digest: JournalDigest;
+  end: JournalStart;
+  torn?: { line: number; text: string; offset: number } | undefined;
+  /** the offset the checkpoint read covered (0: none) */
+  checkpointed: number;
+}
 
 export function createFileStore(opts: FileStoreOptions): StateStore {
   const statePath = path.join(opts.dir, `${opts.plan}.state.json`);
   const journalPath = path.join(opts.dir, `${opts.plan}.journal.jsonl`);
   const lockPath = path.join(opts.dir, `${opts.plan}.lock`);
   const holderPath = path.join(opts.dir, `${opts.plan}.lock-holder.json`);
+  const checkpointPath = path.join(opts.dir, `${opts.plan}.journal.checkpoint.json`);
   /** what the journal holds, kept up to date by append; read again once the lock is taken */
-  let summary: (JournalSummary & { tornAt?: number | undefined }) | undefined;
+  let known: Known | undefined;
   let held: HeldLock | undefined;
 
   // state, journal and lock files are the user's own: 0600, never written through a link out of root
   const ensureDir = (file: string) => prepareWrite(file, opts.root ?? opts.dir, 0o700);
   const verify = () => held?.verify();
 
-  const readSummary = (): JournalSummary & { tornAt?: number | undefined } => {
-    if (summary) return summary;
+  /** The journal as known: from its checkpoint and the lines after it, or read whole when there is none that fits. */
+  const readKnown = (): Known => {
+    if (known) return known;
     // The state remembers the last seq it saw: a journal that ends before it lost entries. Read
     // before the journal: a writer appends before it saves a state with a higher seq.
     const seen = stateJournalSeq(statePath);
-    const open = new Map<string, JournalEntry>();
-    const scan = scanJournal(journalPath, (e) => {
-      if (!e.effect) return;
-      if (e.type === 'effect.start') open.set(e.effect, e);
-      else if (CLOSES.has(e.type)) open.delete(e.effect);
-    });
+    let cp = readCheckpoint(checkpointPath, journalPath);
+    let digest = cp?.digest ?? emptyDigest();
+    let scan: JournalScan;
+    try {
+      scan = scanJournal(journalPath, (e) => foldEntry(digest, e), cp);
+    } catch (e) {
+      if (!cp) throw e;
+      // the lines after the checkpoint do not follow it: the whole journal says what is wrong, and where
+      cp = undefined;
+      digest = emptyDigest();
+      scan = scanJournal(journalPath, (x) => foldEntry(digest, x));
+    }
     if (seen !== undefined && scan.lastSeq < seen) {
       throw new RolloutError(
         'corrupt',
@@ -73,17 +98,44 @@ export function createFileStore(opts: FileStoreOptions): StateStore {
         },
       );
     }
-    summary = {
-      file: journalPath,
-      lastSeq: scan.lastSeq,
-      last: scan.last
-        ? { at: scan.last.at, clock: scan.last.clock, type: scan.last.type, entry: scan.last }
-        : undefined,
-      open: [...open.values()],
-      torn: scan.torn ? { line: scan.torn.line, text: scan.torn.text } : undefined,
-      tornAt: scan.torn?.offset,
+    known = {
+      digest,
+      end: { offset: scan.end, lines: scan.lines, lastSeq: scan.lastSeq },
+      torn: scan.torn,
+      checkpointed: cp?.offset ?? 0,
     };
-    return summary;
+    return known;
+  };
+
+  const readSummary = (): JournalSummary & { tornAt?: number | undefined } => {
+    const k = readKnown();
+    const d = k.digest;
+    return {
+      file: journalPath,
+      lastSeq: d.lastSeq,
+      last: d.last ? { at: d.last.at, clock: d.last.clock, type: d.last.type, entry: d.last } : undefined,
+      open: d.open,
+      torn: k.torn ? { line: k.torn.line, text: k.torn.text } : undefined,
+      tornAt: k.torn?.offset,
+    };
+  };
+
+  /** Under the lock, when the journal grew past the checkpoint and ends where this store knows: a new checkpoint. */
+  const writeCheckpoint = async (): Promise<void> => {
+    const k = known;
+    if (!k || k.torn || k.end.offset <= k.checkpointed) return;
+    try {
+      verify();
+      if (statSync(journalPath).size !== k.end.offset) return; // lines this store did not read: not now
+      const cp = checkpointOf(journalPath, k.end, k.digest);
+      if (!cp) return;
+      ensureDir(checkpointPath);
+      const { default: writeFileAtomic } = await import('write-file-atomic');
+      await writeFileAtomic(checkpointPath, `${JSON.stringify(cp)}\n`, { fsync: false, mode: 0o600 });
+      k.checkpointed = k.end.offset;
+    } catch {
+      // a cache: without it the next command reads the journal whole
+    }
   };
 
   return {
@@ -113,14 +165,15 @@ export function createFileStore(opts: FileStoreOptions): StateStore {
     async append(entry) {
       ensureDir(journalPath);
       verify();
-      const s = readSummary();
+      const k = readKnown();
       if (endsMidLine(journalPath))
         throw corruptJournal(
           journalPath,
-          s.torn?.line ?? s.lastSeq + 1,
+          k.torn?.line ?? k.digest.lastSeq + 1,
           'it ends in a torn line, to be removed before anything is appended',
         );
-      const full: JournalEntry = redactValue(stripControlsValue({ seq: s.lastSeq + 1, ...entry }));
+      const full: JournalEntry = redactValue(stripControlsValue({ seq: k.digest.lastSeq + 1, ...entry }));
+      const line = `${JSON.stringify(full)}\n`;
       const fd = openSync(
         journalPath,
         constants.O_WRONLY | constants.O_APPEND | constants.O_CREAT | constants.O_NOFOLLOW,
@@ -128,15 +181,13 @@ export function createFileStore(opts: FileStoreOptions): StateStore {
       );
       try {
         fchmodSync(fd, 0o600);
-        writeSync(fd, `${JSON.stringify(full)}\n`);
+        writeSync(fd, line);
         fsyncSync(fd);
       } finally {
         closeSync(fd);
       }
-      s.lastSeq = full.seq;
-      s.last = { at: full.at, clock: full.clock, type: full.type, entry: full };
-      if (full.effect && full.type === 'effect.start') s.open = [...s.open, full];
-      else if (full.effect && CLOSES.has(full.type)) s.open = s.open.filter((e) => e.effect !== full.effect);
+      foldEntry(k.digest, full);
+      k.end = { offset: k.end.offset + Buffer.byteLength(line), lines: k.end.lines + 1, lastSeq: full.seq };
       return full;
     },
     async journal(keep) {
@@ -153,14 +204,18 @@ export function createFileStore(opts: FileStoreOptions): StateStore {
       const { tornAt: _offset, ...s } = readSummary();
       return s;
     },
+    async digest() {
+      return readKnown().digest;
+    },
     async repairTornTail() {
       ensureDir(journalPath); // never cut a file through a link that leaves the folder
       verify();
-      const s = readSummary();
-      if (!s.torn || s.tornAt === undefined) return undefined;
-      cutJournal(journalPath, s.tornAt);
-      const removed = s.torn;
-      summary = { ...s, torn: undefined, tornAt: undefined };
+      const k = readKnown();
+      if (!k.torn) return undefined;
+      cutJournal(journalPath, k.torn.offset);
+      const removed = { line: k.torn.line, text: k.torn.text };
+      k.end = { offset: k.torn.offset, lines: k.torn.line - 1, lastSeq: k.digest.lastSeq };
+      k.torn = undefined;
       return removed;
     },
     async verifyLock() {
@@ -188,12 +243,13 @@ export function createFileStore(opts: FileStoreOptions): StateStore {
       });
       held = lock;
       // what another run appended while we waited is read again under the lock
-      summary = undefined;
+      known = undefined;
       const { default: writeFileAtomic } = await import('write-file-atomic');
       await writeFileAtomic(holderPath, `${JSON.stringify(redactValue(lock.holder))}\n`, { mode: 0o600 });
       return {
         async release() {
           try {
+            if (held === lock) await writeCheckpoint();
             if (held === lock) held = undefined;
             try {
               lock.verify();

@@ -54,6 +54,9 @@ function looksLikeEntry(raw: unknown): boolean {
 
 export interface JournalScan {
   lastSeq: number;
+  /** the byte offset just after the last line ended by a newline, and how many lines that is */
+  end: number;
+  lines: number;
   last?: JournalEntry | undefined;
   /** a torn last line, with the byte offset it starts at (to cut it off) */
   torn?: { line: number; text: string; offset: number } | undefined;
@@ -65,9 +68,16 @@ export function corruptJournal(file: string, line: number, problem: string): Rol
   });
 }
 
+/** Where a read starts: byte `offset` (a line's start), after `lines` lines whose last entry had seq `lastSeq`. */
+export interface JournalStart {
+  offset: number;
+  lines: number;
+  lastSeq: number;
+}
+
 /** Reads every entry in order, calling `visit` for each; memory stays at one chunk plus what `visit` keeps. */
-export function scanJournal(file: string, visit?: (e: JournalEntry) => void): JournalScan {
-  const it = readJournal(file);
+export function scanJournal(file: string, visit?: (e: JournalEntry) => void, start?: JournalStart): JournalScan {
+  const it = readJournal(file, start);
   for (let r = it.next(); ; r = it.next()) {
     if (r.done) return r.value;
     visit?.(r.value);
@@ -78,10 +88,10 @@ export function scanJournal(file: string, visit?: (e: JournalEntry) => void): Jo
  * The entries, one at a time, checked as they are read; returns what `scanJournal` returns. A
  * consumer may pause between entries (to write them out), the file stays open until it is done.
  */
-export function* readJournal(file: string): Generator<JournalEntry, JournalScan, undefined> {
-  const out: JournalScan = { lastSeq: 0 };
+export function* readJournal(file: string, start?: JournalStart): Generator<JournalEntry, JournalScan, undefined> {
+  const out: JournalScan = { lastSeq: start?.lastSeq ?? 0, end: start?.offset ?? 0, lines: start?.lines ?? 0 };
   if (!existsSync(file)) return out;
-  let lineNo = 0;
+  let lineNo = start?.lines ?? 0;
   let bad: { line: number; text: string; offset: number } | undefined;
 
   /** The entry on one line; undefined for a blank line or a line that may be the torn last one. */
@@ -133,7 +143,7 @@ export function* readJournal(file: string): Generator<JournalEntry, JournalScan,
     // buf[0, have) is the start of a line not yet ended; it starts at byte `at` of the file
     let buf = Buffer.allocUnsafe(CHUNK_BYTES);
     let have = 0;
-    let at = 0;
+    let at = start?.offset ?? 0;
     for (;;) {
       if (have === buf.length) buf = Buffer.concat([buf, Buffer.allocUnsafe(buf.length)]); // a line longer than a chunk
       const n = readSync(fd, buf, have, buf.length - have, at + have);
@@ -148,6 +158,8 @@ export function* readJournal(file: string): Generator<JournalEntry, JournalScan,
       data.copyWithin(0, from);
       have = data.length - from;
       at += from;
+      out.end = at;
+      out.lines = lineNo;
     }
     if (have > 0) {
       const e = handle(buf.subarray(0, have), at);

@@ -7,7 +7,10 @@
  *   export gives back what was stored, key order included) and the journal seq it was saved at;
  * - rollout_journal: one row per entry, (plan, seq) unique, the entry's JSON text plus the columns
  *   the summary queries (type, effect);
- * - rollout_lock_holder: who holds a plan's advisory lock (pid, host, since, command), for messages.
+ * - rollout_lock_holder: who holds a plan's advisory lock (pid, host, since, command), for messages;
+ * - (2) rollout_journal_checkpoint: the journal's digest up to a seq (journal-digest.ts) and the md5 of
+ *   that entry's text, so a command folds only the rows after it; a cache, read again whenever it does
+ *   not match.
  */
 export const MIGRATIONS: readonly (readonly string[])[] = [
   [
@@ -34,6 +37,14 @@ export const MIGRATIONS: readonly (readonly string[])[] = [
        since text NOT NULL,
        command text,
        backend_pid integer NOT NULL
+     )`,
+  ],
+  [
+    `CREATE TABLE rollout_journal_checkpoint (
+       plan text PRIMARY KEY,
+       seq integer NOT NULL CHECK (seq > 0),
+       entry_md5 text NOT NULL,
+       digest text NOT NULL
      )`,
   ],
 ];

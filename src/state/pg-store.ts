@@ -11,6 +11,7 @@ import { RolloutError } from '../errors.js';
 import { redactValue } from '../redact.js';
 import { stripControlsValue } from '../sanitize.js';
 import { describeHolder } from './file-lock.js';
+import { emptyDigest, foldEntry, type JournalDigest } from './journal-digest.js';
 import { pgError, pgPool, pgTarget, inTransaction, type PgTarget } from './pg-connect.js';
 import { acquirePgLock, pgLockHeld, readPgHolder, STILL_HELD, type PgHeldLock } from './pg-lock.js';
 import { lockKey } from './pg-schema.js';
@@ -30,6 +31,31 @@ export function createPgStore(opts: PgStoreOptions): StateStore {
   const target: PgTarget = pgTarget(opts.url);
   const where = `postgres ${target.where} (plan "${opts.plan}")`;
   let held: PgHeldLock | undefined;
+  /** the journal's digest as this store knows it (kept up to date by append), and the seq of the checkpoint read */
+  let known: { digest: JournalDigest; checkpointed: number } | undefined;
+
+  /** Under the lock, when the journal grew past the checkpoint: the digest saved with the md5 of its last entry. */
+  const writeCheckpoint = async (): Promise<void> => {
+    const k = known;
+    const h = held;
+    if (!k || !h || k.digest.lastSeq <= k.checkpointed) return;
+    try {
+      await db('could not save the journal checkpoint', (pool) =>
+        inTransaction(pool, async (c) => {
+          if (!(await c.query<{ held: boolean }>(stillHeldSql(h))).rows[0]?.held) return;
+          await c.query(
+            `INSERT INTO rollout_journal_checkpoint (plan, seq, entry_md5, digest)
+               SELECT $1, $2, md5(entry), $3 FROM rollout_journal WHERE plan = $1 AND seq = $2
+             ON CONFLICT (plan) DO UPDATE SET seq = EXCLUDED.seq, entry_md5 = EXCLUDED.entry_md5, digest = EXCLUDED.digest`,
+            [opts.plan, k.digest.lastSeq, JSON.stringify(k.digest)],
+          );
+        }),
+      );
+      k.checkpointed = k.digest.lastSeq;
+    } catch {
+      // a cache: without it the next command folds every row
+    }
+  };
 
   /** Runs `fn` with the pool; a connection or query failure becomes an error naming the server only. */
   const db = async <T>(doing: string, fn: (pool: Pool) => Promise<T>): Promise<T> => {
@@ -69,8 +95,8 @@ export function createPgStore(opts: PgStoreOptions): StateStore {
     return r.rows[0]?.s ?? 0;
   };
 
-  async function* entries(): AsyncGenerator<JournalEntry> {
-    let after = 0;
+  async function* entries(from = 0): AsyncGenerator<JournalEntry> {
+    let after = from;
     for (;;) {
       const rows = await db(
         'could not be read',
@@ -150,14 +176,18 @@ export function createPgStore(opts: PgStoreOptions): StateStore {
           ]);
           return full;
         }),
-      );
+      ).then((full) => {
+        if (known?.digest.lastSeq === full.seq - 1) foldEntry(known.digest, full);
+        else known = undefined;
+        return full;
+      });
     },
     async journal(keep) {
       const out: JournalEntry[] = [];
       for await (const e of entries()) if (!keep || keep(e)) out.push(e);
       return out;
     },
-    entries,
+    entries: () => entries(),
     async summary(): Promise<JournalSummary> {
       return db('could not be read', async (pool) => {
         const last = await pool.query<{ seq: number; entry: string }>(
@@ -183,6 +213,24 @@ export function createPgStore(opts: PgStoreOptions): StateStore {
           open: open.rows.map((r) => parse(r.entry, 'a journal entry') as JournalEntry),
         };
       });
+    },
+    async digest() {
+      if (known) return known.digest;
+      // the checkpoint when its entry is still the one it folded, then the rows after it
+      const cp = await db('could not be read', async (pool) => {
+        const r = await pool.query<{ seq: number; digest: string; same: boolean }>(
+          `SELECT c.seq, c.digest, (j.entry IS NOT NULL AND md5(j.entry) = c.entry_md5) AS same
+             FROM rollout_journal_checkpoint c LEFT JOIN rollout_journal j ON j.plan = c.plan AND j.seq = c.seq
+            WHERE c.plan = $1`,
+          [opts.plan],
+        );
+        return r.rows[0];
+      });
+      const saved = cp?.same ? savedDigest(cp.digest, cp.seq) : undefined;
+      const d = saved ?? emptyDigest();
+      for await (const e of entries(d.lastSeq)) foldEntry(d, e);
+      known = { digest: d, checkpointed: saved?.lastSeq ?? 0 };
+      return d;
     },
     async repairTornTail() {
       return undefined; // a committed row is whole: nothing is ever torn
@@ -212,12 +260,34 @@ export function createPgStore(opts: PgStoreOptions): StateStore {
         }),
       );
       held = lock;
+      known = undefined; // rows other runs appended while this one waited
       return {
         async release() {
-          if (held === lock) held = undefined;
+          if (held === lock) {
+            await writeCheckpoint();
+            held = undefined;
+          }
           await lock.release();
         },
       };
     },
   };
+}
+
+/** A saved digest when it is one of this version at the seq it is saved at; undefined otherwise (fold every row). */
+function savedDigest(text: string, seq: number): JournalDigest | undefined {
+  try {
+    const d = JSON.parse(text) as Partial<JournalDigest> | null;
+    const ok =
+      d?.v === 1 &&
+      d.lastSeq === seq &&
+      Array.isArray(d.open) &&
+      typeof d.counts === 'object' &&
+      d.counts !== null &&
+      typeof d.phases === 'object' &&
+      d.phases !== null;
+    return ok ? (d as JournalDigest) : undefined;
+  } catch {
+    return undefined;
+  }
 }

@@ -1,5 +1,6 @@
 /** The rollout's recorded state and its event journal. Plain data: the core reads it, stores keep it. */
 import type { PhaseStatsMemory } from '../gates/comparison-types.js';
+import type { JournalDigest } from './journal-digest.js';
 import type { DigestRecord, NoteRecord } from './record-types.js';
 
 export type { DigestRecord, NoteRecord } from './record-types.js';
@@ -210,6 +211,11 @@ export interface StateStore {
   entries(): AsyncIterable<JournalEntry>;
   /** seq, last entry, open effects and a torn tail, in one streaming pass; throws RolloutError('corrupt'). */
   summary(): Promise<JournalSummary>;
+  /**
+   * The journal folded into what reports need (journal-digest.ts), kept up to date by append: the file
+   * store folds only the lines after its checkpoint. Throws RolloutError('corrupt') as `summary` does.
+   */
+  digest(): Promise<JournalDigest>;
   /** Removes a torn last line (under the lock); returns what was removed. */
   repairTornTail(): Promise<{ line: number; text: string } | undefined>;
   /** Takes the rollout's lock or throws RolloutError('locked') naming the holder. */

@@ -272,3 +272,52 @@ describe('kill -9 at random moments under load (file backend)', () => {
     }
   }, 600_000);
 });
+
+describe('a reduce killed after its flag change landed, on PostgreSQL', () => {
+  const dbs: { drop: () => Promise<void> }[] = [];
+  afterAll(async () => {
+    for (const d of dbs) await d.drop();
+  });
+  it.each([['landed:flag.set-traffic'], ['saved'], ['append:rollout.reduced']])(
+    'killed at %s: running reduce again completes that reduce, never a second one',
+    async (point) => {
+      const file = await atStage('canary-25');
+      const db = await createTestDatabase(`reduce_${point}`);
+      dbs.push(db);
+      const exported = file.path('export.json');
+      writeFileSync(exported, (await file.run(['state', 'export', file.plan])).stdout);
+      const sb = file.clone();
+      rmSync(sb.stateFile);
+      rmSync(sb.journalFile);
+      sb.editPlan((y) => y.replace(/state:\n {2}backend: file\n {2}dir: \.rollout[^\n]*\n/, PG_STATE));
+      const env = { DATABASE_URL: db.url };
+      expect((await sb.run(['state', 'import', sb.plan, exported], { env })).code).toBe(0);
+      const journal = async () =>
+        (await sql(db.url, 'SELECT entry FROM rollout_journal ORDER BY seq')).rows.map(
+          (r) => JSON.parse(r.entry) as JournalEntry,
+        );
+      const before = (await journal()).length;
+      const crashed = await sb.cmd('reduce', ['--yes', '--reason', 'crash test'], {
+        env: { ...env, ROLLOUT_TEST_CRASH_AT: point },
+      });
+      expect(crashed.signal).toBe('SIGKILL');
+      expect(sb.flag()?.metadata?.['traffic']).toBe(5);
+      const again = await sb.cmd('reduce', ['--yes', '--reason', 'crash test', '--json'], { env });
+      expect({ code: again.code, out: again.code === 0 ? '' : explain(again) }).toEqual({ code: 0, out: '' });
+      const state = JSON.parse((await sql(db.url, 'SELECT state FROM rollout_state')).rows[0].state) as RolloutState;
+      expect({ status: state.status, phase: state.phase, traffic: state.traffic }).toEqual({
+        status: 'in-progress',
+        phase: 'canary-5',
+        traffic: 5,
+      });
+      expect(sb.flag()?.metadata?.['traffic']).toBe(5);
+      const j = (await journal()).slice(before);
+      expect(j.filter((e) => e.type === 'effect.start' && action(e) === 'flag.set-traffic')).toHaveLength(1);
+      expect(j.filter((e) => e.type === 'rollout.reduced').map((e) => e.data)).toEqual([
+        expect.objectContaining({ from: 'canary-25', to: 'canary-5' }),
+      ]);
+      expect(openEffects(j)).toEqual([]);
+    },
+    120_000,
+  );
+});

@@ -7,6 +7,7 @@
 import type { PromptService, Services } from '../../src/engine/services.js';
 import type { FlagProvider, FlagState, NotificationEvent } from '../../src/providers/types.js';
 import type { JournalEntry, JournalSummary, RolloutState, StateStore } from '../../src/state/types.js';
+import { digestOf } from '../../src/state/journal-digest.js';
 import { fixedClock, T0 } from './builders.js';
 
 export interface Fakes {
@@ -68,6 +69,7 @@ export function fakeServices(
       yield* journal;
     },
     summary,
+    digest: async () => digestOf(journal),
     repairTornTail: async () => undefined,
     lock: async () => ({ release: async () => undefined }),
     activeHolder: async () => undefined,

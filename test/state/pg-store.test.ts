@@ -32,7 +32,7 @@ describe('state store: postgres only', () => {
     );
     await Promise.all(stores.map((s) => s.load()));
     const r = await sql(db.url, 'SELECT version FROM rollout_schema_version ORDER BY version');
-    expect(r.rows.map((x) => x.version)).toEqual([1]);
+    expect(r.rows.map((x) => x.version)).toEqual([1, 2]);
   });
 
   test('a run whose lock connection ended has lost its lock: it writes nothing more', async () => {
@@ -64,5 +64,41 @@ describe('state store: postgres only', () => {
     const e2 = await closed.load().catch((e: Error) => e);
     expect(e2).toMatchObject({ code: 'provider', message: expect.stringContaining('127.0.0.1:1/nowhere') });
     expect(String((e2 as Error).message)).not.toContain('S3cret');
+  });
+
+  test('the journal checkpoint row is used (a doctored count shows through) and ignored once its entry changed', async () => {
+    const plan = `cp-${process.pid}`;
+    const make = () => createPgStore({ url: db.url, plan, now: () => new Date() });
+    const entry = (type: string) => ({
+      at: '2026-06-18T09:00:00.000Z',
+      clock: 'system' as const,
+      type,
+      phase: 'canary',
+      data: {},
+    });
+    const run = async (types: string[]) => {
+      const s = make();
+      const lock = await s.lock();
+      for (const t of types) await s.append(entry(t));
+      await s.digest(); // as a run that writes reports reads it
+      await lock.release();
+    };
+    await run(['rollout.held', 'rollout.held', 'rollout.held']);
+    const row = await sql(db.url, 'SELECT seq, digest FROM rollout_journal_checkpoint WHERE plan = $1', [plan]);
+    expect(row.rows[0].seq).toBe(3);
+    const doctored = JSON.parse(row.rows[0].digest);
+    doctored.counts['rollout.held'] = 1000;
+    await sql(db.url, 'UPDATE rollout_journal_checkpoint SET digest = $2 WHERE plan = $1', [
+      plan,
+      JSON.stringify(doctored),
+    ]);
+    await run(['rollout.held']);
+    expect((await make().digest()).counts['rollout.held']).toBe(1001);
+    // the entry the checkpoint stops at is no longer the one it folded: every row is folded again
+    await sql(db.url, 'DELETE FROM rollout_journal WHERE plan = $1 AND seq > 1', [plan]);
+    await run(['rollout.advanced', 'effect.start', 'gate.evaluated']);
+    const d = await make().digest();
+    expect(d.counts).toEqual({ 'rollout.held': 1, 'rollout.advanced': 1, 'effect.start': 1, 'gate.evaluated': 1 });
+    expect(d.lastSeq).toBe(4);
   });
 });

@@ -4,6 +4,7 @@
  * the lock and its holder, a journal cut short.
  */
 import { describe, expect, test } from '@jest/globals';
+import { digestOf, type JournalDigest } from '../../src/state/journal-digest.js';
 import type { JournalEntry, RolloutState, StateStore } from '../../src/state/types.js';
 
 export interface StoreFactory {
@@ -127,6 +128,51 @@ export function storeSuite(name: string, factory: () => StoreFactory): void {
       await s.append({ ...entry('x'), data: { text: 'a\u001b[31mred\u0007' } });
       const [e] = await factory().make(plan).journal();
       expect(JSON.stringify(e)).not.toMatch(/\u001b|\u0007/);
+    });
+
+    /** One locked run appending `types` in phase `phase`, as a command does. */
+    const run = async (f: StoreFactory, plan: string, types: string[], phase = 'canary') => {
+      const s = f.make(plan);
+      const lock = await s.lock();
+      try {
+        for (const t of types) await s.append({ ...entry(t), phase });
+      } finally {
+        await lock.release();
+      }
+    };
+    const roundTrip = (d: JournalDigest) => JSON.parse(JSON.stringify(d));
+
+    test('the digest a new run reads (checkpoint + the entries after it) is the digest of the whole journal', async () => {
+      const plan = unique('digest');
+      const f = factory();
+      const kinds = ['gate.evaluated', 'rollout.held', 'effect.start', 'rollout.advanced', 'rollout.held'];
+      for (let r = 0; r < 5; r++) {
+        await run(f, plan, kinds.slice(0, 1 + r), r % 2 ? 'canary' : 'full');
+        const read = await f.make(plan).digest();
+        expect(roundTrip(read)).toEqual(roundTrip(digestOf(await f.make(plan).journal())));
+        expect(read.lastSeq).toBe((await f.make(plan).summary()).lastSeq);
+      }
+      // and the store that appended knows the same without reading again
+      const s = f.make(plan);
+      const lock = await s.lock();
+      await s.digest();
+      await s.append(entry('rollout.held'));
+      const inMemory = roundTrip(await s.digest());
+      await lock.release();
+      expect(inMemory).toEqual(roundTrip(digestOf(await f.make(plan).journal())));
+    });
+
+    test('a journal cut behind the checkpoint and written again is folded whole: the digest is the true one', async () => {
+      const plan = unique('digest-cut');
+      const f = factory();
+      await run(f, plan, ['gate.evaluated', 'rollout.held', 'gate.evaluated', 'rollout.held', 'effect.start']);
+      await f.make(plan).digest();
+      await f.cutJournal(plan, 2);
+      await run(f, plan, ['rollout.advanced', 'effect.done', 'checklist.answered'], 'other');
+      const read = roundTrip(await f.make(plan).digest());
+      expect(read).toEqual(roundTrip(digestOf(await f.make(plan).journal())));
+      expect(read.lastSeq).toBe(5);
+      expect(read.counts['effect.start']).toBeUndefined();
     });
   });
 }
