@@ -40,7 +40,14 @@ describe('of: all', () => {
     expect(st.code).toBe(0);
     const doc = st.json();
     expect(doc.traffic).toBe(12.5);
+    expect(doc.trafficOfAllUsers).toBe(5);
     expect(doc.flagMatchesState).toBe(true);
+    const all = (await sb.run(['status', '--all', 'plans', '--json'])).json();
+    expect(all.rollouts.find((r: { plan: string }) => r.plan === 'recommendations-v2')).toMatchObject({
+      traffic: 12.5,
+      trafficOfAllUsers: 5,
+      audience: 'technical-users',
+    });
     expect(doc.flagMismatch).toEqual([]);
     const text = await sb.cmd('status');
     expect(text.stdout).toContain('5% of all users (12.5% of technical-users)');

@@ -18,6 +18,7 @@ import { renderTable } from '../render.js';
 import { buildServices } from '../build-services.js';
 import { createIo } from '../io.js';
 import { phaseServed } from '../../reports/served.js';
+import { ofAllUsers } from '../../plan/of-all.js';
 
 const POOL = 8;
 
@@ -28,6 +29,8 @@ interface Row {
   traffic: number | null;
   /** the phase's audience: its traffic is a share of it */
   audience?: string | undefined;
+  /** for `of: all`: the share of all users the traffic stands for */
+  trafficOfAllUsers?: number | undefined;
   /** what the phase serves, said with its audience (and of all users for `of: all`) */
   served?: string | undefined;
   state: string | null;
@@ -88,6 +91,7 @@ async function statusRow(file: string, io: Io): Promise<Row> {
       phase: state.phase,
       traffic: state.traffic,
       audience: loaded.plan.phases[state.phaseIndex]?.audience,
+      trafficOfAllUsers: ofAllUsers(loaded.plan, loaded.plan.phases[state.phaseIndex], state.traffic),
       served: phaseServed(loaded.plan, state.phase, state.traffic),
       state: state.status,
     });

@@ -12,6 +12,7 @@ import { timeline } from '../../gates/timeline.js';
 import { scheduleView } from '../../gates/schedule-view.js';
 import { renderSchedule } from '../schedule-render.js';
 import { phaseServed } from '../../reports/served.js';
+import { ofAllUsers } from '../../plan/of-all.js';
 import { countdown } from '../../reports/countdown.js';
 import { renderSparklines } from '../render-sparklines.js';
 
@@ -75,6 +76,8 @@ export async function statusCommand(
       phase: state.phase,
       phaseIndex: state.phaseIndex,
       traffic: state.traffic,
+      // for `of: all`: the share of all users that traffic (a share of the audience) stands for
+      trafficOfAllUsers: ofAllUsers(plan, cur, state.traffic) ?? null,
       enteredAt: state.status === 'not-started' ? null : rec.enteredAt,
       timeInPhaseMs: inPhase,
       eligibleAt: eligibleAt ?? null,
