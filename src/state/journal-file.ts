@@ -32,7 +32,8 @@ const entrySchema = z.looseObject({
   data: z.record(z.string(), z.unknown()),
 });
 
-function looksLikeEntry(raw: unknown): boolean {
+/** A journal entry's shape, checked by hand (cheap enough for every line of any journal). */
+export function looksLikeEntry(raw: unknown): boolean {
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) return false;
   const e = raw as Record<string, unknown>;
   return (

@@ -11,6 +11,7 @@ import { RolloutError } from '../errors.js';
 import { redactValue } from '../redact.js';
 import { stripControlsValue } from '../sanitize.js';
 import { describeHolder } from './file-lock.js';
+import { isDigest } from './journal-checkpoint.js';
 import { emptyDigest, foldEntry, type JournalDigest } from './journal-digest.js';
 import { pgError, pgPool, pgTarget, inTransaction, type PgTarget } from './pg-connect.js';
 import { acquirePgLock, pgLockHeld, readPgHolder, STILL_HELD, type PgHeldLock } from './pg-lock.js';
@@ -274,19 +275,11 @@ export function createPgStore(opts: PgStoreOptions): StateStore {
   };
 }
 
-/** A saved digest when it is one of this version at the seq it is saved at; undefined otherwise (fold every row). */
+/** A saved digest when it is one of this version at the seq it is saved at, whole; undefined otherwise (fold every row). */
 function savedDigest(text: string, seq: number): JournalDigest | undefined {
   try {
-    const d = JSON.parse(text) as Partial<JournalDigest> | null;
-    const ok =
-      d?.v === 1 &&
-      d.lastSeq === seq &&
-      Array.isArray(d.open) &&
-      typeof d.counts === 'object' &&
-      d.counts !== null &&
-      typeof d.phases === 'object' &&
-      d.phases !== null;
-    return ok ? (d as JournalDigest) : undefined;
+    const d: unknown = JSON.parse(text);
+    return isDigest(d, seq) ? d : undefined;
   } catch {
     return undefined;
   }

@@ -254,6 +254,64 @@ describe('the file store checkpoint', () => {
     expect(roundTrip(await store(f.dir).digest())).toEqual(roundTrip(await truth(f.dir)));
   });
 
+  test('a same-size edit anywhere in a journal under 1 MiB is seen: the journal is read whole again', async () => {
+    const f = fresh();
+    const big = (i: number): Draft => ({ ...draft(i), data: { ...draft(i).data, note: 'x'.repeat(400) } });
+    await run(
+      f.dir,
+      Array.from({ length: 60 }, (_, i) => big(i)),
+    );
+    expect(statSync(f.journal).size).toBeGreaterThan(20_000);
+    const text = readFileSync(f.journal, 'utf8');
+    const lines = text.split('\n');
+    lines[30] = lines[30]!.replace('"fail"', '"pass"');
+    writeFileSync(f.journal, lines.join('\n'));
+    expect(readFileSync(f.journal, 'utf8').length).toBe(text.length);
+    expect(roundTrip(await store(f.dir).digest())).toEqual(roundTrip(await truth(f.dir)));
+  });
+
+  test('past 1 MiB the checkpoint is still used (a doctored count shows through), and an edit near the end is seen', async () => {
+    const f = fresh();
+    const big = (i: number): Draft => ({ ...draft(i), data: { ...draft(i).data, note: 'y'.repeat(2000) } });
+    await run(
+      f.dir,
+      Array.from({ length: 700 }, (_, i) => big(i)),
+    );
+    expect(statSync(f.journal).size).toBeGreaterThan(1 << 20);
+    const cp = JSON.parse(readFileSync(f.cp, 'utf8'));
+    cp.digest.counts['rollout.held'] = 5000;
+    writeFileSync(f.cp, JSON.stringify(cp));
+    expect((await store(f.dir).digest()).counts['rollout.held']).toBe(5000);
+    const text = readFileSync(f.journal, 'utf8');
+    const lines = text.trimEnd().split('\n');
+    lines[695] = lines[695]!.replace('"fail"', '"pass"');
+    writeFileSync(f.journal, `${lines.join('\n')}\n`);
+    expect((await store(f.dir).digest()).counts['rollout.held']).toBe(350);
+  });
+
+  test.each([
+    ['an open effect that is not an entry', (d: Record<string, unknown>) => ({ ...d, open: [5] })],
+    ['phases that are a list', (d: Record<string, unknown>) => ({ ...d, phases: [] })],
+    ['a count that is not a number', (d: Record<string, unknown>) => ({ ...d, counts: { 'rollout.held': 'many' } })],
+    ["a last seq other than the checkpoint's", (d: Record<string, unknown>) => ({ ...d, lastSeq: 2 })],
+    [
+      'a timeline row without its entry',
+      (d: Record<string, unknown>) => {
+        const phases = d['phases'] as Record<string, { timeline: unknown[] }>;
+        phases['a']!.timeline = [{ count: 1, lastAt: 'x' }];
+        return d;
+      },
+    ],
+  ])('a checkpoint whose digest has %s is not used: the journal is read whole again', async (_what, doctor) => {
+    const f = fresh();
+    await run(f.dir, some(0, 6));
+    const cp = JSON.parse(readFileSync(f.cp, 'utf8'));
+    writeFileSync(f.cp, JSON.stringify({ ...cp, digest: doctor(cp.digest) }));
+    const s = store(f.dir);
+    expect(roundTrip(await s.digest())).toEqual(roundTrip(await truth(f.dir)));
+    expect((await s.summary()).open).toEqual([]);
+  });
+
   test('a journal cut before the seq the state was saved at is still refused, checkpoint or not', async () => {
     const f = fresh();
     const s = store(f.dir);
