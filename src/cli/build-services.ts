@@ -10,7 +10,8 @@ import type { ProviderSet, PromptService, Services } from '../engine/services.js
 import { RolloutError } from '../errors.js';
 import { parseDuration } from '../plan/duration.js';
 import type { ProviderRole, RoleInterfaces } from '../providers/definition.js';
-import type { AdapterContext } from '../providers/types.js';
+import type { AdapterContext, KeyedCache } from '../providers/types.js';
+import { type CacheDir, openCache, readEntry, writeEntry } from './plan-cache.js';
 import { processRedactor } from '../redact.js';
 import { createFileStore } from '../state/file-store.js';
 import { withCrashPoints } from '../state/crash-store.js';
@@ -72,6 +73,7 @@ export function buildServices(args: {
     incidents: new Map(),
     notifications: new Map(),
   };
+  const userCache = lazyUserCache();
   const create = <R extends ProviderRole>(role: R, name: string): Promise<RoleInterfaces[R]> => {
     const cache = created[role];
     let adapter = cache.get(name);
@@ -85,6 +87,7 @@ export function buildServices(args: {
         warn: (m) => io.log.warn(`${name}: ${m}`),
         now: () => clock.now(),
         envOf: (setting) => loaded.sources.get(`providers.${role}.${name}.${setting}`),
+        cache: userCache,
       };
       adapter = (async () => {
         // the registry (settings schemas, no implementation) loads with the first provider a command uses
@@ -178,4 +181,26 @@ function lockWait(env: NodeJS.ProcessEnv = process.env): number | undefined {
       hint: 'e.g. ROLLOUT_LOCK_WAIT=30s',
     });
   return ms;
+}
+
+/** The user's cache folder (plan-cache.ts: 0700, HMAC-signed entries), opened on first use; a refused one is not used. */
+function lazyUserCache(): KeyedCache {
+  let opened: CacheDir | undefined | null = null;
+  const dir = (): CacheDir | undefined => {
+    if (opened === null) {
+      const c = openCache();
+      opened = c && 'dir' in c ? c : undefined;
+    }
+    return opened;
+  };
+  return {
+    read: (key) => {
+      const c = dir();
+      return c && readEntry(c, key);
+    },
+    write: (key, body) => {
+      const c = dir();
+      if (c) writeEntry(c, key, body);
+    },
+  };
 }

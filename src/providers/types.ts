@@ -199,6 +199,17 @@ export interface AdapterContext {
    * which credential was rejected without showing it.
    */
   envOf: (setting: string) => string | undefined;
+  /**
+   * The user's cache folder for adapters that keep what they fetched (HMAC-signed entries, see
+   * cli/plan-cache.ts); undefined when the cache is off (`ROLLOUT_NO_CACHE`) or cannot be trusted.
+   */
+  cache?: KeyedCache | undefined;
+}
+
+/** Text kept under a key; a read of anything missing, damaged or not ours is undefined. */
+export interface KeyedCache {
+  read(key: string): string | undefined;
+  write(key: string, body: string): void;
 }
 
 /** One adapter's settings schema (checked by `validate`); `Role` ties it to the role's registry. */

@@ -89,22 +89,39 @@ function pickSeries(all: RawSeries[], cohort: Cohort): RawSeries | undefined {
   );
 }
 
-/** Parses a successful answer. NaN and ±Inf values are dropped and counted, never read as 0. */
-export function parseAnswer(args: { body: unknown; cohort: Cohort; stepMs?: number | undefined }): Series {
+/** One evaluation time (epoch ms) and its value; null for NaN, ±Inf or anything that is not a number. */
+export type TimedValue = [number, number | null];
+
+/** A successful answer's samples for the cohort, in time order, invalid values kept as null; and its warnings. */
+export function parseSamples(args: { body: unknown; cohort: Cohort }): { samples: TimedValue[]; warnings: string[] } {
   const { body } = args;
   if (!isRecord(body) || body.status !== 'success' || !isRecord(body.data)) {
     throw new AnswerProblem('the answer is not a Prometheus API response');
   }
   const warnings = Array.isArray(body.warnings) ? body.warnings.map(String) : [];
   const chosen = pickSeries(rawSeries(body.data), args.cohort);
-  const points: Point[] = [];
-  let invalid = 0;
-  for (const [t, raw] of chosen?.values ?? []) {
+  const samples: TimedValue[] = (chosen?.values ?? []).map(([t, raw]) => {
     // strict: only a number as Prometheus writes one; NaN, ±Inf, "1e999" and anything else are invalid
     const v = NUMBER.test(raw.trim()) ? Number(raw) : NaN;
-    if (!Number.isFinite(v)) invalid++;
-    else points.push({ t: Math.round(t * 1000), v });
+    return [Math.round(t * 1000), Number.isFinite(v) ? v : null];
+  });
+  samples.sort((a, b) => a[0] - b[0]);
+  return { samples, warnings };
+}
+
+/** The series of some samples: invalid ones are counted, never read as 0. */
+export function seriesOf(samples: TimedValue[], stepMs: number | undefined, warnings: string[]): Series {
+  const points: Point[] = [];
+  let invalid = 0;
+  for (const [t, v] of samples) {
+    if (v === null) invalid++;
+    else points.push({ t, v });
   }
-  points.sort((a, b) => a.t - b.t);
-  return { points, invalid, stepMs: args.stepMs, warnings: warnings.length > 0 ? warnings : undefined };
+  return { points, invalid, stepMs, warnings: warnings.length > 0 ? warnings : undefined };
+}
+
+/** Parses a successful answer. NaN and ±Inf values are dropped and counted, never read as 0. */
+export function parseAnswer(args: { body: unknown; cohort: Cohort; stepMs?: number | undefined }): Series {
+  const { samples, warnings } = parseSamples(args);
+  return seriesOf(samples, args.stepMs, warnings);
 }

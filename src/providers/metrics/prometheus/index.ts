@@ -1,17 +1,20 @@
 /**
  * Prometheus metrics: one PromQL range query per cohort over [from, to]. The step is widened to stay
  * under Prometheus' 11,000-point limit; NaN/Inf are counted as invalid and empty results stay empty, so
- * missing data is never mistaken for zeros (and so never for a pass).
+ * missing data is never mistaken for zeros (and so never for a pass). With `cache: true` the settled
+ * part of each range is kept and only what is newer is asked (range-cache.ts).
  */
 import { ProviderError } from '../../../errors.js';
 import { createHttpClient } from '../../http.js';
 import { httpClientSettings, parseDurationMs } from '../../http-settings.js';
 import type { AdapterContext, MetricQuery, MetricsProvider, Series } from '../../types.js';
-import { AnswerProblem, chooseStepSeconds, parseAnswer, prometheusError } from './answer.js';
+import { AnswerProblem, chooseStepSeconds, parseSamples, prometheusError, seriesOf } from './answer.js';
+import { cachedRange } from './range-cache.js';
 import { prometheusBuckets, prometheusCount } from './counts.js';
 import type { PrometheusSettings } from './settings.js';
 
 const DEFAULT_STEP = '60s';
+const DEFAULT_SETTLE = '5m';
 
 export async function createPrometheusMetrics(
   settings: PrometheusSettings,
@@ -25,6 +28,7 @@ export async function createPrometheusMetrics(
     ...httpClientSettings(settings),
   });
   const stepSeconds = parseDurationMs(settings.step ?? DEFAULT_STEP) / 1000;
+  const settleMs = parseDurationMs(settings.settle ?? DEFAULT_SETTLE);
 
   return {
     count: (q) =>
@@ -48,28 +52,45 @@ export async function createPrometheusMetrics(
           opts,
         );
       // 400 (bad_data) and 422 (execution) carry Prometheus' own explanation and are never worth retrying.
-      const res = await http.request({
-        method: 'GET',
-        url: '/api/v1/query_range',
-        params: { query: q.query, start: q.from / 1000, end: q.to / 1000, step },
-        acceptStatuses: [400, 422],
-      });
-      const reported = prometheusError(res.data);
-      if (reported) {
-        throw fail(`${reported.errorType}: ${reported.error}`, {
-          status: res.status,
-          hint: /maximum resolution/.test(reported.error)
-            ? 'raise the provider `step` setting or shorten the window'
-            : undefined,
+      const ask = async (from: number, to: number) => {
+        const res = await http.request({
+          method: 'GET',
+          url: '/api/v1/query_range',
+          params: { query: q.query, start: from / 1000, end: to / 1000, step },
+          acceptStatuses: [400, 422],
         });
-      }
-      if (res.status !== 200) throw fail(`unexpected HTTP ${res.status}`, { status: res.status });
-      try {
-        return parseAnswer({ body: res.data, cohort: q.cohort, stepMs: step * 1000 });
-      } catch (e) {
-        if (e instanceof AnswerProblem) throw fail(e.message, { status: res.status, hint: e.hint });
-        throw e;
-      }
+        const reported = prometheusError(res.data);
+        if (reported) {
+          throw fail(`${reported.errorType}: ${reported.error}`, {
+            status: res.status,
+            hint: /maximum resolution/.test(reported.error)
+              ? 'raise the provider `step` setting or shorten the window'
+              : undefined,
+          });
+        }
+        if (res.status !== 200) throw fail(`unexpected HTTP ${res.status}`, { status: res.status });
+        try {
+          return parseSamples({ body: res.data, cohort: q.cohort });
+        } catch (e) {
+          if (e instanceof AnswerProblem) throw fail(e.message, { status: res.status, hint: e.hint });
+          throw e;
+        }
+      };
+      const { samples, warnings } =
+        settings.cache && ctx.cache
+          ? await cachedRange({
+              cache: ctx.cache,
+              server: settings.url,
+              query: q.query,
+              stepMs: step * 1000,
+              from: q.from,
+              to: q.to,
+              now: ctx.now(),
+              settleMs,
+              ask,
+            })
+          : await ask(q.from, q.to);
+      return seriesOf(samples, step * 1000, warnings);
     },
   };
 }
