@@ -13,8 +13,8 @@
  * query keeps nothing and fails as before.
  */
 import { createHash } from 'node:crypto';
-import type { KeyedCache } from '../../types.js';
-import type { TimedValue } from './answer.js';
+import type { KeyedCache, Point } from '../../types.js';
+import { seriesOf, type TimedValue } from './answer.js';
 
 /** How many kept evaluation times each query asks for again, to see that history has not changed. */
 const OVERLAP = 3;
@@ -48,6 +48,8 @@ const isKept = (k: unknown): k is Kept => {
   );
 };
 
+type Grid = (number | null | false)[];
+
 /** The samples a kept entry holds within [from, to]. */
 function keptSamples(k: Kept, from: number, to: number): TimedValue[] {
   const out: TimedValue[] = [];
@@ -60,19 +62,23 @@ function keptSamples(k: Kept, from: number, to: number): TimedValue[] {
   return out;
 }
 
-function keep(samples: TimedValue[], stepMs: number, first: number, until: number): Kept {
-  const values: (number | null | false)[] = new Array((until - first) / stepMs + 1).fill(false);
-  for (const [t, v] of samples)
-    if (t >= first && t <= until && (t - first) % stepMs === 0) values[(t - first) / stepMs] = v;
-  return { v: 2, stepMs, first, until, values };
+/** Samples written into a grid from `first`; false when one is not on the grid (nothing is then kept). */
+function intoGrid(grid: Grid, first: number, stepMs: number, samples: TimedValue[]): boolean {
+  for (const [t, v] of samples) {
+    const i = (t - first) / stepMs;
+    if (!Number.isInteger(i) || i < 0 || i >= grid.length) return false;
+    grid[i] = v;
+  }
+  return true;
 }
 
 const same = (a: TimedValue[], b: TimedValue[]): boolean =>
   a.length === b.length && a.every(([t, v], i) => t === b[i]![0] && v === b[i]![1]);
 
 /**
- * The samples of [from, to] on the step's grid, from the cache and from `ask` (which fetches
- * [from, to] at the step and returns the samples and the answer's warnings).
+ * The points of [from, to] on the step's grid, from the cache and from `ask` (which fetches [from, to]
+ * at the step and returns the samples and the answer's warnings), exactly as `ask` over the whole
+ * window would give them.
  */
 export async function cachedRange(args: {
   cache: KeyedCache;
@@ -84,11 +90,17 @@ export async function cachedRange(args: {
   now: number;
   settleMs: number;
   ask: (from: number, to: number) => Promise<{ samples: TimedValue[]; warnings: string[] }>;
-}): Promise<{ samples: TimedValue[]; warnings: string[] }> {
+  /** how the few newest points are asked (batch.ts); `ask` by default */
+  askRecent?: (from: number, to: number) => Promise<{ samples: TimedValue[]; warnings: string[] }>;
+}): Promise<{ points: Point[]; invalid: number; warnings: string[] }> {
   const { cache, stepMs } = args;
   const start = Math.ceil(args.from / stepMs) * stepMs;
   const end = Math.floor(args.to / stepMs) * stepMs;
-  if (end < start) return args.ask(args.from, args.to);
+  const plain = async (from: number, to: number) => {
+    const a = await args.ask(from, to);
+    return { ...seriesOf(a.samples, stepMs, []), warnings: a.warnings };
+  };
+  if (end < start) return plain(args.from, args.to);
   const key = `prom-${createHash('sha256')
     .update(JSON.stringify([args.server, args.query, stepMs]))
     .digest('hex')}`;
@@ -99,30 +111,71 @@ export async function cachedRange(args: {
   } catch {
     kept = undefined;
   }
-  const inWindow = (s: TimedValue) => s[0] >= start && s[0] <= end;
 
-  let answer: { samples: TimedValue[]; warnings: string[] } | undefined;
+  const settled = Math.min(end, Math.floor((args.now - args.settleMs) / stepMs) * stepMs);
+  const write = (values: Grid) => {
+    const entry: Kept = { v: 2, stepMs, first: start, until: settled, values };
+    cache.write(key, JSON.stringify(entry));
+  };
+
   if (kept && kept.first <= start && kept.until >= start) {
     // ask again from a few kept points back: they must come back as they were kept
     const upTo = Math.min(kept.until, end);
     const recheck = Math.max(start, upTo - OVERLAP * stepMs);
-    const fresh = await args.ask(recheck, end);
-    const was = keptSamples(kept, recheck, upTo);
-    const now = fresh.samples.filter((s) => s[0] <= upTo);
-    if (same(was, now))
-      answer = {
-        samples: [...keptSamples(kept, start, recheck - 1), ...fresh.samples.filter(inWindow)],
-        warnings: fresh.warnings,
-      };
+    const fresh = await (args.askRecent ?? args.ask)(recheck, end);
+    const newer = fresh.samples.filter((s) => s[0] >= recheck && s[0] <= end);
+    const onGrid = newer.every(([t]) => (t - start) % stepMs === 0);
+    if (
+      onGrid &&
+      same(
+        keptSamples(kept, recheck, upTo),
+        newer.filter((s) => s[0] <= upTo),
+      )
+    ) {
+      // the kept points before `recheck`, then the newer ones: read once, straight into points
+      const from = (start - kept.first) / stepMs;
+      const count = (recheck - start) / stepMs;
+      const points: Point[] = [];
+      let invalid = 0;
+      for (let i = 0; i < count; i++) {
+        const v = kept.values[from + i];
+        if (v === null) invalid++;
+        else if (typeof v === 'number') points.push({ t: start + i * stepMs, v });
+      }
+      for (const [t, v] of newer) {
+        if (v === null) invalid++;
+        else points.push({ t, v });
+      }
+      // written again once the settled points moved on enough (until then they are asked again)
+      if (fresh.warnings.length === 0 && settled - kept.until >= REWRITE_STEPS * stepMs) {
+        const values: Grid = kept.values.slice(from, from + count);
+        values.length = (settled - start) / stepMs + 1;
+        values.fill(false, count);
+        intoGrid(
+          values,
+          start,
+          stepMs,
+          newer.filter((s) => s[0] <= settled),
+        );
+        write(values);
+      }
+      return { points, invalid, warnings: fresh.warnings };
+    }
   }
-  const usedKept = answer !== undefined;
-  answer ??= await args.ask(start, end);
-  const samples = answer.samples.filter(inWindow);
 
-  const settled = Math.min(end, Math.floor((args.now - args.settleMs) / stepMs) * stepMs);
-  // written when new, replaced, or when the settled points moved on enough (until then they are asked again)
-  const stale = !usedKept || !kept || settled - kept.until >= REWRITE_STEPS * stepMs;
-  if (answer.warnings.length === 0 && settled >= start && stale)
-    cache.write(key, JSON.stringify(keep(samples, stepMs, start, settled)));
-  return { samples, warnings: answer.warnings };
+  const whole = await args.ask(start, end);
+  const inWindow = whole.samples.filter((s) => s[0] >= start && s[0] <= end);
+  if (whole.warnings.length === 0 && settled >= start) {
+    const values: Grid = new Array((settled - start) / stepMs + 1).fill(false);
+    if (
+      intoGrid(
+        values,
+        start,
+        stepMs,
+        inWindow.filter((s) => s[0] <= settled),
+      )
+    )
+      write(values);
+  }
+  return { ...seriesOf(inWindow, stepMs, []), warnings: whole.warnings };
 }
