@@ -101,7 +101,7 @@ describe('the batcher', () => {
     expect(results[1]).toEqual({ status: 'fulfilled', value: { samples: [[60_000, 3]], warnings: [] } });
   });
 
-  it('one query alone, or queries over different ranges, are never combined', async () => {
+  it('one query alone, queries over different ranges, or a query with a comment are never combined', async () => {
     const sent: string[] = [];
     const ask = createBatcher(async (q) => {
       sent.push(q);
@@ -109,6 +109,7 @@ describe('the batcher', () => {
     });
     const alone = async (): Promise<Recent> => ({ samples: [], warnings: [] });
     await ask(member('solo', alone));
+    await Promise.all([ask(member('a # a comment', alone)), ask(member('b', alone))]);
     await Promise.all([ask({ ...member('a', alone), from: 0 }), ask(member('b', alone))]);
     expect(sent).toEqual([]);
   });

@@ -9,7 +9,8 @@
  * and the answer is split back by that label, each part read exactly as its own answer would be.
  * Anything unusual sends every query on its own instead, so each gets its own answer or its own error:
  * the combined request failing (an error in one query, a scalar query label_replace refuses, HTTP),
- * warnings (they could not be told apart), or a part that cannot be read.
+ * warnings (they could not be told apart), or a part that cannot be read. A query with a `#` (a
+ * PromQL comment, which runs to the end of the line) is always asked alone.
  */
 import type { Cohort } from '../../types.js';
 import { parseSamples, prometheusError, type TimedValue } from './answer.js';
@@ -95,6 +96,8 @@ export function createBatcher(send: Send) {
 
   return (m: { query: string; cohort: Cohort; from: number; to: number; step: number; alone: () => Promise<Recent> }) =>
     new Promise<Recent>((resolve, reject) => {
+      // a comment runs to the end of its line: such a query could swallow the ones after it
+      if (m.query.includes('#')) return void m.alone().then(resolve, reject);
       const key = `${m.from}:${m.to}:${m.step}`;
       let g = groups.get(key);
       if (!g) {
