@@ -170,6 +170,17 @@ if (left.length > 0)
     `import() that the bundle cannot run (write it as import('name') with a literal name):\n${left.join('\n')}`,
   );
 
+// esbuild's charset 'ascii' escapes strings, templates and identifiers but not regular expression
+// literals (/ in phase ≥ /g); one such character made the whole 1.3 MB script a two-byte string, read
+// through the slow utf8 path. A \uXXXX escape means the same character in a regular expression too
+// (a surrogate pair escaped as two is one code point under the u flag, two code units without it).
+const text = readFileSync(outFile, 'utf8');
+if (/[^\0-\x7f]/.test(text)) {
+  // `\≥` would become `\\u2265`, a backslash and "u2265": refused, the source can write the escape itself
+  if (/(?<!\\)(\\\\)*\\[^\0-\x7f]/.test(text)) throw new Error('a backslash before a non-ASCII character in the bundle');
+  const escaped = text.replace(/[^\0-\x7f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  writeFileSync(outFile, escaped);
+}
 const bytes = readFileSync(outFile);
 const { VERSION } = await import(pathToFileURL(path.join(dist, 'version.js')).href);
 const manifest = {
