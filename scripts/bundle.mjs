@@ -177,7 +177,8 @@ if (left.length > 0)
 const text = readFileSync(outFile, 'utf8');
 if (/[^\0-\x7f]/.test(text)) {
   // `\≥` would become `\\u2265`, a backslash and "u2265": refused, the source can write the escape itself
-  if (/(?<!\\)(\\\\)*\\[^\0-\x7f]/.test(text)) throw new Error('a backslash before a non-ASCII character in the bundle');
+  if (/(?<!\\)(\\\\)*\\[^\0-\x7f]/.test(text))
+    throw new Error('a backslash before a non-ASCII character in the bundle');
   const escaped = text.replace(/[^\0-\x7f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
   writeFileSync(outFile, escaped);
 }
