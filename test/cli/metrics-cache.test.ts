@@ -112,13 +112,10 @@ describe('the metrics table cache', () => {
     const file = path.join(folder, name!);
     const good = readFileSync(file, 'utf8');
     const entry = JSON.parse(good) as { mac: string; body: string };
-    const [header, bits] = [
-      entry.body.slice(0, entry.body.indexOf('\n')),
-      entry.body.slice(entry.body.indexOf('\n') + 1),
-    ];
     // every value zero: a forged table that would pass every SLO, under the old signature
-    const zeros = Buffer.alloc(Buffer.from(bits, 'base64').length).toString('base64');
-    const forged = JSON.stringify({ mac: entry.mac, body: `${header}\n${zeros}` });
+    const zeros = entry.body.replace(/\d+(\.\d+)?(e[+-]?\d+)?(?=[,\]])/g, '0');
+    expect(zeros).not.toBe(entry.body);
+    const forged = JSON.stringify({ mac: entry.mac, body: zeros });
     // a signed body cut short, as a crash mid-write never leaves one (rename) but a disk might
     const truncated = JSON.stringify({ mac: entry.mac, body: entry.body.slice(0, entry.body.length >> 1) });
     for (const bad of [
@@ -171,8 +168,11 @@ describe('the metrics table cache', () => {
     expect(text).not.toContain(secret);
     expect(text).not.toContain(s.dir);
     expect(text).not.toContain('recommendations-metrics');
-    const body = (JSON.parse(text) as { body: string }).body;
-    const header = JSON.parse(body.slice(0, body.indexOf('\n'))) as Record<string, unknown>;
-    expect(Object.keys(header).sort()).toEqual(['series', 'stamp', 'typical']);
+    const body = JSON.parse((JSON.parse(text) as { body: string }).body) as Record<string, unknown>;
+    expect(Object.keys(body).sort()).toEqual(['series', 'stamp', 'typical']);
+    // names and numbers only: [metric, [[cohort, [time runs], [values], spacing?], …]]
+    const atoms = JSON.stringify(body.series).match(/"[^"]*"/g) ?? [];
+    const names = new Set(s.metrics().flatMap((r) => [r.metric, r.cohort]));
+    for (const a of atoms) expect(names.has(JSON.parse(a) as string)).toBe(true);
   });
 });

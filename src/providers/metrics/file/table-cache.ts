@@ -12,8 +12,8 @@
  * match or does not decode is a miss: the file is parsed, as without a cache.
  *
  * What an entry holds: the metric and cohort names and the numbers of the table, nothing else (no
- * path, no setting). The numbers are stored as the float64 bits the parser produced, so a table from
- * the cache is the parsed one bit for bit (NaN, -0 and all).
+ * path, no setting), each number written so that it reads back as the same double (NaN, -0 and all):
+ * a table from the cache is the parsed one.
  */
 import { createHash } from 'node:crypto';
 import type { Stats } from 'node:fs';
@@ -22,15 +22,21 @@ import type { KeyedCache } from '../../types.js';
 import type { Columns, MetricTable } from './rows.js';
 
 /** Bump when the parser or this encoding changes what a table holds for the same bytes. */
-const FORMAT = 1;
+const FORMAT = 2;
 /** Larger files are parsed every time: their entry would be as large as the file and a hash of it cheap only by comparison. */
 export const MAX_CACHED_BYTES = 32 * 1024 * 1024;
 
-interface Header {
+/**
+ * The entry's body, JSON: the stamp, then per metric its name and per cohort [name, times, values,
+ * spacing]. Times are runs [start, step, count, …] (a series sampled at a steady rhythm is one run);
+ * a run is only used where start + k × step gives back each time exactly. Values are JSON numbers
+ * written by String(), which reads back as the same double; NaN is null, -0 is written as -0.
+ */
+interface Body {
   stamp: string;
-  /** metric, then [cohort, rows, has a spacing] per series, in the table's order */
-  series: [string, [string, number, 0 | 1][]][];
-  typical: 0 | 1;
+  /** the spacing is left out when the series has none */
+  series: [string, [string, number[], (number | null)[], (number | null)?][]][];
+  typical?: number | null;
 }
 
 /** The identity of the file's content as read: what an entry must match. */
@@ -45,74 +51,79 @@ const entryKey = (file: string): string =>
 
 /** The cached table of `file` when its entry matches `stamp`; undefined otherwise. */
 export function readCachedTable(cache: KeyedCache, file: string, stamp: string): MetricTable | undefined {
-  const body = cache.read(entryKey(file));
-  if (body === undefined) return undefined;
+  const text = cache.read(entryKey(file));
+  if (text === undefined) return undefined;
   try {
-    const nl = body.indexOf('\n');
-    const header = JSON.parse(body.slice(0, nl)) as Header;
-    if (header.stamp !== stamp) return undefined;
-    return decode(header, body.slice(nl + 1));
+    const body = JSON.parse(text) as Body;
+    return body.stamp === stamp ? decode(body) : undefined;
   } catch {
     return undefined;
   }
 }
 
 export function writeCachedTable(cache: KeyedCache, file: string, stamp: string, table: MetricTable): void {
-  const header: Header = { stamp, series: [], typical: table.typicalMs === undefined ? 0 : 1 };
-  const arrays: Float64Array[] = [];
-  let count = 0;
+  const metrics: string[] = [];
   for (const [metric, byCohort] of table.series) {
-    const cohorts: [string, number, 0 | 1][] = [];
+    const cohorts: string[] = [];
     for (const [cohort, cols] of byCohort) {
       const spacing = table.spacing.get(metric)?.get(cohort);
-      cohorts.push([cohort, cols.t.length, spacing === undefined ? 0 : 1]);
-      arrays.push(cols.t, cols.v);
-      count += 2 * cols.t.length;
-      if (spacing !== undefined) {
-        arrays.push(Float64Array.of(spacing));
-        count++;
-      }
+      const own = spacing === undefined ? '' : `,${num(spacing)}`;
+      cohorts.push(`[${JSON.stringify(cohort)},[${runs(cols.t)}],[${Array.from(cols.v, num).join(',')}]${own}]`);
     }
-    header.series.push([metric, cohorts]);
+    metrics.push(`[${JSON.stringify(metric)},[${cohorts.join(',')}]]`);
   }
-  if (table.typicalMs !== undefined) arrays.push(Float64Array.of(table.typicalMs));
-  const all = new Float64Array(count + header.typical);
-  let at = 0;
-  for (const a of arrays) {
-    all.set(a, at);
-    at += a.length;
-  }
-  const bits = Buffer.from(all.buffer, all.byteOffset, all.byteLength);
-  cache.write(entryKey(file), `${JSON.stringify(header)}\n${bits.toString('base64')}`);
+  const typical = table.typicalMs === undefined ? '' : `,"typical":${num(table.typicalMs)}`;
+  cache.write(entryKey(file), `{"stamp":${JSON.stringify(stamp)},"series":[${metrics.join(',')}]${typical}}`);
 }
 
-function decode(header: Header, base64: string): MetricTable | undefined {
-  const bytes = Buffer.from(base64, 'base64');
-  if (bytes.length % 8 !== 0) return undefined;
-  // a copy: Float64Array needs an 8-byte aligned offset, which a decoded Buffer need not have
-  const all = new Float64Array(bytes.length / 8);
-  new Uint8Array(all.buffer).set(bytes);
+/** A number as JSON that reads back as the same double: String() is exact; NaN is null. */
+const num = (x: number): string => (Number.isNaN(x) ? 'null' : Object.is(x, -0) ? '-0' : String(x));
+
+/** Times as runs [start, step, count, …]; decode() rebuilds each time as start + k * step, so a run only covers times it gives back exactly. */
+function runs(t: Float64Array): string {
+  const out: string[] = [];
+  for (let i = 0; i < t.length; ) {
+    const start = t[i]!;
+    const step = i + 1 < t.length ? t[i + 1]! - start : 0;
+    let n = 1;
+    while (i + n < t.length && start + n * step === t[i + n]) n++;
+    out.push(num(start), num(step), String(n));
+    i += n;
+  }
+  return out.join(',');
+}
+
+const asNumber = (x: unknown): number => {
+  if (x === null) return Number.NaN;
+  if (typeof x !== 'number') throw new Error('not a number');
+  return x;
+};
+
+function decode(body: Body): MetricTable {
   const series = new Map<string, Map<string, Columns>>();
   const cohorts = new Map<string, Set<string>>();
   const spacing = new Map<string, Map<string, number>>();
-  let at = 0;
-  const take = (n: number): Float64Array => {
-    if (!Number.isInteger(n) || n < 0 || at + n > all.length) throw new Error('truncated');
-    const a = all.subarray(at, at + n);
-    at += n;
-    return a;
-  };
-  for (const [metric, list] of header.series) {
+  for (const [metric, list] of body.series) {
+    if (typeof metric !== 'string') throw new Error('not a name');
     const cols = new Map<string, Columns>();
     const out = new Map<string, number>();
-    for (const [cohort, n, hasSpacing] of list) {
-      cols.set(cohort, { t: take(n), v: take(n) });
-      if (hasSpacing) out.set(cohort, take(1)[0]!);
+    for (const [cohort, timeRuns, values, space] of list) {
+      if (typeof cohort !== 'string') throw new Error('not a name');
+      const v = Float64Array.from(values, asNumber);
+      const t = new Float64Array(v.length);
+      let at = 0;
+      for (let r = 0; r < timeRuns.length; r += 3) {
+        const [start, step, n] = [asNumber(timeRuns[r]), asNumber(timeRuns[r + 1]), asNumber(timeRuns[r + 2])];
+        if (!Number.isInteger(n) || n < 1 || at + n > t.length) throw new Error('runs do not fit');
+        for (let k = 0; k < n; k++) t[at++] = start + k * step;
+      }
+      if (at !== t.length) throw new Error('runs do not fit');
+      cols.set(cohort, { t, v });
+      if (space !== undefined) out.set(cohort, asNumber(space));
     }
     series.set(metric, cols);
     cohorts.set(metric, new Set(cols.keys()));
     spacing.set(metric, out);
   }
-  const typicalMs = header.typical ? take(1)[0]! : undefined;
-  return at === all.length ? { series, cohorts, spacing, typicalMs } : undefined;
+  return { series, cohorts, spacing, typicalMs: body.typical === undefined ? undefined : asNumber(body.typical) };
 }
