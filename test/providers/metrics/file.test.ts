@@ -174,6 +174,26 @@ describe('file metrics: the table kept in the user cache is the parsed one', () 
     };
   }
 
+  it('a table JSON cannot hold (a time of 1e400 unix seconds) is not kept, and is parsed again each time', async () => {
+    const cache = memoryCache();
+    const file = write(
+      'infinite.csv',
+      `timestamp,metric,cohort,value\n1${'0'.repeat(400)},m,canary,1\n1781000000,m,canary,2\n`,
+    );
+    const ask = async () =>
+      (await createFileMetrics({ type: 'file', path: file }, { ...ctx, cache })).query({
+        metric: 'm',
+        query: 'm',
+        cohort: 'canary',
+        from: 0,
+        to: 4e12,
+      });
+    const first = await ask();
+    expect(await ask()).toEqual(first);
+    expect(first.points).toEqual([{ t: 1_781_000_000_000, v: 2 }]);
+    expect([cache.entries.size, cache.writes()]).toEqual([0, 0]);
+  });
+
   it('every series, time and value (NaN, -0, fractions, irregular times, JSON rows) comes back identical', async () => {
     const lines = ['timestamp,metric,cohort,value'];
     const odd = ['-0', '', 'NaN', '0.1', '1e-7', '123456789.123456789', '-5', '1e21', '  7 '];

@@ -62,6 +62,14 @@ export function readCachedTable(cache: KeyedCache, file: string, stamp: string):
 }
 
 export function writeCachedTable(cache: KeyedCache, file: string, stamp: string, table: MetricTable): void {
+  try {
+    cache.write(entryKey(file), encode(stamp, table));
+  } catch (e) {
+    if (!(e instanceof RangeError)) throw e;
+  }
+}
+
+function encode(stamp: string, table: MetricTable): string {
   const metrics: string[] = [];
   for (const [metric, byCohort] of table.series) {
     const cohorts: string[] = [];
@@ -73,11 +81,16 @@ export function writeCachedTable(cache: KeyedCache, file: string, stamp: string,
     metrics.push(`[${JSON.stringify(metric)},[${cohorts.join(',')}]]`);
   }
   const typical = table.typicalMs === undefined ? '' : `,"typical":${num(table.typicalMs)}`;
-  cache.write(entryKey(file), `{"stamp":${JSON.stringify(stamp)},"series":[${metrics.join(',')}]${typical}}`);
+  return `{"stamp":${JSON.stringify(stamp)},"series":[${metrics.join(',')}]${typical}}`;
 }
 
 /** A number as JSON that reads back as the same double: String() is exact; NaN is null. */
-const num = (x: number): string => (Number.isNaN(x) ? 'null' : Object.is(x, -0) ? '-0' : String(x));
+const num = (x: number): string => {
+  if (Number.isNaN(x)) return 'null';
+  // JSON has no infinity (a time of 1e400 unix seconds): such a table is not kept
+  if (!Number.isFinite(x)) throw new RangeError('not finite');
+  return Object.is(x, -0) ? '-0' : String(x);
+};
 
 /** Times as runs [start, step, count, …]; decode() rebuilds each time as start + k * step, so a run only covers times it gives back exactly. */
 function runs(t: Float64Array): string {
