@@ -211,6 +211,18 @@ describe('what runs', () => {
     }
   });
 
+  it('the bundle is ASCII, read as latin1 (one non-ASCII character made it a two-byte string, read as utf8), and holds no zod locale but English', () => {
+    const manifest = JSON.parse(readFileSync(path.join(REPO, 'dist/rollout.bundle.json'), 'utf8'));
+    const bytes = readFileSync(path.join(REPO, 'dist', manifest.file));
+    expect(manifest.encoding).toBe('latin1');
+    expect(bytes.findIndex((b) => b >= 0x80)).toBe(-1);
+    // the Portuguese phrases' "≥" and the "µs" time unit, escaped inside regular expressions
+    expect(bytes.includes('\\u2265')).toBe(true);
+    // zod's Polish messages ("Nieprawidłowe dane wejściowe") are not in it; its English ones are
+    expect(bytes.includes('Nieprawid')).toBe(false);
+    expect(bytes.includes('Invalid input')).toBe(true);
+  });
+
   it('--debug runs the tsc output: a stack trace names its modules, not the bundle', async () => {
     const r = await sb.run(['--debug', 'validate', 'plans/missing.yaml']);
     expect(r.code).toBe(2);

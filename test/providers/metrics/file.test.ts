@@ -157,3 +157,82 @@ describe('file metrics: the sampling interval, measured as the rows stream by', 
     expect(await stepOf('one.csv', [5, 5, 5])).toBeUndefined();
   });
 });
+
+describe('file metrics: the table kept in the user cache is the parsed one', () => {
+  /** An in-memory KeyedCache (the CLI's is the HMAC-signed folder of cli/plan-cache.ts). */
+  function memoryCache() {
+    const entries = new Map<string, string>();
+    let writes = 0;
+    return {
+      entries,
+      writes: () => writes,
+      read: (k: string) => entries.get(k),
+      write: (k: string, b: string) => {
+        entries.set(k, b);
+        writes++;
+      },
+    };
+  }
+
+  it('a table JSON cannot hold (a time of 1e400 unix seconds) is not kept, and is parsed again each time', async () => {
+    const cache = memoryCache();
+    const file = write(
+      'infinite.csv',
+      `timestamp,metric,cohort,value\n1${'0'.repeat(400)},m,canary,1\n1781000000,m,canary,2\n`,
+    );
+    const ask = async () =>
+      (await createFileMetrics({ type: 'file', path: file }, { ...ctx, cache })).query({
+        metric: 'm',
+        query: 'm',
+        cohort: 'canary',
+        from: 0,
+        to: 4e12,
+      });
+    const first = await ask();
+    expect(await ask()).toEqual(first);
+    expect(first.points).toEqual([{ t: 1_781_000_000_000, v: 2 }]);
+    expect([cache.entries.size, cache.writes()]).toEqual([0, 0]);
+  });
+
+  it('every series, time and value (NaN, -0, fractions, irregular times, JSON rows) comes back identical', async () => {
+    const lines = ['timestamp,metric,cohort,value'];
+    const odd = ['-0', '', 'NaN', '0.1', '1e-7', '123456789.123456789', '-5', '1e21', '  7 '];
+    for (let i = 0; i < 40; i++)
+      lines.push(
+        `${(1_781_000_000 + i * 0.37 + (i % 5 === 0 ? 100 : 0)).toFixed(3)},m${i % 3},${['canary', 'control', ''][i % 2]},${odd[i % odd.length]}`,
+      );
+    const files = [
+      write('odd.csv', lines.join('\n')),
+      write(
+        'odd.json',
+        JSON.stringify([
+          { timestamp: 1_781_000_000.5, metric: 'j', value: -0 },
+          { timestamp: '2026-06-18T00:00:00.125Z', metric: 'j', cohort: 'canary', value: 'x' },
+        ]),
+      ),
+      write('steady.csv', csv(['a', 'b'], 300)),
+    ];
+    for (const file of files) {
+      const cache = memoryCache();
+      const c: AdapterContext = { ...ctx, cache };
+      const all = async (p: Awaited<ReturnType<typeof createFileMetrics>>) =>
+        Promise.all(
+          ['m0', 'm1', 'm2', 'j', 'a', 'b'].flatMap((m) =>
+            (['canary', 'control', 'all'] as const).map((cohort) =>
+              p.query({ metric: m, query: m, cohort, from: 0, to: 4e12 }),
+            ),
+          ),
+        );
+      const parsed = await all(await createFileMetrics({ type: 'file', path: file }, c));
+      expect(cache.entries.size).toBe(1);
+      const r = counting();
+      const cached = await all(await createFileMetrics({ type: 'file', path: file }, c, r.open));
+      expect(r.opened()).toBe(1); // read to be hashed
+      expect(cache.writes()).toBe(1); // a hit: not parsed and written again
+      expect(cached).toEqual(parsed);
+      const bits = (s: typeof parsed) => s.map((x) => x.points.map((p) => [Object.is(p.v, -0), p.t, p.v]));
+      expect(bits(cached)).toEqual(bits(parsed));
+      expect(cached.some((s) => s.points.length > 0)).toBe(true);
+    }
+  });
+});

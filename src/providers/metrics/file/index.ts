@@ -6,15 +6,17 @@
  * is the provider's `interval`, else the typical spacing measured over the whole file (the finer of
  * the series' own and the file's), never the rhythm of the few rows that happen to fall in the window.
  */
+import type { Stats } from 'node:fs';
 import path from 'node:path';
 import { ProviderError } from '../../../errors.js';
 import { parseDurationMs } from '../../http-settings.js';
 import { FileTextError, statTextFile } from '../../file-text.js';
-import type { AdapterContext, MetricsProvider, Point, Series } from '../../types.js';
+import type { AdapterContext, KeyedCache, MetricsProvider, Point, Series } from '../../types.js';
 import type { FileMetricsSettings } from './settings.js';
 import { fileBuckets } from './buckets.js';
 import { type OpenChunks, openChunks, readMetricsFile } from './read.js';
 import { RowError, type MetricTable } from './rows.js';
+import { fileStamp, MAX_CACHED_BYTES, readCachedTable, writeCachedTable } from './table-cache.js';
 
 /** A year of one-minute samples of a dozen series is well below this. */
 const MAX_METRICS_BYTES = 512 * 1024 * 1024;
@@ -37,15 +39,21 @@ export async function createFileMetrics(
 
   const load = (): Promise<MetricTable> => {
     let key: string;
-    let size: number;
+    let st: Stats;
     try {
-      const st = statTextFile(file, MAX_METRICS_BYTES);
-      key = `${st.size}:${st.mtimeMs}:${st.ino}`;
-      size = st.size;
+      st = statTextFile(file, MAX_METRICS_BYTES);
+      key = `${st.size}:${st.mtimeMs}:${st.ctimeMs}:${st.ino}`;
     } catch (e) {
       return unreadable(e);
     }
-    if (loaded?.key !== key) loaded = { key, table: readMetricsFile({ file, size, open }).catch(unreadable) };
+    if (loaded?.key !== key) {
+      const cache = ctx.cache;
+      const table =
+        cache && st.size <= MAX_CACHED_BYTES
+          ? readThroughCache({ file, st, open, cache })
+          : readMetricsFile({ file, size: st.size, open });
+      loaded = { key, table: table.catch(unreadable) };
+    }
     return loaded.table;
   };
 
@@ -80,6 +88,42 @@ export async function createFileMetrics(
       return { points: points.sort((a, b) => a.t - b.t), invalid, note, stepMs };
     },
   };
+}
+
+/**
+ * The table from the user's cache when its entry matches the file's bytes (table-cache.ts), else parsed
+ * and kept there. The file is read once either way: the parser is given the chunks the hash was taken of.
+ */
+async function readThroughCache(args: {
+  file: string;
+  st: Stats;
+  open: OpenChunks;
+  cache: KeyedCache;
+}): Promise<MetricTable> {
+  const { file, st, open, cache } = args;
+  const chunks: Buffer[] = [];
+  if (st.size > 0) {
+    try {
+      for await (const chunk of open(file, st.size)) chunks.push(chunk);
+    } catch (e) {
+      // as readMetricsFile reports it
+      const code = (e as NodeJS.ErrnoException).code;
+      if (typeof code !== 'string') throw e;
+      throw new FileTextError(`cannot be read (${code})`);
+    }
+  }
+  const stamp = fileStamp(st, chunks);
+  const cached = readCachedTable(cache, file, stamp);
+  if (cached) return cached;
+  const table = await readMetricsFile({
+    file,
+    size: st.size,
+    open: async function* () {
+      yield* chunks;
+    },
+  });
+  writeCachedTable(cache, file, stamp, table);
+  return table;
 }
 
 /** The name every adapter folder exports its factory under (definition.ts loads it). */
