@@ -1,6 +1,6 @@
 /**
  * Builds the engine's services (engine/services.ts) from a loaded plan: the state store, the
- * providers (created lazily through the registry), the prompt, the runner, the report sink, the
+ * providers (created lazily, from the implementations alone: providers/implementations.ts), the prompt, the runner, the report sink, the
  * redactor and the id generator. `--dry-run` swaps the write-capable ones for the recorders of
  * dry-run.ts, the one place that makes a dry run harmless.
  */
@@ -10,6 +10,7 @@ import type { ProviderSet, PromptService, Services } from '../engine/services.js
 import { RolloutError } from '../errors.js';
 import { parseDuration } from '../plan/duration.js';
 import type { ProviderRole, RoleInterfaces } from '../providers/definition.js';
+import { findImplementation } from '../providers/implementations.js';
 import type { AdapterContext, KeyedCache } from '../providers/types.js';
 import { type CacheDir, openCache, readEntry, writeEntry } from './plan-cache.js';
 import { processRedactor } from '../redact.js';
@@ -44,13 +45,6 @@ export function actorName(by: string | undefined, env: NodeJS.ProcessEnv = proce
     return 'unknown';
   }
 }
-
-let registry: Promise<typeof import('../providers/registry.js')> | undefined;
-/** One import shared by the providers a command creates at once (Jest's ESM loader races on concurrent first loads). */
-const loadRegistry = () => {
-  registry ??= import('../providers/registry.js');
-  return registry;
-};
 
 export function buildServices(args: {
   loaded: LoadedPlan;
@@ -90,13 +84,13 @@ export function buildServices(args: {
         cache: userCache,
       };
       adapter = (async () => {
-        // the registry (settings schemas, no implementation) loads with the first provider a command uses
-        const { findAdapter } = await loadRegistry();
-        const definition = findAdapter(role, type);
+        const load = findImplementation(role, type);
         // validation checked every provider's type: this is a plan that bypassed it
-        if (!definition)
-          throw new RolloutError('internal', `no ${role} adapter of type "${type}" for provider ${name}`);
-        return definition.create(settings, ctx);
+        if (!load) throw new RolloutError('internal', `no ${role} adapter of type "${type}" for provider ${name}`);
+        // the settings as validation left them (the plan is a validated one: loadPlan), so no schema,
+        // and no zod, is loaded to create a provider
+        const { create } = await load();
+        return create(settings as never, ctx);
       })();
       cache.set(name, adapter);
     }

@@ -15,7 +15,7 @@ import { RolloutError } from '../errors.js';
 import type { Plan } from '../plan/schema.js';
 import type { FlagState } from '../providers/types.js';
 import { effectOf } from '../state/journal-events.js';
-import { validateState } from '../state/state-schema.js';
+import { validateState } from '../state/state-check.js';
 import type { JournalEntry, JournalSummary, RolloutState } from '../state/types.js';
 import { checkClock, CLOCK_JUMP_HINT } from './clock-guard.js';
 import { journal } from './journal.js';
@@ -69,7 +69,7 @@ export async function loadState(plan: Plan, services: Services): Promise<Rollout
   const summary = await services.store.summary();
   const raw = await services.store.load();
   let state =
-    raw === undefined ? initialState(plan, iso(services)) : validateState(raw, plan, services.store.describe());
+    raw === undefined ? initialState(plan, iso(services)) : await validateState(raw, plan, services.store.describe());
   if (state.plan !== plan.name)
     throw new RolloutError(
       'usage',

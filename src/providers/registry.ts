@@ -7,6 +7,7 @@
  */
 import type { SettingsRegistry } from '../plan/provider-registry.js';
 import type { ProviderRole, RegisteredAdapter } from './definition.js';
+import type { Implementations } from './implementations.js';
 import { fileFlagsAdapter } from './flags/file/definition.js';
 import { launchDarklyFlagsAdapter } from './flags/launchdarkly/definition.js';
 import { unleashFlagsAdapter } from './flags/unleash/definition.js';
@@ -21,10 +22,12 @@ import { prometheusMetricsAdapter } from './metrics/prometheus/definition.js';
 import { slackNotifierAdapter } from './notifications/slack/definition.js';
 import { webhookNotifierAdapter } from './notifications/webhook/definition.js';
 
-export type FlagType = 'file' | 'launchdarkly' | 'unleash';
-export type MetricsType = 'file' | 'prometheus' | 'datadog' | 'http' | 'command';
-export type IncidentsType = 'file' | 'alertmanager' | 'pagerduty';
-export type NotifierType = 'slack' | 'webhook';
+// the types are those with an implementation (implementations.ts): a registry below that misses one,
+// or names one more, does not compile
+export type FlagType = keyof Implementations['flags'];
+export type MetricsType = keyof Implementations['metrics'];
+export type IncidentsType = keyof Implementations['incidents'];
+export type NotifierType = keyof Implementations['notifications'];
 
 /** A role's registry: each key holds the definition of that type for that role. */
 export type RoleRegistry<R extends ProviderRole, Types extends string> = {

@@ -1,57 +1,48 @@
 /**
  * The journal file: one JSON entry per line, append-only. It is read as a stream of fixed-size
  * chunks, so a journal of any length costs the same memory, and every line is checked on the way:
- * an entry (zod), with a seq that follows the one before. A damaged line is never skipped: it is an
+ * an entry (by hand: this runs for every line of a journal of any length, and keeps zod off the
+ * start-up path), with a seq that follows the one before. A damaged line is never skipped: it is an
  * error naming the file, the line and how to repair it. The one exception is a torn LAST line, which
  * is what a crash in the middle of an append leaves: it is reported (`torn`) and removed explicitly
  * by the next state-changing command (see the engine's session).
  */
 import { closeSync, constants, existsSync, fstatSync, ftruncateSync, openSync, readSync } from 'node:fs';
-import { z } from 'zod';
 import { RolloutError } from '../errors.js';
 import type { JournalEntry } from './types.js';
 
 const CHUNK_BYTES = 1 << 20;
 
-const ISO_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/;
+export const ISO_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/;
 /** An ISO-8601 time that is also a real date (no month 13, no hour 99). */
-export const isoTime = z
-  .string()
-  .refine(
-    (s) => ISO_TIME.test(s) && Number.isFinite(Date.parse(s)),
-    'must be an ISO-8601 time such as 2026-06-18T09:00:00.000Z',
-  );
+export const isIsoTime = (v: unknown): v is string =>
+  typeof v === 'string' && ISO_TIME.test(v) && Number.isFinite(Date.parse(v));
+export const ISO_TIME_MESSAGE = 'must be an ISO-8601 time such as 2026-06-18T09:00:00.000Z';
 
-const entrySchema = z.looseObject({
-  seq: z.number().int().positive(),
-  at: isoTime,
-  clock: z.enum(['system', 'ROLLOUT_NOW']),
-  type: z.string().min(1),
-  phase: z.string().optional(),
-  effect: z.string().optional(),
-  data: z.record(z.string(), z.unknown()),
-});
+const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
+const optionalString = (v: unknown) => v === undefined || typeof v === 'string';
+const shown = (v: unknown): string => (v === undefined ? 'nothing' : (JSON.stringify(v) ?? String(v)));
 
-/** A journal entry's shape, checked by hand (cheap enough for every line of any journal). */
-export function looksLikeEntry(raw: unknown): boolean {
-  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) return false;
-  const e = raw as Record<string, unknown>;
-  return (
-    Number.isSafeInteger(e['seq']) &&
-    (e['seq'] as number) > 0 &&
-    typeof e['at'] === 'string' &&
-    ISO_TIME.test(e['at']) &&
-    Number.isFinite(Date.parse(e['at'])) &&
-    (e['clock'] === 'system' || e['clock'] === 'ROLLOUT_NOW') &&
-    typeof e['type'] === 'string' &&
-    e['type'] !== '' &&
-    (e['phase'] === undefined || typeof e['phase'] === 'string') &&
-    (e['effect'] === undefined || typeof e['effect'] === 'string') &&
-    typeof e['data'] === 'object' &&
-    e['data'] !== null &&
-    !Array.isArray(e['data'])
-  );
+/** What is wrong with a line's entry, field by field; empty when it is an entry. */
+export function entryProblems(raw: unknown): string[] {
+  if (!isObject(raw)) return [`${shown(raw)} is not a journal entry`];
+  const problems: string[] = [];
+  const e = raw;
+  if (!Number.isSafeInteger(e['seq']) || (e['seq'] as number) <= 0)
+    problems.push(`seq must be a whole number from 1 (it is ${shown(e['seq'])})`);
+  if (!isIsoTime(e['at'])) problems.push(`at ${ISO_TIME_MESSAGE} (it is ${shown(e['at'])})`);
+  if (e['clock'] !== 'system' && e['clock'] !== 'ROLLOUT_NOW')
+    problems.push(`clock must be "system" or "ROLLOUT_NOW" (it is ${shown(e['clock'])})`);
+  if (typeof e['type'] !== 'string' || e['type'] === '')
+    problems.push(`type must be a non-empty text (it is ${shown(e['type'])})`);
+  if (!optionalString(e['phase'])) problems.push(`phase must be a text (it is ${shown(e['phase'])})`);
+  if (!optionalString(e['effect'])) problems.push(`effect must be a text (it is ${shown(e['effect'])})`);
+  if (!isObject(e['data'])) problems.push(`data must be an object (it is ${shown(e['data'])})`);
+  return problems;
 }
+
+/** A journal entry's shape (cheap enough for every line of any journal). */
+export const looksLikeEntry = (raw: unknown): boolean => entryProblems(raw).length === 0;
 
 export interface JournalScan {
   lastSeq: number;
@@ -109,20 +100,9 @@ export function* readJournal(file: string, start?: JournalStart): Generator<Jour
       bad = { line: lineNo, text, offset };
       return undefined;
     }
-    // the common case checked by hand (this runs for every line of a journal of any length); zod for
-    // the message when it fails
-    const r = looksLikeEntry(raw) ? { success: true as const } : entrySchema.safeParse(raw);
-    if (!r.success) {
-      const what = r.error.issues
-        .map((i) => `${i.path.length ? i.path.join('.') : 'the line'} ${i.message.replace(/^Invalid input: /, '')}`)
-        .join('; ');
-      throw corruptJournal(
-        file,
-        lineNo,
-        raw === null || typeof raw !== 'object'
-          ? `${JSON.stringify(raw)} is not a journal entry`
-          : `not a journal entry (${what})`,
-      );
+    const problems = entryProblems(raw);
+    if (problems.length > 0) {
+      throw corruptJournal(file, lineNo, isObject(raw) ? `not a journal entry (${problems.join('; ')})` : problems[0]!);
     }
     const e = raw as JournalEntry;
     if (out.lastSeq > 0 && e.seq !== out.lastSeq + 1) {

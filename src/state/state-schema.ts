@@ -1,14 +1,13 @@
 /**
- * What a state file must hold to be acted on: the shape (zod), then what only the plan can say
- * (the phase index is one of its phases, and the phase name is that phase's). Pure. A state that
- * fails is corrupt: every command refuses it, naming the file and each problem; it is never reset
- * silently. Objects are loose, so fields added by later versions pass.
+ * The shape a state file must have (zod): the reference for state-check.ts's hand-written check,
+ * which runs on every read, and what says what is wrong when that check fails. Objects are loose,
+ * so fields added by later versions pass.
  */
 import { z } from 'zod';
-import { RolloutError } from '../errors.js';
-import type { Plan } from '../plan/schema.js';
-import { isoTime } from './journal-file.js';
-import type { RolloutState } from './types.js';
+import { ISO_TIME_MESSAGE, isIsoTime } from './journal-file.js';
+
+/** An ISO-8601 time that is also a real date (no month 13, no hour 99). */
+const isoTime = z.string().refine(isIsoTime, ISO_TIME_MESSAGE);
 
 const text = z.string().nullish();
 
@@ -113,43 +112,13 @@ export const stateSchema = z.looseObject({
 });
 
 /** The state, checked against its schema and the plan; throws RolloutError('corrupt') listing every problem. */
-export function validateState(raw: unknown, plan: Plan, file: string): RolloutState {
-  const fail = (problems: string[]) =>
-    new RolloutError(
-      'corrupt',
-      `the state file ${file} is damaged (${problems.length} problem${problems.length === 1 ? '' : 's'}); nothing was done`,
-      {
-        details: problems,
-        hint: 'restore it from a backup, or repair the fields listed by hand (`rollout history PLAN` shows every step that led to it); rollout never starts a rollout over by itself',
-      },
-    );
-  if (raw === null || typeof raw !== 'object' || Array.isArray(raw))
-    throw fail([`it holds ${JSON.stringify(raw)}, not a rollout state`]);
+/** What is wrong with the state's shape, one line per problem; empty when it fits. */
+export function schemaProblems(raw: unknown): string[] {
   const r = stateSchema.safeParse(raw);
-  if (!r.success) {
-    throw fail(
-      r.error.issues.map(
-        (i) => `${i.path.length ? formatPath(i.path) : 'the state'}: ${i.message.replace(/^Invalid input: /, '')}`,
-      ),
-    );
-  }
-  const s = raw as RolloutState;
-  const problems: string[] = [];
-  if (s.plan === plan.name) {
-    if (s.phaseIndex >= plan.phases.length)
-      problems.push(
-        `phaseIndex: ${s.phaseIndex} is past the plan's last phase (it has ${plan.phases.length}, numbered from 0)`,
-      );
-    else if (plan.phases[s.phaseIndex]!.name !== s.phase)
-      problems.push(
-        `phase: "${s.phase}" is not phases[${s.phaseIndex}] of the plan ("${plan.phases[s.phaseIndex]!.name}"); was the state edited, or the plan's phases changed during the rollout?`,
-      );
-    for (const [key, rec] of Object.entries(s.phases)) {
-      if (rec.name !== key) problems.push(`phases.${key}.name: "${rec.name}" does not match its key`);
-    }
-  }
-  if (problems.length > 0) throw fail(problems);
-  return s;
+  if (r.success) return [];
+  return r.error.issues.map(
+    (i) => `${i.path.length ? formatPath(i.path) : 'the state'}: ${i.message.replace(/^Invalid input: /, '')}`,
+  );
 }
 
 function formatPath(path: PropertyKey[]): string {

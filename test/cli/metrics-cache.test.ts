@@ -128,7 +128,12 @@ describe('the metrics table cache', () => {
     ]) {
       writeFileSync(file, bad, { mode: 0o600 });
       expectSame(await sb.cmd('status', ['--json'], { env }), plain);
-      expect(readFileSync(file, 'utf8')).toBe(good); // rewritten by the fresh parse
+      // rewritten by the fresh parse: the same table and stamp (only the time it was verified moves)
+      const table = (text: string) => {
+        const body = JSON.parse((JSON.parse(text) as { body: string }).body) as Record<string, unknown>;
+        return { ...body, verifiedAt: typeof body['verifiedAt'] };
+      };
+      expect(table(readFileSync(file, 'utf8'))).toEqual(table(good));
     }
   });
 
@@ -169,7 +174,8 @@ describe('the metrics table cache', () => {
     expect(text).not.toContain(s.dir);
     expect(text).not.toContain('recommendations-metrics');
     const body = JSON.parse((JSON.parse(text) as { body: string }).body) as Record<string, unknown>;
-    expect(Object.keys(body).sort()).toEqual(['series', 'stamp', 'typical']);
+    expect(Object.keys(body).sort()).toEqual(['series', 'sha', 'stamp', 'typical', 'verifiedAt']);
+    expect(body['sha']).toMatch(/^[0-9a-f]{64}$/);
     // names and numbers only: [metric, [[cohort, [time runs], [values], spacing?], …]]
     const atoms = JSON.stringify(body.series).match(/"[^"]*"/g) ?? [];
     const names = new Set(s.metrics().flatMap((r) => [r.metric, r.cohort]));

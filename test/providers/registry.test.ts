@@ -8,6 +8,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { PROVIDER_ROLES, type SettingsRegistry } from '../../src/plan/provider-registry.js';
 import { validatePlan } from '../../src/plan/validate.js';
+import { findImplementation, implementations } from '../../src/providers/implementations.js';
 import { findAdapter, providerRegistry } from '../../src/providers/registry.js';
 import { planYaml } from '../helpers/builders.js';
 
@@ -29,14 +30,31 @@ describe('the provider registry', () => {
   });
 
   test.each(PROVIDER_ROLES.flatMap((role) => folders(role).map((type) => [role, type])))(
-    '%s/%s/definition.ts loads its implementation only through a literal import()',
+    '%s/%s: the implementation loads only through a literal import() (implementations.ts), which the definition uses',
     (role, type) => {
       const text = readFileSync(path.join(SRC, 'providers', role, type, 'definition.ts'), 'utf8');
       const imports = [...text.matchAll(/^import .* from '([^']+)';$/gm)].map((m) => m[1]);
-      expect(imports.sort()).toEqual(['../../definition.js', './settings.js']);
-      expect(text).toContain("load: () => import('./index.js')");
+      expect(imports.sort()).toEqual(['../../definition.js', '../../implementations.js', './settings.js']);
+      expect(text).toContain(`load: implementations.${role}.${type},`);
+      const loaders = readFileSync(path.join(SRC, 'providers', 'implementations.ts'), 'utf8');
+      expect(loaders).toContain(`${type}: () => import('./${role}/${type}/index.js'),`);
     },
   );
+
+  test('creating a provider loads no settings schema: implementations.ts and what it imports at run time hold no zod', () => {
+    const loaders = readFileSync(path.join(SRC, 'providers', 'implementations.ts'), 'utf8');
+    const runtime = [...loaders.matchAll(/^import (?!type )[^;]*from '([^']+)';$/gm)].map((m) => m[1]);
+    expect(runtime).toEqual([]);
+    const services = readFileSync(path.join(SRC, 'cli', 'build-services.ts'), 'utf8');
+    expect(services).not.toMatch(/registry\.js|settings\.js|from 'zod'/);
+  });
+
+  test.each(PROVIDER_ROLES)("%s: the implementations list exactly the registry's types", (role) => {
+    expect(Object.keys(implementations[role]).sort()).toEqual(Object.keys(providerRegistry[role]).sort());
+    for (const type of Object.keys(providerRegistry[role])) expect(findImplementation(role, type)).toBeDefined();
+    expect(findImplementation(role, 'constructor')).toBeUndefined();
+    expect(findImplementation(role, '__proto__')).toBeUndefined();
+  });
 
   test('the plan layer imports nothing from the providers', () => {
     const plan = path.join(SRC, 'plan');

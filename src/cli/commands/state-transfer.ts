@@ -9,7 +9,7 @@
 import { readFileSync } from 'node:fs';
 import { withLock } from '../../engine/session.js';
 import { RolloutError } from '../../errors.js';
-import { validateState } from '../../state/state-schema.js';
+import { validateState } from '../../state/state-check.js';
 import type { JournalEntry } from '../../state/types.js';
 import type { GlobalOptions } from '../io.js';
 import { prepare } from './common.js';
@@ -46,7 +46,7 @@ export async function stateCommand(
   if (!file) throw new RolloutError('usage', "'state import' needs the exported file: rollout state import PLAN FILE");
   const { io, loaded, services } = await prepare(planFile, global, 'state import');
   const doc = readExport(file, loaded.plan.name);
-  const state = doc.state === null ? undefined : validateState(doc.state, loaded.plan, file);
+  const state = doc.state === null ? undefined : await validateState(doc.state, loaded.plan, file);
   await withLock(services, async () => {
     const { store } = services;
     if ((await store.load()) !== undefined || (await store.summary()).lastSeq > 0)

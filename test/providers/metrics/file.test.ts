@@ -4,8 +4,8 @@
  * read again, where the chunks happen to be cut changes nothing, and the sampling interval is
  * measured without every timestamp, yet as a full sort measured it (duplicates, rows out of order).
  */
-import { afterAll, describe, expect, it } from '@jest/globals';
-import { appendFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { afterAll, afterEach, describe, expect, it, jest } from '@jest/globals';
+import { appendFileSync, mkdtempSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createFileMetrics } from '../../../src/providers/metrics/file/index.js';
@@ -234,5 +234,101 @@ describe('file metrics: the table kept in the user cache is the parsed one', () 
       expect(bits(cached)).toEqual(bits(parsed));
       expect(cached.some((s) => s.points.length > 0)).toBe(true);
     }
+  });
+
+  describe('a settled entry (verified 2 s or more after the file last changed) is used on stat alone', () => {
+    afterEach(() => {
+      jest.useRealTimers();
+    });
+    /** The clock this many ms ahead, for Date only: the file's change is then that long ago. */
+    const later = (ms: number) =>
+      jest.useFakeTimers({
+        now: Date.now() + ms,
+        doNotFake: ['nextTick', 'setImmediate', 'setTimeout', 'setInterval', 'queueMicrotask', 'performance', 'hrtime'],
+      });
+    const latest = async (file: string, c: AdapterContext, open?: OpenChunks) =>
+      (await createFileMetrics({ type: 'file', path: file }, c, open)).query({
+        metric: 'm',
+        query: 'm',
+        cohort: 'canary',
+        from: 0,
+        to: 4e12,
+      });
+
+    it('settled: the file is not read again; a same-size edit with its times put back is (its ctime moved)', async () => {
+      const file = write('settled.csv', 'timestamp,metric,cohort,value\n1781000000,m,canary,41\n');
+      const stamp = 1_780_000_000;
+      utimesSync(path.join(dir, file), stamp, stamp);
+      const cache = memoryCache();
+      const c: AdapterContext = { ...ctx, cache };
+      later(5000);
+      expect((await latest(file, c)).points).toEqual([{ t: 1_781_000_000_000, v: 41 }]);
+      const r = counting();
+      expect((await latest(file, c, r.open)).points).toEqual([{ t: 1_781_000_000_000, v: 41 }]);
+      expect([r.opened(), cache.writes()]).toEqual([0, 1]);
+      // the same length, the modification time put back: only the change time tells
+      const before = statSync(path.join(dir, file));
+      writeFileSync(path.join(dir, file), 'timestamp,metric,cohort,value\n1781000000,m,canary,99\n');
+      utimesSync(path.join(dir, file), stamp, stamp);
+      expect([statSync(path.join(dir, file)).size, statSync(path.join(dir, file)).mtimeMs]).toEqual([
+        before.size,
+        before.mtimeMs,
+      ]);
+      const r2 = counting();
+      expect((await latest(file, c, r2.open)).points).toEqual([{ t: 1_781_000_000_000, v: 99 }]);
+      expect(r2.opened()).toBe(1);
+    });
+
+    it('not settled (the file changed less than 2 s before the check): read and hashed every time', async () => {
+      const file = write('fresh.csv', 'timestamp,metric,cohort,value\n1781000000,m,canary,7\n');
+      const cache = memoryCache();
+      const c: AdapterContext = { ...ctx, cache };
+      later(1000);
+      await latest(file, c);
+      for (let i = 0; i < 2; i++) {
+        const r = counting();
+        expect((await latest(file, c, r.open)).points).toEqual([{ t: 1_781_000_000_000, v: 7 }]);
+        expect(r.opened()).toBe(1);
+      }
+      expect(cache.writes()).toBe(1);
+      // verified again once settled: kept with that time, and from then on not read
+      later(3000);
+      const r = counting();
+      await latest(file, c, r.open);
+      expect([r.opened(), cache.writes()]).toEqual([1, 2]);
+      const r2 = counting();
+      await latest(file, c, r2.open);
+      expect(r2.opened()).toBe(0);
+    });
+
+    it('a file touched (same bytes, new times) is hashed, found the same, and its entry restamped, not parsed again', async () => {
+      const file = write('touched.csv', 'timestamp,metric,cohort,value\n1781000000,m,canary,5\n');
+      const cache = memoryCache();
+      const c: AdapterContext = { ...ctx, cache };
+      later(5000);
+      await latest(file, c);
+      const body = JSON.parse(cache.entries.values().next().value!) as { series: unknown };
+      utimesSync(path.join(dir, file), 1_780_000_100, 1_780_000_100);
+      const r = counting();
+      expect((await latest(file, c, r.open)).points).toEqual([{ t: 1_781_000_000_000, v: 5 }]);
+      expect([r.opened(), cache.writes()]).toEqual([1, 2]);
+      expect((JSON.parse(cache.entries.values().next().value!) as { series: unknown }).series).toEqual(body.series);
+      const r2 = counting();
+      await latest(file, c, r2.open);
+      expect(r2.opened()).toBe(0);
+    });
+
+    it('a file dated in the future is never settled', async () => {
+      const file = write('future.csv', 'timestamp,metric,cohort,value\n1781000000,m,canary,5\n');
+      const future = Date.now() / 1000 + 3600;
+      utimesSync(path.join(dir, file), future, future);
+      const cache = memoryCache();
+      const c: AdapterContext = { ...ctx, cache };
+      later(5000);
+      await latest(file, c);
+      const r = counting();
+      await latest(file, c, r.open);
+      expect(r.opened()).toBe(1);
+    });
   });
 });

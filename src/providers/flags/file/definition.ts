@@ -1,5 +1,6 @@
 /** The file flags adapter: a flagd flag-definition JSON file. Loaded only when a plan uses it. */
 import { defineAdapter } from '../../definition.js';
+import { implementations } from '../../implementations.js';
 import { fileFlagSettings } from './settings.js';
 
 export const fileFlagsAdapter = defineAdapter({
@@ -7,5 +8,5 @@ export const fileFlagsAdapter = defineAdapter({
   role: 'flags',
   settings: fileFlagSettings,
   describe: 'a flagd flag-definition JSON file',
-  load: () => import('./index.js'),
+  load: implementations.flags.file,
 });

@@ -1,5 +1,6 @@
 /** The launchdarkly flags adapter: LaunchDarkly REST API v2 (semantic patch). Loaded only when a plan uses it. */
 import { defineAdapter } from '../../definition.js';
+import { implementations } from '../../implementations.js';
 import { launchDarklySettings } from './settings.js';
 
 export const launchDarklyFlagsAdapter = defineAdapter({
@@ -7,5 +8,5 @@ export const launchDarklyFlagsAdapter = defineAdapter({
   role: 'flags',
   settings: launchDarklySettings,
   describe: 'LaunchDarkly REST API v2 (semantic patch)',
-  load: () => import('./index.js'),
+  load: implementations.flags.launchdarkly,
 });

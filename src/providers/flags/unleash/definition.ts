@@ -1,5 +1,6 @@
 /** The unleash flags adapter: Unleash Admin API (flexibleRollout strategy). Loaded only when a plan uses it. */
 import { defineAdapter } from '../../definition.js';
+import { implementations } from '../../implementations.js';
 import { unleashSettings } from './settings.js';
 
 export const unleashFlagsAdapter = defineAdapter({
@@ -7,5 +8,5 @@ export const unleashFlagsAdapter = defineAdapter({
   role: 'flags',
   settings: unleashSettings,
   describe: 'Unleash Admin API (flexibleRollout strategy)',
-  load: () => import('./index.js'),
+  load: implementations.flags.unleash,
 });

@@ -1,5 +1,6 @@
 /** The alertmanager incidents adapter: Prometheus Alertmanager API v2 (active alerts). Loaded only when a plan uses it. */
 import { defineAdapter } from '../../definition.js';
+import { implementations } from '../../implementations.js';
 import { alertmanagerSettings } from './settings.js';
 
 export const alertmanagerIncidentsAdapter = defineAdapter({
@@ -7,5 +8,5 @@ export const alertmanagerIncidentsAdapter = defineAdapter({
   role: 'incidents',
   settings: alertmanagerSettings,
   describe: 'Prometheus Alertmanager API v2 (active alerts)',
-  load: () => import('./index.js'),
+  load: implementations.incidents.alertmanager,
 });

@@ -1,5 +1,6 @@
 /** The file incidents adapter: a JSON file of incidents. Loaded only when a plan uses it. */
 import { defineAdapter } from '../../definition.js';
+import { implementations } from '../../implementations.js';
 import { fileIncidentsSettings } from './settings.js';
 
 export const fileIncidentsAdapter = defineAdapter({
@@ -7,5 +8,5 @@ export const fileIncidentsAdapter = defineAdapter({
   role: 'incidents',
   settings: fileIncidentsSettings,
   describe: 'a JSON file of incidents',
-  load: () => import('./index.js'),
+  load: implementations.incidents.file,
 });

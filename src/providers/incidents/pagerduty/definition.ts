@@ -1,5 +1,6 @@
 /** The pagerduty incidents adapter: PagerDuty REST API v2 (open incidents). Loaded only when a plan uses it. */
 import { defineAdapter } from '../../definition.js';
+import { implementations } from '../../implementations.js';
 import { pagerDutySettings } from './settings.js';
 
 export const pagerDutyIncidentsAdapter = defineAdapter({
@@ -7,5 +8,5 @@ export const pagerDutyIncidentsAdapter = defineAdapter({
   role: 'incidents',
   settings: pagerDutySettings,
   describe: 'PagerDuty REST API v2 (open incidents)',
-  load: () => import('./index.js'),
+  load: implementations.incidents.pagerduty,
 });

@@ -1,5 +1,6 @@
 /** The command metrics adapter: a command that prints a number or JSON. Loaded only when a plan uses it. */
 import { defineAdapter } from '../../definition.js';
+import { implementations } from '../../implementations.js';
 import { commandMetricsSettings } from './settings.js';
 
 export const commandMetricsAdapter = defineAdapter({
@@ -7,5 +8,5 @@ export const commandMetricsAdapter = defineAdapter({
   role: 'metrics',
   settings: commandMetricsSettings,
   describe: 'a command that prints a number or JSON',
-  load: () => import('./index.js'),
+  load: implementations.metrics.command,
 });

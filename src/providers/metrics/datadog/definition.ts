@@ -1,5 +1,6 @@
 /** The datadog metrics adapter: Datadog metrics query API (v2 timeseries or v1 query). Loaded only when a plan uses it. */
 import { defineAdapter } from '../../definition.js';
+import { implementations } from '../../implementations.js';
 import { datadogSettings } from './settings.js';
 
 export const datadogMetricsAdapter = defineAdapter({
@@ -7,5 +8,5 @@ export const datadogMetricsAdapter = defineAdapter({
   role: 'metrics',
   settings: datadogSettings,
   describe: 'Datadog metrics query API (v2 timeseries or v1 query)',
-  load: () => import('./index.js'),
+  load: implementations.metrics.datadog,
 });

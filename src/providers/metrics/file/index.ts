@@ -16,7 +16,15 @@ import type { FileMetricsSettings } from './settings.js';
 import { fileBuckets } from './buckets.js';
 import { type OpenChunks, openChunks, readMetricsFile } from './read.js';
 import { RowError, type MetricTable } from './rows.js';
-import { fileStamp, MAX_CACHED_BYTES, readCachedTable, writeCachedTable } from './table-cache.js';
+import {
+  contentHash,
+  decodeEntry,
+  MAX_CACHED_BYTES,
+  readCachedEntry,
+  settled,
+  statStamp,
+  writeCachedTable,
+} from './table-cache.js';
 
 /** A year of one-minute samples of a dozen series is well below this. */
 const MAX_METRICS_BYTES = 512 * 1024 * 1024;
@@ -91,8 +99,9 @@ export async function createFileMetrics(
 }
 
 /**
- * The table from the user's cache when its entry matches the file's bytes (table-cache.ts), else parsed
- * and kept there. The file is read once either way: the parser is given the chunks the hash was taken of.
+ * The table from the user's cache when its entry matches the file (table-cache.ts), else parsed and
+ * kept there. A settled entry is used on its stat stamp alone; otherwise the file is read and hashed
+ * once, and the parser is given the chunks the hash was taken of.
  */
 async function readThroughCache(args: {
   file: string;
@@ -101,6 +110,12 @@ async function readThroughCache(args: {
   cache: KeyedCache;
 }): Promise<MetricTable> {
   const { file, st, open, cache } = args;
+  const stamp = statStamp(st);
+  const entry = readCachedEntry(cache, file);
+  if (entry?.stamp === stamp && settled(st, entry.verifiedAt)) {
+    const table = decodeEntry(entry);
+    if (table) return table;
+  }
   const chunks: Buffer[] = [];
   if (st.size > 0) {
     try {
@@ -112,9 +127,18 @@ async function readThroughCache(args: {
       throw new FileTextError(`cannot be read (${code})`);
     }
   }
-  const stamp = fileStamp(st, chunks);
-  const cached = readCachedTable(cache, file, stamp);
-  if (cached) return cached;
+  const sha = contentHash(chunks);
+  const verifiedAt = Date.now();
+  if (entry?.sha === sha) {
+    const table = decodeEntry(entry);
+    if (table) {
+      // the same bytes (touched, copied back, or not settled yet): kept with this stamp and time, so
+      // that the next run can skip the bytes once the entry is settled
+      if (entry.stamp !== stamp || (settled(st, verifiedAt) && !settled(st, entry.verifiedAt)))
+        writeCachedTable(cache, file, { stamp, sha, verifiedAt }, table);
+      return table;
+    }
+  }
   const table = await readMetricsFile({
     file,
     size: st.size,
@@ -122,7 +146,7 @@ async function readThroughCache(args: {
       yield* chunks;
     },
   });
-  writeCachedTable(cache, file, stamp, table);
+  writeCachedTable(cache, file, { stamp, sha, verifiedAt }, table);
   return table;
 }
 

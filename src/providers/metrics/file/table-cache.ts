@@ -5,11 +5,17 @@
  *
  * One entry per metrics file (named by a digest of its path), overwritten when the file changes, so the
  * folder never fills up with old versions. An entry is used only when its stamp is the file's own:
- * the tool's version and the entry's format, the file's size, modification and change times and
- * inode, and a SHA-256 of every byte of it. The bytes are always read and hashed (a file edited to
- * the same size with its modification time put back, by `touch -d` or utimes, is read again); the
- * hash costs a few milliseconds where parsing costs tens. An entry that does not verify, does not
- * match or does not decode is a miss: the file is parsed, as without a cache.
+ * the tool's version and the entry's format, the file's size, modification and change times, inode
+ * and device, and a SHA-256 of every byte of it that matched when the entry was last verified.
+ *
+ * The bytes are read and hashed again unless the entry is settled: verified at least SETTLE_MS after
+ * the file's last change (its ctime, which no user can set: a file edited to the same size with its
+ * modification time put back by `touch -d` or utimes has a new one). A change after that verification
+ * would give the file a later ctime, so the same stamp means the same bytes. This is git's rule for a
+ * "racily clean" index entry: within the timestamps' granularity of the last change, only the bytes
+ * can tell. Reading and hashing a 1 MB file is a few milliseconds of every start-up; a settled entry
+ * skips it. An entry that does not verify, does not match or does not decode is a miss: the file is
+ * parsed, as without a cache.
  *
  * What an entry holds: the metric and cohort names and the numbers of the table, nothing else (no
  * path, no setting), each number written so that it reads back as the same double (NaN, -0 and all):
@@ -22,7 +28,9 @@ import type { KeyedCache } from '../../types.js';
 import type { Columns, MetricTable } from './rows.js';
 
 /** Bump when the parser or this encoding changes what a table holds for the same bytes. */
-const FORMAT = 2;
+const FORMAT = 3;
+/** How long after a file's last change its entry must have been verified for its stat stamp to suffice. */
+export const SETTLE_MS = 2000;
 /** Larger files are parsed every time: their entry would be as large as the file and a hash of it cheap only by comparison. */
 export const MAX_CACHED_BYTES = 32 * 1024 * 1024;
 
@@ -33,43 +41,81 @@ export const MAX_CACHED_BYTES = 32 * 1024 * 1024;
  * written by String(), which reads back as the same double; NaN is null, -0 is written as -0.
  */
 interface Body {
+  /** statStamp() of the file when the entry was verified */
   stamp: string;
+  /** SHA-256 of the file's bytes */
+  sha: string;
+  /** when (Date.now()) the bytes were last hashed and found to be these */
+  verifiedAt: number;
   /** the spacing is left out when the series has none */
   series: [string, [string, number[], (number | null)[], (number | null)?][]][];
   typical?: number | null;
 }
 
-/** The identity of the file's content as read: what an entry must match. */
-export function fileStamp(st: Stats, bytes: readonly Buffer[]): string {
+/** What stat says of the file (with the tool's version and the entry's format): what an entry must match. */
+export function statStamp(st: Stats): string {
+  return JSON.stringify([FORMAT, VERSION, st.size, st.mtimeMs, st.ctimeMs, st.ino, st.dev]);
+}
+
+/** The SHA-256 of the file's bytes as read. */
+export function contentHash(bytes: readonly Buffer[]): string {
   const hash = createHash('sha256');
   for (const b of bytes) hash.update(b);
-  return JSON.stringify([FORMAT, VERSION, st.size, st.mtimeMs, st.ctimeMs, st.ino, hash.digest('hex')]);
+  return hash.digest('hex');
 }
+
+/** Whether bytes hashed at `verifiedAt` are the file's bytes for as long as its stat stamp stays the same. */
+export const settled = (st: Stats, verifiedAt: number): boolean =>
+  verifiedAt - Math.max(st.mtimeMs, st.ctimeMs) >= SETTLE_MS;
 
 const entryKey = (file: string): string =>
   `metrics-table-${createHash('sha256').update(file).digest('hex').slice(0, 32)}`;
 
-/** The cached table of `file` when its entry matches `stamp`; undefined otherwise. */
-export function readCachedTable(cache: KeyedCache, file: string, stamp: string): MetricTable | undefined {
+/** A verified entry, not yet decoded. */
+export interface CachedEntry {
+  stamp: string;
+  sha: string;
+  verifiedAt: number;
+  body: Body;
+}
+
+/** The entry of `file` when it verifies; undefined otherwise. */
+export function readCachedEntry(cache: KeyedCache, file: string): CachedEntry | undefined {
   const text = cache.read(entryKey(file));
   if (text === undefined) return undefined;
   try {
     const body = JSON.parse(text) as Body;
-    return body.stamp === stamp ? decode(body) : undefined;
+    if (typeof body.stamp !== 'string' || typeof body.sha !== 'string' || !Number.isFinite(body.verifiedAt))
+      return undefined;
+    return { stamp: body.stamp, sha: body.sha, verifiedAt: body.verifiedAt, body };
   } catch {
     return undefined;
   }
 }
 
-export function writeCachedTable(cache: KeyedCache, file: string, stamp: string, table: MetricTable): void {
+/** The table an entry holds; undefined when it does not decode. */
+export function decodeEntry(entry: CachedEntry): MetricTable | undefined {
   try {
-    cache.write(entryKey(file), encode(stamp, table));
+    return decode(entry.body);
+  } catch {
+    return undefined;
+  }
+}
+
+export function writeCachedTable(
+  cache: KeyedCache,
+  file: string,
+  at: { stamp: string; sha: string; verifiedAt: number },
+  table: MetricTable,
+): void {
+  try {
+    cache.write(entryKey(file), encode(at, table));
   } catch (e) {
     if (!(e instanceof RangeError)) throw e;
   }
 }
 
-function encode(stamp: string, table: MetricTable): string {
+function encode(at: { stamp: string; sha: string; verifiedAt: number }, table: MetricTable): string {
   const metrics: string[] = [];
   for (const [metric, byCohort] of table.series) {
     const cohorts: string[] = [];
@@ -81,7 +127,8 @@ function encode(stamp: string, table: MetricTable): string {
     metrics.push(`[${JSON.stringify(metric)},[${cohorts.join(',')}]]`);
   }
   const typical = table.typicalMs === undefined ? '' : `,"typical":${num(table.typicalMs)}`;
-  return `{"stamp":${JSON.stringify(stamp)},"series":[${metrics.join(',')}]${typical}}`;
+  const head = `"stamp":${JSON.stringify(at.stamp)},"sha":${JSON.stringify(at.sha)},"verifiedAt":${num(at.verifiedAt)}`;
+  return `{${head},"series":[${metrics.join(',')}]${typical}}`;
 }
 
 /** A number as JSON that reads back as the same double: String() is exact; NaN is null. */

@@ -1,5 +1,6 @@
 /** The http metrics adapter: any JSON endpoint, with a JSONPath to the value. Loaded only when a plan uses it. */
 import { defineAdapter } from '../../definition.js';
+import { implementations } from '../../implementations.js';
 import { httpMetricsSettings } from './settings.js';
 
 export const httpMetricsAdapter = defineAdapter({
@@ -7,5 +8,5 @@ export const httpMetricsAdapter = defineAdapter({
   role: 'metrics',
   settings: httpMetricsSettings,
   describe: 'any JSON endpoint, with a JSONPath to the value',
-  load: () => import('./index.js'),
+  load: implementations.metrics.http,
 });

@@ -1,5 +1,6 @@
 /** The prometheus metrics adapter: Prometheus HTTP API (PromQL range queries). Loaded only when a plan uses it. */
 import { defineAdapter } from '../../definition.js';
+import { implementations } from '../../implementations.js';
 import { prometheusSettings } from './settings.js';
 
 export const prometheusMetricsAdapter = defineAdapter({
@@ -7,5 +8,5 @@ export const prometheusMetricsAdapter = defineAdapter({
   role: 'metrics',
   settings: prometheusSettings,
   describe: 'Prometheus HTTP API (PromQL range queries)',
-  load: () => import('./index.js'),
+  load: implementations.metrics.prometheus,
 });

@@ -1,5 +1,6 @@
 /** The slack notifications adapter: Slack incoming webhook (blocks). Loaded only when a plan uses it. */
 import { defineAdapter } from '../../definition.js';
+import { implementations } from '../../implementations.js';
 import { slackSettings } from './settings.js';
 
 export const slackNotifierAdapter = defineAdapter({
@@ -7,5 +8,5 @@ export const slackNotifierAdapter = defineAdapter({
   role: 'notifications',
   settings: slackSettings,
   describe: 'Slack incoming webhook (blocks)',
-  load: () => import('./index.js'),
+  load: implementations.notifications.slack,
 });

@@ -1,5 +1,6 @@
 /** The webhook notifications adapter: a JSON POST, optionally signed with HMAC-SHA256. Loaded only when a plan uses it. */
 import { defineAdapter } from '../../definition.js';
+import { implementations } from '../../implementations.js';
 import { webhookSettings } from './settings.js';
 
 export const webhookNotifierAdapter = defineAdapter({
@@ -7,5 +8,5 @@ export const webhookNotifierAdapter = defineAdapter({
   role: 'notifications',
   settings: webhookSettings,
   describe: 'a JSON POST, optionally signed with HMAC-SHA256',
-  load: () => import('./index.js'),
+  load: implementations.notifications.webhook,
 });
