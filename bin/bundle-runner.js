@@ -15,6 +15,13 @@
  *     or foreign entry could crash it, so an entry that does not verify is never handed over;
  *   - an entry V8 refuses (cachedDataRejected) or that is missing is rewritten when the command
  *     succeeds, through a temporary file and a rename; past 64 entries the oldest are removed;
+ *   - a run that did one-off work says so (globalThis[Symbol.for('rollout.code-cache.one-off')], set
+ *     by the tool when it filled the validation cache: the next runs of the plan skip yaml and zod):
+ *     its entry is marked (a byte after the MAC, under the MAC) and not given to V8: the next run that
+ *     is not one-off compiles afresh and replaces it, so a command's entry holds what its usual run
+ *     compiles, not the validator it ran once (status: 761 KB instead of 1 036 KB, each byte read and
+ *     deserialised on every start). Bytecode V8 took from an entry stays in what it gives back, so a
+ *     run fed the one-off entry could never write a smaller one;
  *   - nothing about the cache can fail the command: every cache error means "no cache".
  */
 'use strict';
@@ -26,6 +33,9 @@ const path = require('node:path');
 const vm = require('node:vm');
 
 const MAC_BYTES = 32;
+/** after the MAC: whether the bytecode is that of a one-off run (1) or of a usual one (0) */
+const KIND_BYTES = 1;
+const ONE_OFF = Symbol.for('rollout.code-cache.one-off');
 /** entries kept: commands × versions of the tool × Node versions */
 const MAX_ENTRIES = 64;
 
@@ -105,22 +115,25 @@ function openEntry(manifest, env = process.env) {
   }
 }
 
-const mac = (entry, data) => createHmac('sha256', entry.key).update(entry.name).update('\0').update(data).digest();
+const mac = (entry, kind, data) =>
+  createHmac('sha256', entry.key).update(entry.name).update('\0').update(kind).update(data).digest();
 
-/** The verified bytecode of the entry, or undefined. */
+/** The verified entry ({ data, oneOff }: its bytecode, and whether a one-off run made it), or undefined. */
 function readEntry(entry) {
   try {
     if (!trusted(fs.lstatSync(entry.file), 'file')) return undefined;
     const bytes = fs.readFileSync(entry.file);
-    const data = bytes.subarray(MAC_BYTES);
     const given = bytes.subarray(0, MAC_BYTES);
-    return given.length === MAC_BYTES && timingSafeEqual(given, mac(entry, data)) ? data : undefined;
+    const kind = bytes.subarray(MAC_BYTES, MAC_BYTES + KIND_BYTES);
+    const data = bytes.subarray(MAC_BYTES + KIND_BYTES);
+    if (given.length !== MAC_BYTES || kind.length !== KIND_BYTES || kind[0] > 1) return undefined;
+    return timingSafeEqual(given, mac(entry, kind, data)) ? { data, oneOff: kind[0] === 1 } : undefined;
   } catch {
     return undefined;
   }
 }
 
-function writeEntry(entry, data) {
+function writeEntry(entry, data, oneOff) {
   try {
     // bounded: the oldest entries (other versions of the tool, other Node versions) make room
     const entries = fs
@@ -130,7 +143,8 @@ function writeEntry(entry, data) {
       .sort((a, b) => a.mtime - b.mtime);
     for (const old of entries.slice(0, Math.max(0, entries.length - MAX_ENTRIES + 1)))
       fs.rmSync(path.join(entry.dir, old.name), { force: true });
-    writeAtomic(entry.file, [mac(entry, data), data]);
+    const kind = Buffer.from([oneOff ? 1 : 0]);
+    writeAtomic(entry.file, [mac(entry, kind, data), kind, data]);
   } catch {
     // a cache that cannot be written only costs time
   }
@@ -183,11 +197,17 @@ function loadBundle(file, manifest) {
     return undefined;
   }
   const entry = openEntry(manifest);
-  const cachedData = entry && readEntry(entry);
-  const script = new vm.Script(source, { filename: file, cachedData });
-  if (entry && (!cachedData || script.cachedDataRejected)) {
+  const cached = entry && readEntry(entry);
+  const script = new vm.Script(source, {
+    filename: file,
+    cachedData: cached && !cached.oneOff ? cached.data : undefined,
+  });
+  if (entry && (!cached || cached.oneOff || script.cachedDataRejected)) {
     process.once('exit', (code) => {
-      if (code === 0) writeEntry(entry, script.createCachedData());
+      if (code !== 0) return;
+      const oneOff = globalThis[ONE_OFF] === true;
+      // a one-off entry is replaced by a usual run's, not by another one-off run's
+      if (!cached || script.cachedDataRejected || !oneOff) writeEntry(entry, script.createCachedData(), oneOff);
     });
   }
   const wrapper = script.runInThisContext();

@@ -58,7 +58,11 @@ export async function validateText(
   const { validatePlan } = await import('../plan/validate.js');
   const { providerRegistry } = await import('../providers/registry.js');
   const r = validatePlan(text, env, providerRegistry);
-  if (r.value && r.value.secrets.length === 0 && r.value.sources.size === 0) writeCache(cache, key, r);
+  if (r.value && r.value.secrets.length === 0 && r.value.sources.size === 0 && cache) {
+    writeCache(cache, key, r);
+    // the next runs of this plan skip the validator: this run's bytecode is not theirs (bin/bundle-runner.js)
+    (globalThis as Record<symbol, unknown>)[Symbol.for('rollout.code-cache.one-off')] = true;
+  }
   return r;
 }
 

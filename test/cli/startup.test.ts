@@ -172,6 +172,50 @@ describe('the bundle and its code cache', () => {
     expect(lstatSync(file).isSymbolicLink()).toBe(false);
   });
 
+  it('the bytecode of a run that filled the validation cache is replaced by that of the next, usual run, once', async () => {
+    const { env, folder } = cacheHome();
+    // the first run validates the plan (yaml, zod) and keeps the result: one-off work
+    expectSame(await sb.cmd('status', ['--json'], { env }), statusPlain);
+    const [name] = entries(folder, 'status');
+    const file = path.join(folder, name!);
+    const first = readFileSync(file);
+    expect(first[32]).toBe(1); // marked one-off, under the MAC
+    // the next runs skip the validator: the entry becomes theirs (compiled afresh), smaller, and then stays
+    expectSame(await sb.cmd('status', ['--json'], { env }), statusPlain);
+    const usual = readFileSync(file);
+    expect(usual[32]).toBe(0);
+    expect(usual.length).toBeLessThan(first.length);
+    expectSame(await sb.cmd('status', ['--json'], { env }), statusPlain);
+    expect(readFileSync(file).equals(usual)).toBe(true);
+    // the mark is under the MAC: flipped, the entry is not used, and is written again
+    const flipped = Buffer.from(usual);
+    flipped[32] = 1;
+    writeFileSync(file, flipped, { mode: 0o600 });
+    expectSame(await sb.cmd('status', ['--json'], { env }), statusPlain);
+    expect(readFileSync(file).equals(flipped)).toBe(false);
+    expect(readFileSync(file)[32]).toBe(0);
+  });
+
+  it('a plan that is validated on every run (its placeholders are never cached) keeps the bytecode of that run', async () => {
+    const { env, folder } = cacheHome();
+    const s = sb.clone();
+    let name0 = '';
+    s.editPlan((yaml) =>
+      yaml.replace(/^name: (.*)$/m, (_, n: string) => {
+        name0 = n;
+        return 'name: ${ROLLOUT_TEST_PLAN_NAME}';
+      }),
+    );
+    const e = { ...env, ROLLOUT_TEST_PLAN_NAME: name0 };
+    const a = await s.cmd('status', ['--json'], { env: e });
+    expect(a.code).toBe(0);
+    const [name] = entries(folder, 'status');
+    expect(readFileSync(path.join(folder, name!))[32]).toBe(0);
+    const before = readFileSync(path.join(folder, name!));
+    expect((await s.cmd('status', ['--json'], { env: e })).stdout).toBe(a.stdout);
+    expect(readFileSync(path.join(folder, name!)).equals(before)).toBe(true);
+  });
+
   it('keeps no code cache with ROLLOUT_NO_CACHE=1, and keeps at most 64 entries (the oldest go)', async () => {
     const off = cacheHome();
     expectSame(await sb.cmd('status', ['--json'], { env: { ...off.env, ROLLOUT_NO_CACHE: '1' } }), statusPlain);
