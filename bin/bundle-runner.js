@@ -10,6 +10,7 @@
  *   - the folder is created 0700 and not used when it is a symlink, not the user's, or writable by
  *     group or others; an entry is used only if it is a regular file of the user's, 0600;
  *   - one entry per bundle content (sha256), Node version, architecture, Node/V8 options and command;
+ *     a vendor script (zod: scripts/bundle.mjs) has entries of its own, named `<command>+zod`;
  *   - each entry starts with an HMAC-SHA256 of its name and bytecode under a per-user random key kept
  *     in the folder (code-cache.key, 0600): V8 does not check the bytecode it is given, and a damaged
  *     or foreign entry could crash it, so an entry that does not verify is never handed over;
@@ -89,8 +90,11 @@ function macKey(dir) {
   return key.length === MAC_BYTES ? key : undefined;
 }
 
-/** The cache entry of this bundle, runtime and command; undefined when there is no usable cache folder. */
-function openEntry(manifest, env = process.env) {
+/** The cache folder, its key and this runtime's id, once per process; undefined when there is no usable folder. */
+let folder;
+function openFolder(env = process.env) {
+  if (folder !== undefined) return folder || undefined;
+  folder = false;
   try {
     const dir = cacheFolder(env);
     if (!dir) return undefined;
@@ -107,12 +111,23 @@ function openEntry(manifest, env = process.env) {
     // like a command names the entry; a word that is an option's value only makes one more entry)
     const first = process.argv.slice(2).find((a) => !a.startsWith('-'));
     const command = first && /^[a-z][a-z-]{0,23}$/.test(first) ? first : 'options';
-    const bundle = manifest.sha256.slice(0, 16);
-    const name = `code-${bundle}-${runtime}-${command}.v8`;
-    return { dir, key, bundle, name, file: path.join(dir, name) };
+    folder = { dir, key, runtime, command };
   } catch {
     return undefined;
   }
+  return folder;
+}
+
+/**
+ * The cache entry of a script (the bundle, or a vendor script: `part` is then `+name`), this runtime
+ * and command; undefined when there is no usable cache folder.
+ */
+function openEntry(script, part = '') {
+  const f = openFolder();
+  if (!f) return undefined;
+  const bundle = script.sha256.slice(0, 16);
+  const name = `code-${bundle}-${f.runtime}-${f.command}${part}.v8`;
+  return { dir: f.dir, key: f.key, bundle, name, file: path.join(f.dir, name) };
 }
 
 const mac = (entry, kind, data) =>
@@ -176,27 +191,44 @@ function lazyModule(load) {
   });
 }
 
-/** The bundle's `require`: Node's, relative to the bundle, with the builtins above loaded lazily. */
-function bundleRequire(file) {
+/**
+ * The bundle's `require`: Node's, relative to the bundle, with the builtins above loaded lazily and
+ * the vendor packages (scripts/bundle.mjs: zod) from their own compiled, cached script, once.
+ */
+function bundleRequire(file, vendors = {}) {
   const req = createRequire(file);
-  return Object.assign((id) => (LAZY_BUILTINS.has(id) ? lazyModule(() => req(id)) : req(id)), req);
+  const loaded = new Map();
+  const vendor = (id) => {
+    if (!loaded.has(id)) {
+      const desc = vendors[id];
+      const run = compile(path.join(path.dirname(file), desc.file), desc, `+${id}`);
+      // without its script (removed by hand), the package as installed
+      loaded.set(id, run ? run(req) : req(id));
+    }
+    return loaded.get(id);
+  };
+  return Object.assign(
+    (id) => (Object.hasOwn(vendors, id) ? vendor(id) : LAZY_BUILTINS.has(id) ? lazyModule(() => req(id)) : req(id)),
+    req,
+  );
 }
 
 /** The bundle's `import('package')` (scripts/bundle.mjs rewrites it to this): Node's own, from here. */
 const importPackage = (specifier) => import(specifier);
 
 /**
- * Reads and compiles the bundle; returns the function that runs it, or undefined when it cannot be
- * read or compiled (the caller then runs the unbundled build).
+ * Reads and compiles a script of the build (with its cache entry, see above); returns a function that
+ * runs it as a CommonJS module with the given require and returns its exports, or undefined when it
+ * cannot be read.
  */
-function loadBundle(file, manifest) {
+function compile(file, desc, part) {
   let source;
   try {
-    source = fs.readFileSync(file, manifest.encoding === 'latin1' ? 'latin1' : 'utf8');
+    source = fs.readFileSync(file, desc.encoding === 'latin1' ? 'latin1' : 'utf8');
   } catch {
     return undefined;
   }
-  const entry = openEntry(manifest);
+  const entry = openEntry(desc, part);
   const cached = entry && readEntry(entry);
   const script = new vm.Script(source, {
     filename: file,
@@ -211,10 +243,20 @@ function loadBundle(file, manifest) {
     });
   }
   const wrapper = script.runInThisContext();
-  return () => {
+  return (require) => {
     const module = { exports: {}, filename: file };
-    wrapper.call(module.exports, module.exports, bundleRequire(file), module, file, path.dirname(file), importPackage);
+    wrapper.call(module.exports, module.exports, require, module, file, path.dirname(file), importPackage);
+    return module.exports;
   };
+}
+
+/**
+ * Reads and compiles the bundle; returns the function that runs it, or undefined when it cannot be
+ * read (the caller then runs the unbundled build).
+ */
+function loadBundle(file, manifest) {
+  const run = compile(file, manifest, '');
+  return run && (() => run(bundleRequire(file, manifest.vendors)));
 }
 
 module.exports = { loadBundle };

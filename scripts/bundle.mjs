@@ -8,13 +8,15 @@
  *
  * What goes in: all of our modules (found by esbuild from the entry, lazy `await import()`s
  * included: they stay lazy, wrapped in esbuild's init functions), and the npm packages that the
- * modules run on every start import statically (commander). Every other package stays outside and
- * is loaded by Node when the code reaches it, as without the bundle (zod, yaml, axios… are large
- * and only some commands need them), except packages that Node 20.17 could not `require()`
- * (ES-module-only ones), which are bundled where they are imported.
+ * modules run on every start import statically (commander) or that are hundreds of small files
+ * (@stdlib). Every other package stays outside and is loaded by Node when the code reaches it, as
+ * without the bundle (yaml, axios… are large and only some commands need them), except packages
+ * that Node 20.17 could not `require()` (ES-module-only ones), which are bundled where they are
+ * imported. zod gets a script of its own (VENDORS below), loaded by the bundle when it needs zod.
  *
  * Also written: dist/rollout.bundle.json, the manifest bin/rollout.js reads ({ file, sha256,
- * version }; the hash keys the code cache). The tool runs without the bundle too (ROLLOUT_NO_BUNDLE=1).
+ * encoding, version, vendors: { zod: { file, sha256, encoding } } }; the hashes key the code cache).
+ * The tool runs without the bundle too (ROLLOUT_NO_BUNDLE=1).
  */
 import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -71,8 +73,7 @@ async function packagesToBundle() {
         keep.add(packageOf(imp.path));
       // @stdlib's distributions are hundreds of tiny CommonJS files: loading them one by one costs more
       // than the gate itself (status: ~250 files); in the bundle they are one compiled, cached script
-      if (imp.external && isStatic(imp.kind) && (imp.path.startsWith('@stdlib/') || imp.path === 'zod'))
-        keep.add(packageOf(imp.path));
+      if (imp.external && isStatic(imp.kind) && imp.path.startsWith('@stdlib/')) keep.add(packageOf(imp.path));
     }
   }
   return keep;
@@ -160,29 +161,65 @@ const englishOnly = {
   },
 };
 
-const keep = await packagesToBundle();
-const result = await esbuild.build({
-  absWorkingDir: root,
-  entryPoints: [entry],
-  outfile: outFile,
-  bundle: true,
-  platform: 'node',
-  format: 'cjs',
-  target: 'node20.17',
-  charset: 'ascii', // so that it can be read as latin1, much faster than utf8 on Node 20
-  legalComments: 'none',
-  // a smaller file reads faster; names are kept (whoever reads a stack trace of the bundle, or uses
-  // fn.name, sees the source's names), and --debug runs the unbundled tsc output anyway
-  minifyWhitespace: true,
-  minifySyntax: true,
-  // bin/bundle-runner.js compiles the file as a function of CommonJS's five variables and __import
-  banner: { js: '(function (exports, require, module, __filename, __dirname, __import) {' },
-  footer: { js: '})' },
-  plugins: [englishOnly, externals(keep), rewrites],
-  metafile: true,
-  logLevel: 'warning',
+/**
+ * Packages that get a script of their own (dist/vendor-<name>.bundle.cjs), compiled and cached like the
+ * bundle, loaded when the bundle first require()s them (bin/bundle-runner.js). zod is 290 KB and a
+ * thousand export getters set up at load, yet only validation, `rollout schema` and a refused state
+ * file use it: in the bundle it would cost every start (status: ~5 ms of reading, compiling and
+ * setting up getters) for nothing.
+ */
+const VENDORS = ['zod'];
+
+/** Compiles `entryPoints` into `file` as a function of CommonJS's five variables and __import; returns its bytes. */
+async function buildScript(file, options) {
+  const result = await esbuild.build({
+    absWorkingDir: root,
+    outfile: file,
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20.17',
+    charset: 'ascii', // so that it can be read as latin1, much faster than utf8 on Node 20
+    legalComments: 'none',
+    // a smaller file reads faster; names are kept (whoever reads a stack trace of the bundle, or uses
+    // fn.name, sees the source's names), and --debug runs the unbundled tsc output anyway
+    minifyWhitespace: true,
+    minifySyntax: true,
+    // bin/bundle-runner.js compiles the file as a function of CommonJS's five variables and __import
+    banner: { js: '(function (exports, require, module, __filename, __dirname, __import) {' },
+    footer: { js: '})' },
+    metafile: true,
+    logLevel: 'warning',
+    ...options,
+  });
+  if (result.errors.length > 0) process.exit(1);
+  // esbuild's charset 'ascii' escapes strings, templates and identifiers but not regular expression
+  // literals (/ in phase ≥ /g); one such character made the whole 1.3 MB script a two-byte string, read
+  // through the slow utf8 path. A \uXXXX escape means the same character in a regular expression too
+  // (a surrogate pair escaped as two is one code point under the u flag, two code units without it).
+  const text = readFileSync(file, 'utf8');
+  if (/[^\0-\x7f]/.test(text)) {
+    // `\≥` would become `\\u2265`, a backslash and "u2265": refused, the source can write the escape itself
+    if (/(?<!\\)(\\\\)*\\[^\0-\x7f]/.test(text)) throw new Error(`a backslash before a non-ASCII character in ${file}`);
+    const escaped = text.replace(/[^\0-\x7f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+    writeFileSync(file, escaped);
+  }
+  return { result, bytes: readFileSync(file) };
+}
+
+const describeScript = (name, bytes) => ({
+  file: name,
+  sha256: createHash('sha256').update(bytes).digest('hex'),
+  // esbuild escapes non-ASCII characters in code; one left in a comment makes it utf8
+  encoding: bytes.every((b) => b < 0x80) ? 'latin1' : 'utf8',
 });
-if (result.errors.length > 0) process.exit(1);
+
+const keep = await packagesToBundle();
+for (const v of VENDORS) keep.delete(v);
+const { result } = await buildScript(outFile, {
+  entryPoints: [entry],
+  plugins: [externals(keep), rewrites],
+});
 const left = Object.entries(result.metafile.inputs).flatMap(([file, input]) =>
   input.imports.filter((i) => i.kind === 'dynamic-import' && i.external).map((i) => `${file}: import('${i.path}')`),
 );
@@ -190,29 +227,20 @@ if (left.length > 0)
   throw new Error(
     `import() that the bundle cannot run (write it as import('name') with a literal name):\n${left.join('\n')}`,
   );
-
-// esbuild's charset 'ascii' escapes strings, templates and identifiers but not regular expression
-// literals (/ in phase ≥ /g); one such character made the whole 1.3 MB script a two-byte string, read
-// through the slow utf8 path. A \uXXXX escape means the same character in a regular expression too
-// (a surrogate pair escaped as two is one code point under the u flag, two code units without it).
-const text = readFileSync(outFile, 'utf8');
-if (/[^\0-\x7f]/.test(text)) {
-  // `\≥` would become `\\u2265`, a backslash and "u2265": refused, the source can write the escape itself
-  if (/(?<!\\)(\\\\)*\\[^\0-\x7f]/.test(text))
-    throw new Error('a backslash before a non-ASCII character in the bundle');
-  const escaped = text.replace(/[^\0-\x7f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
-  writeFileSync(outFile, escaped);
+const vendors = {};
+for (const v of VENDORS) {
+  const name = `vendor-${v}.bundle.cjs`;
+  const { bytes } = await buildScript(path.join(dist, name), {
+    // the package's ES-module build (as the bundle had it), every export of it
+    stdin: { contents: `export * from ${JSON.stringify(v)};`, resolveDir: root, loader: 'js' },
+    plugins: [englishOnly],
+  });
+  vendors[v] = describeScript(name, bytes);
 }
 const bytes = readFileSync(outFile);
 const { VERSION } = await import(pathToFileURL(path.join(dist, 'version.js')).href);
-const manifest = {
-  file: outName,
-  sha256: createHash('sha256').update(bytes).digest('hex'),
-  // esbuild escapes non-ASCII characters in code; one left in a comment makes it utf8
-  encoding: bytes.every((b) => b < 0x80) ? 'latin1' : 'utf8',
-  version: VERSION,
-};
+const manifest = { ...describeScript(outName, bytes), version: VERSION, vendors };
 writeFileSync(path.join(dist, 'rollout.bundle.json'), `${JSON.stringify(manifest, null, 2)}\n`);
 console.log(
-  `dist/${outName}: ${(bytes.length / 1024).toFixed(0)} KiB, bundled packages: ${[...keep].sort().join(', ') || 'none'}`,
+  `dist/${outName}: ${(bytes.length / 1024).toFixed(0)} KiB, bundled packages: ${[...keep].sort().join(', ') || 'none'}; ${VENDORS.map((v) => `dist/vendor-${v}.bundle.cjs`).join(', ')}`,
 );

@@ -8,6 +8,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import {
   chmodSync,
   cpSync,
@@ -255,16 +256,55 @@ describe('what runs', () => {
     }
   });
 
-  it('the bundle is ASCII, read as latin1 (one non-ASCII character made it a two-byte string, read as utf8), and holds no zod locale but English', () => {
+  it('the bundle and the zod script are ASCII, read as latin1 (one non-ASCII character made the bundle a two-byte string, read as utf8); zod is in a script of its own, with no locale but English', () => {
     const manifest = JSON.parse(readFileSync(path.join(REPO, 'dist/rollout.bundle.json'), 'utf8'));
     const bytes = readFileSync(path.join(REPO, 'dist', manifest.file));
     expect(manifest.encoding).toBe('latin1');
     expect(bytes.findIndex((b) => b >= 0x80)).toBe(-1);
     // the Portuguese phrases' "≥" and the "µs" time unit, escaped inside regular expressions
     expect(bytes.includes('\\u2265')).toBe(true);
+    // zod is not in the bundle: the bundle requires it, from its own script
+    expect(bytes.includes('require("zod")')).toBe(true);
+    expect([bytes.includes('$ZodType'), bytes.includes('Too big')]).toEqual([false, false]);
+    const zod = manifest.vendors.zod;
+    const vendor = readFileSync(path.join(REPO, 'dist', zod.file));
+    expect([zod.encoding, vendor.findIndex((b) => b >= 0x80)]).toEqual(['latin1', -1]);
+    expect(createHash('sha256').update(vendor).digest('hex')).toBe(zod.sha256);
     // zod's Polish messages ("Nieprawidłowe dane wejściowe") are not in it; its English ones are
-    expect(bytes.includes('Nieprawid')).toBe(false);
-    expect(bytes.includes('Invalid input')).toBe(true);
+    expect(vendor.includes('Nieprawid')).toBe(false);
+    expect([vendor.includes('Invalid input'), vendor.includes('$ZodType')]).toEqual([true, true]);
+  });
+
+  it('zod, loaded from its script with a code cache entry of its own, gives what the installed package gives; without its script, the installed package is used', async () => {
+    const { env, folder } = cacheHome();
+    const bad = sb.clone();
+    bad.editPlan((yaml) => yaml.replace(/^(\s+traffic: )5$/m, '$1500'));
+    const plain = await bad.cmd('validate', ['--json'], { env: { ROLLOUT_NO_BUNDLE: '1', ROLLOUT_NO_CACHE: '1' } });
+    expect(plain.code).toBe(2);
+    expect(plain.stdout).toMatch(/traffic/);
+    for (let i = 0; i < 2; i++) {
+      expectSame(await bad.cmd('validate', ['--json'], { env }), plain);
+      expectSame(await sb.cmd('validate', ['--json'], { env }), validatePlain);
+    }
+    expect(readdirSync(folder).filter((n) => n.endsWith('-validate+zod.v8'))).toHaveLength(1);
+    // status, with the validation cache warm, does not load zod at all
+    const { env: env2, folder: folder2 } = cacheHome();
+    await sb.cmd('validate', ['--json'], { env: env2 });
+    expectSame(await sb.cmd('status', ['--json'], { env: env2 }), statusPlain);
+    expect(readdirSync(folder2).filter((n) => n.endsWith('-status+zod.v8'))).toEqual([]);
+    // a build whose zod script is gone: the package as installed
+    const copy = tempDir();
+    cpSync(path.join(REPO, 'bin'), path.join(copy, 'bin'), { recursive: true });
+    cpSync(path.join(REPO, 'dist'), path.join(copy, 'dist'), { recursive: true });
+    symlinkSync(path.join(REPO, 'node_modules'), path.join(copy, 'node_modules'));
+    cpSync(path.join(REPO, 'package.json'), path.join(copy, 'package.json'));
+    rmSync(path.join(copy, 'dist', 'vendor-zod.bundle.cjs'));
+    const r = spawnSync(process.execPath, [path.join(copy, 'bin/rollout.js'), 'validate', bad.plan, '--json'], {
+      cwd: bad.dir,
+      env: { ...process.env, ...env, ROLLOUT_NOW: bad.clock.now, NO_COLOR: '1' },
+      encoding: 'utf8',
+    });
+    expect({ code: r.status, stdout: r.stdout }).toEqual({ code: plain.code, stdout: plain.stdout });
   });
 
   it('--debug runs the tsc output: a stack trace names its modules, not the bundle', async () => {
