@@ -19,7 +19,7 @@
  * The tool runs without the bundle too (ROLLOUT_NO_BUNDLE=1).
  */
 import { createHash } from 'node:crypto';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -214,11 +214,27 @@ const describeScript = (name, bytes) => ({
   encoding: bytes.every((b) => b < 0x80) ? 'latin1' : 'utf8',
 });
 
+/** A digest of every module of the tsc output (src/cli/load-plan.ts keys its validation cache on it). */
+function buildId() {
+  const hash = createHash('sha256');
+  const walk = (dir) => {
+    for (const e of readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
+      const p = path.join(dir, e.name);
+      if (e.isDirectory()) walk(p);
+      else if (e.name.endsWith('.js'))
+        hash.update(path.relative(dist, p)).update('\0').update(readFileSync(p)).update('\0');
+    }
+  };
+  walk(dist);
+  return hash.digest('hex');
+}
+
 const keep = await packagesToBundle();
 for (const v of VENDORS) keep.delete(v);
 const { result } = await buildScript(outFile, {
   entryPoints: [entry],
   plugins: [externals(keep), rewrites],
+  define: { ROLLOUT_BUILD_ID: JSON.stringify(buildId()) },
 });
 const left = Object.entries(result.metafile.inputs).flatMap(([file, input]) =>
   input.imports.filter((i) => i.kind === 'dynamic-import' && i.external).map((i) => `${file}: import('${i.path}')`),

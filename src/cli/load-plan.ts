@@ -100,8 +100,16 @@ export function registerSecrets(value: ValidatedPlan): void {
 
 // ---- the validation cache (./plan-cache.ts keeps it safe)
 
+/**
+ * In the bundle, a digest of every module of the build (scripts/bundle.mjs defines it); in the tsc
+ * output, not defined.
+ */
+declare const ROLLOUT_BUILD_ID: string | undefined;
+
 /** The build of the validator itself: a rebuilt rule or schema must not be answered from the cache. */
 function validatorStamp(): string {
+  // the bundle holds the validator: its build is the stamp (no file to stat on every start)
+  if (typeof ROLLOUT_BUILD_ID === 'string') return `bundle:${ROLLOUT_BUILD_ID}`;
   try {
     return [
       '../plan/validate.js',

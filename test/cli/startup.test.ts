@@ -263,6 +263,8 @@ describe('what runs', () => {
     expect(bytes.findIndex((b) => b >= 0x80)).toBe(-1);
     // the Portuguese phrases' "≥" and the "µs" time unit, escaped inside regular expressions
     expect(bytes.includes('\\u2265')).toBe(true);
+    // the validation cache is keyed on the build's digest (no stat of the validator's files on each start)
+    expect(/"bundle:[0-9a-f]{64}"/.test(bytes.toString('latin1'))).toBe(true);
     // zod is not in the bundle: the bundle requires it, from its own script
     expect(bytes.includes('require("zod")')).toBe(true);
     expect([bytes.includes('$ZodType'), bytes.includes('Too big')]).toEqual([false, false]);
