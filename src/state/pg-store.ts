@@ -35,8 +35,22 @@ export function createPgStore(opts: PgStoreOptions): StateStore {
   /** the journal's digest as this store knows it (kept up to date by append), and the seq of the checkpoint read */
   let known: { digest: JournalDigest; checkpointed: number } | undefined;
 
-  /** Under the lock, when the journal grew past the checkpoint: the digest saved with the md5 of its last entry. */
+  /** whether this store appended while it held the lock (its run then leaves a checkpoint behind) */
+  let appended = false;
+
+  /**
+   * Under the lock, when the journal grew past the checkpoint: the digest saved with the md5 of its last
+   * entry. A run that appended without reading the digest folds it first (the checkpoint and the rows
+   * after it), so the next command reads few rows whichever command ran before it.
+   */
   const writeCheckpoint = async (): Promise<void> => {
+    if (!known && appended) {
+      try {
+        await store.digest();
+      } catch {
+        return; // a cache: without it the next command folds every row
+      }
+    }
     const k = known;
     const h = held;
     if (!k || !h || k.digest.lastSeq <= k.checkpointed) return;
@@ -123,7 +137,7 @@ export function createPgStore(opts: PgStoreOptions): StateStore {
     }
   }
 
-  return {
+  const store: StateStore = {
     describe: () => where,
     async load() {
       const row = await db('could not be read', async (pool) => {
@@ -178,6 +192,7 @@ export function createPgStore(opts: PgStoreOptions): StateStore {
           return full;
         }),
       ).then((full) => {
+        if (held) appended = true;
         if (known?.digest.lastSeq === full.seq - 1) foldEntry(known.digest, full);
         else known = undefined;
         return full;
@@ -229,8 +244,10 @@ export function createPgStore(opts: PgStoreOptions): StateStore {
       });
       const saved = cp?.same ? savedDigest(cp.digest, cp.seq) : undefined;
       const d = saved ?? emptyDigest();
+      // where the saved checkpoint stops, taken before the fold moves the digest on
+      const checkpointed = d.lastSeq;
       for await (const e of entries(d.lastSeq)) foldEntry(d, e);
-      known = { digest: d, checkpointed: saved?.lastSeq ?? 0 };
+      known = { digest: d, checkpointed };
       return d;
     },
     async repairTornTail() {
@@ -261,6 +278,7 @@ export function createPgStore(opts: PgStoreOptions): StateStore {
         }),
       );
       held = lock;
+      appended = false;
       known = undefined; // rows other runs appended while this one waited
       return {
         async release() {
@@ -273,6 +291,7 @@ export function createPgStore(opts: PgStoreOptions): StateStore {
       };
     },
   };
+  return store;
 }
 
 /** A saved digest when it is one of this version at the seq it is saved at, whole; undefined otherwise (fold every row). */

@@ -94,11 +94,47 @@ describe('state store: postgres only', () => {
     ]);
     await run(['rollout.held']);
     expect((await make().digest()).counts['rollout.held']).toBe(1001);
+    // and the checkpoint moved on with the run (it once stayed at the first one written)
+    const moved = await sql(db.url, 'SELECT seq, digest FROM rollout_journal_checkpoint WHERE plan = $1', [plan]);
+    expect([moved.rows[0].seq, JSON.parse(moved.rows[0].digest).counts['rollout.held']]).toEqual([4, 1001]);
     // the entry the checkpoint stops at is no longer the one it folded: every row is folded again
     await sql(db.url, 'DELETE FROM rollout_journal WHERE plan = $1 AND seq > 1', [plan]);
     await run(['rollout.advanced', 'effect.start', 'gate.evaluated']);
     const d = await make().digest();
     expect(d.counts).toEqual({ 'rollout.held': 1, 'rollout.advanced': 1, 'effect.start': 1, 'gate.evaluated': 1 });
     expect(d.lastSeq).toBe(4);
+  });
+
+  test('a run that appends without reading the digest (a held check) still leaves the checkpoint, folded from the last one', async () => {
+    const plan = `cp2-${process.pid}`;
+    const make = () => createPgStore({ url: db.url, plan, now: () => new Date() });
+    const entry = (type: string) => ({ at: '2026-06-18T09:00:00.000Z', clock: 'system' as const, type, data: {} });
+    const checkpoint = async () =>
+      (await sql(db.url, 'SELECT seq, digest FROM rollout_journal_checkpoint WHERE plan = $1', [plan])).rows[0];
+    const run = async (types: string[]) => {
+      const s = make();
+      const lock = await s.lock();
+      for (const t of types) await s.append(entry(t));
+      await lock.release();
+    };
+    await run(['rollout.held', 'rollout.held']);
+    expect((await checkpoint()).seq).toBe(2);
+    // doctored: the next run folds from it (reads only the rows after it), and the count shows through
+    const doctored = JSON.parse((await checkpoint()).digest);
+    doctored.counts['rollout.held'] = 500;
+    await sql(db.url, 'UPDATE rollout_journal_checkpoint SET digest = $2 WHERE plan = $1', [
+      plan,
+      JSON.stringify(doctored),
+    ]);
+    await run(['rollout.held']);
+    const row = await checkpoint();
+    expect([row.seq, JSON.parse(row.digest).counts['rollout.held']]).toEqual([3, 501]);
+    // a run that appends nothing writes nothing
+    const s = make();
+    const lock = await s.lock();
+    await lock.release();
+    expect((await checkpoint()).seq).toBe(3);
+    // a new store reads the digest from it: the doctored count again
+    expect((await make().digest()).counts['rollout.held']).toBe(501);
   });
 });
