@@ -19,7 +19,9 @@ export const isIsoTime = (v: unknown): v is string =>
   typeof v === 'string' && ISO_TIME.test(v) && Number.isFinite(Date.parse(v));
 export const ISO_TIME_MESSAGE = 'must be an ISO-8601 time such as 2026-06-18T09:00:00.000Z';
 
-const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
+/** A JSON object (not null, not a list). */
+export const isObject = (v: unknown): v is Record<string, unknown> =>
+  v !== null && typeof v === 'object' && !Array.isArray(v);
 const optionalString = (v: unknown) => v === undefined || typeof v === 'string';
 const shown = (v: unknown): string => (v === undefined ? 'nothing' : (JSON.stringify(v) ?? String(v)));
 

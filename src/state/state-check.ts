@@ -11,12 +11,11 @@
  */
 import { RolloutError } from '../errors.js';
 import type { Plan } from '../plan/schema.js';
-import { isIsoTime } from './journal-file.js';
+import { isIsoTime, isObject } from './journal-file.js';
 import type { RolloutState } from './types.js';
 
 type Check = (v: unknown) => boolean;
 
-const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
 const str: Check = (v) => typeof v === 'string';
 const nonEmpty: Check = (v) => typeof v === 'string' && v.length > 0;
 const num: Check = (v) => typeof v === 'number' && Number.isFinite(v);

@@ -6,31 +6,15 @@
  * cannot be written costs time only; an entry holds numbers and names, never a secret or a path.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import {
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-  statSync,
-  utimesSync,
-  writeFileSync,
-} from 'node:fs';
-import os from 'node:os';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { removeSandboxes, Sandbox, T, type CliResult } from '../helpers/cli.js';
+import { removeSandboxes, Sandbox, T, tempDir, type CliResult } from '../helpers/cli.js';
 
-const temps: string[] = [];
-afterAll(() => {
-  removeSandboxes();
-  for (const d of temps) rmSync(d, { recursive: true, force: true });
-});
+afterAll(removeSandboxes);
 
 /** A fresh cache folder (ROLLOUT_CACHE_DIR) of its own for each test. */
 function cacheDir(): { env: Record<string, string>; folder: string } {
-  const home = mkdtempSync(path.join(os.tmpdir(), 'rollout-metrics-cache-'));
-  temps.push(home);
+  const home = tempDir('rollout-metrics-cache-');
   const folder = path.join(home, 'cache');
   return { env: { ROLLOUT_CACHE_DIR: folder }, folder };
 }
@@ -138,8 +122,7 @@ describe('the metrics table cache', () => {
   });
 
   it('still works when the cache folder cannot be used or the entry cannot be written', async () => {
-    const home = mkdtempSync(path.join(os.tmpdir(), 'rollout-metrics-cache-'));
-    temps.push(home);
+    const home = tempDir('rollout-metrics-cache-');
     writeFileSync(path.join(home, 'file'), '');
     // a folder under a file: it cannot even be created
     expectSame(

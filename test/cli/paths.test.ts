@@ -7,32 +7,14 @@
  * - a flag key (or a provider project/environment) of `.` or `..` is refused at validation;
  * - traffic has a precision of 0.01 %.
  */
-import {
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readFileSync,
-  rmSync,
-  statSync,
-  symlinkSync,
-  writeFileSync,
-} from 'node:fs';
-import os from 'node:os';
+import { existsSync, mkdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from '@jest/globals';
-import { explain, removeSandboxes, Sandbox, T } from '../helpers/cli.js';
+import { explain, removeSandboxes, Sandbox, T, tempDir } from '../helpers/cli.js';
 
-const outside: string[] = [];
-afterAll(() => {
-  removeSandboxes();
-  for (const d of outside) rmSync(d, { recursive: true, force: true });
-});
+afterAll(removeSandboxes);
 
-function outsideDir(): string {
-  const d = mkdtempSync(path.join(os.tmpdir(), 'rollout-outside-'));
-  outside.push(d);
-  return d;
-}
+const outsideDir = (): string => tempDir('rollout-outside-');
 
 const SECRET_LINE = 'root:$6$Zx9sekretHASH0123:19000:0:99999:7:::';
 

@@ -15,7 +15,6 @@ import {
   existsSync,
   lstatSync,
   mkdirSync,
-  mkdtempSync,
   readdirSync,
   readFileSync,
   rmSync,
@@ -24,25 +23,14 @@ import {
   utimesSync,
   writeFileSync,
 } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { baseEnv, REPO, removeSandboxes, Sandbox, T, type CliResult } from '../helpers/cli.js';
+import { baseEnv, REPO, removeSandboxes, Sandbox, T, tempDir, type CliResult } from '../helpers/cli.js';
 
-const temps: string[] = [];
-afterAll(() => {
-  removeSandboxes();
-  for (const d of temps) rmSync(d, { recursive: true, force: true });
-});
-
-function tempDir(): string {
-  const d = mkdtempSync(path.join(os.tmpdir(), 'rollout-startup-'));
-  temps.push(d);
-  return d;
-}
+afterAll(removeSandboxes);
 
 /** A fresh XDG cache home: the code cache goes to <it>/rollout. */
 function cacheHome(): { env: Record<string, string>; folder: string } {
-  const home = tempDir();
+  const home = tempDir('rollout-startup-');
   return { env: { XDG_CACHE_HOME: home }, folder: path.join(home, 'rollout') };
 }
 

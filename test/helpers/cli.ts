@@ -180,6 +180,13 @@ export function explain(r: CliResult): string {
 
 const created: string[] = [];
 
+/** A temporary folder of this test file's own, removed with its sandboxes by removeSandboxes(). */
+export function tempDir(prefix = 'rollout-tmp-'): string {
+  const d = mkdtempSync(path.join(os.tmpdir(), prefix));
+  created.push(d);
+  return d;
+}
+
 /** Removes every sandbox made by this test file (call from afterAll). ROLLOUT_KEEP_TMP=1 keeps them. */
 /** Asserts the exit code, showing the run's output when it differs. */
 export function expectCode(r: CliResult, code: number): void {
