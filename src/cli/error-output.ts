@@ -8,6 +8,7 @@ import { EXIT_CODES, isRolloutError, RolloutError } from '../errors.js';
 import { redact, redactedJson } from '../redact.js';
 import { stripControls, stripControlsValue } from '../sanitize.js';
 import type { GlobalOptions } from './io.js';
+import { writeStd } from './std-write.js';
 
 export function reportError(e: unknown, g: GlobalOptions): number {
   if (e instanceof CommanderError) {
@@ -20,7 +21,8 @@ export function reportError(e: unknown, g: GlobalOptions): number {
       return 0;
     // commander already printed its message on stderr; --json still promises one document on stdout
     if (g.json)
-      process.stdout.write(
+      writeStd(
+        1,
         `${JSON.stringify(
           {
             error: {
@@ -38,7 +40,7 @@ export function reportError(e: unknown, g: GlobalOptions): number {
     return EXIT_CODES.usage;
   }
   if ((e as Error)?.name === 'ExitPromptError') {
-    process.stderr.write('rollout: cancelled; answers given so far are saved\n');
+    writeStd(2, 'rollout: cancelled; answers given so far are saved\n');
     return EXIT_CODES.cancelled;
   }
   const err = isRolloutError(e)
@@ -48,7 +50,8 @@ export function reportError(e: unknown, g: GlobalOptions): number {
         cause: e,
       });
   if (g.json) {
-    process.stdout.write(
+    writeStd(
+      1,
       `${redactedJson(
         stripControlsValue({
           error: { code: err.code, exitCode: err.exitCode, message: err.message, details: err.details, hint: err.hint },
@@ -61,6 +64,6 @@ export function reportError(e: unknown, g: GlobalOptions): number {
   if (err.hint) lines.push(`  hint: ${err.hint}`);
   if (g.debug)
     lines.push(String((e as Error)?.stack ?? ''), String(((e as Error)?.cause as Error | undefined)?.stack ?? ''));
-  process.stderr.write(`${stripControls(redact(lines.join('\n')))}\n`);
+  writeStd(2, `${stripControls(redact(lines.join('\n')))}\n`);
   return err.exitCode;
 }

@@ -4,11 +4,11 @@
  * FORCE_COLOR), spinners only on a TTY, every line redacted and stripped of control characters (only
  * our own colour sequences survive), every JSON document redacted before it is serialised.
  */
-import { isatty } from 'node:tty';
 import { redact, redactedJson } from '../redact.js';
 import { stripControls, stripControlsValue, terminalText } from '../sanitize.js';
 import type { Log } from '../engine/services.js';
 import { startSpinner } from './spinner.js';
+import { isTerminal, writeStd } from './std-write.js';
 
 export interface GlobalOptions {
   json: boolean;
@@ -66,9 +66,9 @@ export function colorEnabled(opts: { color: boolean }, env: NodeJS.ProcessEnv, i
 }
 
 export async function createIo(opts: GlobalOptions): Promise<Io> {
-  // isatty(fd), not process.stdin.isTTY: reading that property opens the stream (a few ms at start-up)
-  const stdoutTTY = isatty(1);
-  const stderrTTY = isatty(2);
+  // not process.stdout.isTTY: reading that property makes the stream (a few ms at start-up, std-write.ts)
+  const stdoutTTY = isTerminal(1);
+  const stderrTTY = isTerminal(2);
   const useColor = colorEnabled(opts, process.env, stdoutTTY);
   let style = plain;
   if (useColor) {
@@ -76,9 +76,9 @@ export async function createIo(opts: GlobalOptions): Promise<Io> {
     const c = new Chalk({ level: 1 });
     style = { bold: c.bold, dim: c.dim, green: c.green, red: c.red, yellow: c.yellow, cyan: c.cyan };
   }
-  const write = (stream: NodeJS.WriteStream, text: string) =>
-    stream.write(terminalText(redact(text.endsWith('\n') ? text : `${text}\n`), useColor));
-  const err = (text: string) => write(process.stderr, text);
+  const write = (fd: 1 | 2, text: string) =>
+    writeStd(fd, terminalText(redact(text.endsWith('\n') ? text : `${text}\n`), useColor));
+  const err = (text: string) => write(2, text);
   const spinnerOk = stderrTTY && !opts.quiet && !opts.json && process.env['CI'] === undefined;
   const log: Log = {
     info: (m) => {
@@ -99,16 +99,14 @@ export async function createIo(opts: GlobalOptions): Promise<Io> {
   return {
     opts,
     out: (t) => {
-      if (!opts.json) write(process.stdout, t);
+      if (!opts.json) write(1, t);
     },
-    json: (v) => process.stdout.write(`${redactedJson(stripControlsValue(v), 2)}\n`),
-    write: (t) =>
-      new Promise<void>((done) =>
-        process.stdout.write(redact(t)) ? done() : process.stdout.once('drain', () => done()),
-      ),
+    json: (v) => writeStd(1, `${redactedJson(stripControlsValue(v), 2)}\n`),
+    // written before it returns (std-write.ts): the reader has caught up, or the stream holds the rest
+    write: async (t) => writeStd(1, redact(t)),
     err,
     log,
-    stdinTTY: isatty(0),
+    stdinTTY: isTerminal(0),
     stdoutTTY,
     stderrTTY,
     style,

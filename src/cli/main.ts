@@ -8,6 +8,7 @@ import { VERSION } from '../version.js';
 import { reportError } from './error-output.js';
 import { COMMANDS } from './command-list.js';
 import type { GlobalOptions } from './io.js';
+import { writeStd } from './std-write.js';
 
 /**
  * The command a run names, when the program needs no other: the first word is a command's name and
@@ -26,6 +27,9 @@ export function buildProgram(
   only?: string,
 ): Command {
   const program = new Command('rollout')
+    // commander's help and errors, like everything else, through std-write.ts (a reader that went
+    // away, as in `rollout --help | head`, is not an error); the commands inherit it
+    .configureOutput({ writeOut: (s) => writeStd(1, s), writeErr: (s) => writeStd(2, s) })
     .description(
       'Progressive delivery from a YAML plan: checklists, gates that explain themselves, contingency and rollback, reports.',
     )
@@ -81,13 +85,6 @@ export function buildProgram(
 }
 
 export async function main(argv: string[]): Promise<void> {
-  // `rollout history PLAN | head`: a reader that went away is not an error.
-  for (const stream of [process.stdout, process.stderr]) {
-    stream.on('error', (e: NodeJS.ErrnoException) => {
-      if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
-      throw e;
-    });
-  }
   let code = 0;
   let globals: GlobalOptions = {
     json: argv.includes('--json'),

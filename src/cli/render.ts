@@ -4,6 +4,7 @@ import type { Criterion, GateResult } from '../gates/types.js';
 import type { Decision } from '../engine/decide.js';
 import type { RolloutState } from '../state/types.js';
 import type { Style } from './io.js';
+import { terminalColumns } from './std-write.js';
 
 const ANSI = /\u001b\[[0-9;]*m/g;
 export const textWidth = (s: string) => [...s.replace(ANSI, '')].length;
@@ -141,7 +142,7 @@ export function criterionJson(c: Criterion): Record<string, unknown> {
 }
 
 export function termWidth(): number {
-  return Math.max(60, Math.min(process.stdout.columns || 120, 160));
+  return Math.max(60, Math.min(terminalColumns() || 120, 160));
 }
 
 /** What a person can do about each criterion that holds, in the order the gate lists them. */

@@ -7,6 +7,7 @@
  */
 import { redact } from '../redact.js';
 import { stripControls } from '../sanitize.js';
+import { stdStream, writeStd } from './std-write.js';
 
 interface Live {
   stop(): void;
@@ -25,7 +26,7 @@ export function startSpinner(text: string, color: boolean): { succeed(m?: string
   let spinner: Ora | undefined;
   // 'running' until ended or stopped; a stopped spinner's end is a plain line
   let mode: 'running' | 'stopped' | 'ended' = 'running';
-  const line = (symbol: string, m: string) => process.stderr.write(stripControls(redact(`${symbol} ${m}\n`)));
+  const line = (symbol: string, m: string) => writeStd(2, stripControls(redact(`${symbol} ${m}\n`)));
   const self: Live = {
     stop: () => {
       if (mode !== 'running') return;
@@ -40,7 +41,7 @@ export function startSpinner(text: string, color: boolean): { succeed(m?: string
     if (mode !== 'running') return;
     spinner = ora({
       text: redact(text),
-      stream: process.stderr,
+      stream: stdStream(2),
       color: color ? 'cyan' : (false as never),
       discardStdin: false,
     }).start() as Ora;

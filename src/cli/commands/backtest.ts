@@ -9,6 +9,7 @@ import { readIsoTime } from '../../iso-time.js';
 import { formatDuration, parseDuration } from '../../plan/duration.js';
 import type { GlobalOptions, Io } from '../io.js';
 import { prepare } from './common.js';
+import { stdStream } from '../std-write.js';
 
 const MAX_STEPS = 100_000;
 
@@ -23,7 +24,7 @@ function time(raw: unknown, flag: string): number {
 async function progress(io: Io, total: number): Promise<{ step(done: number): void; stop(): void }> {
   if (io.opts.json || !io.stderrTTY || total < 2) return { step: () => undefined, stop: () => undefined };
   const { default: ora } = await import('ora');
-  const spinner = ora({ text: `replaying 0/${total} checks`, stream: process.stderr, discardStdin: false }).start();
+  const spinner = ora({ text: `replaying 0/${total} checks`, stream: stdStream(2), discardStdin: false }).start();
   const width = 24;
   return {
     step: (done) => {

@@ -10,6 +10,7 @@ import { renderSparklines } from '../render-sparklines.js';
 import type { WatchBounds } from '../watch-loop.js';
 import { formatDuration } from '../../plan/duration.js';
 import { type Seen, watchLine } from './watch-parts.js';
+import { terminalColumns } from '../std-write.js';
 
 export class LiveView {
   private lines = 0;
@@ -34,7 +35,7 @@ export class LiveView {
     // back over the previous block, clear to the end of the screen, draw the new one
     const back = this.lines > 0 ? `\u001b[${this.lines}A\r\u001b[J` : '';
     // the rows it takes on screen: a line wider than the terminal wraps onto the next row
-    const cols = process.stdout.columns || 80;
+    const cols = terminalColumns() || 80;
     this.lines = text.split('\n').reduce((n, l) => n + Math.max(1, Math.ceil(textWidth(l) / cols)), 0);
     await this.io.write(`${back}${text}\n`);
   }
