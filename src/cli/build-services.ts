@@ -12,7 +12,7 @@ import { parseDuration } from '../plan/duration.js';
 import type { ProviderRole, RoleInterfaces } from '../providers/definition.js';
 import { findImplementation } from '../providers/implementations.js';
 import type { AdapterContext, KeyedCache } from '../providers/types.js';
-import { type CacheDir, openCache, readEntry, writeEntry } from './plan-cache.js';
+import { type CacheDir, openCache, readBytesEntry, readEntry, writeBytesEntry, writeEntry } from './plan-cache.js';
 import { processRedactor } from '../redact.js';
 import { createFileStore } from '../state/file-store.js';
 import { withCrashPoints } from '../state/crash-store.js';
@@ -195,6 +195,14 @@ function lazyUserCache(): KeyedCache {
     write: (key, body) => {
       const c = dir();
       if (c) writeEntry(c, key, body);
+    },
+    readBytes: (key) => {
+      const c = dir();
+      return c && readBytesEntry(c, key);
+    },
+    writeBytes: (key, bytes) => {
+      const c = dir();
+      if (c) writeBytesEntry(c, key, bytes);
     },
   };
 }

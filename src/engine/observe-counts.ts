@@ -22,7 +22,7 @@ async function total(
   provider: CountingProvider,
   args: { metric: string; template: string; plan: Plan; cohort: Cohort; from: number; to: number },
   problems: string[],
-  times?: Map<string, string>,
+  times?: Map<string, number[]>,
 ): Promise<CohortCount> {
   const values = templateValues(args.plan, { cohort: args.cohort, window: '' });
   let query = args.template;
@@ -47,7 +47,10 @@ async function total(
       return Number.NaN;
     }
     if (s.points.length === 0) return undefined;
-    times?.set(`${query} (${args.cohort})`, s.points.map((p) => p.t).join(','));
+    times?.set(
+      `${query} (${args.cohort})`,
+      s.points.map((p) => p.t),
+    );
     let sum = 0;
     for (const p of s.points) sum += p.v; // a negative count makes the sum invalid for the engine
     if (s.points.some((p) => p.v < 0)) {
@@ -94,7 +97,7 @@ export async function observeCounts(args: {
         out.metrics[m.name] = await observeHistogram({ provider, providerName, metric: m, plan, from, to });
         return;
       }
-      const times = new Map<string, string>();
+      const times = new Map<string, number[]>();
       const one = (template: string | undefined, cohort: Cohort) =>
         template === undefined
           ? Promise.resolve(undefined)
@@ -107,7 +110,8 @@ export async function observeCounts(args: {
       ]);
       // Counts per interval must cover the same intervals in both series of both cohorts: a missing
       // row would bias the sum (fewer events against the same units), so partial data is no data.
-      if (new Set(times.values()).size > 1) {
+      const [first, ...others] = [...times.values()];
+      if (others.some((t) => t.length !== first!.length || t.some((x, i) => x !== first![i]))) {
         problems.push(`partial counts: ${[...times.keys()].join(', ')} do not cover the same intervals`);
         out.metrics[m.name] = {
           canary: { events: undefined, total: undefined },

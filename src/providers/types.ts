@@ -206,10 +206,13 @@ export interface AdapterContext {
   cache?: KeyedCache | undefined;
 }
 
-/** Text kept under a key; a read of anything missing, damaged or not ours is undefined. */
+/** Text (or bytes) kept under a key; a read of anything missing, damaged or not ours is undefined. */
 export interface KeyedCache {
   read(key: string): string | undefined;
   write(key: string, body: string): void;
+  /** bytes under a key of their own (not the text's): for data that would cost more to parse than to read */
+  readBytes?(key: string): Buffer | undefined;
+  writeBytes?(key: string, bytes: readonly Uint8Array[]): void;
 }
 
 /** One adapter's settings schema (checked by `validate`); `Role` ties it to the role's registry. */

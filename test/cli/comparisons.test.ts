@@ -146,6 +146,15 @@ describe('comparisons in the gate', () => {
             : r,
         ),
     ],
+    [
+      'counts at other times (the control numerator one minute late, as many rows)',
+      (sb) =>
+        sb.editMetrics((r) =>
+          r.metric === 'conversions' && r.cohort === 'control'
+            ? { ...r, timestamp: new Date(Date.parse(r.timestamp) + 60_000).toISOString() }
+            : r,
+        ),
+    ],
     ['a NaN count', (sb) => sb.setMetric('2026-06-19T12:00:00Z', 'users', 'canary', 'NaN')],
     [
       'no exposure counts for the canary',

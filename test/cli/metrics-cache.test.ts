@@ -6,6 +6,7 @@
  * cannot be written costs time only; an entry holds numbers and names, never a secret or a path.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { createHmac } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { removeSandboxes, Sandbox, T, tempDir, type CliResult } from '../helpers/cli.js';
@@ -21,6 +22,24 @@ function cacheDir(): { env: Record<string, string>; folder: string } {
 
 const tableEntries = (folder: string): string[] =>
   existsSync(folder) ? readdirSync(folder).filter((n) => n.startsWith('metrics-table-')) : [];
+
+/** An entry's parts: after its 32-byte signature, "RTB4", the head's length, the head (JSON), padding to 8, the doubles. */
+function parts(entry: Buffer): { head: Buffer; rows: Buffer; table: unknown } {
+  const bytes = entry.subarray(32);
+  const length = bytes.readUInt32LE(4);
+  const head = bytes.subarray(8, 8 + length);
+  const rows = bytes.subarray(Math.ceil((8 + length) / 8) * 8);
+  const { verifiedAt, ...rest } = JSON.parse(head.toString('utf8')) as Record<string, unknown>;
+  return { head, rows, table: { ...rest, verifiedAt: typeof verifiedAt, rows: rows.toString('hex') } };
+}
+
+/** The signature the tool puts on a binary entry (src/cli/plan-cache.ts), with the key in the folder. */
+const sign = (folder: string, name: string, bytes: Buffer): Buffer =>
+  createHmac('sha256', Buffer.from(readFileSync(path.join(folder, 'key'), 'utf8').trim(), 'hex'))
+    .update(name.replace(/\.bin$/, ''))
+    .update('\0bytes\0')
+    .update(bytes)
+    .digest();
 
 const fresh = { env: { ROLLOUT_NO_CACHE: '1' } };
 
@@ -94,31 +113,50 @@ describe('the metrics table cache', () => {
     expectSame(await sb.cmd('status', ['--json'], { env }), plain);
     const [name] = tableEntries(folder);
     const file = path.join(folder, name!);
-    const good = readFileSync(file, 'utf8');
-    const entry = JSON.parse(good) as { mac: string; body: string };
+    const good = readFileSync(file);
+    const { head, rows } = parts(good);
     // every value zero: a forged table that would pass every SLO, under the old signature
-    const zeros = entry.body.replace(/\d+(\.\d+)?(e[+-]?\d+)?(?=[,\]])/g, '0');
-    expect(zeros).not.toBe(entry.body);
-    const forged = JSON.stringify({ mac: entry.mac, body: zeros });
-    // a signed body cut short, as a crash mid-write never leaves one (rename) but a disk might
-    const truncated = JSON.stringify({ mac: entry.mac, body: entry.body.slice(0, entry.body.length >> 1) });
+    const zeros = Buffer.concat([good.subarray(0, 32 + 8 + head.length), Buffer.alloc(good.length - 40 - head.length)]);
     for (const bad of [
-      '',
-      good.slice(0, good.length >> 1),
-      'not json',
-      forged,
-      truncated,
-      JSON.stringify({ mac: entry.mac }),
+      Buffer.alloc(0),
+      good.subarray(0, good.length >> 1),
+      Buffer.from('not an entry'),
+      zeros,
+      // a signed entry cut short, as a crash mid-write never leaves one (rename) but a disk might
+      Buffer.concat([good.subarray(0, 32), good.subarray(32, good.length - 8)]),
     ]) {
       writeFileSync(file, bad, { mode: 0o600 });
       expectSame(await sb.cmd('status', ['--json'], { env }), plain);
       // rewritten by the fresh parse: the same table and stamp (only the time it was verified moves)
-      const table = (text: string) => {
-        const body = JSON.parse((JSON.parse(text) as { body: string }).body) as Record<string, unknown>;
-        return { ...body, verifiedAt: typeof body['verifiedAt'] };
-      };
-      expect(table(readFileSync(file, 'utf8'))).toEqual(table(good));
+      expect(parts(readFileSync(file)).table).toEqual(parts(good).table);
     }
+    // signed with the user's own key (as only the tool can), yet not a table: a miss all the same
+    const signed = (bytes: Buffer) => Buffer.concat([sign(folder, name!, bytes), bytes]);
+    const entry = (magic: string, h: Buffer, data: Buffer) => {
+      const len = Buffer.alloc(4);
+      len.writeUInt32LE(h.length);
+      const pad = Buffer.alloc((8 - ((8 + h.length) % 8)) % 8);
+      return Buffer.concat([Buffer.from(magic, 'latin1'), len, h, pad, data]);
+    };
+    const json = JSON.parse(head.toString('utf8')) as Record<string, unknown>;
+    const withHead = (change: Record<string, unknown>) => Buffer.from(JSON.stringify({ ...json, ...change }), 'utf8');
+    for (const bad of [
+      entry('RTB1', head, rows), // another format
+      entry('RTB4', head, rows.subarray(0, rows.length - 8)), // a row short
+      entry('RTB4', head, Buffer.concat([rows, Buffer.alloc(8)])), // a row too many
+      entry('RTB4', withHead({ littleEndian: !json['littleEndian'] }), rows),
+      entry('RTB4', withHead({ series: 'x' }), rows),
+      entry('RTB4', withHead({ verifiedAt: 'now' }), rows),
+      entry('RTB4', withHead({ typical: 'often' }), rows),
+      entry('RTB4', Buffer.from('{"stamp":', 'utf8'), rows),
+    ]) {
+      writeFileSync(file, signed(bad), { mode: 0o600 });
+      expectSame(await sb.cmd('status', ['--json'], { env }), plain);
+      expect(parts(readFileSync(file)).table).toEqual(parts(good).table);
+    }
+    // and the good entry, signed again, is used: the check is the signature and the shape, not a byte compare
+    writeFileSync(file, signed(good.subarray(32)), { mode: 0o600 });
+    expectSame(await sb.cmd('status', ['--json'], { env }), plain);
   });
 
   it('still works when the cache folder cannot be used or the entry cannot be written', async () => {
@@ -152,16 +190,19 @@ describe('the metrics table cache', () => {
     const r = await s.cmd('status', ['--json'], { env: { ...env, HOOK_URL: `http://127.0.0.1:9/${secret}` } });
     expect(r.code).toBe(0);
     const [name] = tableEntries(folder);
-    const text = readFileSync(path.join(folder, name!), 'utf8');
+    const bytes = readFileSync(path.join(folder, name!));
+    const text = bytes.toString('latin1');
     expect(text).not.toContain(secret);
     expect(text).not.toContain(s.dir);
     expect(text).not.toContain('recommendations-metrics');
-    const body = JSON.parse((JSON.parse(text) as { body: string }).body) as Record<string, unknown>;
-    expect(Object.keys(body).sort()).toEqual(['series', 'sha', 'stamp', 'typical', 'verifiedAt']);
+    const { head, rows } = parts(bytes);
+    const body = JSON.parse(head.toString('utf8')) as Record<string, unknown>;
+    expect(Object.keys(body).sort()).toEqual(['littleEndian', 'series', 'sha', 'stamp', 'typical', 'verifiedAt']);
     expect(body['sha']).toMatch(/^[0-9a-f]{64}$/);
-    // names and numbers only: [metric, [[cohort, [time runs], [values], spacing?], …]]
-    const atoms = JSON.stringify(body.series).match(/"[^"]*"/g) ?? [];
+    // names and numbers only: the head is [metric, [[cohort, rows, spacing?], …]], the rest doubles
+    const atoms = JSON.stringify(body['series']).match(/"[^"]*"/g) ?? [];
     const names = new Set(s.metrics().flatMap((r) => [r.metric, r.cohort]));
+    expect(rows.length % 16).toBe(0);
     for (const a of atoms) expect(names.has(JSON.parse(a) as string)).toBe(true);
   });
 });

@@ -82,7 +82,7 @@ describe('the binary', () => {
       // closed at once: the child has not started running JavaScript yet
       child.stdout.destroy();
       let stderr = '';
-      child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+      child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
       const code = await new Promise<number | null>((done) => child.on('close', done));
       expect({ args, code, stderr }).toEqual({ args, code: 0, stderr: '' });
     }
@@ -104,8 +104,8 @@ describe('the binary', () => {
     });
     let stdout = '';
     let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.stdout!.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
     const code = await new Promise<number | null>((done) => child.on('close', done));
     expect(code).toBe(0);
     expect(stdout).toContain('recommendations-v2');

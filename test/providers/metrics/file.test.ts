@@ -159,22 +159,32 @@ describe('file metrics: the sampling interval, measured as the rows stream by', 
 });
 
 describe('file metrics: the table kept in the user cache is the parsed one', () => {
-  /** An in-memory KeyedCache (the CLI's is the HMAC-signed folder of cli/plan-cache.ts). */
+  /** An in-memory KeyedCache (the CLI's is the HMAC-signed folder of cli/plan-cache.ts); tables are bytes. */
   function memoryCache() {
-    const entries = new Map<string, string>();
+    const entries = new Map<string, Buffer>();
     let writes = 0;
     return {
       entries,
       writes: () => writes,
-      read: (k: string) => entries.get(k),
-      write: (k: string, b: string) => {
-        entries.set(k, b);
+      read: (_k: string): string | undefined => undefined,
+      write: (_k: string, _b: string) => {
+        throw new Error('a table is kept as bytes');
+      },
+      readBytes: (k: string) => entries.get(k),
+      writeBytes: (k: string, b: readonly Uint8Array[]) => {
+        entries.set(k, Buffer.concat(b));
         writes++;
       },
     };
   }
+  /** The rows of an entry: its bytes after the head (the head holds the stamp and the time it was verified). */
+  const rowsOf = (entry: Buffer) => {
+    const headEnd = 8 + entry.readUInt32LE(4);
+    const head = JSON.parse(entry.toString('utf8', 8, headEnd)) as { series: unknown };
+    return { series: head.series, rows: entry.subarray(Math.ceil(headEnd / 8) * 8).toString('hex') };
+  };
 
-  it('a table JSON cannot hold (a time of 1e400 unix seconds) is not kept, and is parsed again each time', async () => {
+  it('a table JSON could not hold (a time of 1e400 unix seconds) is kept, and comes back the same', async () => {
     const cache = memoryCache();
     const file = write(
       'infinite.csv',
@@ -191,7 +201,11 @@ describe('file metrics: the table kept in the user cache is the parsed one', () 
     const first = await ask();
     expect(await ask()).toEqual(first);
     expect(first.points).toEqual([{ t: 1_781_000_000_000, v: 2 }]);
-    expect([cache.entries.size, cache.writes()]).toEqual([0, 0]);
+    expect([cache.entries.size, cache.writes()]).toEqual([1, 1]);
+    // the infinite time is in the table: a window that reaches it finds it
+    const p = await createFileMetrics({ type: 'file', path: file }, { ...ctx, cache });
+    const all = await p.query({ metric: 'm', query: 'm', cohort: 'canary', from: 0, to: Infinity });
+    expect(all.points.map((x) => x.t)).toEqual([1_781_000_000_000, Infinity]);
   });
 
   it('every series, time and value (NaN, -0, fractions, irregular times, JSON rows) comes back identical', async () => {
@@ -307,12 +321,12 @@ describe('file metrics: the table kept in the user cache is the parsed one', () 
       const c: AdapterContext = { ...ctx, cache };
       later(5000);
       await latest(file, c);
-      const body = JSON.parse(cache.entries.values().next().value!) as { series: unknown };
+      const body = rowsOf(cache.entries.values().next().value!);
       utimesSync(path.join(dir, file), 1_780_000_100, 1_780_000_100);
       const r = counting();
       expect((await latest(file, c, r.open)).points).toEqual([{ t: 1_781_000_000_000, v: 5 }]);
       expect([r.opened(), cache.writes()]).toEqual([1, 2]);
-      expect((JSON.parse(cache.entries.values().next().value!) as { series: unknown }).series).toEqual(body.series);
+      expect(rowsOf(cache.entries.values().next().value!)).toEqual(body);
       const r2 = counting();
       await latest(file, c, r2.open);
       expect(r2.opened()).toBe(0);

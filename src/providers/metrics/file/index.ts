@@ -19,6 +19,7 @@ import { RowError, type MetricTable } from './rows.js';
 import {
   contentHash,
   decodeEntry,
+  keepsTables,
   MAX_CACHED_BYTES,
   readCachedEntry,
   settled,
@@ -57,7 +58,7 @@ export async function createFileMetrics(
     if (loaded?.key !== key) {
       const cache = ctx.cache;
       const table =
-        cache && st.size <= MAX_CACHED_BYTES
+        cache && keepsTables(cache) && st.size <= MAX_CACHED_BYTES
           ? readThroughCache({ file, st, open, cache })
           : readMetricsFile({ file, size: st.size, open });
       loaded = { key, table: table.catch(unreadable) };
