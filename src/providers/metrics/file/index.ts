@@ -82,19 +82,26 @@ export async function createFileMetrics(
       const cols = byCohort?.get(key);
       const points: Point[] = [];
       let invalid = 0;
+      // rows in the order of the file, which is usually the order of time: then there is nothing to sort
+      let sorted = true;
       if (cols) {
+        let last = -Infinity;
         for (let i = 0; i < cols.t.length; i++) {
           const ti = cols.t[i]!;
           if (ti < from || ti > to) continue;
           const v = cols.v[i]!;
-          if (Number.isFinite(v)) points.push({ t: ti, v });
-          else invalid++;
+          if (Number.isFinite(v)) {
+            if (ti < last) sorted = false;
+            last = ti;
+            points.push({ t: ti, v });
+          } else invalid++;
         }
       }
       const own = t.spacing.get(query)?.get(key);
       const stepMs =
         declaredMs ?? (own === undefined ? t.typicalMs : t.typicalMs === undefined ? own : Math.min(own, t.typicalMs));
-      return { points: points.sort((a, b) => a.t - b.t), invalid, note, stepMs };
+      if (!sorted) points.sort((a, b) => a.t - b.t);
+      return { points, invalid, note, stepMs };
     },
   };
 }
