@@ -8,7 +8,7 @@ import { redact, redactedJson } from '../redact.js';
 import { stripControls, stripControlsValue, terminalText } from '../sanitize.js';
 import type { Log } from '../engine/services.js';
 import { startSpinner } from './spinner.js';
-import { isTerminal, writeStd } from './std-write.js';
+import { isTerminal, writeStd, writeStdPaced } from './std-write.js';
 
 export interface GlobalOptions {
   json: boolean;
@@ -102,8 +102,7 @@ export async function createIo(opts: GlobalOptions): Promise<Io> {
       if (!opts.json) write(1, t);
     },
     json: (v) => writeStd(1, `${redactedJson(stripControlsValue(v), 2)}\n`),
-    // written before it returns (std-write.ts): the reader has caught up, or the stream holds the rest
-    write: async (t) => writeStd(1, redact(t)),
+    write: (t) => writeStdPaced(1, redact(t)),
     err,
     log,
     stdinTTY: isTerminal(0),

@@ -52,6 +52,18 @@ export function writeStd(fd: Fd, text: string): void {
 }
 
 /**
+ * writeStd, then, when the text went to Node's stream (EAGAIN) and the stream holds more than it
+ * should, waits for it to drain: for output written a piece at a time (io.write), so that a reader
+ * slower than the tool does not make it hold the whole output in memory.
+ */
+export async function writeStdPaced(fd: Fd, text: string): Promise<void> {
+  writeStd(fd, text);
+  if (!viaStream.has(fd)) return;
+  const stream = stdStream(fd);
+  if (stream.writableNeedDrain) await new Promise<void>((done) => stream.once('drain', () => done()));
+}
+
+/**
  * Writes `text` to a descriptor with fs.writeSync; returns undefined when all of it was written (or
  * the descriptor is closed: EBADF), 'EPIPE' when the reader went away, and the bytes not written when
  * the descriptor would block (EAGAIN). Any other error is thrown.
