@@ -1,11 +1,13 @@
 /**
- * Shared pieces of the role contract suites: adapters are created through the registry (as the CLI
- * creates them, from the settings a plan would hold), and every failure is checked the same way:
+ * Shared pieces of the role contract suites: adapters are created as the CLI creates them: settings a
+ * plan would hold, parsed by the registry's schema (as validation leaves them, defaults in place),
+ * given to the implementation that implementations.ts loads; and every failure is checked the same way:
  * a ProviderError whose message names the provider, with no secret anywhere in it.
  */
 import { expect } from '@jest/globals';
 import { ProviderError } from '../../src/errors.js';
 import type { ProviderRole, RoleInterfaces } from '../../src/providers/definition.js';
+import { findImplementation } from '../../src/providers/implementations.js';
 import { findAdapter } from '../../src/providers/registry.js';
 import type { AdapterContext } from '../../src/providers/types.js';
 import { errorTexts } from '../helpers/providers.js';
@@ -26,15 +28,18 @@ export function contextFor(name: string, baseDir = '/'): AdapterContext {
 }
 export const warnings: string[] = [];
 
-/** Creates an adapter of `role` and `type` from plan-shaped settings, through the registry. */
+/** Creates an adapter of `role` and `type` from plan-shaped settings, as validation and then a command do. */
 export async function createAdapter<R extends ProviderRole>(
   role: R,
   settings: { type: string; [k: string]: unknown },
   ctx: AdapterContext,
 ): Promise<RoleInterfaces[R]> {
   const adapter = findAdapter(role, settings.type);
-  if (!adapter) throw new Error(`no ${role} adapter ${settings.type}`);
-  return adapter.create(settings, ctx);
+  const load = findImplementation(role, settings.type);
+  if (!adapter || !load) throw new Error(`no ${role} adapter ${settings.type}`);
+  const validated = adapter.settings.parse(settings);
+  const { create } = await load();
+  return create(validated as never, ctx);
 }
 
 /**
