@@ -6,14 +6,15 @@
 //   start-up        status ≤ 1.5×, --version ≤ 1.2× a bare Node start (validate: shown)
 //   advance         peak RSS ≤ 100 MB on the reference plan (pre-deploy → canary-5, and a held gate)
 //   long journal    status / check / advance on a rollout with 4,320 checks journaled (72 h, every
-//                   minute) ≤ 1.2× the same on a fresh journal ("as fast as a new one", noise allowed)
+//                   minute) ≤ 1.2× the same on a fresh journal ("as fast as a new one", noise allowed),
+//                   on the file backend, then on PostgreSQL (`source /tmp/servers.env` first)
 //   2M-row file     `check` judging a 2,000,000-row metrics CSV: < 3 s and < 300 MB
 //   Prometheus      a 20 metrics × 2 cohorts gate over 72 h ≤ 1.3× its slowest query, against the
 //                   real server (bench/prometheus-gate.mjs; `source /tmp/servers.env` first)
 // RUNS=N for the repeated cases (default 7); SKIP=startup to leave out the start-up rounds; ONLY=file,prometheus
 // to run only those parts (startup, advance, journal, file, prometheus); BENCH_KEEP=1 keeps the sandboxes.
 import { spawnSync } from 'node:child_process';
-import { appendFileSync, cpSync, createWriteStream, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { appendFileSync, cpSync, createWriteStream, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -51,9 +52,10 @@ function sandbox(name, from) {
 }
 
 /** `rollout ARGS` in DIR at NOW, under GNU time: { code, ms, rssMb, stdout }. */
-function rollout(dir, now, args, ok = [0, 3]) {
+function rollout(dir, now, args, ok = [0, 3], extraEnv = {}) {
   const env = { ...process.env, ROLLOUT_NOW: now, NO_COLOR: '1', XDG_CACHE_HOME: path.join(work, 'cache') };
   for (const k of Object.keys(env)) if (k.startsWith('ROLLOUT_TEST_')) delete env[k];
+  Object.assign(env, extraEnv);
   const t0 = process.hrtime.bigint();
   const r = spawnSync('/usr/bin/time', ['-f', '%M', process.execPath, bin, ...args], {
     cwd: dir,
@@ -120,29 +122,91 @@ if (want('journal')) {
   // the check of the last minute, as every check before it ran: it leaves the journal's checkpoint
   for (const dir of [fresh, long]) rollout(dir, iso(T0 + 72 * 3600_000), ['advance', plan]);
   const now = iso(T0 + 72 * 3600_000 + 60_000);
-  for (const args of [
-    ['status', plan],
-    ['check', plan],
-    ['advance', plan],
-  ]) {
-    const times = { fresh: [], long: [] };
-    for (let i = 0; i < runs; i++)
-      for (const [kind, dir] of [
-        ['fresh', fresh],
-        ['long', long],
-      ]) {
-        // advance changes the state: each run on a copy
-        const d = args[0] === 'advance' ? sandbox(`${kind}-${i}`, path.join(dir, 'plans')) : dir;
-        times[kind].push(rollout(d, now, args).ms);
-        if (d !== dir) rmSync(d, { recursive: true, force: true });
+  /**
+   * status, check and advance on the long rollout against the fresh one, interleaved. `copy(kind, i)`
+   * gives the place an advance runs in (it changes the state): { dir, env, drop() }.
+   */
+  const compare = async (backend, dirs, env, copy) => {
+    for (const args of [
+      ['status', plan],
+      ['check', plan],
+      ['advance', plan],
+    ]) {
+      const times = { fresh: [], long: [] };
+      for (let i = 0; i < runs; i++)
+        for (const kind of ['fresh', 'long']) {
+          const at = args[0] === 'advance' ? await copy(kind, i) : { dir: dirs[kind], env: env[kind], drop: () => {} };
+          times[kind].push(rollout(at.dir, now, args, [0, 3], at.env).ms);
+          await at.drop();
+        }
+      const ratio = median(times.long.map((t, i) => t / times.fresh[i]));
+      report(
+        `${args[0]} on a 72 h journal${backend}`,
+        `${median(times.long).toFixed(0)} ms vs ${median(times.fresh).toFixed(0)} ms fresh (${ratio.toFixed(2)}×)`,
+        '≤ 1.2× fresh',
+        ratio <= 1.2,
+      );
+    }
+  };
+  const dirs = { fresh, long };
+  await compare('', dirs, {}, (kind, i) => {
+    const d = sandbox(`${kind}-${i}`, path.join(dirs[kind], 'plans'));
+    return { dir: d, env: {}, drop: () => rmSync(d, { recursive: true, force: true }) };
+  });
+
+  // the same two rollouts moved to PostgreSQL (`rollout state export | import`), when a server is there
+  const pgUrl = process.env.ROLLOUT_TEST_PG_URL;
+  if (!pgUrl)
+    console.log('      long journal on PostgreSQL: not run (no ROLLOUT_TEST_PG_URL; `source /tmp/servers.env`)');
+  else {
+    const { default: pg } = await import('pg');
+    const admin = async (sql) => {
+      const c = new pg.Client({ connectionString: pgUrl });
+      await c.connect();
+      try {
+        await c.query(sql);
+      } finally {
+        await c.end();
       }
-    const ratio = median(times.long.map((t, i) => t / times.fresh[i]));
-    report(
-      `${args[0]} on a 72 h journal`,
-      `${median(times.long).toFixed(0)} ms vs ${median(times.fresh).toFixed(0)} ms fresh (${ratio.toFixed(2)}×)`,
-      '≤ 1.2× fresh',
-      ratio <= 1.2,
-    );
+    };
+    let n = 0;
+    /** A new database holding the rollout of `kind`, and a sandbox whose plan keeps its state there. */
+    const onPostgres = async (kind) => {
+      const name = `rollout_bench_${process.pid}_${n++}`;
+      await admin(`CREATE DATABASE ${name}`);
+      const u = new URL(pgUrl);
+      u.pathname = `/${name}`;
+      const env = { DATABASE_URL: u.toString() };
+      const d = sandbox(`pg-${name}`, path.join(dirs[kind], 'plans'));
+      const planFile = path.join(d, plan);
+      const text = readFileSync(planFile, 'utf8');
+      const edited = text.replace(/^state:\n(?: {2}.*\n)+/m, 'state:\n  backend: postgres\n  url: "${DATABASE_URL}"\n');
+      if (edited === text) throw new Error('the plan has no state block to point at PostgreSQL');
+      writeFileSync(planFile, edited);
+      writeFileSync(path.join(d, 'rollout.json'), rollout(dirs[kind], now, ['state', 'export', plan], [0]).stdout);
+      rollout(d, now, ['state', 'import', plan, 'rollout.json'], [0], env);
+      return {
+        dir: d,
+        env,
+        drop: async () => {
+          rmSync(d, { recursive: true, force: true });
+          await admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+        },
+      };
+    };
+    const kept = { fresh: await onPostgres('fresh'), long: await onPostgres('long') };
+    // the last minute's check once more, on PostgreSQL: it leaves the checkpoint there
+    for (const k of ['fresh', 'long']) rollout(kept[k].dir, now, ['check', plan], [0, 3], kept[k].env);
+    try {
+      await compare(
+        ' (PostgreSQL)',
+        { fresh: kept.fresh.dir, long: kept.long.dir },
+        { fresh: kept.fresh.env, long: kept.long.env },
+        onPostgres,
+      );
+    } finally {
+      for (const k of ['fresh', 'long']) await kept[k].drop();
+    }
   }
 }
 
