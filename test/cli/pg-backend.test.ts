@@ -155,3 +155,38 @@ describe('twenty concurrent advances make exactly one transition', () => {
     }, 180_000);
   }
 });
+
+describe('status --all over rollouts kept in PostgreSQL', () => {
+  it('every plan of the folder whose state is in the database, each where it is, and the runs end', async () => {
+    const url = await newDatabase('all');
+    const file = await atStage('canary-5');
+    writeFileSync(file.path('export.json'), (await file.run(withPlan(file, ['state', 'export']))).stdout);
+    const box = file.clone();
+    rmSync(box.path('plans', '.rollout', 'recommendations-v2.state.json'));
+    rmSync(box.path('plans', '.rollout', 'recommendations-v2.journal.jsonl'));
+    const pgRun = onPostgres(box, url);
+    expect((await pgRun(['state', 'import', box.path('export.json')])).code).toBe(0);
+    // a second plan in the same database, not started
+    const text = readFileSync(box.path(box.plan), 'utf8');
+    writeFileSync(box.path('plans', 'copy-2.yaml'), text.replace('name: recommendations-v2', 'name: copy-2'));
+    const u = new URL(url);
+    u.password = PASSWORD;
+    const r = await box.run(['status', '--all', 'plans', '--json'], {
+      env: { DATABASE_URL: u.toString() },
+      timeoutMs: 30_000,
+    });
+    expect(r.timedOut).toBe(false);
+    const doc = r.json<{
+      rollouts: { plan: string; phase: string; traffic: number; state: string; error?: string }[];
+    }>();
+    const byPlan = Object.fromEntries(doc.rollouts.filter((x) => x.plan).map((x) => [x.plan, x]));
+    expect(byPlan['recommendations-v2']).toMatchObject({ phase: 'canary-5', traffic: 5, state: 'in-progress' });
+    expect(byPlan['recommendations-v2']!.error).toBeUndefined();
+    expect(byPlan['copy-2']).toMatchObject({ phase: 'pre-deploy', traffic: 0, state: 'not-started' });
+    expect(byPlan['copy-2']!.error).toBeUndefined();
+    expect(r.stdout + r.stderr).not.toContain(PASSWORD);
+    // the database is where they are: the state folder holds neither
+    const rows = await sql(url, 'SELECT plan FROM rollout_state ORDER BY plan');
+    expect(rows.rows.map((x: { plan: string }) => x.plan)).toContain('recommendations-v2');
+  }, 120_000);
+});
