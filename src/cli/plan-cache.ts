@@ -149,6 +149,13 @@ export function readBytesEntry(c: CacheDir, key: string): Buffer | undefined {
 
 export function writeBytesEntry(c: CacheDir, key: string, bytes: readonly Uint8Array[]): void {
   writeAtomic(c, `${key}.bin`, [macBytes(c, key, bytes), ...bytes]);
+  // a text entry under the same key is what an older version kept there (the metrics table was
+  // JSON): nothing reads it any more
+  try {
+    rmSync(path.join(c.dir, `${key}.json`), { force: true });
+  } catch {
+    // not a file (a folder in its place): left as it is
+  }
 }
 
 /** Writes a file of the folder through a new temporary file (0600, never through a planted link) and a rename. */

@@ -77,6 +77,18 @@ describe('the metrics table cache', () => {
     expect(statSync(path.join(folder, tableEntries(folder)[0]!)).mode & 0o777).toBe(0o600);
   });
 
+  it('removes the JSON entry an older version kept for the same file when it writes its own', async () => {
+    const { env, folder } = cacheDir();
+    expectSame(await sb.cmd('status', ['--json'], { env }), plain);
+    const [name] = tableEntries(folder);
+    expect(name).toMatch(/^metrics-table-[0-9a-f]{32}\.bin$/);
+    const old = path.join(folder, name!.replace(/\.bin$/, '.json'));
+    writeFileSync(old, JSON.stringify({ mac: '00', body: '{}' }), { mode: 0o600 });
+    rmSync(path.join(folder, name!));
+    expectSame(await sb.cmd('status', ['--json'], { env }), plain);
+    expect(tableEntries(folder)).toEqual([name]);
+  });
+
   it('reads the file again when it changed, even to the same size with its modification time put back', async () => {
     const s = sb.clone();
     const { env } = cacheDir();
