@@ -187,22 +187,17 @@ function lazyUserCache(): KeyedCache {
     }
     return opened;
   };
+  /** `f` on the open folder; nothing (a miss, or no write) without one */
+  const inDir =
+    <A extends unknown[], T>(f: (c: CacheDir, ...args: A) => T) =>
+    (...args: A): T | undefined => {
+      const c = dir();
+      return c && f(c, ...args);
+    };
   return {
-    read: (key) => {
-      const c = dir();
-      return c && readEntry(c, key);
-    },
-    write: (key, body) => {
-      const c = dir();
-      if (c) writeEntry(c, key, body);
-    },
-    readBytes: (key) => {
-      const c = dir();
-      return c && readBytesEntry(c, key);
-    },
-    writeBytes: (key, bytes) => {
-      const c = dir();
-      if (c) writeBytesEntry(c, key, bytes);
-    },
+    read: inDir(readEntry),
+    write: inDir(writeEntry),
+    readBytes: inDir(readBytesEntry),
+    writeBytes: inDir(writeBytesEntry),
   };
 }

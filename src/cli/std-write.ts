@@ -20,6 +20,9 @@ import { createRequire } from 'node:module';
 
 type Fd = 1 | 2;
 
+/** A reader that went away (EPIPE): the run ends with the exit code it has so far. */
+const readerGone = (): never => process.exit(process.exitCode ?? 0);
+
 /** Descriptors that went through the stream once (EAGAIN): from then on, everything does, in order. */
 const viaStream = new Set<Fd>();
 const guarded = new WeakSet<NodeJS.WriteStream>();
@@ -30,7 +33,7 @@ export function stdStream(fd: Fd): NodeJS.WriteStream {
   if (!guarded.has(stream)) {
     guarded.add(stream);
     stream.on('error', (e: NodeJS.ErrnoException) => {
-      if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+      if (e.code === 'EPIPE') readerGone();
       throw e;
     });
   }
@@ -44,7 +47,7 @@ export function writeStd(fd: Fd, text: string): void {
     return;
   }
   const rest = writeFd(fd, text);
-  if (rest === 'EPIPE') process.exit(process.exitCode ?? 0);
+  if (rest === 'EPIPE') readerGone();
   if (rest !== undefined) {
     viaStream.add(fd);
     stdStream(fd).write(rest);
@@ -88,6 +91,14 @@ export function writeFd(fd: number, text: string): Buffer | 'EPIPE' | undefined 
  * job's usual stdin).
  */
 export function isTerminal(fd: 0 | 1 | 2): boolean {
+  let known = terminals.get(fd);
+  if (known === undefined) terminals.set(fd, (known = askTerminal(fd)));
+  return known;
+}
+/** what isTerminal found, per descriptor: a run's descriptors do not change what they are */
+const terminals = new Map<number, boolean>();
+
+function askTerminal(fd: number): boolean {
   try {
     const st = fstatSync(fd);
     if (!st.isCharacterDevice() || st.rdev === nullDevice()) return false;
