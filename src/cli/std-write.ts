@@ -91,9 +91,11 @@ export function writeFd(fd: number, text: string): Buffer | 'EPIPE' | undefined 
  * job's usual stdin).
  */
 export function isTerminal(fd: 0 | 1 | 2): boolean {
-  let known = terminals.get(fd);
-  if (known === undefined) terminals.set(fd, (known = askTerminal(fd)));
-  return known;
+  const known = terminals.get(fd);
+  if (known !== undefined) return known;
+  const asked = askTerminal(fd);
+  terminals.set(fd, asked);
+  return asked;
 }
 /** what isTerminal found, per descriptor: a run's descriptors do not change what they are */
 const terminals = new Map<number, boolean>();
